@@ -1,0 +1,70 @@
+/*
+ * Reading an Alembic version file without running Python.
+ *
+ * The file is tokenized and parsed as a whole Python module (src/py/); the
+ * module-level assignments to revision, down_revision, branch_labels and
+ * depends_on are evaluated as literals, the docstring gives the message, and
+ * the upgrade()/downgrade() function bodies are kept as syntax trees for the
+ * translator. Nothing is executed.
+ */
+#ifndef RETORT_REVFILE_H
+#define RETORT_REVFILE_H
+
+#include "arena.h"
+#include "error.h"
+#include "source.h"
+#include "stmt.h"
+
+struct py_module; /* src/py/pyast.h */
+struct py_stmt;
+
+typedef struct rt_revfile {
+	const rt_source *src;
+	const struct py_module *module;  /* the whole syntax tree */
+
+	const char *revision;    /* NULL when absent or not a literal */
+	rt_loc revision_loc;
+	bool has_down_revision;  /* Alembic requires the name to exist */
+	rt_strv down;            /* normalised: None, '', (), [] -> empty */
+	rt_loc down_loc;
+	rt_strv labels;
+	rt_loc labels_loc;
+	rt_strv depends;
+	rt_loc depends_loc;
+	const char *message;     /* docstring up to the first blank line, trimmed, or NULL */
+
+	const struct py_stmt *upgrade;   /* the `def upgrade():` statement, or NULL */
+	const struct py_stmt *downgrade;
+} rt_revfile;
+
+/*
+ * Parses src and reads its metadata. Every problem is added to diags with
+ * file:line:col and a hint (a syntax error, a name whose value is not a
+ * literal, a revision that is not a string, a missing down_revision...).
+ * Returns RT_OK when the file's metadata is usable (revision known), else
+ * RT_ESYNTAX; *out is set in both cases when parsing got that far (NULL on
+ * a syntax error).
+ *
+ * Legacy rule (Alembic): with no `revision` name, a file named
+ * `[a-f0-9]+.py` takes its stem as the id.
+ */
+int rt_revfile_read(rt_revfile **out, rt_arena *arena, const rt_source *src, rt_diags *diags);
+
+typedef enum rt_direction {
+	RT_UPGRADE = 0,
+	RT_DOWNGRADE = 1,
+} rt_direction;
+
+/*
+ * The statements of upgrade() or downgrade() when the body is made only of
+ * op.execute(<literal SQL>) calls (also sa.text(...)/text(...), implicit
+ * concatenation, triple quotes, `pass`, docstrings, comments). Statements
+ * keep their offset maps into the .py so errors point inside the string.
+ * Anything else: RT_EUNSUPPORTED with the location of the first construct
+ * that is not understood, what it is, and the remedy (a sidecar .sql).
+ * A missing function gives RT_ENOTFOUND (Alembic fails only when the step runs).
+ */
+int rt_revfile_body_sql(rt_stmtlist *out, rt_arena *arena, const rt_revfile *rf,
+                        rt_direction dir, rt_error *err);
+
+#endif

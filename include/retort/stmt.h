@@ -1,0 +1,57 @@
+/*
+ * A statement to execute, with the way back to its source text.
+ *
+ * Every producer of SQL (sidecar and standalone .sql files, op.execute
+ * strings, the op.* translator) yields rt_stmt values, so the executor and
+ * `show --sql` treat them alike, and a server error position inside the
+ * statement can be mapped to file:line:col of the text the user wrote.
+ */
+#ifndef RETORT_STMT_H
+#define RETORT_STMT_H
+
+#include "arena.h"
+#include "error.h"
+#include "source.h"
+
+/*
+ * Offset map from the statement text to the source. Segment i covers
+ * statement bytes [seg[i].out, seg[i+1].out). When `linear` is set, byte
+ * out+k maps to src+k (verbatim text); otherwise every byte of the segment
+ * maps to src (generated text, e.g. the op.create_table(...) call that
+ * produced it). No segments means "unknown position".
+ */
+typedef struct rt_offseg {
+	uint32_t out;
+	uint32_t src;
+	bool linear;
+} rt_offseg;
+
+typedef struct rt_stmt {
+	const char *sql;        /* NUL-terminated, without a trailing ';' */
+	size_t len;
+	const rt_source *src;   /* may be NULL for synthesised statements */
+	rt_offseg *segs;
+	size_t nsegs;
+	bool no_transaction;    /* run alone, outside any transaction block */
+} rt_stmt;
+
+typedef struct rt_stmtlist {
+	rt_stmt **items;
+	size_t n, cap;
+} rt_stmtlist;
+
+void rt_stmtlist_push(rt_arena *arena, rt_stmtlist *list, rt_stmt *stmt);
+
+/* A statement copied verbatim from src[offset, offset+len). */
+rt_stmt *rt_stmt_verbatim(rt_arena *arena, const rt_source *src, size_t offset, size_t len);
+/* A generated statement attributed as a whole to src[offset]. */
+rt_stmt *rt_stmt_generated(rt_arena *arena, const char *sql, const rt_source *src, size_t offset);
+/* Appends a segment (segments must be appended in increasing `out`). */
+void rt_stmt_add_seg(rt_arena *arena, rt_stmt *stmt, uint32_t out, uint32_t src, bool linear);
+
+/* Byte offset in stmt->src of statement byte `offset`; false when unknown. */
+bool rt_stmt_src_offset(const rt_stmt *stmt, size_t offset, size_t *src_offset);
+/* Source location of statement byte `offset` (loc.path NULL when unknown). */
+rt_loc rt_stmt_loc(const rt_stmt *stmt, size_t offset);
+
+#endif

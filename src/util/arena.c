@@ -1,0 +1,218 @@
+/*
+ * Bump allocator in chained blocks. With -DRT_DEBUG_ARENA each allocation
+ * is its own malloc, so ASan and valgrind see individual objects.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "retort/arena.h"
+
+#define BLOCK_SIZE (64u * 1024u)
+#define ALIGN 16u
+
+struct block {
+	struct block *next;
+	size_t used, size;
+	_Alignas(16) unsigned char data[];
+};
+
+struct cleanup {
+	struct cleanup *next;
+	void (*fn)(void *);
+	void *data;
+};
+
+struct rt_arena {
+	struct block *blocks;
+	struct cleanup *cleanups;
+#ifdef RT_DEBUG_ARENA
+	rt_ptrvec debug_allocs;
+#endif
+};
+
+void rt_oom(void)
+{
+	fputs("retort: out of memory\n", stderr);
+	exit(1);
+}
+
+void *rt_xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+	if (!p)
+		rt_oom();
+	return p;
+}
+
+void *rt_xrealloc(void *p, size_t size)
+{
+	void *q = realloc(p, size ? size : 1);
+	if (!q)
+		rt_oom();
+	return q;
+}
+
+char *rt_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = rt_xmalloc(n);
+	memcpy(p, s, n);
+	return p;
+}
+
+rt_arena *rt_arena_new(void)
+{
+	rt_arena *a = rt_xmalloc(sizeof(*a));
+	memset(a, 0, sizeof(*a));
+	return a;
+}
+
+void rt_arena_free(rt_arena *a)
+{
+	if (!a)
+		return;
+	for (struct cleanup *c = a->cleanups; c; c = c->next)
+		c->fn(c->data);
+	/* cleanup records live in the blocks, so free blocks only now */
+	for (struct block *b = a->blocks, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+#ifdef RT_DEBUG_ARENA
+	for (size_t i = 0; i < a->debug_allocs.n; i++)
+		free(a->debug_allocs.items[i]);
+	free(a->debug_allocs.items);
+#endif
+	free(a);
+}
+
+void *rt_alloc(rt_arena *a, size_t size)
+{
+#ifdef RT_DEBUG_ARENA
+	void *p = calloc(1, size ? size : 1);
+	if (!p)
+		rt_oom();
+	if (a->debug_allocs.n == a->debug_allocs.cap) {
+		a->debug_allocs.cap = a->debug_allocs.cap ? a->debug_allocs.cap * 2 : 64;
+		a->debug_allocs.items = rt_xrealloc(a->debug_allocs.items,
+		                                    a->debug_allocs.cap * sizeof(void *));
+	}
+	a->debug_allocs.items[a->debug_allocs.n++] = p;
+	return p;
+#else
+	size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	if (size == 0)
+		size = ALIGN;
+	struct block *b = a->blocks;
+	if (!b || b->size - b->used < size) {
+		size_t bsize = size > BLOCK_SIZE / 4 ? size : BLOCK_SIZE;
+		if (bsize > SIZE_MAX - sizeof(struct block))
+			rt_oom();
+		struct block *nb = rt_xmalloc(sizeof(struct block) + bsize);
+		nb->used = 0;
+		nb->size = bsize;
+		if (b && bsize != BLOCK_SIZE) {
+			/* a big one-off allocation: keep the current block for small ones */
+			nb->next = b->next;
+			b->next = nb;
+		} else {
+			nb->next = b;
+			a->blocks = nb;
+		}
+		b = nb;
+	}
+	void *p = b->data + b->used;
+	b->used += size;
+	memset(p, 0, size);
+	return p;
+#endif
+}
+
+void *rt_alloc_array(rt_arena *a, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		rt_oom();
+	return rt_alloc(a, n * size);
+}
+
+void *rt_realloc_array(rt_arena *a, void *old, size_t old_n, size_t new_n, size_t size)
+{
+	void *p = rt_alloc_array(a, new_n, size);
+	if (old && old_n)
+		memcpy(p, old, (old_n < new_n ? old_n : new_n) * size);
+	return p;
+}
+
+char *rt_strndup(rt_arena *a, const char *s, size_t n)
+{
+	char *p = rt_alloc(a, n + 1);
+	if (n)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *rt_strdup(rt_arena *a, const char *s)
+{
+	return rt_strndup(a, s, strlen(s));
+}
+
+char *rt_vsprintf(rt_arena *a, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return rt_strdup(a, "");
+	char *p = rt_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *rt_sprintf(rt_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *p = rt_vsprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void rt_arena_on_free(rt_arena *a, void (*fn)(void *), void *data)
+{
+	struct cleanup *c = rt_alloc(a, sizeof(*c));
+	c->fn = fn;
+	c->data = data;
+	c->next = a->cleanups;
+	a->cleanups = c;
+}
+
+void rt_ptrvec_push(rt_arena *a, rt_ptrvec *v, void *item)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		v->items = rt_realloc_array(a, v->items, v->n, cap, sizeof(void *));
+		v->cap = cap;
+	}
+	v->items[v->n++] = item;
+}
+
+void rt_strv_push(rt_arena *a, rt_strv *sv, const char *s)
+{
+	if (sv->n == sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 4;
+		sv->v = rt_realloc_array(a, (void *)sv->v, sv->n, cap, sizeof(char *));
+		sv->cap = cap;
+	}
+	sv->v[sv->n++] = s;
+}
+
+long rt_strv_index(const rt_strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return (long)i;
+	return -1;
+}

@@ -1,0 +1,171 @@
+/* Unit tests for src/util: arena, buffers, errors, diagnostics, sources, statements. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "retort/arena.h"
+#include "retort/buf.h"
+#include "retort/error.h"
+#include "retort/source.h"
+#include "retort/stmt.h"
+
+static void test_util__arena_strings_and_vectors(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	char *s = rt_sprintf(a, "%s-%d", "rev", 42);
+	assert_string_equal(s, "rev-42");
+	assert_string_equal(rt_strndup(a, "abcdef", 3), "abc");
+	/* large one-off allocation next to small ones */
+	char *big = rt_alloc(a, 200000);
+	big[199999] = 'x';
+	char *small = rt_alloc(a, 3);
+	assert_int_equal(small[0], 0);
+	rt_strv sv = { 0 };
+	for (int i = 0; i < 100; i++)
+		rt_strv_push(a, &sv, rt_sprintf(a, "r%d", i));
+	assert_int_equal(sv.n, 100);
+	assert_int_equal(rt_strv_index(&sv, "r57"), 57);
+	assert_int_equal(rt_strv_index(&sv, "nope"), -1);
+	rt_arena_free(a);
+}
+
+static int cleanup_count;
+static void count_cleanup(void *p)
+{
+	cleanup_count += *(int *)p;
+}
+
+static void test_util__arena_cleanup_runs_once(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	int one = 1, ten = 10;
+	rt_arena_on_free(a, count_cleanup, &one);
+	rt_arena_on_free(a, count_cleanup, &ten);
+	cleanup_count = 0;
+	rt_arena_free(a);
+	assert_int_equal(cleanup_count, 11);
+}
+
+static void test_util__buf_and_json(void **state)
+{
+	(void)state;
+	rt_buf b = RT_BUF_INIT;
+	assert_string_equal(rt_buf_cstr(&b), "");
+	rt_buf_printf(&b, "%d:", 7);
+	rt_buf_json_str(&b, "a\"b\\c\n\x01");
+	assert_string_equal(rt_buf_cstr(&b), "7:\"a\\\"b\\\\c\\n\\u0001\"");
+	rt_buf_truncate(&b, 1);
+	assert_string_equal(b.ptr, "7");
+	char *owned = rt_buf_detach(&b);
+	assert_null(b.ptr);
+	assert_string_equal(owned, "7");
+	free(owned);
+}
+
+static void test_util__error_owns_strings(void **state)
+{
+	(void)state;
+	rt_error err = RT_ERROR_INIT;
+	char path[] = "versions/a.py";
+	rt_loc loc = { .path = path, .line = 3, .col = 5 };
+	assert_int_equal(rt_error_set(&err, RT_ESYNTAX, &loc, "bad '%s'", "x"), RT_ESYNTAX);
+	path[0] = 'X'; /* the error keeps its own copy */
+	rt_error_hint(&err, "fix %d", 1);
+	assert_string_equal(err.loc.path, "versions/a.py");
+	assert_string_equal(err.message, "bad 'x'");
+	assert_string_equal(err.hint, "fix 1");
+	rt_error moved = RT_ERROR_INIT;
+	rt_error_move(&moved, &err);
+	assert_null(err.message);
+	assert_int_equal(moved.code, RT_ESYNTAX);
+	rt_error_clear(&moved);
+	assert_int_equal(rt_error_set(NULL, RT_EOS, NULL, "ignored"), RT_EOS);
+}
+
+static void test_util__diags_sorted_and_counted(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	rt_diags d;
+	rt_diags_init(&d, a);
+	rt_loc l2 = { .path = "b.py", .line = 2 }, l1 = { .path = "a.py", .line = 9 };
+	rt_diags_add(&d, RT_SEV_WARNING, "w", &l2, NULL, "second");
+	rt_diags_add(&d, RT_SEV_ERROR, "e", &l1, "do this", "first %d", 1);
+	rt_diags_sort(&d);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(d.warnings, 1);
+	assert_string_equal(d.items[0]->message, "first 1");
+	assert_string_equal(d.items[0]->hint, "do this");
+	rt_buf b = RT_BUF_INIT;
+	rt_loc_format(&b, &d.items[1]->loc);
+	assert_string_equal(rt_buf_cstr(&b), "b.py:2: ");
+	rt_buf_release(&b);
+	rt_arena_free(a);
+}
+
+static void test_util__source_loc_counts_code_points(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	const char text[] = "line one\r\nh\xc3\xa9llo x\nlast";
+	rt_source *src = rt_source_from_mem(a, "t.py", text, sizeof(text) - 1);
+	assert_int_equal(src->nlines, 3);
+	const char *x = strchr(text, 'x');
+	rt_loc loc = rt_source_loc(src, (size_t)(x - text), 1);
+	assert_int_equal(loc.line, 2);
+	assert_int_equal(loc.col, 7); /* h é l l o ' ' x: é is one column */
+	size_t n;
+	const char *line = rt_source_line(src, 1, &n);
+	assert_int_equal(n, 8); /* "\r" is not part of the line */
+	assert_memory_equal(line, "line one", 8);
+	loc = rt_source_loc(src, 10000, 0);
+	assert_int_equal(loc.line, 3);
+	rt_arena_free(a);
+}
+
+static void test_util__stmt_maps_offsets(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	const char text[] = "-- x\nSELECT 1;\nSELECT bad;\n";
+	rt_source *src = rt_source_from_mem(a, "m.sql", text, sizeof(text) - 1);
+	rt_stmt *s = rt_stmt_verbatim(a, src, 16, 10);
+	assert_string_equal(s->sql, "SELECT bad");
+	rt_loc loc = rt_stmt_loc(s, 7);
+	assert_int_equal(loc.line, 3);
+	assert_int_equal(loc.col, 8);
+	/* a string with an escape: out 0..4 maps linearly to 100.., then 5.. to 107.. */
+	rt_stmt *g = rt_stmt_generated(a, "CREATE TABLE t ()", src, 5);
+	assert_int_equal(rt_stmt_loc(g, 12).line, 2);
+	rt_stmt e = { .sql = "x", .len = 1 };
+	assert_null(rt_stmt_loc(&e, 0).path);
+	rt_stmt m = { .sql = "abcdefgh", .len = 8, .src = src };
+	rt_stmt_add_seg(a, &m, 0, 0, true);
+	rt_stmt_add_seg(a, &m, 4, 16, true);
+	size_t pos;
+	assert_true(rt_stmt_src_offset(&m, 5, &pos));
+	assert_int_equal(pos, 17);
+	assert_true(rt_stmt_src_offset(&m, 2, &pos));
+	assert_int_equal(pos, 2);
+	rt_arena_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_util__arena_strings_and_vectors),
+		cmocka_unit_test(test_util__arena_cleanup_runs_once),
+		cmocka_unit_test(test_util__buf_and_json),
+		cmocka_unit_test(test_util__error_owns_strings),
+		cmocka_unit_test(test_util__diags_sorted_and_counted),
+		cmocka_unit_test(test_util__source_loc_counts_code_points),
+		cmocka_unit_test(test_util__stmt_maps_offsets),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
