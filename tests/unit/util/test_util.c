@@ -135,7 +135,7 @@ static void test_util__stmt_maps_offsets(void **state)
 	rt_arena *a = rt_arena_new();
 	const char text[] = "-- x\nSELECT 1;\nSELECT bad;\n";
 	rt_source *src = rt_source_from_mem(a, "m.sql", text, sizeof(text) - 1);
-	rt_stmt *s = rt_stmt_verbatim(a, src, 16, 10);
+	rt_stmt *s = rt_stmt_verbatim(a, src, 15, 10);
 	assert_string_equal(s->sql, "SELECT bad");
 	rt_loc loc = rt_stmt_loc(s, 7);
 	assert_int_equal(loc.line, 3);
