@@ -1,0 +1,69 @@
+/*
+ * The command-line front end: one file per command (cmd_<name>.c), each
+ * exporting a `struct cli_cmd`. main.c does the setup a command's flags ask
+ * for, in data-flow order (config, then sources, then graph), runs it, and
+ * maps the result to an exit code. Only src/cli/ prints or exits.
+ */
+#ifndef RETORT_CLI_H
+#define RETORT_CLI_H
+
+#include <stdio.h>
+
+#include "opt.h"
+#include "retort/arena.h"
+#include "retort/config.h"
+#include "retort/error.h"
+#include "retort/graph.h"
+#include "retort/project.h"
+
+#define CLI_NEED_PROJECT (1u << 0) /* discover and read the version files */
+#define CLI_NEED_GRAPH (1u << 1)   /* build the revision graph (implies PROJECT) */
+#define CLI_TOLERATE_BROKEN (1u << 2) /* run even when loading found errors (check) */
+
+struct cli_ctx {
+	rt_arena *arena;
+	rt_config *cfg;
+	rt_project *project;
+	rt_graph *graph;
+	rt_diags diags;     /* findings from loading and building, for check and refusals */
+	rt_format format;
+	int verbosity;      /* -1 quiet, 0 normal, >0 verbose */
+	bool color;
+	FILE *out;
+	FILE *err;
+	const char *cmd_name;
+};
+
+struct cli_cmd {
+	const char *name;
+	const char *args;    /* usage after the name, e.g. "[-r RANGE] [--verbose]" */
+	const char *summary; /* one line for `retort help` */
+	const struct cli_opt *opts; /* NULL-terminated table, may be NULL */
+	unsigned flags;
+	int (*run)(struct cli_ctx *ctx, const rt_strv *args, rt_error *err);
+};
+
+/* Exit status for a library result (SPEC §2). */
+int cli_exit_code(int rc);
+
+/* Prints err (file:line:col, message, detail, hint) to ctx->err, or as a
+ * JSON "error" event on ctx->out in JSON mode. */
+void cli_print_error(struct cli_ctx *ctx, const rt_error *err);
+/* Prints every diagnostic (sorted) with source excerpts in text mode, or as
+ * JSON "diagnostic" events. Warnings are hidden with -q. */
+void cli_print_diags(struct cli_ctx *ctx, rt_diags *diags);
+/* Writes a JSON event line: {"event":NAME, <fields>} where fields is a
+ * fragment of already-encoded members (may be empty). */
+void cli_json_event(struct cli_ctx *ctx, const char *name, const rt_buf *fields);
+
+/* Fails with RT_EUSAGE unless args has between min and max entries. */
+int cli_expect_args(struct cli_ctx *ctx, const rt_strv *args, size_t min, size_t max,
+                    rt_error *err);
+
+extern const struct cli_cmd cli_cmd_check;
+extern const struct cli_cmd cli_cmd_heads;
+extern const struct cli_cmd cli_cmd_branches;
+extern const struct cli_cmd cli_cmd_history;
+extern const struct cli_cmd cli_cmd_show;
+
+#endif
