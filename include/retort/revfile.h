@@ -32,6 +32,7 @@ typedef struct rt_revfile {
 	rt_strv depends;
 	rt_loc depends_loc;
 	const char *message;     /* docstring up to the first blank line, trimmed, or NULL */
+	const char *doc;         /* the whole docstring, stripped (history --verbose), or NULL */
 
 	const struct py_stmt *upgrade;   /* the `def upgrade():` statement, or NULL */
 	const struct py_stmt *downgrade;

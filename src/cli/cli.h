@@ -14,6 +14,7 @@
 #include "retort/config.h"
 #include "retort/error.h"
 #include "retort/graph.h"
+#include "retort/plan.h"
 #include "retort/project.h"
 
 #define CLI_NEED_PROJECT (1u << 0) /* discover and read the version files */
@@ -56,14 +57,25 @@ void cli_print_diags(struct cli_ctx *ctx, rt_diags *diags);
  * fragment of already-encoded members (may be empty). */
 void cli_json_event(struct cli_ctx *ctx, const char *name, const rt_buf *fields);
 
+/* Writes one JSON "revision" event per revision (id, parents, labels,
+ * dependencies, message, path, head/branchpoint/mergepoint flags). */
+void cli_json_revisions(struct cli_ctx *ctx, const rt_revlist *revs);
+/* Points fmt at the whole docstrings of version files (verbose listings). */
+void cli_longdoc(rt_graph_fmt *fmt);
+
 /* Fails with RT_EUSAGE unless args has between min and max entries. */
 int cli_expect_args(struct cli_ctx *ctx, const rt_strv *args, size_t min, size_t max,
                     rt_error *err);
+
+/* upgrade/downgrade --sql: "[FROM:]TO" rendered as an offline script. */
+int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg, rt_error *err);
 
 extern const struct cli_cmd cli_cmd_check;
 extern const struct cli_cmd cli_cmd_heads;
 extern const struct cli_cmd cli_cmd_branches;
 extern const struct cli_cmd cli_cmd_history;
 extern const struct cli_cmd cli_cmd_show;
+extern const struct cli_cmd cli_cmd_upgrade;
+extern const struct cli_cmd cli_cmd_downgrade;
 
 #endif

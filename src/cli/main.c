@@ -14,6 +14,8 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_branches,
 	&cli_cmd_history,
 	&cli_cmd_show,
+	&cli_cmd_upgrade,
+	&cli_cmd_downgrade,
 };
 
 static struct globals {

@@ -1,0 +1,100 @@
+/*
+ * retort check: load every file, verify the graph and every body a plan
+ * could need, and print every problem at once. Exit 3 when anything is
+ * wrong; untranslatable bodies are warnings (they block only the plans
+ * that include them).
+ */
+#include <string.h>
+
+#include "cli.h"
+
+static struct {
+	bool allow_multiple_heads;
+} o;
+
+static const struct cli_opt opts[] = {
+	{ 0, "allow-multiple-heads", CLI_OPT_FLAG, &o.allow_multiple_heads, NULL,
+	  "several heads are a warning, not an error" },
+	{ 0 },
+};
+
+/* Tries both bodies of every revision; refusals become warnings. Returns
+ * the number of revisions with a body that cannot be produced. */
+static size_t check_bodies(struct cli_ctx *ctx)
+{
+	size_t refused = 0;
+	static const char *const names[] = { "upgrade", "downgrade" };
+	for (size_t i = 0; i < ctx->project->n; i++) {
+		const rt_revision *rev = ctx->project->revs[i];
+		bool ok = true;
+		for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++) {
+			rt_stmtlist stmts = { 0 };
+			rt_error err = RT_ERROR_INIT;
+			int rc = rt_revision_body(&stmts, ctx->arena, rev, (rt_direction)dir, &err);
+			if (rc < 0) {
+				ok = false;
+				rt_diag *d = rt_diags_add(&ctx->diags, RT_SEV_WARNING,
+				                          rc == RT_EUNSUPPORTED ? "untranslatable-body"
+				                                                : "missing-body",
+				                          err.loc.path ? &err.loc : &rev->loc, err.hint,
+				                          "%s() of '%s' cannot be run by retort: %s",
+				                          names[dir], rev->id, err.message);
+				d->revision = rev->id;
+			}
+			rt_error_clear(&err);
+		}
+		refused += !ok;
+	}
+	return refused;
+}
+
+static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
+{
+	if (cli_expect_args(ctx, args, 0, 0, err) < 0)
+		return err->code;
+	rt_graph_check_opts gopts = {
+		.allow_multiple_heads = o.allow_multiple_heads || ctx->cfg->allow_multiple_heads,
+	};
+	rt_graph_check(ctx->graph, &gopts, &ctx->diags);
+	size_t refused = check_bodies(ctx);
+	cli_print_diags(ctx, &ctx->diags);
+
+	rt_revlist heads = { 0 };
+	rt_graph_heads(ctx->graph, &heads, ctx->arena);
+	size_t nrev = ctx->project->n, errors = ctx->diags.errors, warnings = ctx->diags.warnings;
+	if (ctx->format == RT_FORMAT_JSON) {
+		rt_buf f = RT_BUF_INIT;
+		rt_buf_printf(&f, "\"ok\":%s,\"revisions\":%zu,\"heads\":[", errors ? "false" : "true",
+		              nrev);
+		for (size_t i = 0; i < heads.n; i++) {
+			if (i)
+				rt_buf_putc(&f, ',');
+			rt_buf_json_str(&f, heads.v[i]->id);
+		}
+		rt_buf_printf(&f, "],\"errors\":%zu,\"warnings\":%zu,\"translatable\":%zu,"
+		              "\"refused\":%zu", errors, warnings, nrev - refused, refused);
+		cli_json_event(ctx, "summary", &f);
+		rt_buf_release(&f);
+	} else if (ctx->verbosity >= 0 || errors) {
+		fprintf(ctx->out, "%s: %zu revision%s, %zu head%s", errors ? "failed" : "ok", nrev,
+		        nrev == 1 ? "" : "s", heads.n, heads.n == 1 ? "" : "s");
+		if (heads.n == 1)
+			fprintf(ctx->out, " (%s)", heads.v[0]->id);
+		fprintf(ctx->out, "; %zu error%s, %zu warning%s; %zu of %zu revisions runnable by retort",
+		        errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+		        nrev - refused, nrev);
+		if (refused)
+			fprintf(ctx->out, ", %zu need%s a sidecar .sql", refused, refused == 1 ? "s" : "");
+		fputc('\n', ctx->out);
+	}
+	return errors ? RT_EGRAPH : RT_OK;
+}
+
+const struct cli_cmd cli_cmd_check = {
+	.name = "check",
+	.args = "[--allow-multiple-heads]",
+	.summary = "verify every version file, the graph and every body; list every problem",
+	.opts = opts,
+	.flags = CLI_NEED_GRAPH | CLI_TOLERATE_BROKEN,
+	.run = run,
+};
