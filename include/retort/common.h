@@ -41,7 +41,7 @@ typedef enum rt_code {
 #define RT_MAX_NESTING 200u     /* brackets / expression / block depth */
 
 #if defined(__GNUC__) || defined(__clang__)
-#define RT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#define RT_PRINTF(fmt, args) __attribute__((format(printf, fmt, args), nonnull(fmt)))
 #define RT_NORETURN __attribute__((noreturn))
 #define RT_UNUSED __attribute__((unused))
 #else

@@ -20,7 +20,7 @@ static const struct cli_cmd *const commands[] = {
 
 static struct globals {
 	rt_config_overrides ov;
-	const char *format, *wait, *lock_timeout;
+	const char *format, *wait, *lock_timeout, *statement_lock_timeout;
 	bool help, version, quiet;
 	int verbose;
 } g;
@@ -38,11 +38,17 @@ static const struct cli_opt global_opts[] = {
 	  "version table name (default alembic_version)" },
 	{ 0, "version-table-schema", CLI_OPT_STRING, &g.ov.version_table_schema, "NAME",
 	  "version table schema (default: search_path)" },
+	{ 0, "history-table", CLI_OPT_STRING, &g.ov.history_table, "NAME",
+	  "retort's history table (default retort_history)" },
+	{ 0, "transaction", CLI_OPT_STRING, &g.ov.transaction, "MODE",
+	  "per-migration (default) or single" },
 	{ 0, "format", CLI_OPT_STRING, &g.format, "text|json", "output format" },
 	{ 0, "wait", CLI_OPT_STRING, &g.wait, "SECONDS",
 	  "wait for the database to accept connections and writes" },
 	{ 0, "lock-timeout", CLI_OPT_STRING, &g.lock_timeout, "SECONDS",
 	  "how long to wait for the migration lock" },
+	{ 0, "statement-lock-timeout", CLI_OPT_STRING, &g.statement_lock_timeout, "DURATION",
+	  "SET lock_timeout for each step; retry the step on lock timeouts" },
 	{ 'q', "quiet", CLI_OPT_FLAG, &g.quiet, NULL, "print only the result" },
 	{ 'v', "verbose", CLI_OPT_COUNT, &g.verbose, NULL, "more detail (repeatable)" },
 	{ 'h', "help", CLI_OPT_FLAG, &g.help, NULL, "show help" },
@@ -130,14 +136,16 @@ static int find_command_index(int argc, char **argv)
 	return -1;
 }
 
-static int parse_seconds(const char *text, const char *what, double *out, rt_error *err)
+static int parse_duration(const char *text, const char *what, double *out, bool *set,
+                          rt_error *err)
 {
-	char *end;
-	double v = strtod(text, &end);
-	if (end == text || *end || v < 0)
-		return rt_error_set(err, RT_EUSAGE, NULL, "'%s' is not a number of seconds for '%s'",
+	if (!text)
+		return RT_OK;
+	if (!rt_config_parse_duration(text, out))
+		return rt_error_set(err, RT_EUSAGE, NULL,
+		                    "'%s' is not a duration for '%s' (seconds, or 500ms, 5s, 2m)",
 		                    text, what);
-	*out = v;
+	*set = true;
 	return RT_OK;
 }
 
@@ -154,6 +162,8 @@ static int setup(struct cli_ctx *ctx, const struct cli_cmd *cmd, rt_error *err)
 		return rc;
 	ctx->format = ctx->cfg->format;
 	ctx->verbosity = ctx->cfg->verbosity;
+	if (ctx->verbosity > 0)
+		cli_print_diags(ctx, &ctx->cfg->warnings);
 	if (!(cmd->flags & (CLI_NEED_PROJECT | CLI_NEED_GRAPH)))
 		return RT_OK;
 	rt_project_opts popts = {
@@ -229,13 +239,13 @@ int main(int argc, char **argv)
 	ctx.cmd_name = cmd->name;
 	if (g.format)
 		g.ov.format = g.format;
-	if (g.wait && (rc = parse_seconds(g.wait, "--wait", &g.ov.wait, &err)) < 0)
+	if ((rc = parse_duration(g.wait, "--wait", &g.ov.wait, &g.ov.wait_set, &err)) < 0 ||
+	    (rc = parse_duration(g.lock_timeout, "--lock-timeout", &g.ov.lock_timeout,
+	                         &g.ov.lock_timeout_set, &err)) < 0 ||
+	    (rc = parse_duration(g.statement_lock_timeout, "--statement-lock-timeout",
+	                         &g.ov.statement_lock_timeout, &g.ov.statement_lock_timeout_set,
+	                         &err)) < 0)
 		goto done;
-	g.ov.wait_set = g.wait != NULL;
-	if (g.lock_timeout &&
-	    (rc = parse_seconds(g.lock_timeout, "--lock-timeout", &g.ov.lock_timeout, &err)) < 0)
-		goto done;
-	g.ov.lock_timeout_set = g.lock_timeout != NULL;
 	if (g.quiet || g.verbose) {
 		g.ov.verbosity = g.quiet ? -1 : g.verbose;
 		g.ov.verbosity_set = true;

@@ -5,7 +5,7 @@
 
 #include "retort/error.h"
 
-static char *xvformat(const char *fmt, va_list ap)
+RT_PRINTF(1, 0) static char *xvformat(const char *fmt, va_list ap)
 {
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_vprintf(&b, fmt, ap);
