@@ -1,0 +1,251 @@
+/*
+ * The database layer: connection, statements, the migration lock, the
+ * version table exactly as Alembic keeps it, and retort's history table.
+ * src/db/ is the only code that sees libpq; rt_db is opaque.
+ *
+ * Ownership: an rt_db and everything returned through an rt_db_result live
+ * in the arena given to the call; rt_db_close (or freeing the arena) ends the
+ * session, which also releases the migration lock. Errors go to rt_error;
+ * nothing here prints, and server notices go to a callback or nowhere.
+ */
+#ifndef RETORT_DB_H
+#define RETORT_DB_H
+
+#include <signal.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "common.h"
+#include "error.h"
+
+typedef struct rt_db rt_db;
+
+/* A line for the user while something is awaited ("waiting for ..."). */
+typedef void (*rt_db_progress_fn)(void *ctx, const char *message);
+/* A server NOTICE/WARNING: severity as sent ("NOTICE"), then the message. */
+typedef void (*rt_db_notice_fn)(void *ctx, const char *severity, const char *message);
+
+typedef struct rt_db_opts {
+	/* postgresql:// or postgres:// URL (a SQLAlchemy "+driver" is dropped), or
+	 * a key=value conninfo string; NULL or "" uses libpq's defaults (PGHOST,
+	 * PGDATABASE, service files...). */
+	const char *url;
+	/* > 0: retry for this long until the server accepts a connection and a
+	 * write (SPEC --wait); 0: one attempt. */
+	double wait_seconds;
+	/* Set unless the URL has its own; NULL means "retort". */
+	const char *application_name;
+	/* Accept a standby or a read-only session (commands that only read). */
+	bool read_only;
+	rt_db_progress_fn progress;  /* wait messages, about every 2 s; may be NULL */
+	void *progress_ctx;
+	rt_db_notice_fn notice;      /* NULL drops notices */
+	void *notice_ctx;
+	/* When non-NULL and set non-zero (by a signal handler), waiting stops with
+	 * RT_EINTR. Also used by rt_db_lock. */
+	const volatile sig_atomic_t *interrupted;
+} rt_db_opts;
+
+/*
+ * Opens a session. With wait_seconds > 0, retries every ~0.5 s (reporting
+ * through opts->progress: "waiting for the database at HOST:PORT (N s left):
+ * REASON") until the server accepts a connection and, unless opts->read_only,
+ * a write: not in recovery, default_transaction_read_only and
+ * transaction_read_only off.
+ * Returns RT_OK with *out set; RT_ECONFIG for a URL libpq cannot parse;
+ * RT_ECONNECT when the server is unreachable, refuses, rejects the
+ * credentials, is read-only, or the wait ran out (message with the masked
+ * target and libpq's reason, err->object the masked target, a hint);
+ * RT_EINTR when interrupted. No message ever contains a password.
+ */
+int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error *err);
+
+/* Ends the session (releasing the lock). Idempotent; NULL is allowed. Must not
+ * race with rt_db_cancel: clear the handler's pointer first. */
+void rt_db_close(rt_db *db);
+
+/* The target for messages, password masked: the URL as given, or
+ * "host:port/dbname" when libpq defaults were used. */
+const char *rt_db_target(const rt_db *db);
+/* The server process id of this session (pg_stat_activity.pid). */
+int rt_db_backend_pid(const rt_db *db);
+/* True once the connection is known to be lost (then every call fails). */
+bool rt_db_lost(const rt_db *db);
+
+/*
+ * Sends a cancel request for the statement running on db. Async-signal-safe:
+ * the cancel object is made at connect time, so a SIGINT/SIGTERM handler may
+ * call this (with db read from a variable it was stored in after connect).
+ * Returns 0 when the request was sent, -1 otherwise. The cancelled statement
+ * then fails with SQLSTATE 57014 (as does statement_timeout); the caller
+ * knows which it was.
+ */
+int rt_db_cancel(const rt_db *db);
+
+/* What a statement returned; strings live in the arena given to rt_db_exec. */
+typedef struct rt_db_result {
+	size_t nrows, ncols;
+	const char **colnames;     /* ncols names */
+	const char **cells;        /* nrows * ncols, row-major; NULL for SQL NULL */
+	uint64_t affected;         /* rows inserted/updated/deleted/selected */
+	const char *command;       /* command tag, e.g. "UPDATE 1"; NULL without an arena */
+	/* On RT_EDB: the 1-based character (not byte) position in the statement
+	 * text the server pointed at, 0 when none. */
+	int error_position;
+} rt_db_result;
+
+/* Cell (row, col) or NULL (SQL NULL or out of range). */
+const char *rt_db_value(const rt_db_result *res, size_t row, size_t col);
+
+/*
+ * Runs sql with the simple query protocol (PQexec: several statements in one
+ * string run as one, as under Alembic/psycopg2). res may be NULL; it is
+ * zeroed first and filled from the last statement's result. arena may be
+ * NULL when only `affected` is wanted (rows and tag are then not kept).
+ * RT_EDB: the server refused it; err has the primary message, sqlstate,
+ * detail, hint, and res->error_position. RT_ECONNECT: "connection to the
+ * server was lost" (the server rolled back an open transaction, unless the
+ * statement was a COMMIT whose outcome is unknown). RT_EUNSUPPORTED: COPY
+ * to/from the client.
+ */
+int rt_db_exec(rt_db *db, rt_arena *arena, const char *sql, rt_db_result *res, rt_error *err);
+
+/* BEGIN / COMMIT / ROLLBACK. rt_db_commit fails with RT_EDB when the server
+ * answered ROLLBACK (the transaction had already failed). rt_db_rollback
+ * outside a transaction is a no-op. */
+int rt_db_begin(rt_db *db, rt_error *err);
+int rt_db_commit(rt_db *db, rt_error *err);
+int rt_db_rollback(rt_db *db, rt_error *err);
+/* True inside a transaction block, also a failed one. */
+bool rt_db_in_transaction(const rt_db *db);
+
+/* ---- The migration lock (SPEC section 5, docs/database.md) ---- */
+
+/* Who holds the lock, from pg_locks joined with pg_stat_activity. Fields the
+ * server hides from an unprivileged user are "unknown". */
+typedef struct rt_lock_holder {
+	int pid;                       /* 0: released before it could be looked up */
+	const char *application_name;  /* "" when unset */
+	const char *client;            /* client address, or "local socket" */
+	const char *backend_start;     /* connected since (ISO 8601) */
+	const char *state;             /* "active", "idle in transaction", ... */
+	const char *state_change;      /* in that state since */
+} rt_lock_holder;
+
+/* Called while waiting: first right away, then every report_interval. */
+typedef void (*rt_lock_wait_fn)(void *ctx, const rt_lock_holder *holder, double waited_seconds);
+
+typedef struct rt_lock_opts {
+	const char *schema;      /* version table schema; NULL: current_schema() */
+	const char *table;       /* version table; NULL: "alembic_version" */
+	double timeout_seconds;  /* < 0: wait forever; 0: one attempt */
+	double report_interval;  /* seconds between reports; 0 means 5 */
+	rt_lock_wait_fn on_wait; /* may be NULL */
+	void *ctx;
+	const volatile sig_atomic_t *interrupted; /* as in rt_db_opts */
+} rt_lock_opts;
+
+/*
+ * The lock key, computed by the server so operators can compute it too:
+ *   ('x' || substr(md5('retort:' || current_database() || ':' ||
+ *     coalesce(SCHEMA, current_schema(), '') || ':' || TABLE), 1, 16))::bit(64)::bigint
+ */
+int rt_db_lock_key(rt_db *db, const char *schema, const char *table, int64_t *key,
+                   rt_error *err);
+
+/*
+ * Takes the session-level advisory lock by polling pg_try_advisory_lock with
+ * jittered, growing pauses (0.1-0.3 s up to ~1 s); never blocks in the
+ * server. Call outside a transaction. RT_ELOCKED when the timeout passes
+ * (the message names the holder), RT_EINTR when interrupted, RT_EDB /
+ * RT_ECONNECT on failures; RT_ERROR if this session already holds it.
+ */
+int rt_db_lock(rt_db *db, const rt_lock_opts *opts, rt_error *err);
+/* Releases it (a lost connection has released it already: RT_OK). */
+int rt_db_unlock(rt_db *db, rt_error *err);
+/* The holder as one line: "pid 123 (application 'retort', local socket,
+ * connected since ..., idle since ...)". */
+void rt_lock_holder_describe(rt_buf *b, const rt_lock_holder *holder);
+
+/* ---- The version table, exactly as Alembic (reference/alembic.md section 1) ---- */
+
+typedef struct rt_vtable {
+	const char *schema;  /* NULL: found through search_path, created unqualified */
+	const char *name;    /* NULL means "alembic_version" */
+	bool no_pk;          /* Alembic's version_table_pk=False */
+} rt_vtable;
+
+/*
+ * Statement text as Alembic prints it offline, without the final ';' (the
+ * offline writer adds ";\n\n"). Names are quoted by SQLAlchemy's rules
+ * (ident.h), revision ids inlined as literals.
+ *   CREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL, \n
+ *       CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n)
+ *   INSERT INTO alembic_version (version_num) VALUES ('x') RETURNING alembic_version.version_num
+ *   UPDATE alembic_version SET version_num='y' WHERE alembic_version.version_num = 'x'
+ *   DELETE FROM alembic_version WHERE alembic_version.version_num = 'x'
+ *   DELETE FROM alembic_version
+ */
+void rt_vtable_render_create(rt_buf *b, const rt_vtable *vt);
+void rt_vtable_render_insert(rt_buf *b, const rt_vtable *vt, const char *rev);
+void rt_vtable_render_update(rt_buf *b, const rt_vtable *vt, const char *from, const char *to);
+void rt_vtable_render_delete(rt_buf *b, const rt_vtable *vt, const char *rev);
+void rt_vtable_render_delete_all(rt_buf *b, const rt_vtable *vt);
+
+/* Alembic's has_table: without a schema, a relation of that name visible
+ * through search_path (pg_table_is_visible); with one, in that schema. */
+int rt_vtable_exists(rt_db *db, const rt_vtable *vt, bool *exists, rt_error *err);
+/* The rows (SELECT version_num FROM ...), in server order, into rows (arena
+ * strings). A missing table gives zero rows and RT_OK. */
+int rt_vtable_read(rt_db *db, rt_arena *arena, const rt_vtable *vt, rt_strv *rows,
+                   rt_error *err);
+/* CREATE TABLE as rendered above (fails if it exists: check first). */
+int rt_vtable_create(rt_db *db, const rt_vtable *vt, rt_error *err);
+/* Row changes. update/delete must affect exactly one row, else RT_EDRIFT
+ * naming the expected and found rows ("another tool changed the version
+ * table"); the caller rolls back. */
+int rt_vtable_insert(rt_db *db, const rt_vtable *vt, const char *rev, rt_error *err);
+int rt_vtable_update(rt_db *db, const rt_vtable *vt, const char *from, const char *to,
+                     rt_error *err);
+int rt_vtable_delete(rt_db *db, const rt_vtable *vt, const char *rev, rt_error *err);
+int rt_vtable_delete_all(rt_db *db, const rt_vtable *vt, rt_error *err);
+
+/* ---- retort's history table (SPEC section 5, docs/database.md) ---- */
+
+typedef struct rt_history {
+	const char *schema;  /* NULL: search_path (give the version table's schema) */
+	const char *name;    /* NULL means "retort_history" */
+} rt_history;
+
+typedef struct rt_history_row {
+	const char *revision;
+	const char *direction;  /* "upgrade", "downgrade", "stamp" or "repair" */
+	const char *checksum;   /* 64 hex digits, or NULL */
+	const char *message;    /* the revision's message, or NULL */
+	int64_t duration_ms;    /* the step's duration; started_at = now - duration */
+} rt_history_row;
+
+/* The DDL (CREATE TABLE IF NOT EXISTS ...), without a final ';'. */
+void rt_history_render_create(rt_buf *b, const rt_history *h);
+/* Creates the table when missing. */
+int rt_history_ensure(rt_db *db, const rt_history *h, rt_error *err);
+/* One row, in the caller's transaction. The table must exist. */
+int rt_history_insert(rt_db *db, const rt_history *h, const rt_history_row *row,
+                      rt_error *err);
+
+/* The checksum each revision was last applied (upgraded, stamped or repaired) with. */
+typedef struct rt_history_sums {
+	bool table_exists;   /* false: e.g. a database migrated by Alembic */
+	rt_strv revisions;
+	rt_strv checksums;   /* parallel to revisions; an entry may be NULL */
+} rt_history_sums;
+
+/* Reads them; a missing table is not an error (table_exists false, no entries). */
+int rt_history_checksums(rt_db *db, rt_arena *arena, const rt_history *h,
+                         rt_history_sums *out, rt_error *err);
+/* The recorded checksum of rev: false when none is recorded ("no checksum
+ * yet"); *checksum may be NULL when recorded without one. */
+bool rt_history_checksum_of(const rt_history_sums *sums, const char *rev,
+                            const char **checksum);
+
+#endif

@@ -1,0 +1,553 @@
+/*
+ * Sessions: connecting (with --wait's retry loop and the writability check),
+ * running statements, transactions, cancel, and turning libpq and server
+ * errors into rt_error. Messages show the target with passwords masked.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "retort/config.h"
+#include "db_int.h"
+
+#define RETRY_PAUSE 0.5   /* seconds between connection attempts */
+#define REPORT_EVERY 2.0  /* seconds between "waiting for the database" lines */
+
+double db_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+bool db_sleep(double seconds, const volatile sig_atomic_t *interrupted)
+{
+	double end = db_now() + seconds;
+	for (;;) {
+		if (interrupted && *interrupted)
+			return false;
+		double left = end - db_now();
+		if (left <= 0)
+			return true;
+		/* slices of at most 50 ms so an interrupt is seen promptly */
+		double slice = left < 0.05 ? left : 0.05;
+		struct timespec ts = { 0, (long)(slice * 1e9) };
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* First line of a libpq message, without the "FATAL:  " style prefix. */
+static const char *first_line(rt_arena *arena, const char *msg)
+{
+	while (*msg == ' ' || *msg == '\n')
+		msg++;
+	size_t n = strcspn(msg, "\n");
+	return rt_strndup(arena, msg, n);
+}
+
+/* The lines after the first, tabs and blank lines dropped, joined by "; ". */
+static const char *rest_lines(rt_arena *arena, const char *msg)
+{
+	rt_buf b = RT_BUF_INIT;
+	const char *p = strchr(msg, '\n');
+	while (p && *p) {
+		p++;
+		while (*p == '\t' || *p == ' ')
+			p++;
+		size_t n = strcspn(p, "\n");
+		if (n) {
+			if (b.len)
+				rt_buf_puts(&b, "; ");
+			rt_buf_add(&b, p, n);
+		}
+		p += n;
+	}
+	const char *out = b.len ? rt_strdup(arena, b.ptr) : NULL;
+	rt_buf_release(&b);
+	return out;
+}
+
+const char *db_scrub(rt_arena *arena, const char *msg, const rt_strv *secrets)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_puts(&b, msg);
+	for (size_t i = 0; i < secrets->n; i++) {
+		size_t n = strlen(secrets->v[i]);
+		if (!n)
+			continue;
+		rt_buf out = RT_BUF_INIT;
+		const char *p = rt_buf_cstr(&b), *hit;
+		while ((hit = strstr(p, secrets->v[i]))) {
+			rt_buf_add(&out, p, (size_t)(hit - p));
+			rt_buf_puts(&out, "***");
+			p = hit + n;
+		}
+		rt_buf_puts(&out, p);
+		rt_buf_release(&b);
+		b = out;
+	}
+	const char *res = rt_strdup(arena, rt_buf_cstr(&b));
+	rt_buf_release(&b);
+	return res;
+}
+
+const char *db_scrub_quoted(rt_arena *arena, const char *msg)
+{
+	rt_buf b = RT_BUF_INIT;
+	for (const char *p = msg; *p;) {
+		const char *open = strchr(p, '"');
+		const char *close = open ? strchr(open + 1, '"') : NULL;
+		if (!close) {
+			rt_buf_puts(&b, p);
+			break;
+		}
+		rt_buf_add(&b, p, (size_t)(open - p));
+		rt_buf_puts(&b, "\"***\"");
+		p = close + 1;
+	}
+	const char *res = rt_strdup(arena, rt_buf_cstr(&b));
+	rt_buf_release(&b);
+	return res;
+}
+
+static bool is_conninfo(const char *s)
+{
+	return strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0 ||
+	       strchr(s, '=') != NULL;
+}
+
+static void notice_receiver(void *arg, const PGresult *res)
+{
+	rt_db *db = arg;
+	if (!db->notice)
+		return;
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	db->notice(db->notice_ctx, sev ? sev : "NOTICE", msg ? msg : PQresultErrorMessage(res));
+}
+
+/* Blocking connect (honours the URL's connect_timeout) when deadline is 0;
+ * otherwise the non-blocking handshake, abandoned at the deadline (*cut). */
+static PGconn *open_conn(const char *const *kw, const char *const *vals, double deadline,
+                         const volatile sig_atomic_t *interrupted, bool *cut)
+{
+	*cut = false;
+	if (deadline <= 0)
+		return PQconnectdbParams(kw, vals, 1);
+	PGconn *c = PQconnectStartParams(kw, vals, 1);
+	if (!c)
+		rt_oom();
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	while (PQstatus(c) != CONNECTION_BAD && st != PGRES_POLLING_OK &&
+	       st != PGRES_POLLING_FAILED) {
+		double left = deadline - db_now();
+		if (left <= 0 || (interrupted && *interrupted)) {
+			*cut = true;
+			break;
+		}
+		struct pollfd pfd = {
+			.fd = PQsocket(c),
+			.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT,
+		};
+		int ms = left > 0.25 ? 250 : (int)(left * 1000) + 1;
+		int r = poll(&pfd, 1, ms);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0)
+			st = PQconnectPoll(c);
+	}
+	return c;
+}
+
+/* NULL when the session may write (or need not); else why it cannot. */
+static const char *write_refusal(PGconn *c, bool read_only)
+{
+	if (read_only)
+		return NULL;
+	PGresult *r = PQexec(c, "SELECT pg_catalog.pg_is_in_recovery(), "
+	                        "pg_catalog.current_setting('default_transaction_read_only'), "
+	                        "pg_catalog.current_setting('transaction_read_only')");
+	const char *why = NULL;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+		why = "could not ask whether the server accepts writes";
+	else if (strcmp(PQgetvalue(r, 0, 0), "t") == 0)
+		why = "the server is in recovery (a standby, or still replaying WAL)";
+	else if (strcmp(PQgetvalue(r, 0, 1), "on") == 0)
+		why = "sessions are read-only (default_transaction_read_only is on)";
+	else if (strcmp(PQgetvalue(r, 0, 2), "on") == 0)
+		why = "transactions are read-only (transaction_read_only is on)";
+	PQclear(r);
+	return why;
+}
+
+/* "host:port" libpq used or tried, for wait lines. */
+static const char *host_port(rt_arena *arena, PGconn *c)
+{
+	const char *h = c ? PQhost(c) : NULL;
+	const char *p = c ? PQport(c) : NULL;
+	return rt_sprintf(arena, "%s:%s", h && *h ? h : "localhost", p && *p ? p : "5432");
+}
+
+static void close_cb(void *db)
+{
+	rt_db_close(db);
+}
+
+static bool auth_failure(const char *msg)
+{
+	return strstr(msg, "authentication failed") || strstr(msg, "no password supplied") ||
+	       strstr(msg, "no pg_hba.conf entry");
+}
+
+int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error *err)
+{
+	*out = NULL;
+	const char *given = opts->url && *opts->url ? opts->url : NULL;
+	const char *url = given ? rt_url_drop_driver(arena, given) : NULL;
+	const char *target = given ? rt_url_mask(arena, given) : NULL;
+	rt_strv secrets = { 0 }; /* passwords libpq parsed, scrubbed from its messages */
+
+	if (url && is_conninfo(url)) {
+		char *msg = NULL;
+		PQconninfoOption *parsed = PQconninfoParse(url, &msg);
+		if (!parsed) {
+			/* libpq quotes the part it could not parse, which may be the password */
+			const char *why = !msg ? "out of memory"
+			                  : strcmp(target, given) == 0 ? first_line(arena, msg)
+			                  : db_scrub_quoted(arena, first_line(arena, msg));
+			PQfreemem(msg);
+			rt_error_set(err, RT_ECONFIG, NULL, "invalid database URL '%s': %s", target, why);
+			rt_error_hint(err, "write it as postgresql://USER@HOST:PORT/DBNAME or as "
+			                   "key=value pairs (host=... dbname=...)");
+			return RT_ECONFIG;
+		}
+		for (PQconninfoOption *o = parsed; o->keyword; o++)
+			if (o->val && (strcmp(o->keyword, "password") == 0 ||
+			               strcmp(o->keyword, "sslpassword") == 0))
+				rt_strv_push(arena, &secrets, rt_strdup(arena, o->val));
+		PQconninfoFree(parsed);
+	}
+
+	/* application_name comes first so a value in the URL, expanded from
+	 * dbname later in the list, overrides it. */
+	const char *const kw[] = { "application_name", "dbname", NULL };
+	const char *const vals[] = {
+		opts->application_name ? opts->application_name : "retort", url, NULL,
+	};
+	double start = db_now();
+	double deadline = opts->wait_seconds > 0 ? start + opts->wait_seconds : 0;
+	double next_report = start;
+	const char *reason = NULL, *detail = NULL;
+	bool auth = false, refused_write = false;
+
+	for (;;) {
+		bool cut;
+		PGconn *c = open_conn(kw, vals, deadline, opts->interrupted, &cut);
+		if (!target)
+			target = rt_sprintf(arena, "%s/%s", host_port(arena, c),
+			                    PQdb(c) && *PQdb(c) ? PQdb(c) : "?");
+		const char *where = host_port(arena, c);
+		if (PQstatus(c) == CONNECTION_OK) {
+			const char *why = write_refusal(c, opts->read_only);
+			if (!why) {
+				rt_db *db = rt_alloc(arena, sizeof(*db));
+				db->conn = c;
+				db->target = target;
+				db->pid = PQbackendPID(c);
+				db->cancel = PQgetCancel(c);
+				db->notice = opts->notice;
+				db->notice_ctx = opts->notice_ctx;
+				PQsetNoticeReceiver(c, notice_receiver, db);
+				rt_arena_on_free(arena, close_cb, db);
+				*out = db;
+				return RT_OK;
+			}
+			reason = why;
+			detail = NULL;
+			refused_write = true;
+			auth = false;
+		} else if (cut && reason) {
+			/* the deadline ended this attempt: the previous answer says more */
+		} else {
+			const char *msg = PQerrorMessage(c);
+			if (!*msg)
+				msg = "no answer from the server before the deadline";
+			msg = db_scrub(arena, msg, &secrets);
+			reason = first_line(arena, msg);
+			detail = rest_lines(arena, msg);
+			refused_write = false;
+			auth = auth_failure(msg);
+		}
+		PQfinish(c);
+
+		if (opts->interrupted && *opts->interrupted)
+			return rt_error_set(err, RT_EINTR, NULL, "interrupted while connecting to '%s'",
+			                    target);
+		double now = db_now();
+		if (deadline <= 0 || now + 0.01 >= deadline)
+			break;
+		if (opts->progress && now >= next_report) {
+			char *line = rt_sprintf(arena, "waiting for the database at %s (%.0f s left): %s",
+			                        where, deadline - now, reason);
+			opts->progress(opts->progress_ctx, line);
+			next_report = now + REPORT_EVERY;
+		}
+		double pause = deadline - now < RETRY_PAUSE ? deadline - now : RETRY_PAUSE;
+		if (!db_sleep(pause, opts->interrupted))
+			return rt_error_set(err, RT_EINTR, NULL, "interrupted while connecting to '%s'",
+			                    target);
+	}
+
+	if (deadline > 0)
+		rt_error_set(err, RT_ECONNECT, NULL,
+		             "the database at '%s' did not accept connections and writes within %g s: %s",
+		             target, opts->wait_seconds, reason);
+	else if (refused_write)
+		rt_error_set(err, RT_ECONNECT, NULL, "the database at '%s' does not accept writes: %s",
+		             target, reason);
+	else
+		rt_error_set(err, RT_ECONNECT, NULL, "could not connect to '%s': %s", target, reason);
+	if (detail)
+		rt_error_detail(err, "%s", detail);
+	if (err)
+		err->object = rt_xstrdup(target);
+	if (auth)
+		rt_error_hint(err, "authentication failed: check the user name and password (in the "
+		                   "URL, PGPASSWORD or ~/.pgpass) and the server's pg_hba.conf");
+	else if (refused_write)
+		rt_error_hint(err, "connect to the primary server (target_session_attrs=read-write "
+		                   "in the URL picks it from a host list)");
+	else
+		rt_error_hint(err, "check the URL (or PGHOST, PGPORT, PGDATABASE when none is given) "
+		                   "and that the server is running there; --wait SECONDS waits for a "
+		                   "server that is starting");
+	return RT_ECONNECT;
+}
+
+void rt_db_close(rt_db *db)
+{
+	if (!db || !db->conn)
+		return;
+	PQfreeCancel(db->cancel);
+	db->cancel = NULL;
+	PQfinish(db->conn);
+	db->conn = NULL;
+	db->locked = false;
+}
+
+const char *rt_db_target(const rt_db *db)
+{
+	return db->target;
+}
+
+int rt_db_backend_pid(const rt_db *db)
+{
+	return db->pid;
+}
+
+bool rt_db_lost(const rt_db *db)
+{
+	return db->lost || !db->conn;
+}
+
+int rt_db_cancel(const rt_db *db)
+{
+	char errbuf[256]; /* on the stack, as PQcancel's signal-safety requires */
+	if (!db || !db->cancel)
+		return -1;
+	return PQcancel(db->cancel, errbuf, (int)sizeof(errbuf)) ? 0 : -1;
+}
+
+const char *rt_db_value(const rt_db_result *res, size_t row, size_t col)
+{
+	if (!res->cells || row >= res->nrows || col >= res->ncols)
+		return NULL;
+	return res->cells[row * res->ncols + col];
+}
+
+static int lost_error(rt_db *db, const char *msg, rt_error *err)
+{
+	db->lost = true;
+	db->locked = false; /* the server released it with the session */
+	rt_error_set(err, RT_ECONNECT, NULL, "connection to the server was lost");
+	if (msg && *msg) {
+		size_t n = strlen(msg);
+		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			n--;
+		rt_error_detail(err, "%.*s", (int)n, msg);
+	}
+	rt_error_hint(err, "the server ended the session (restart, pg_terminate_backend, network); "
+	                   "its open transaction was rolled back, unless it was committing: "
+	                   "run 'retort current' to see the state");
+	if (err)
+		err->object = rt_xstrdup(db->target);
+	return RT_ECONNECT;
+}
+
+static int server_error(rt_db *db, PGresult *r, rt_db_result *res, rt_error *err)
+{
+	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *whole = r ? PQresultErrorMessage(r) : "";
+	if (!*whole)
+		whole = PQerrorMessage(db->conn);
+	if (PQstatus(db->conn) == CONNECTION_BAD)
+		return lost_error(db, whole, err);
+	if (primary)
+		rt_error_set(err, RT_EDB, NULL, "%s", primary);
+	else
+		rt_error_set(err, RT_EDB, NULL, "%.*s", (int)strcspn(whole, "\n"), whole);
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	const char *hint = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_HINT) : NULL;
+	const char *context = r ? PQresultErrorField(r, PG_DIAG_CONTEXT) : NULL;
+	const char *pos = r ? PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION) : NULL;
+	if (err && state)
+		memcpy(err->sqlstate, state, strnlen(state, sizeof(err->sqlstate) - 1));
+	if (detail && context)
+		rt_error_detail(err, "%s\ncontext: %s", detail, context);
+	else if (detail || context)
+		rt_error_detail(err, detail ? "%s" : "context: %s", detail ? detail : context);
+	if (hint)
+		rt_error_hint(err, "%s", hint);
+	if (res && pos)
+		res->error_position = (int)strtol(pos, NULL, 10);
+	return RT_EDB;
+}
+
+static void fill_result(rt_arena *arena, PGresult *r, rt_db_result *res)
+{
+	const char *tag = PQcmdStatus(r);
+	res->command = arena ? rt_strdup(arena, tag) : NULL;
+	const char *n = PQcmdTuples(r);
+	res->affected = *n ? strtoull(n, NULL, 10) : 0;
+	if (!arena || PQresultStatus(r) != PGRES_TUPLES_OK)
+		return;
+	res->nrows = (size_t)PQntuples(r);
+	res->ncols = (size_t)PQnfields(r);
+	res->colnames = rt_alloc_array(arena, res->ncols ? res->ncols : 1, sizeof(char *));
+	for (size_t j = 0; j < res->ncols; j++)
+		res->colnames[j] = rt_strdup(arena, PQfname(r, (int)j));
+	size_t cells = res->nrows * res->ncols;
+	res->cells = rt_alloc_array(arena, cells ? cells : 1, sizeof(char *));
+	for (size_t i = 0; i < res->nrows; i++)
+		for (size_t j = 0; j < res->ncols; j++)
+			if (!PQgetisnull(r, (int)i, (int)j))
+				res->cells[i * res->ncols + j] =
+					rt_strndup(arena, PQgetvalue(r, (int)i, (int)j),
+					           (size_t)PQgetlength(r, (int)i, (int)j));
+}
+
+/* Ends a COPY the server started: retort has no data to send or take. */
+static int refuse_copy(rt_db *db, PGresult *r, rt_error *err)
+{
+	bool in = PQresultStatus(r) == PGRES_COPY_IN;
+	PQclear(r);
+	if (in) {
+		PQputCopyEnd(db->conn, "retort does not send COPY data");
+	} else {
+		char *row;
+		while (PQgetCopyData(db->conn, &row, 0) > 0)
+			PQfreemem(row);
+	}
+	while ((r = PQgetResult(db->conn)))
+		PQclear(r);
+	if (PQstatus(db->conn) == CONNECTION_BAD)
+		return lost_error(db, PQerrorMessage(db->conn), err);
+	rt_error_set(err, RT_EUNSUPPORTED, NULL, "'COPY ... %s' is not supported",
+	             in ? "FROM STDIN" : "TO STDOUT");
+	rt_error_hint(err, in ? "load the data with INSERT statements, or COPY from a file on "
+	                        "the server"
+	                      : "COPY to a file on the server, or SELECT the rows");
+	return RT_EUNSUPPORTED;
+}
+
+static int finish(rt_db *db, rt_arena *arena, PGresult *r, rt_db_result *res, rt_error *err)
+{
+	int rc;
+	switch (r ? PQresultStatus(r) : PGRES_FATAL_ERROR) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+	case PGRES_EMPTY_QUERY:
+		if (res)
+			fill_result(arena, r, res);
+		rc = RT_OK;
+		break;
+	case PGRES_COPY_IN:
+	case PGRES_COPY_OUT:
+		return refuse_copy(db, r, err);
+	default:
+		rc = server_error(db, r, res, err);
+		break;
+	}
+	PQclear(r);
+	return rc;
+}
+
+static int check_open(rt_db *db, rt_error *err)
+{
+	if (db->conn && !db->lost)
+		return RT_OK;
+	return lost_error(db, db->conn ? NULL : "the session was closed", err);
+}
+
+int rt_db_exec(rt_db *db, rt_arena *arena, const char *sql, rt_db_result *res, rt_error *err)
+{
+	if (res)
+		memset(res, 0, sizeof(*res));
+	int rc = check_open(db, err);
+	if (rc < 0)
+		return rc;
+	return finish(db, arena, PQexec(db->conn, sql), res, err);
+}
+
+int db_query(rt_db *db, rt_arena *arena, const char *sql, int nparams,
+             const char *const *params, rt_db_result *res, rt_error *err)
+{
+	if (res)
+		memset(res, 0, sizeof(*res));
+	int rc = check_open(db, err);
+	if (rc < 0)
+		return rc;
+	PGresult *r = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	return finish(db, arena, r, res, err);
+}
+
+int rt_db_begin(rt_db *db, rt_error *err)
+{
+	return rt_db_exec(db, NULL, "BEGIN", NULL, err);
+}
+
+int rt_db_commit(rt_db *db, rt_error *err)
+{
+	int rc = check_open(db, err);
+	if (rc < 0)
+		return rc;
+	PGresult *r = PQexec(db->conn, "COMMIT");
+	/* COMMIT of a failed transaction "succeeds" with the tag ROLLBACK. */
+	bool rolled_back = PQresultStatus(r) == PGRES_COMMAND_OK &&
+	                   strcmp(PQcmdStatus(r), "ROLLBACK") == 0;
+	rc = finish(db, NULL, r, NULL, err);
+	if (rc == RT_OK && rolled_back) {
+		rt_error_set(err, RT_EDB, NULL, "the transaction was rolled back instead of committed");
+		rt_error_hint(err, "an earlier statement in it failed; its error is the one to fix");
+		return RT_EDB;
+	}
+	return rc;
+}
+
+int rt_db_rollback(rt_db *db, rt_error *err)
+{
+	if (!db->conn || db->lost || !rt_db_in_transaction(db))
+		return RT_OK; /* a lost session's transaction was rolled back by the server */
+	return rt_db_exec(db, NULL, "ROLLBACK", NULL, err);
+}
+
+bool rt_db_in_transaction(const rt_db *db)
+{
+	if (!db->conn)
+		return false;
+	PGTransactionStatusType s = PQtransactionStatus(db->conn);
+	return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
