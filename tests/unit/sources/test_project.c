@@ -1,0 +1,240 @@
+/*
+ * Unit tests for the project loader (src/sources/project.c): revisions in
+ * load order with every field, sidecars, standalone files, checksums that
+ * match `b2sum -l 256`, and the body of a step per direction.
+ */
+#define _XOPEN_SOURCE 700
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "retort/project.h"
+#include "retort/sqlsplit.h"
+
+#define VERSIONS FIXTURES "/discovery/versions"
+
+typedef struct run {
+	rt_arena *arena;
+	rt_diags diags;
+	rt_project *p;
+	rt_error err;
+	int rc;
+} run;
+
+static void load(run *r, const char *loc)
+{
+	memset(r, 0, sizeof(*r));
+	r->arena = rt_arena_new();
+	rt_diags_init(&r->diags, r->arena);
+	rt_strv sv = { 0 };
+	rt_strv_push(r->arena, &sv, loc);
+	rt_project_opts opts = { .version_locations = &sv };
+	r->rc = rt_project_load(&r->p, r->arena, &opts, &r->diags, &r->err);
+}
+
+static void done(run *r)
+{
+	rt_error_clear(&r->err);
+	rt_arena_free(r->arena);
+}
+
+static const rt_diag *find_diag(const run *r, const char *kind)
+{
+	for (size_t i = 0; i < r->diags.n; i++)
+		if (strcmp(r->diags.items[i]->kind, kind) == 0)
+			return r->diags.items[i];
+	fail_msg("no '%s' diagnostic", kind);
+	return NULL;
+}
+
+/* The statements of one direction, joined by " | ". */
+static const char *body(const run *r, const rt_revision *rev, rt_direction dir, int *rc)
+{
+	rt_stmtlist l = { 0 };
+	rt_error err = RT_ERROR_INIT;
+	*rc = rt_revision_body(&l, r->arena, rev, dir, &err);
+	rt_error_clear(&err);
+	char *s = rt_strdup(r->arena, "");
+	for (size_t i = 0; i < l.n; i++)
+		s = rt_sprintf(r->arena, "%s%s%s", s, i ? " | " : "", l.items[i]->sql);
+	return s;
+}
+
+static void test_project__fixture_revisions(void **state)
+{
+	(void)state;
+	run r;
+	load(&r, VERSIONS);
+	assert_int_equal(r.rc, RT_OK);
+	/* _helper.py has no revision: reported by the reader and left out */
+	assert_int_equal(r.p->n, 4);
+	const char *ids[] = { "hid", "std1", "b1", "r1" };
+	for (size_t i = 0; i < 4; i++) {
+		assert_string_equal(r.p->revs[i]->id, ids[i]);
+		assert_int_equal(r.p->revs[i]->load_order, i);
+	}
+	assert_true(r.diags.errors >= 1);
+	for (size_t i = 0; i < r.diags.n; i++)
+		if (r.diags.items[i]->severity == RT_SEV_ERROR)
+			assert_string_equal(r.diags.items[i]->loc.path, VERSIONS "/_helper.py");
+
+	const rt_revision *std = r.p->revs[1], *b1 = r.p->revs[2], *r1 = r.p->revs[3];
+	assert_int_equal(std->origin, RT_REV_SQL);
+	assert_string_equal(std->path, VERSIONS "/a_std.sql");
+	assert_null(std->sidecar_path);
+	assert_null(std->py);
+	assert_non_null(std->sql);
+	assert_int_equal(std->down.n, 1);
+	assert_string_equal(std->down.v[0], "r1");
+	assert_string_equal(std->message, "a standalone revision");
+	assert_int_equal(std->loc.line, 1);
+	assert_int_equal(std->down_loc.line, 2);
+	/* b2sum -l 256 a_std.sql */
+	assert_string_equal(std->checksum,
+	                    "5c31d90eb22ee2be510145537283d4c828ba2007ccfe34441d523d460674312b");
+	const rt_diag *g = find_diag(&r, "standalone-sql");
+	assert_int_equal(g->severity, RT_SEV_WARNING);
+	assert_string_equal(g->message,
+	                    "standalone SQL revision '" VERSIONS "/a_std.sql' is invisible to Alembic");
+	assert_string_equal(g->revision, "std1");
+
+	assert_int_equal(b1->origin, RT_REV_PY);
+	assert_string_equal(b1->sidecar_path, VERSIONS "/b_side.sql");
+	assert_non_null(b1->py);
+	assert_non_null(b1->sql);
+	assert_string_equal(b1->message, "with a sidecar");
+	/* cat b_side.py b_side.sql | b2sum -l 256 */
+	assert_string_equal(b1->checksum,
+	                    "7eec1097e04c888d330583763a97722c67856f7bae4882416e96cbff9c54d10c");
+	assert_int_equal(r1->down.n, 0);
+	assert_null(r1->sidecar_path);
+	assert_int_equal(r1->loc.line, 8);
+	done(&r);
+}
+
+static void test_project__body_per_direction(void **state)
+{
+	(void)state;
+	run r;
+	load(&r, VERSIONS);
+	int rc;
+	const rt_revision *std = r.p->revs[1], *b1 = r.p->revs[2], *r1 = r.p->revs[3];
+	/* a sidecar section replaces the .py body of its direction only */
+	assert_string_equal(body(&r, b1, RT_UPGRADE, &rc), "CREATE TABLE b_side (id int PRIMARY KEY)");
+	assert_int_equal(rc, RT_OK);
+	assert_string_equal(body(&r, b1, RT_DOWNGRADE, &rc), "SELECT 'b1 down'");
+	assert_int_equal(rc, RT_OK);
+	assert_string_equal(body(&r, r1, RT_UPGRADE, &rc), "SELECT 'r1 up'");
+	assert_string_equal(body(&r, std, RT_DOWNGRADE, &rc), "DROP TABLE std");
+	assert_int_equal(rc, RT_OK);
+	done(&r);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_project__broken_sql_files(void **state)
+{
+	(void)state;
+	char tmp[] = "/tmp/rt-project-XXXXXX";
+	assert_non_null(mkdtemp(tmp));
+	put(tmp, "a.py", "revision = 'a'\ndown_revision = None\n"
+	                 "def upgrade():\n    op.execute(\"SELECT 1\")\n");
+	put(tmp, "a.sql", "-- retort:upgrad\nSELECT 2;\n");
+	put(tmp, "b.sql", "-- revision: b\n-- down_revision: a\n-- retort:upgrade\nSELECT 3;\n");
+	put(tmp, "c.sql", "-- down_revision: a\n-- retort:upgrade\n");
+	run r;
+	load(&r, tmp);
+	assert_int_equal(r.rc, RT_OK);
+	/* c.sql has no revision: left out; a's sidecar is broken: a stays, its body refuses */
+	assert_int_equal(r.p->n, 2);
+	assert_string_equal(r.p->revs[0]->id, "a");
+	assert_null(r.p->revs[0]->sql);
+	int rc;
+	body(&r, r.p->revs[0], RT_UPGRADE, &rc);
+	assert_int_equal(rc, RT_ESYNTAX);
+	/* a broken sidecar blocks both directions, not only the one it spoilt */
+	body(&r, r.p->revs[0], RT_DOWNGRADE, &rc);
+	assert_int_equal(rc, RT_ESYNTAX);
+	assert_string_equal(body(&r, r.p->revs[1], RT_UPGRADE, &rc), "SELECT 3");
+	body(&r, r.p->revs[1], RT_DOWNGRADE, &rc);
+	assert_int_equal(rc, RT_ENOTFOUND);
+	/* one error each for a.sql and c.sql, and nothing about the others */
+	assert_int_equal(r.diags.errors, 2);
+	done(&r);
+	assert_int_equal(nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+static void test_project__crlf_same_checksum(void **state)
+{
+	(void)state;
+	char lf[] = "/tmp/rt-project-XXXXXX", crlf[] = "/tmp/rt-project-XXXXXX";
+	assert_non_null(mkdtemp(lf));
+	assert_non_null(mkdtemp(crlf));
+	put(lf, "a.py", "revision = 'a'\ndown_revision = None\n");
+	put(lf, "a.sql", "-- retort:upgrade\nSELECT 1;\n");
+	put(crlf, "a.py", "revision = 'a'\r\ndown_revision = None\r\n");
+	put(crlf, "a.sql", "-- retort:upgrade\r\nSELECT 1;\r\n");
+	run r1, r2;
+	load(&r1, lf);
+	load(&r2, crlf);
+	assert_int_equal(r1.p->n, 1);
+	assert_int_equal(r2.p->n, 1);
+	assert_string_equal(r1.p->revs[0]->checksum, r2.p->revs[0]->checksum);
+	done(&r1);
+	done(&r2);
+	assert_int_equal(nftw(lf, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(nftw(crlf, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+static void test_project__missing_location(void **state)
+{
+	(void)state;
+	run r;
+	load(&r, FIXTURES "/nope");
+	assert_int_equal(r.rc, RT_ENOTFOUND);
+	assert_null(r.p);
+	assert_non_null(strstr(r.err.message, "does not exist"));
+	done(&r);
+}
+
+static int teardown_pg_query(void **state)
+{
+	(void)state;
+	rt_sql_shutdown();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_project__fixture_revisions),
+		cmocka_unit_test(test_project__body_per_direction),
+		cmocka_unit_test(test_project__broken_sql_files),
+		cmocka_unit_test(test_project__crlf_same_checksum),
+		cmocka_unit_test(test_project__missing_location),
+	};
+	return cmocka_run_group_tests(tests, NULL, teardown_pg_query);
+}
