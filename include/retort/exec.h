@@ -1,0 +1,83 @@
+/*
+ * Running a verified plan against a database, and the checks that come
+ * before it. The caller holds the migration lock (rt_db_lock) and has read
+ * the version rows after taking it.
+ */
+#ifndef RETORT_EXEC_H
+#define RETORT_EXEC_H
+
+#include <signal.h>
+
+#include "config.h"
+#include "db.h"
+#include "plan.h"
+#include "stmt.h"
+
+/* ---- before running: what the database holds vs. the scripts ---- */
+
+typedef struct rt_applied_state {
+	rt_strv unknown_rows;   /* version rows the scripts do not have */
+	rt_revlist applied;     /* every revision at or below a row, load order */
+	rt_revlist drifted;     /* applied, recorded checksum differs from the files */
+	rt_strv drifted_recorded; /* the recorded checksums, parallel to drifted */
+	rt_revlist unrecorded;  /* applied, no checksum recorded (e.g. applied by Alembic) */
+	bool history_exists;
+} rt_applied_state;
+
+/* Computes the state from the rows and the history's checksums (sums may
+ * describe a missing table). Never fails. */
+void rt_applied_state_build(rt_applied_state *out, rt_arena *arena, const rt_graph *g,
+                            const rt_strv *rows, const rt_history_sums *sums);
+
+/* RT_EDRIFT naming the first unknown row or drifted revision (and how many
+ * more), with a hint; RT_OK when neither exists. */
+int rt_applied_state_check(const rt_applied_state *st, rt_error *err);
+
+/* ---- the bodies of every step, produced before anything runs ---- */
+
+typedef struct rt_prepared {
+	const rt_plan *plan;
+	rt_stmtlist *bodies; /* one list per step (empty for stamps) */
+} rt_prepared;
+
+/* Translates every step's body; the first that cannot be produced fails
+ * with its error (RT_EUNSUPPORTED, RT_ESYNTAX, RT_ENOTFOUND...), naming the
+ * revision, before the database is touched. */
+int rt_exec_prepare(rt_prepared *out, rt_arena *arena, const rt_plan *plan, rt_error *err);
+
+/* ---- running ---- */
+
+typedef struct rt_exec_events {
+	void (*step_start)(void *ctx, const rt_step *step, size_t index, size_t total);
+	void (*step_done)(void *ctx, const rt_step *step, double milliseconds);
+	/* a step hit lock_timeout (55P03) and will run again after `delay` s */
+	void (*step_retry)(void *ctx, const rt_step *step, unsigned attempt, double delay);
+	void *ctx;
+} rt_exec_events;
+
+typedef struct rt_exec_opts {
+	const rt_vtable *vtable;
+	const rt_history *history;
+	rt_tx_mode transaction;
+	double statement_lock_timeout; /* seconds; 0: not set */
+	unsigned lock_retries;         /* extra attempts of a step after 55P03 */
+	bool purge;                    /* stamp --purge: DELETE FROM the version table first */
+	rt_exec_events events;
+	const volatile sig_atomic_t *interrupted;
+} rt_exec_opts;
+
+/*
+ * Runs the prepared plan: the version and history tables are created when
+ * missing; then each step's statements, its version-row changes (each
+ * UPDATE/DELETE must hit exactly one row) and its history row commit
+ * together (per-migration), or the whole plan commits once (single).
+ * Statements flagged no_transaction run alone after committing what is
+ * open. A failing statement rolls the open transaction back and returns
+ * RT_EDB with err->loc at the statement's file:line:col and the revision
+ * named; a step that hits lock_timeout is rolled back and retried with
+ * backoff while nothing of it was committed. RT_EINTR when interrupted.
+ */
+int rt_exec_run(rt_db *db, rt_arena *arena, const rt_prepared *prep, const rt_exec_opts *opts,
+                rt_error *err);
+
+#endif
