@@ -7,12 +7,15 @@
 #ifndef RETORT_CLI_H
 #define RETORT_CLI_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "opt.h"
 #include "retort/arena.h"
 #include "retort/config.h"
 #include "retort/error.h"
+#include "retort/db.h"
+#include "retort/exec.h"
 #include "retort/graph.h"
 #include "retort/plan.h"
 #include "retort/project.h"
@@ -67,6 +70,32 @@ void cli_longdoc(rt_graph_fmt *fmt);
 int cli_expect_args(struct cli_ctx *ctx, const rt_strv *args, size_t min, size_t max,
                     rt_error *err);
 
+/* A database session (session.c). Signals set cli_interrupted to the
+ * signal number and cancel the running statement. */
+extern volatile sig_atomic_t cli_interrupted;
+#define CLI_SESSION_WRITE (1u << 0) /* refuse read-only servers and standbys */
+#define CLI_SESSION_LOCK (1u << 1)  /* take the migration lock */
+struct cli_session {
+	rt_db *db;
+	rt_vtable vt;
+	rt_history hist;
+	rt_strv rows;            /* the version table, read after the lock */
+	rt_history_sums sums;
+	rt_applied_state state;
+	bool locked;
+};
+int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags, rt_error *err);
+void cli_session_close(struct cli_session *s);
+
+/* What upgrade/downgrade/stamp ask for (migrate.c). */
+struct cli_migration {
+	rt_step_kind kind;
+	const char *const *targets; /* one for upgrade/downgrade, several for stamp */
+	size_t ntargets;
+	bool dry_run, purge;
+};
+/* Connects, locks, verifies, plans, prepares every body, and runs. */
+int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_error *err);
 /* upgrade/downgrade --sql: "[FROM:]TO" rendered as an offline script. */
 int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg, rt_error *err);
 
@@ -77,5 +106,9 @@ extern const struct cli_cmd cli_cmd_history;
 extern const struct cli_cmd cli_cmd_show;
 extern const struct cli_cmd cli_cmd_upgrade;
 extern const struct cli_cmd cli_cmd_downgrade;
+extern const struct cli_cmd cli_cmd_stamp;
+extern const struct cli_cmd cli_cmd_current;
+extern const struct cli_cmd cli_cmd_verify;
+extern const struct cli_cmd cli_cmd_repair;
 
 #endif

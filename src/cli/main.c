@@ -2,6 +2,7 @@
  * retort's entry point: global options, the command table, the setup each
  * command asks for (config -> sources -> graph), and the exit code.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +17,10 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_show,
 	&cli_cmd_upgrade,
 	&cli_cmd_downgrade,
+	&cli_cmd_stamp,
+	&cli_cmd_current,
+	&cli_cmd_verify,
+	&cli_cmd_repair,
 };
 
 static struct globals {
@@ -259,6 +264,8 @@ done:
 		cli_print_error(&ctx, &err);
 done_quiet:;
 	int status = cli_exit_code(rc);
+	if (rc == RT_EINTR && cli_interrupted == SIGTERM)
+		status = 143;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fputs("retort: could not write to standard output\n", stderr);
 		status = status ? status : 1;

@@ -1,0 +1,147 @@
+/*
+ * A database session for the commands that need one: connect (with --wait
+ * progress), SIGINT/SIGTERM cancellation, the migration lock with holder
+ * reports, and the version rows and checksums read after taking it.
+ */
+#include <signal.h>
+#include <string.h>
+
+#include "cli.h"
+
+volatile sig_atomic_t cli_interrupted;
+static rt_db *signal_db; /* the session a signal cancels */
+
+static void on_signal(int signo)
+{
+	cli_interrupted = signo;
+	if (signal_db)
+		rt_db_cancel(signal_db); /* async-signal-safe: PQcancel on a prepared handle */
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void on_progress(void *p, const char *message)
+{
+	struct cli_ctx *ctx = p;
+	if (ctx->format == RT_FORMAT_JSON) {
+		rt_buf f = RT_BUF_INIT;
+		rt_buf_puts(&f, "\"message\":");
+		rt_buf_json_str(&f, message);
+		cli_json_event(ctx, "wait", &f);
+		rt_buf_release(&f);
+	} else if (ctx->verbosity >= 0) {
+		fprintf(ctx->err, "retort: %s\n", message);
+	}
+}
+
+static void on_notice(void *p, const char *severity, const char *message)
+{
+	struct cli_ctx *ctx = p;
+	if (ctx->format == RT_FORMAT_JSON) {
+		rt_buf f = RT_BUF_INIT;
+		rt_buf_puts(&f, "\"severity\":");
+		rt_buf_json_str(&f, severity);
+		rt_buf_puts(&f, ",\"message\":");
+		rt_buf_json_str(&f, message);
+		cli_json_event(ctx, "notice", &f);
+		rt_buf_release(&f);
+	} else if (ctx->verbosity > 0) {
+		fprintf(ctx->err, "%s: %s\n", severity, message);
+	}
+}
+
+static void on_lock_wait(void *p, const rt_lock_holder *h, double waited)
+{
+	struct cli_ctx *ctx = p;
+	if (ctx->format == RT_FORMAT_JSON) {
+		rt_buf f = RT_BUF_INIT;
+		rt_buf_printf(&f, "\"waited_seconds\":%.1f,\"pid\":%d,\"application_name\":", waited,
+		              h->pid);
+		rt_buf_json_str(&f, h->application_name);
+		rt_buf_puts(&f, ",\"client\":");
+		rt_buf_json_str(&f, h->client);
+		rt_buf_puts(&f, ",\"since\":");
+		rt_buf_json_str(&f, h->backend_start);
+		rt_buf_puts(&f, ",\"state\":");
+		rt_buf_json_str(&f, h->state);
+		cli_json_event(ctx, "lock_wait", &f);
+		rt_buf_release(&f);
+		return;
+	}
+	if (ctx->verbosity < 0)
+		return;
+	rt_buf b = RT_BUF_INIT;
+	rt_lock_holder_describe(&b, h);
+	fprintf(ctx->err, "retort: waiting for the migration lock (%.0f s), held by %s\n", waited,
+	        rt_buf_cstr(&b));
+	rt_buf_release(&b);
+}
+
+int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags, rt_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	const rt_config *cfg = ctx->cfg;
+	s->vt = (rt_vtable){
+		.schema = cfg->version_table_schema,
+		.name = cfg->version_table,
+		.no_pk = !cfg->version_table_pk,
+	};
+	s->hist = (rt_history){ .schema = cfg->version_table_schema, .name = cfg->history_table };
+	install_signals();
+	rt_db_opts dopts = {
+		.url = cfg->database_url,
+		.wait_seconds = cfg->wait,
+		.read_only = !(flags & CLI_SESSION_WRITE),
+		.progress = on_progress,
+		.progress_ctx = ctx,
+		.notice = on_notice,
+		.notice_ctx = ctx,
+		.interrupted = &cli_interrupted,
+	};
+	int rc = rt_db_connect(&s->db, ctx->arena, &dopts, err);
+	if (rc < 0)
+		return rc;
+	signal_db = s->db;
+	if (flags & CLI_SESSION_LOCK) {
+		rt_lock_opts lopts = {
+			.schema = cfg->version_table_schema,
+			.table = cfg->version_table,
+			.timeout_seconds = cfg->lock_timeout,
+			.on_wait = on_lock_wait,
+			.ctx = ctx,
+			.interrupted = &cli_interrupted,
+		};
+		if ((rc = rt_db_lock(s->db, &lopts, err)) < 0)
+			return rc;
+		s->locked = true;
+	}
+	/* rows and checksums are read after the lock: another runner may just
+	 * have moved them */
+	if ((rc = rt_vtable_read(s->db, ctx->arena, &s->vt, &s->rows, err)) < 0 ||
+	    (rc = rt_history_checksums(s->db, ctx->arena, &s->hist, &s->sums, err)) < 0)
+		return rc;
+	rt_applied_state_build(&s->state, ctx->arena, ctx->graph, &s->rows, &s->sums);
+	return RT_OK;
+}
+
+void cli_session_close(struct cli_session *s)
+{
+	if (!s->db)
+		return;
+	signal_db = NULL;
+	if (s->locked && !rt_db_lost(s->db)) {
+		rt_error ignored = RT_ERROR_INIT;
+		rt_db_unlock(s->db, &ignored);
+		rt_error_clear(&ignored);
+	}
+	rt_db_close(s->db); /* closing also releases a session-level lock */
+	s->db = NULL;
+}
