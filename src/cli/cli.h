@@ -50,6 +50,9 @@ struct cli_cmd {
 /* Exit status for a library result (SPEC §2). */
 int cli_exit_code(int rc);
 
+/* path relative to the working directory when it lies below it, else path. */
+const char *cli_relpath(const char *path);
+
 /* Prints err (file:line:col, message, detail, hint) to ctx->err, or as a
  * JSON "error" event on ctx->out in JSON mode. */
 void cli_print_error(struct cli_ctx *ctx, const rt_error *err);

@@ -18,32 +18,41 @@ static const struct cli_opt opts[] = {
 	{ 0 },
 };
 
-/* Tries both bodies of every revision; refusals become warnings. Returns
- * the number of revisions with a body that cannot be produced. */
+/* Tries both bodies of every revision; a revision retort cannot run gets one
+ * warning naming what stops each direction. Returns how many there are. */
 static size_t check_bodies(struct cli_ctx *ctx)
 {
 	size_t refused = 0;
 	static const char *const names[] = { "upgrade", "downgrade" };
 	for (size_t i = 0; i < ctx->project->n; i++) {
 		const rt_revision *rev = ctx->project->revs[i];
-		bool ok = true;
+		rt_error errs[2] = { RT_ERROR_INIT, RT_ERROR_INIT };
+		int first = -1;
 		for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++) {
 			rt_stmtlist stmts = { 0 };
-			rt_error err = RT_ERROR_INIT;
-			int rc = rt_revision_body(&stmts, ctx->arena, rev, (rt_direction)dir, &err);
-			if (rc < 0) {
-				ok = false;
-				rt_diag *d = rt_diags_add(&ctx->diags, RT_SEV_WARNING,
-				                          rc == RT_EUNSUPPORTED ? "untranslatable-body"
-				                                                : "missing-body",
-				                          err.loc.path ? &err.loc : &rev->loc, err.hint,
-				                          "%s() of '%s' cannot be run by retort: %s",
-				                          names[dir], rev->id, err.message);
-				d->revision = rev->id;
-			}
-			rt_error_clear(&err);
+			if (rt_revision_body(&stmts, ctx->arena, rev, (rt_direction)dir, &errs[dir]) < 0 &&
+			    first < 0)
+				first = dir;
 		}
-		refused += !ok;
+		if (first >= 0) {
+			refused++;
+			rt_buf why = RT_BUF_INIT;
+			for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++)
+				if (errs[dir].message)
+					rt_buf_printf(&why, "%s%s(): %s", why.len ? "; " : "", names[dir],
+					              errs[dir].message);
+			const rt_error *e = &errs[first];
+			rt_diag *d = rt_diags_add(&ctx->diags, RT_SEV_WARNING,
+			                          e->code == RT_EUNSUPPORTED ? "untranslatable-body"
+			                                                     : "missing-body",
+			                          e->loc.path ? &e->loc : &rev->loc, e->hint,
+			                          "'%s' cannot be run by retort: %s", rev->id,
+			                          rt_buf_cstr(&why));
+			d->revision = rev->id;
+			rt_buf_release(&why);
+		}
+		rt_error_clear(&errs[0]);
+		rt_error_clear(&errs[1]);
 	}
 	return refused;
 }

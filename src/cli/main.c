@@ -171,6 +171,10 @@ static int setup(struct cli_ctx *ctx, const struct cli_cmd *cmd, rt_error *err)
 		cli_print_diags(ctx, &ctx->cfg->warnings);
 	if (!(cmd->flags & (CLI_NEED_PROJECT | CLI_NEED_GRAPH)))
 		return RT_OK;
+	/* every path retort prints is then the short one the user would type
+	 * (alembic.ini's %(here)s makes them absolute) */
+	for (size_t i = 0; i < ctx->cfg->version_locations.n; i++)
+		ctx->cfg->version_locations.v[i] = cli_relpath(ctx->cfg->version_locations.v[i]);
 	rt_project_opts popts = {
 		.version_locations = &ctx->cfg->version_locations,
 		.recursive = ctx->cfg->recursive_version_locations,

@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "retort/source.h"
@@ -69,13 +70,34 @@ static void append_excerpt(struct cli_ctx *ctx, rt_buf *b, const rt_loc *loc)
 	rt_arena_free(scratch);
 }
 
+const char *cli_relpath(const char *path)
+{
+	static char cwd[4096];
+	static size_t cwd_len;
+	if (!cwd_len && getcwd(cwd, sizeof(cwd) - 1))
+		cwd_len = strlen(cwd);
+	if (!path || !cwd_len || strncmp(path, cwd, cwd_len) != 0)
+		return path;
+	if (path[cwd_len] == '/' && path[cwd_len + 1])
+		return path + cwd_len + 1;
+	return path[cwd_len] ? path : ".";
+}
+
+static rt_loc display_loc(const rt_loc *loc)
+{
+	rt_loc shown = *loc;
+	shown.path = cli_relpath(loc->path);
+	return shown;
+}
+
 static void append_text(struct cli_ctx *ctx, rt_buf *b, rt_severity sev, const rt_loc *loc,
                         const char *message, const char *detail, const char *hint,
                         bool excerpt)
 {
 	if (ctx->color)
 		rt_buf_puts(b, BOLD);
-	rt_loc_format(b, loc);
+	rt_loc shown = display_loc(loc);
+	rt_loc_format(b, &shown);
 	if (ctx->color)
 		rt_buf_printf(b, "%s%s:" RESET " ", severity_color(sev), severity_name(sev));
 	else
@@ -94,7 +116,7 @@ static void append_json_loc(rt_buf *f, const rt_loc *loc)
 	if (!loc->path)
 		return;
 	rt_buf_puts(f, ",\"file\":");
-	rt_buf_json_str(f, loc->path);
+	rt_buf_json_str(f, display_loc(loc).path);
 	if (loc->line)
 		rt_buf_printf(f, ",\"line\":%u", loc->line);
 	if (loc->col)
@@ -155,8 +177,11 @@ void cli_print_error(struct cli_ctx *ctx, const rt_error *err)
 void cli_print_diags(struct cli_ctx *ctx, rt_diags *diags)
 {
 	rt_diags_sort(diags);
-	for (size_t i = 0; i < diags->n; i++) {
-		const rt_diag *d = diags->items[i];
+	/* errors first: they are what breaks a deploy; then warnings and notes */
+	for (size_t k = 0; k < 3 * diags->n; k++) {
+		const rt_diag *d = diags->items[k % diags->n];
+		if ((size_t)d->severity != k / diags->n)
+			continue;
 		if (ctx->verbosity < 0 && d->severity != RT_SEV_ERROR)
 			continue;
 		if (ctx->format == RT_FORMAT_JSON) {
