@@ -56,7 +56,8 @@ int rt_offline_render(rt_buf *out, rt_arena *arena, const rt_plan *plan,
 {
 	bool per_step = opts->transaction == RT_TX_PER_MIGRATION;
 	rt_buf_puts(out, "BEGIN;\n\n");
-	if (opts->create_version_table) {
+	/* nothing to run: nothing to create either (as Alembic's `upgrade base --sql`) */
+	if (opts->create_version_table && (plan->n || plan->purge)) {
 		rt_vtable_render_create(out, opts->vtable);
 		rt_buf_puts(out, ";\n\n");
 	}

@@ -7,9 +7,10 @@ set -euo pipefail
 
 usage() {
 	cat >&2 <<'EOF'
-usage: run-lab.sh [-v] [--alembic-only] [RETORT]
+usage: run-lab.sh [-v] [--alembic-only] [RETORT [PROJECT...]]
 
   RETORT          the retort binary (default: $RETORT)
+  PROJECT...      only these project folders (default: all, see below)
   --alembic-only  run only the Alembic side (what compare-alembic.sh --alembic-only does)
   -v              print every comparison line, not only failures
 
@@ -22,6 +23,7 @@ EOF
 
 verbose=0
 alembic_only=0
+only=()
 retort=${RETORT:-}
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
 	--alembic-only) alembic_only=1 ;;
 	-h | --help) usage ;;
 	-*) echo "run-lab.sh: unknown option '$1'" >&2; usage ;;
-	*) retort=$1 ;;
+	*) if [ -z "$retort" ]; then retort=$1; else only+=("$1"); fi ;;
 	esac
 	shift
 done
@@ -51,11 +53,17 @@ export PYTHONDONTWRITEBYTECODE=1 NO_COLOR=1
 unset DATABASE_URL RETORT_DATABASE_URL DATABASE_URL_FILE RETORT_DATABASE_URL_FILE
 
 projects=()
-for p in "$lab"/*/; do
-	projects+=("${p%/}")
-done
-projects+=("$root/tests/fixtures/seed000" "$root/tests/fixtures/seed001"
-	"$root/tests/fixtures/seed004" "$root/migrations-example")
+if [ ${#only[@]} -gt 0 ]; then
+	for p in "${only[@]}"; do
+		projects+=("$(cd "$p" && pwd -P)")
+	done
+else
+	for p in "$lab"/*/; do
+		projects+=("${p%/}")
+	done
+	projects+=("$root/tests/fixtures/seed000" "$root/tests/fixtures/seed001"
+		"$root/tests/fixtures/seed004" "$root/migrations-example")
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-lab.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

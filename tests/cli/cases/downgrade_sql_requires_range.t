@@ -1,0 +1,6 @@
+# offline downgrade needs FROM:TO, as in Alembic
+cd: tests/fixtures/lab/linear
+run: retort downgrade base --sql
+--- exit
+--- stdout
+--- stderr

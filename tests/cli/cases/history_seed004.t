@@ -1,0 +1,6 @@
+# order comes from the graph, not from file names
+cd: tests/fixtures/seed004
+run: retort history
+--- exit
+--- stdout
+--- stderr
