@@ -1,0 +1,7 @@
+DROP TABLE cos.items;
+
+DROP SCHEMA cos;
+
+DROP TABLE co_teams;
+
+DROP TABLE co_people;

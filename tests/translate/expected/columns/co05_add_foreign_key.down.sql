@@ -1,0 +1,1 @@
+ALTER TABLE co_people DROP COLUMN team_id;

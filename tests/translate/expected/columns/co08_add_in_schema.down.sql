@@ -1,0 +1,1 @@
+ALTER TABLE cos.items DROP COLUMN qty;

@@ -1,0 +1,1 @@
+ALTER TABLE co_people ADD COLUMN legacy VARCHAR(10);

@@ -1,0 +1,1 @@
+ALTER TABLE co_people ALTER COLUMN nickname DROP NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE co_people ALTER COLUMN nickname SET NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE co_people ALTER COLUMN score TYPE INTEGER USING score::integer;

@@ -1,0 +1,1 @@
+ALTER TABLE co_people RENAME years TO age;

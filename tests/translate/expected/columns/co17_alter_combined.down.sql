@@ -1,0 +1,7 @@
+ALTER TABLE co_people ALTER COLUMN remarks TYPE TEXT;
+
+ALTER TABLE co_people ALTER COLUMN remarks DROP NOT NULL;
+
+ALTER TABLE co_people ALTER COLUMN remarks DROP DEFAULT;
+
+ALTER TABLE co_people RENAME remarks TO note;

@@ -1,0 +1,7 @@
+ALTER TABLE co_people ALTER COLUMN note TYPE VARCHAR(500);
+
+ALTER TABLE co_people ALTER COLUMN note SET NOT NULL;
+
+ALTER TABLE co_people ALTER COLUMN note SET DEFAULT 'none';
+
+ALTER TABLE co_people RENAME note TO remarks;

@@ -1,0 +1,1 @@
+ALTER TABLE co_people ALTER COLUMN years SET NOT NULL;

@@ -1,0 +1,3 @@
+ALTER TABLE co_people RENAME "Position" TO "order";
+
+ALTER TABLE co_people DROP COLUMN "order";

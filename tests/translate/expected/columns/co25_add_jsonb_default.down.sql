@@ -1,0 +1,3 @@
+ALTER TABLE co_people DROP COLUMN tags;
+
+ALTER TABLE co_people DROP COLUMN prefs;

@@ -1,0 +1,3 @@
+ALTER TABLE co_people ADD COLUMN prefs JSONB DEFAULT '{}'::jsonb NOT NULL;
+
+ALTER TABLE co_people ADD COLUMN tags VARCHAR(30)[] DEFAULT '{}' NOT NULL;

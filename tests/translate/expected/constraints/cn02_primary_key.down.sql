@@ -1,0 +1,1 @@
+ALTER TABLE cn_orders DROP CONSTRAINT pk_cn_orders;

@@ -1,0 +1,1 @@
+ALTER TABLE cn_orders ADD CONSTRAINT fk_cn_orders_user FOREIGN KEY(user_id) REFERENCES cn_users (id) ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,1 @@
+ALTER TABLE cn_orders DROP CONSTRAINT cn_orders_user_id_fkey;

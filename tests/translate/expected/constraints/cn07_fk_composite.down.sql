@@ -1,0 +1,1 @@
+ALTER TABLE cn_orders DROP CONSTRAINT fk_cn_orders_region;

@@ -1,0 +1,1 @@
+ALTER TABLE cn_orders DROP CONSTRAINT cn_orders_ref_amount_key;

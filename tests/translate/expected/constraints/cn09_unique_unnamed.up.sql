@@ -1,0 +1,1 @@
+ALTER TABLE cn_orders ADD UNIQUE (ref, amount);

@@ -1,0 +1,1 @@
+ALTER TABLE cn_users DROP CONSTRAINT uq_cn_users_email;

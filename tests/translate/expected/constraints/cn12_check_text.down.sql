@@ -1,0 +1,1 @@
+ALTER TABLE cn_orders DROP CONSTRAINT ck_cn_orders_region;

@@ -1,0 +1,3 @@
+ALTER TABLE cn_orders ADD CONSTRAINT ck_cn_orders_amount CHECK (amount >= 0);
+
+ALTER TABLE cn_orders ADD CONSTRAINT uq_cn_orders_ref UNIQUE (ref);

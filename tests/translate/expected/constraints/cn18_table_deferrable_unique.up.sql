@@ -1,0 +1,5 @@
+CREATE TABLE cn_slots (
+    x INTEGER NOT NULL, 
+    y INTEGER NOT NULL, 
+    CONSTRAINT uq_cn_slots_xy UNIQUE (x, y) DEFERRABLE INITIALLY DEFERRED
+);

@@ -1,0 +1,3 @@
+DROP TABLE en_pets;
+
+DROP TYPE IF EXISTS en_mood;

@@ -1,0 +1,3 @@
+DROP TABLE en_animals;
+
+DROP TYPE IF EXISTS en_kind;

@@ -1,0 +1,3 @@
+DROP TABLE en_points;
+
+DROP TYPE en_axis;

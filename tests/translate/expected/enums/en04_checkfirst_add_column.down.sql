@@ -1,0 +1,3 @@
+ALTER TABLE en_pets DROP COLUMN size;
+
+DROP TYPE IF EXISTS en_size;

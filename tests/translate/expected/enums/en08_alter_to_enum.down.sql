@@ -1,0 +1,5 @@
+ALTER TABLE en_moves ALTER COLUMN speed TYPE VARCHAR(10) USING speed::text;
+
+DROP TYPE IF EXISTS en_speed;
+
+ALTER TABLE en_moves DROP COLUMN speed;

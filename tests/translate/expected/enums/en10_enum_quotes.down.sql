@@ -1,0 +1,3 @@
+DROP TABLE en_phrases;
+
+DROP TYPE IF EXISTS en_phrase;

@@ -1,0 +1,5 @@
+COMMIT;
+
+ALTER TYPE en_mood ADD VALUE IF NOT EXISTS 'meh';
+
+BEGIN;

@@ -1,0 +1,3 @@
+DROP TABLE en_orders;
+
+DROP TYPE en_order_status;

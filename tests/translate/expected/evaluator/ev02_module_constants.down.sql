@@ -1,0 +1,1 @@
+ALTER TABLE ev_items DROP COLUMN rank;

@@ -1,0 +1,5 @@
+ALTER TABLE ev_items ADD COLUMN alpha TEXT;
+
+ALTER TABLE ev_items ADD COLUMN beta TEXT;
+
+ALTER TABLE ev_items ADD COLUMN gamma TEXT;

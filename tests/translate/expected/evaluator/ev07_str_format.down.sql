@@ -1,0 +1,3 @@
+DROP INDEX ev_items_gamma_idx;
+
+ALTER TABLE ev_items ALTER COLUMN rank SET DEFAULT '10';

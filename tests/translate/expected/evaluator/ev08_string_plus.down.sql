@@ -1,0 +1,1 @@
+DROP INDEX ev_items_ab;

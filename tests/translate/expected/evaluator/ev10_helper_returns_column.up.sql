@@ -1,0 +1,7 @@
+CREATE TABLE ev_tags (
+    id SERIAL NOT NULL, 
+    label VARCHAR(40) NOT NULL, 
+    created_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL, 
+    updated_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL, 
+    PRIMARY KEY (id)
+);

@@ -1,0 +1,1 @@
+DROP INDEX ix_ev_items_name_trgm;

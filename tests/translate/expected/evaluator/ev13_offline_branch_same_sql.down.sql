@@ -1,0 +1,5 @@
+COMMIT;
+
+DROP INDEX CONCURRENTLY ix_ev_items_rank;
+
+BEGIN;

@@ -1,0 +1,1 @@
+UPDATE ev_items SET gamma = NULL WHERE gamma = 'checked';

@@ -1,0 +1,3 @@
+ALTER TABLE ev_items DROP COLUMN state;
+
+DROP TYPE IF EXISTS ev_state;

@@ -1,0 +1,1 @@
+UPDATE ev_items SET rank = rank - 1;

@@ -1,0 +1,5 @@
+ANALYZE ev_items;
+
+ANALYZE ev_tags;
+
+UPDATE ev_items SET rank = rank + 1;

@@ -1,0 +1,3 @@
+COMMENT ON TABLE ev_items IS 'catalogue items';
+
+COMMENT ON TABLE ev_tags IS 'items'' tags';

@@ -1,0 +1,1 @@
+DELETE FROM ex_log WHERE msg = 'installed';

@@ -1,0 +1,1 @@
+ALTER TABLE ex_log DROP COLUMN level;

@@ -1,0 +1,1 @@
+DELETE FROM ex_settings WHERE key = 'a'; DELETE FROM ex_settings WHERE key = 'b';;

@@ -1,0 +1,1 @@
+INSERT INTO ex_settings (key) VALUES ('a'); INSERT INTO ex_settings (key) VALUES ('b');

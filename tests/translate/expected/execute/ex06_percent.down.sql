@@ -1,0 +1,1 @@
+DELETE FROM ex_log WHERE msg LIKE '100%%';

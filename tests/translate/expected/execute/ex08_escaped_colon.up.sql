@@ -1,0 +1,1 @@
+INSERT INTO ex_log (msg) VALUES ('escaped :colon');

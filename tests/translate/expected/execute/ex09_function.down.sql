@@ -1,0 +1,1 @@
+DROP FUNCTION ex_touch();

@@ -1,0 +1,1 @@
+DROP TRIGGER ex_log_touch ON ex_log;

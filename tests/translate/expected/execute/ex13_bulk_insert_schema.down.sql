@@ -1,0 +1,3 @@
+DROP TABLE exs.codes;
+
+DROP SCHEMA exs;

@@ -1,0 +1,3 @@
+DELETE FROM ex_log WHERE msg = 'via connection';
+
+UPDATE ex_log SET msg = lower(msg) WHERE msg = 'INSTALLED';

@@ -1,0 +1,1 @@
+DROP INDEX ex_log_msg_trgm;

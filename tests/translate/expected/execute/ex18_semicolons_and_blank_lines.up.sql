@@ -1,0 +1,1 @@
+COMMENT ON TABLE ex_log IS 'append-only; never updated';;

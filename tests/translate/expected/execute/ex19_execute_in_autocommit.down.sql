@@ -1,0 +1,5 @@
+COMMIT;
+
+DROP INDEX CONCURRENTLY ex_log_at;
+
+BEGIN;

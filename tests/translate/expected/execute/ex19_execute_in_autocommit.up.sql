@@ -1,0 +1,7 @@
+COMMIT;
+
+CREATE INDEX CONCURRENTLY ex_log_at ON ex_log (at);
+
+VACUUM ANALYZE ex_log;
+
+BEGIN;

@@ -1,0 +1,5 @@
+DROP TABLE ixs.logs;
+
+DROP TABLE ix_items;
+
+DROP SCHEMA ixs;

@@ -1,0 +1,1 @@
+DROP INDEX ix_ix_items_status;

@@ -1,0 +1,1 @@
+DROP INDEX uq_ix_items_email;

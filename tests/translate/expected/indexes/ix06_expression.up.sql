@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX ix_items_email_lower ON ix_items (lower(email));

@@ -1,0 +1,1 @@
+CREATE INDEX ix_items_active_name ON ix_items (name) WHERE active;

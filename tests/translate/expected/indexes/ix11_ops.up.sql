@@ -1,0 +1,1 @@
+CREATE INDEX ix_items_name_pattern ON ix_items (name text_pattern_ops);

@@ -1,0 +1,5 @@
+COMMIT;
+
+DROP INDEX CONCURRENTLY ix_items_created;
+
+BEGIN;

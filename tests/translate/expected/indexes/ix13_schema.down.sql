@@ -1,0 +1,1 @@
+DROP INDEX ixs.ix_ixs_logs_level;

@@ -1,0 +1,5 @@
+COMMIT;
+
+DROP INDEX CONCURRENTLY IF EXISTS ix_items_status_cc;
+
+BEGIN;

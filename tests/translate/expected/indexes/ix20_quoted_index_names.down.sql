@@ -1,0 +1,3 @@
+DROP INDEX "ix_Items_Order";
+
+ALTER TABLE ix_items DROP COLUMN "Order";

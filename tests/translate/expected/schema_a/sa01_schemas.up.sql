@@ -1,0 +1,3 @@
+CREATE SCHEMA catalog;
+
+CREATE SCHEMA sales;

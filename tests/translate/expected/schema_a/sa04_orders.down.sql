@@ -1,0 +1,3 @@
+DROP TABLE sales.orders;
+
+DROP TYPE IF EXISTS sales.order_status;

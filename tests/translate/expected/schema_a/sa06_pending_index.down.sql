@@ -1,0 +1,1 @@
+DROP INDEX sales.ix_orders_pending;

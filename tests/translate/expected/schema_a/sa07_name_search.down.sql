@@ -1,0 +1,5 @@
+COMMIT;
+
+DROP INDEX CONCURRENTLY catalog.ix_products_lower_name;
+
+BEGIN;

@@ -1,0 +1,3 @@
+ALTER TABLE sales.orders DROP COLUMN payment_method;
+
+DROP TYPE IF EXISTS sales.payment_method;

@@ -1,0 +1,1 @@
+ALTER TABLE sales.orders RENAME ordered_at TO placed_at;

@@ -1,0 +1,1 @@
+ALTER TABLE sales.orders RENAME placed_at TO ordered_at;

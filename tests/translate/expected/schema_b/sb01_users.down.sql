@@ -1,0 +1,3 @@
+DROP INDEX ix_users_display_name;
+
+DROP TABLE users;

@@ -1,0 +1,3 @@
+DROP INDEX ix_posts_meta;
+
+DROP INDEX ix_posts_tags;

@@ -1,0 +1,1 @@
+ALTER TABLE comments RENAME TO post_comments;

@@ -1,0 +1,5 @@
+ALTER TABLE users DROP CONSTRAINT uq_users_handle;
+
+ALTER TABLE users DROP COLUMN handle;
+
+ALTER TABLE users DROP COLUMN bio;

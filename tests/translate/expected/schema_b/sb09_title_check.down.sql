@@ -1,0 +1,1 @@
+ALTER TABLE posts DROP CONSTRAINT ck_posts_title;

@@ -1,0 +1,1 @@
+ALTER TABLE posts DROP CONSTRAINT uq_posts_author_title;

@@ -1,0 +1,4 @@
+CREATE TABLE tb_bigserial (
+    id BIGSERIAL NOT NULL, 
+    PRIMARY KEY (id)
+);

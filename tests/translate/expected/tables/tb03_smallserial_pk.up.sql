@@ -1,0 +1,4 @@
+CREATE TABLE tb_smallserial (
+    id SMALLSERIAL NOT NULL, 
+    PRIMARY KEY (id)
+);

@@ -1,0 +1,4 @@
+CREATE TABLE tb_ident_always (
+    id BIGINT GENERATED ALWAYS AS IDENTITY, 
+    PRIMARY KEY (id)
+);

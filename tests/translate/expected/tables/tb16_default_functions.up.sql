@@ -1,0 +1,6 @@
+CREATE TABLE tb_default_func (
+    id SERIAL NOT NULL, 
+    created_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL, 
+    updated_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, 
+    PRIMARY KEY (id)
+);

@@ -1,0 +1,3 @@
+DROP TABLE tbs.accounts;
+
+DROP SCHEMA tbs;

@@ -1,0 +1,1 @@
+ALTER TABLE tb_nullable_renamed RENAME TO tb_nullable;

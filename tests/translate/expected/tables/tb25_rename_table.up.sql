@@ -1,0 +1,1 @@
+ALTER TABLE tb_nullable RENAME TO tb_nullable_renamed;

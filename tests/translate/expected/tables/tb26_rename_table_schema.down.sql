@@ -1,0 +1,1 @@
+ALTER TABLE tbs.customer_accounts RENAME TO accounts;

@@ -1,0 +1,1 @@
+ALTER TABLE tbs.accounts RENAME TO customer_accounts;

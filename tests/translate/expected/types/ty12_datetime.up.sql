@@ -1,0 +1,5 @@
+CREATE TABLE ty_datetime (
+    id SERIAL NOT NULL, 
+    v TIMESTAMP WITHOUT TIME ZONE, 
+    PRIMARY KEY (id)
+);

@@ -1,0 +1,6 @@
+CREATE TABLE ty_datetime_tz (
+    id SERIAL NOT NULL, 
+    v TIMESTAMP WITH TIME ZONE, 
+    w TIMESTAMP WITHOUT TIME ZONE, 
+    PRIMARY KEY (id)
+);

@@ -1,0 +1,6 @@
+CREATE TABLE ty_timestamp (
+    id SERIAL NOT NULL, 
+    v TIMESTAMP WITHOUT TIME ZONE, 
+    w TIMESTAMP WITH TIME ZONE, 
+    PRIMARY KEY (id)
+);

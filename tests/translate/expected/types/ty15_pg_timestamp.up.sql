@@ -1,0 +1,6 @@
+CREATE TABLE ty_pg_timestamp (
+    id SERIAL NOT NULL, 
+    v TIMESTAMP(3) WITH TIME ZONE, 
+    w TIMESTAMP WITHOUT TIME ZONE, 
+    PRIMARY KEY (id)
+);

@@ -1,0 +1,6 @@
+CREATE TABLE ty_time (
+    id SERIAL NOT NULL, 
+    v TIME WITHOUT TIME ZONE, 
+    w TIME WITH TIME ZONE, 
+    PRIMARY KEY (id)
+);

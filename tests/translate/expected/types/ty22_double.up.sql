@@ -1,0 +1,6 @@
+CREATE TABLE ty_double (
+    id SERIAL NOT NULL, 
+    v DOUBLE PRECISION, 
+    w DOUBLE PRECISION, 
+    PRIMARY KEY (id)
+);

@@ -1,0 +1,18 @@
+-- reason: checkfirst (explicit, or postgresql.ENUM's default True) makes SQLAlchemy
+-- query the catalog online (has_type: pg_type, visible in search_path or in the given
+-- schema) and create/drop the type only when that is needed; offline Alembic cannot ask
+-- and prints the bare statement. retort executes online and puts the same check into
+-- the SQL: CREATE TYPE inside a DO block guarded by that query, DROP TYPE IF EXISTS.
+-- alembic-1.8.1:
+DROP TABLE ens.tickets;
+
+DROP TYPE ens.ticket_state;
+
+DROP SCHEMA ens;
+
+-- expected:
+DROP TABLE ens.tickets;
+
+DROP TYPE IF EXISTS ens.ticket_state;
+
+DROP SCHEMA ens;

@@ -1,0 +1,18 @@
+-- reason: checkfirst (explicit, or postgresql.ENUM's default True) makes SQLAlchemy
+-- query the catalog online (has_type: pg_type, visible in search_path or in the given
+-- schema) and create/drop the type only when that is needed; offline Alembic cannot ask
+-- and prints the bare statement. retort executes online and puts the same check into
+-- the SQL: CREATE TYPE inside a DO block guarded by that query, DROP TYPE IF EXISTS.
+-- alembic-1.8.1:
+ALTER TABLE en_moves ADD COLUMN speed VARCHAR(10);
+
+CREATE TYPE en_speed AS ENUM ('slow', 'fast');
+
+ALTER TABLE en_moves ALTER COLUMN speed TYPE en_speed USING speed::en_speed;
+
+-- expected:
+ALTER TABLE en_moves ADD COLUMN speed VARCHAR(10);
+
+DO $retort$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t WHERE t.typname = 'en_speed' AND pg_catalog.pg_type_is_visible(t.oid)) THEN CREATE TYPE en_speed AS ENUM ('slow', 'fast'); END IF; END $retort$;
+
+ALTER TABLE en_moves ALTER COLUMN speed TYPE en_speed USING speed::en_speed;

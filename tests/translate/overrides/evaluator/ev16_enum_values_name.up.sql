@@ -1,0 +1,14 @@
+-- reason: checkfirst (explicit, or postgresql.ENUM's default True) makes SQLAlchemy
+-- query the catalog online (has_type: pg_type, visible in search_path or in the given
+-- schema) and create/drop the type only when that is needed; offline Alembic cannot ask
+-- and prints the bare statement. retort executes online and puts the same check into
+-- the SQL: CREATE TYPE inside a DO block guarded by that query, DROP TYPE IF EXISTS.
+-- alembic-1.8.1:
+CREATE TYPE ev_state AS ENUM ('draft', 'live', 'retired');
+
+ALTER TABLE ev_items ADD COLUMN state ev_state DEFAULT 'draft' NOT NULL;
+
+-- expected:
+DO $retort$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t WHERE t.typname = 'ev_state' AND pg_catalog.pg_type_is_visible(t.oid)) THEN CREATE TYPE ev_state AS ENUM ('draft', 'live', 'retired'); END IF; END $retort$;
+
+ALTER TABLE ev_items ADD COLUMN state ev_state DEFAULT 'draft' NOT NULL;

@@ -1,0 +1,14 @@
+-- reason: checkfirst (explicit, or postgresql.ENUM's default True) makes SQLAlchemy
+-- query the catalog online (has_type: pg_type, visible in search_path or in the given
+-- schema) and create/drop the type only when that is needed; offline Alembic cannot ask
+-- and prints the bare statement. retort executes online and puts the same check into
+-- the SQL: CREATE TYPE inside a DO block guarded by that query, DROP TYPE IF EXISTS.
+-- alembic-1.8.1:
+DROP TABLE sales.orders;
+
+DROP TYPE sales.order_status;
+
+-- expected:
+DROP TABLE sales.orders;
+
+DROP TYPE IF EXISTS sales.order_status;
