@@ -40,10 +40,12 @@ typedef struct rt_prepared {
 	rt_stmtlist *bodies; /* one list per step (empty for stamps) */
 } rt_prepared;
 
-/* Translates every step's body; the first that cannot be produced fails
+/* Translates every step's body in plan order (cfg gives the `types:` map;
+ * may be NULL); the first that cannot be produced fails
  * with its error (RT_EUNSUPPORTED, RT_ESYNTAX, RT_ENOTFOUND...), naming the
  * revision, before the database is touched. */
-int rt_exec_prepare(rt_prepared *out, rt_arena *arena, const rt_plan *plan, rt_error *err);
+int rt_exec_prepare(rt_prepared *out, rt_arena *arena, const rt_plan *plan,
+                    const rt_config *cfg, rt_error *err);
 
 /* ---- running ---- */
 

@@ -13,6 +13,7 @@
 
 typedef struct rt_offline_opts {
 	const rt_vtable *vtable;
+	const rt_config *config;   /* the `types:` map for the translator; may be NULL */
 	rt_tx_mode transaction;   /* per-migration: BEGIN/COMMIT around each step */
 	bool create_version_table; /* the script starts from an empty database */
 } rt_offline_opts;

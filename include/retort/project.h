@@ -14,6 +14,8 @@
 #include "sqlfile.h"
 #include "stmt.h"
 
+struct rt_translate_ctx;
+
 typedef struct rt_project_opts {
 	const rt_strv *version_locations; /* directories, in configured order */
 	bool recursive;                   /* recursive_version_locations */
@@ -71,14 +73,14 @@ int rt_project_load(rt_project **out, rt_arena *arena, const rt_project_opts *op
 /*
  * Appends the statements of one direction of rev to out. Per direction: a
  * section for dir in the sidecar or standalone file is used when present;
- * otherwise a .py revision falls back to its version file's body
- * (rt_revfile_body_sql, where the op.* translator plugs in), and a
+ * otherwise a .py revision's body is translated (rt_translate_body, with
+ * tctx carrying the per-run enum memo; NULL for a fresh one), and a
  * standalone revision has no body (RT_ENOTFOUND). A revision whose sidecar
  * or standalone file has section errors gives RT_ESYNTAX. Other codes come
  * from the producers (RT_EUNSUPPORTED, RT_ENOTFOUND for a missing
  * upgrade()/downgrade()).
  */
 int rt_revision_body(rt_stmtlist *out, rt_arena *arena, const rt_revision *rev,
-                     rt_direction dir, rt_error *err);
+                     rt_direction dir, struct rt_translate_ctx *tctx, rt_error *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "retort/translate.h"
 
 static struct {
 	bool allow_multiple_heads;
@@ -24,13 +25,14 @@ static size_t check_bodies(struct cli_ctx *ctx)
 {
 	size_t refused = 0;
 	static const char *const names[] = { "upgrade", "downgrade" };
+	rt_translate_ctx *tctx = rt_translate_ctx_new(ctx->arena, ctx->cfg);
 	for (size_t i = 0; i < ctx->project->n; i++) {
 		const rt_revision *rev = ctx->project->revs[i];
 		rt_error errs[2] = { RT_ERROR_INIT, RT_ERROR_INIT };
 		int first = -1;
 		for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++) {
 			rt_stmtlist stmts = { 0 };
-			if (rt_revision_body(&stmts, ctx->arena, rev, (rt_direction)dir, &errs[dir]) < 0 &&
+			if (rt_revision_body(&stmts, ctx->arena, rev, (rt_direction)dir, tctx, &errs[dir]) < 0 &&
 			    first < 0)
 				first = dir;
 		}

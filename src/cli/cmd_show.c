@@ -4,6 +4,7 @@
  * blank line, without transaction or version-row statements (SPEC §1).
  */
 #include "cli.h"
+#include "retort/translate.h"
 
 static struct {
 	bool sql, downgrade;
@@ -19,7 +20,7 @@ static int print_sql(struct cli_ctx *ctx, const rt_revision *rev, rt_error *err)
 {
 	rt_stmtlist stmts = { 0 };
 	int rc = rt_revision_body(&stmts, ctx->arena, rev, o.downgrade ? RT_DOWNGRADE : RT_UPGRADE,
-	                          err);
+	                          rt_translate_ctx_new(ctx->arena, ctx->cfg), err);
 	if (rc < 0)
 		return rc;
 	rt_buf b = RT_BUF_INIT;

@@ -49,6 +49,7 @@ int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg,
 		.vtable = &vt,
 		.transaction = ctx->cfg->transaction,
 		.create_version_table = !from,
+		.config = ctx->cfg,
 	};
 	rt_buf script = RT_BUF_INIT;
 	rc = rt_offline_render(&script, ctx->arena, plan, &oo, err);
@@ -225,7 +226,7 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 	if (plan->warning && ctx->verbosity >= 0)
 		fprintf(ctx->err, "retort: warning: %s\n", plan->warning);
 	rt_prepared prep;
-	if ((rc = rt_exec_prepare(&prep, ctx->arena, plan, err)) < 0)
+	if ((rc = rt_exec_prepare(&prep, ctx->arena, plan, ctx->cfg, err)) < 0)
 		goto out;
 	print_plan(ctx, plan, m->dry_run);
 	if (m->dry_run || (plan->n == 0 && !plan->purge)) {

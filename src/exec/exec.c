@@ -10,11 +10,16 @@
 
 #include "retort/exec.h"
 #include "retort/project.h"
+#include "retort/translate.h"
 
 #define SQLSTATE_LOCK_NOT_AVAILABLE "55P03"
 
-int rt_exec_prepare(rt_prepared *out, rt_arena *arena, const rt_plan *plan, rt_error *err)
+int rt_exec_prepare(rt_prepared *out, rt_arena *arena, const rt_plan *plan,
+                    const rt_config *cfg, rt_error *err)
 {
+	/* one translation context for the run: Alembic creates each enum type
+	 * from create_table at most once per run */
+	rt_translate_ctx *tctx = rt_translate_ctx_new(arena, cfg);
 	out->plan = plan;
 	out->bodies = rt_alloc_array(arena, plan->n ? plan->n : 1, sizeof(*out->bodies));
 	for (size_t i = 0; i < plan->n; i++) {
@@ -22,7 +27,7 @@ int rt_exec_prepare(rt_prepared *out, rt_arena *arena, const rt_plan *plan, rt_e
 		if (!step->rev)
 			continue; /* a stamp runs no migration code */
 		rt_direction dir = step->kind == RT_STEP_DOWNGRADE ? RT_DOWNGRADE : RT_UPGRADE;
-		int rc = rt_revision_body(&out->bodies[i], arena, step->rev, dir, err);
+		int rc = rt_revision_body(&out->bodies[i], arena, step->rev, dir, tctx, err);
 		if (rc < 0) {
 			/* keep the producer's location; say which step needed it */
 			char *what = rt_sprintf(arena, "%s of '%s' cannot run: %s",

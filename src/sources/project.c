@@ -8,6 +8,7 @@
 
 #include "retort/checksum.h"
 #include "retort/project.h"
+#include "retort/translate.h"
 
 static void copy_list(rt_arena *arena, rt_strv *dst, const rt_strv *src)
 {
@@ -121,7 +122,7 @@ int rt_project_load(rt_project **out, rt_arena *arena, const rt_project_opts *op
 }
 
 int rt_revision_body(rt_stmtlist *out, rt_arena *arena, const rt_revision *rev,
-                     rt_direction dir, rt_error *err)
+                     rt_direction dir, rt_translate_ctx *tctx, rt_error *err)
 {
 	const char *sqlpath = rev->origin == RT_REV_SQL ? rev->path : rev->sidecar_path;
 	if (sqlpath && !rev->sql) {
@@ -133,6 +134,5 @@ int rt_revision_body(rt_stmtlist *out, rt_arena *arena, const rt_revision *rev,
 	/* a section for this direction replaces the .py body; otherwise fall back */
 	if (rev->sql && (rev->origin == RT_REV_SQL || rt_sqlfile_has(rev->sql, dir)))
 		return rt_sqlfile_body(out, arena, rev->sql, dir, err);
-	/* .py bodies: op.execute literals today; the op.* translator plugs in here */
-	return rt_revfile_body_sql(out, arena, rev->py, dir, err);
+	return rt_translate_body(out, arena, rev->py, dir, tctx, err);
 }

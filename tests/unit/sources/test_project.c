@@ -59,7 +59,7 @@ static const char *body(const run *r, const rt_revision *rev, rt_direction dir, 
 {
 	rt_stmtlist l = { 0 };
 	rt_error err = RT_ERROR_INIT;
-	*rc = rt_revision_body(&l, r->arena, rev, dir, &err);
+	*rc = rt_revision_body(&l, r->arena, rev, dir, NULL, &err);
 	rt_error_clear(&err);
 	char *s = rt_strdup(r->arena, "");
 	for (size_t i = 0; i < l.n; i++)

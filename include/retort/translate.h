@@ -1,0 +1,51 @@
+/*
+ * The op.* translator: the upgrade()/downgrade() body of an Alembic version
+ * file turned statically into the PostgreSQL statements Alembic 1.8+ with
+ * SQLAlchemy 1.4 would send, through a small constant-folding evaluator
+ * (locals bound to literals, unrolled loops over literal lists, f-strings,
+ * decidable conditions, helper functions of the same file). No Python runs.
+ * docs/translation.md lists every construct, rule, refusal and difference.
+ */
+#ifndef RETORT_TRANSLATE_H
+#define RETORT_TRANSLATE_H
+
+#include "arena.h"
+#include "config.h"
+#include "error.h"
+#include "revfile.h"
+#include "stmt.h"
+
+/*
+ * Per-run state shared by every body translated in one run: the `types:`
+ * map and the enum memo (Alembic's op.create_table emits CREATE TYPE for a
+ * given (schema, name) at most once per run, alembic.md §5.4). Use one
+ * context per plan, in step order.
+ */
+typedef struct rt_translate_ctx rt_translate_ctx;
+
+/* A context in arena. cfg may be NULL (no `types:` map); it must outlive
+ * the context. Never fails. */
+rt_translate_ctx *rt_translate_ctx_new(rt_arena *arena, const rt_config *cfg);
+
+/*
+ * Appends to out the statements of rf's upgrade() (dir RT_UPGRADE) or
+ * downgrade(), in execution order, each without a trailing ';', with an
+ * offset map into the .py: into the string for op.execute text, else to the
+ * call that produced the statement. Statements inside
+ * `with op.get_context().autocommit_block():` have no_transaction set.
+ * ctx may be NULL: a fresh context without a types map (the enum memo then
+ * covers this body only).
+ *
+ * Returns RT_OK, or fills err (location of the exact construct, what it is,
+ * and a hint with the remedy) and returns:
+ *   RT_ENOTFOUND     the function is not defined
+ *   RT_EUNSUPPORTED  a construct retort cannot translate, or one Alembic
+ *                    itself would fail on (e.g. an unnamed DROP CONSTRAINT)
+ *   RT_ELIMIT        evaluation exceeded its step or recursion budget
+ * On error, out may hold the statements translated before the failure.
+ * Everything allocated lives in arena.
+ */
+int rt_translate_body(rt_stmtlist *out, rt_arena *arena, const rt_revfile *rf,
+                      rt_direction dir, rt_translate_ctx *ctx, rt_error *err);
+
+#endif

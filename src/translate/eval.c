@@ -1,0 +1,1742 @@
+/*
+ * The constant folder: Python expressions of a version-file body evaluated
+ * to literals (None, bools, ints, strings, lists, dicts), to references to
+ * SQLAlchemy/Alembic names resolved through the module's imports, and to
+ * deferred constructor calls (sa.Column(...), sa.Enum(...)) that ops.c and
+ * render.c interpret. Anything whose value needs Python at run time is
+ * refused with its location.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include <strings.h>
+
+#include "retort/ident.h"
+#include "tr.h"
+
+tr_val *tr_new(tr_run *r, tr_kind kind, uint32_t off, uint32_t len)
+{
+	tr_val *v = rt_alloc(r->arena, sizeof(*v));
+	v->kind = kind;
+	v->off = off;
+	v->len = len;
+	return v;
+}
+
+tr_val *tr_str(tr_run *r, const char *s, size_t n, uint32_t off, uint32_t len)
+{
+	tr_val *v = tr_new(r, V_STR, off, len);
+	v->s = rt_strndup(r->arena, s, n);
+	v->slen = n;
+	return v;
+}
+
+static tr_val *int_val(tr_run *r, int64_t i, uint32_t off, uint32_t len)
+{
+	tr_val *v = tr_new(r, V_INT, off, len);
+	v->i = i;
+	v->s = rt_sprintf(r->arena, "%" PRId64, i);
+	v->slen = strlen(v->s);
+	return v;
+}
+
+static tr_val *bool_val(tr_run *r, bool b, uint32_t off, uint32_t len)
+{
+	tr_val *v = tr_new(r, V_BOOL, off, len);
+	v->i = b;
+	return v;
+}
+
+static tr_val *sql_val(tr_run *r, const char *sql, const char *key, uint32_t off, uint32_t len)
+{
+	tr_val *v = tr_new(r, V_SQL, off, len);
+	v->s = sql;
+	v->slen = strlen(sql);
+	v->name = key;
+	return v;
+}
+
+bool tr_is(const tr_val *v, const char *name)
+{
+	return v && (v->kind == V_OBJ || v->kind == V_REF) && strcmp(v->name, name) == 0;
+}
+
+/* ---- scopes ---- */
+
+static long scope_find(const tr_scope *sc, const char *name)
+{
+	for (size_t i = sc->n; i-- > 0;)
+		if (strcmp(sc->names[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void scope_put(tr_run *r, tr_scope *sc, const char *name, tr_val *v, const py_expr *lazy)
+{
+	long i = scope_find(sc, name);
+	if (i < 0) {
+		if (sc->n == sc->cap) {
+			size_t cap = sc->cap ? sc->cap * 2 : 8;
+			sc->names = rt_realloc_array(r->arena, sc->names, sc->cap, cap, sizeof(*sc->names));
+			sc->vals = rt_realloc_array(r->arena, sc->vals, sc->cap, cap, sizeof(*sc->vals));
+			sc->lazy = rt_realloc_array(r->arena, sc->lazy, sc->cap, cap, sizeof(*sc->lazy));
+			sc->cap = cap;
+		}
+		i = (long)sc->n++;
+		sc->names[i] = name;
+	}
+	sc->vals[i] = v;
+	sc->lazy[i] = lazy;
+}
+
+void tr_scope_set(tr_run *r, tr_scope *sc, const char *name, tr_val *v)
+{
+	scope_put(r, sc, name, v, NULL);
+}
+
+void tr_scope_lazy(tr_run *r, tr_scope *sc, const char *name, const py_expr *e)
+{
+	scope_put(r, sc, name, NULL, e);
+}
+
+/* ---- canonical names ---- */
+
+static const struct { const char *from, *to; } prefixes[] = {
+	{ "sqlalchemy.dialects.postgresql.base.", "pg." },
+	{ "sqlalchemy.dialects.postgresql.json.", "pg." },
+	{ "sqlalchemy.dialects.postgresql.array.", "pg." },
+	{ "sqlalchemy.dialects.postgresql.types.", "pg." },
+	{ "sqlalchemy.dialects.postgresql.named_types.", "pg." },
+	{ "sqlalchemy.dialects.postgresql.", "pg." },
+	{ "sqlalchemy.sql.sqltypes.", "sa." },
+	{ "sqlalchemy.sql.expression.", "sa." },
+	{ "sqlalchemy.sql.functions.", "sa." },
+	{ "sqlalchemy.sql.schema.", "sa." },
+	{ "sqlalchemy.sql.", "sa." },
+	{ "sqlalchemy.types.", "sa." },
+	{ "sqlalchemy.schema.", "sa." },
+	{ "sqlalchemy.", "sa." },
+	{ "alembic.op.", "op." },
+	{ "alembic.context.", "context." },
+	{ "citext.", "pg." },
+};
+
+/* "sqlalchemy.dialects.postgresql.UUID" -> "pg.UUID", "alembic.op" -> "op". */
+static const char *canon(tr_run *r, const char *full)
+{
+	if (strcmp(full, "alembic.op") == 0)
+		return "op";
+	if (strcmp(full, "alembic.context") == 0)
+		return "context";
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t n = strlen(prefixes[i].from);
+		if (strncmp(full, prefixes[i].from, n) == 0)
+			return rt_sprintf(r->arena, "%s%s", prefixes[i].to, full + n);
+	}
+	return full;
+}
+
+tr_val *tr_ref(tr_run *r, const char *full, uint32_t off, uint32_t len)
+{
+	tr_val *v = tr_new(r, V_REF, off, len);
+	v->written = full;
+	v->name = canon(r, full);
+	return v;
+}
+
+/* Names Python provides without an import, and the usual migration names
+ * when a file forgot to import them (Alembic would fail; the intent is clear). */
+static const char *const builtins[] = { "range", "len", "str", "int", "list", "tuple",
+	                                    "bool", "sorted", "enumerate", "zip", NULL };
+
+static int lookup(tr_run *r, tr_scope *sc, const char *name, uint32_t off, uint32_t len,
+                  tr_val **out)
+{
+	for (tr_scope *s = sc; s; s = s->parent) {
+		long i = scope_find(s, name);
+		if (i < 0)
+			continue;
+		if (!s->vals[i] && s->lazy[i]) {
+			if (r->module_depth >= TR_MAX_CALL_DEPTH)
+				return tr_limit(r, off, len, "module-level names refer to each other too deeply");
+			const py_expr *e = s->lazy[i];
+			s->lazy[i] = NULL;
+			r->module_depth++;
+			tr_val *v = NULL;
+			int rc = tr_eval(r, r->module, e, &v);
+			r->module_depth--;
+			if (rc < 0)
+				return rc;
+			s->vals[i] = v;
+		}
+		if (!s->vals[i])
+			return tr_refuse(r, off, len, "name '%s' is used before it has a value", name);
+		*out = s->vals[i];
+		return RT_OK;
+	}
+	for (size_t i = 0; builtins[i]; i++)
+		if (strcmp(name, builtins[i]) == 0) {
+			*out = tr_ref(r, rt_sprintf(r->arena, "builtins.%s", name), off, len);
+			return RT_OK;
+		}
+	static const struct { const char *name, *full; } dflt[] = {
+		{ "op", "alembic.op" }, { "sa", "sqlalchemy" }, { "context", "alembic.context" },
+	};
+	for (size_t i = 0; i < sizeof(dflt) / sizeof(dflt[0]); i++)
+		if (strcmp(name, dflt[i].name) == 0) {
+			*out = tr_ref(r, dflt[i].full, off, len);
+			return RT_OK;
+		}
+	return tr_refuse(r, off, len, "name '%s' has no value retort can know statically", name);
+}
+
+/* ---- literals ---- */
+
+static int parse_int(const char *t, size_t n, int64_t *out)
+{
+	int base = 10;
+	size_t i = 0;
+	if (n > 1 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X'))
+		base = 16, i = 2;
+	else if (n > 1 && t[0] == '0' && (t[1] == 'o' || t[1] == 'O'))
+		base = 8, i = 2;
+	else if (n > 1 && t[0] == '0' && (t[1] == 'b' || t[1] == 'B'))
+		base = 2, i = 2;
+	uint64_t v = 0;
+	bool any = false;
+	for (; i < n; i++) {
+		char c = t[i];
+		if (c == '_')
+			continue;
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		        c >= 'A' && c <= 'F' ? c - 'A' + 10 : 99;
+		if (d >= base)
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base || v * base + d > INT64_MAX)
+			return -1;
+		v = v * (uint64_t)base + (uint64_t)d;
+		any = true;
+	}
+	if (!any)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+static int eval_num(tr_run *r, const py_expr *e, tr_val **out)
+{
+	const char *t = r->src->text + e->off;
+	if (e->u.num.is_imaginary)
+		return tr_refuse(r, e->off, e->len, "complex number literal");
+	if (e->u.num.is_float) {
+		tr_val *v = tr_new(r, V_FLOAT, e->off, e->len);
+		v->s = rt_strndup(r->arena, t, e->len);
+		v->slen = e->len;
+		*out = v;
+		return RT_OK;
+	}
+	int64_t i;
+	if (parse_int(t, e->len, &i) < 0)
+		return tr_refuse(r, e->off, e->len, "integer literal '%.*s' out of range",
+		                 (int)e->len, t);
+	*out = int_val(r, i, e->off, e->len);
+	return RT_OK;
+}
+
+bool tr_to_text(tr_run *r, const tr_val *v, rt_buf *b)
+{
+	(void)r;
+	switch (v->kind) {
+	case V_NONE: rt_buf_puts(b, "None"); return true;
+	case V_BOOL: rt_buf_puts(b, v->i ? "True" : "False"); return true;
+	case V_INT: case V_FLOAT: rt_buf_add(b, v->s, v->slen); return true;
+	case V_STR: rt_buf_add(b, v->s, v->slen); return true;
+	default: return false;
+	}
+}
+
+/* repr() of a literal string: '...' unless it holds ' and no ". */
+static void str_repr(rt_buf *b, const tr_val *v)
+{
+	bool sq = memchr(v->s, '\'', v->slen) != NULL, dq = memchr(v->s, '"', v->slen) != NULL;
+	char q = sq && !dq ? '"' : '\'';
+	rt_buf_putc(b, q);
+	for (size_t i = 0; i < v->slen; i++) {
+		char c = v->s[i];
+		if (c == q || c == '\\')
+			rt_buf_putc(b, '\\');
+		if (c == '\n')
+			rt_buf_puts(b, "\\n");
+		else if (c == '\t')
+			rt_buf_puts(b, "\\t");
+		else
+			rt_buf_putc(b, c);
+	}
+	rt_buf_putc(b, q);
+}
+
+static int to_text_or_refuse(tr_run *r, const tr_val *v, rt_buf *b, char conversion)
+{
+	if (conversion == 'r' && v->kind == V_STR) {
+		str_repr(b, v);
+		return RT_OK;
+	}
+	if (tr_to_text(r, v, b))
+		return RT_OK;
+	return tr_refuse(r, v->off, v->len, "formatting a value that is not a literal");
+}
+
+static int eval_fstr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
+{
+	rt_buf b = RT_BUF_INIT;
+	int rc = RT_OK;
+	for (size_t i = 0; i < e->u.fstr.values.n && rc == RT_OK; i++) {
+		const py_expr *p = e->u.fstr.values.v[i];
+		if (p->kind == PY_E_STR) {
+			rt_buf_add(&b, p->u.str.value, p->u.str.len);
+			continue;
+		}
+		if (p->kind != PY_E_FIELD || p->u.field.selfdoc ||
+		    (p->u.field.spec && p->u.field.spec->u.fstr.values.n) ||
+		    p->u.field.conversion == 'a') {
+			rc = tr_refuse(r, p->off, p->len, "f-string field with a format spec");
+			break;
+		}
+		tr_val *v;
+		rc = tr_eval(r, sc, p->u.field.value, &v);
+		if (rc == RT_OK)
+			rc = to_text_or_refuse(r, v, &b, p->u.field.conversion);
+	}
+	if (rc == RT_OK)
+		*out = tr_str(r, b.ptr ? b.ptr : "", b.len, e->off, e->len);
+	rt_buf_release(&b);
+	return rc;
+}
+
+/* "..." % value: %s %d %r %% and %(name)s, no widths. */
+static int percent_format(tr_run *r, const tr_val *fmt, const tr_val *arg, uint32_t off,
+                          uint32_t len, tr_val **out)
+{
+	rt_buf b = RT_BUF_INIT;
+	size_t next = 0;
+	int rc = RT_OK;
+	for (size_t i = 0; i < fmt->slen && rc == RT_OK; i++) {
+		char c = fmt->s[i];
+		if (c != '%') {
+			rt_buf_putc(&b, c);
+			continue;
+		}
+		if (++i >= fmt->slen) {
+			rc = tr_refuse(r, off, len, "incomplete '%%' format");
+			break;
+		}
+		if (fmt->s[i] == '%') {
+			rt_buf_putc(&b, '%');
+			continue;
+		}
+		const tr_val *v = NULL;
+		if (fmt->s[i] == '(') {
+			const char *close = memchr(fmt->s + i, ')', fmt->slen - i);
+			if (!close || arg->kind != V_DICT) {
+				rc = tr_refuse(r, off, len, "'%%(name)s' format needs a literal dict");
+				break;
+			}
+			size_t kn = (size_t)(close - (fmt->s + i + 1));
+			for (size_t k = 0; k < arg->n; k++) {
+				const tr_val *key = arg->items[2 * k];
+				if (key->kind == V_STR && key->slen == kn && memcmp(key->s, fmt->s + i + 1, kn) == 0)
+					v = arg->items[2 * k + 1];
+			}
+			i += kn + 2;
+			if (!v || i >= fmt->slen) {
+				rc = tr_refuse(r, off, len, "'%%' format key not found");
+				break;
+			}
+		} else if (arg->kind == V_TUPLE) {
+			if (next >= arg->n) {
+				rc = tr_refuse(r, off, len, "not enough arguments for '%%' format");
+				break;
+			}
+			v = arg->items[next++];
+		} else {
+			if (next++ > 0) {
+				rc = tr_refuse(r, off, len, "not enough arguments for '%%' format");
+				break;
+			}
+			v = arg;
+		}
+		char conv = fmt->s[i];
+		if (conv == 'd' && v->kind != V_INT && v->kind != V_BOOL) {
+			rc = tr_refuse(r, off, len, "'%%d' format of a value that is not an integer");
+			break;
+		}
+		if (conv == 'd' && v->kind == V_BOOL)
+			rt_buf_puts(&b, v->i ? "1" : "0");
+		else if (conv == 's' || conv == 'd' || conv == 'r')
+			rc = to_text_or_refuse(r, v, &b, conv == 'r' ? 'r' : 0);
+		else
+			rc = tr_refuse(r, off, len, "'%%%c' format is not supported", conv);
+	}
+	if (rc == RT_OK && arg->kind == V_TUPLE && next != arg->n)
+		rc = tr_refuse(r, off, len, "not all arguments converted during '%%' formatting");
+	if (rc == RT_OK)
+		*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
+	rt_buf_release(&b);
+	return rc;
+}
+
+/* "...".format(*args, **kw): {}, {0}, {name}, {{ }}; no format specs. */
+static int str_format(tr_run *r, const tr_val *fmt, tr_args *a, uint32_t off, uint32_t len,
+                      tr_val **out)
+{
+	rt_buf b = RT_BUF_INIT;
+	size_t auto_i = 0;
+	int rc = RT_OK;
+	for (size_t i = 0; i < fmt->slen && rc == RT_OK; i++) {
+		char c = fmt->s[i];
+		if ((c == '{' || c == '}') && i + 1 < fmt->slen && fmt->s[i + 1] == c) {
+			rt_buf_putc(&b, c);
+			i++;
+			continue;
+		}
+		if (c != '{') {
+			rt_buf_putc(&b, c);
+			continue;
+		}
+		const char *close = memchr(fmt->s + i, '}', fmt->slen - i);
+		if (!close) {
+			rc = tr_refuse(r, off, len, "unbalanced '{' in format string");
+			break;
+		}
+		const char *f = fmt->s + i + 1;
+		size_t fn = (size_t)(close - f);
+		tr_val *v = NULL;
+		if (memchr(f, ':', fn) || memchr(f, '!', fn) || memchr(f, '.', fn) || memchr(f, '[', fn)) {
+			rc = tr_refuse(r, off, len, "format field '{%.*s}' is not supported", (int)fn, f);
+			break;
+		}
+		if (fn == 0) {
+			v = auto_i < a->npos ? a->pos[auto_i] : NULL;
+			auto_i++;
+		} else if (f[0] >= '0' && f[0] <= '9') {
+			int64_t k;
+			if (parse_int(f, fn, &k) == 0 && (uint64_t)k < a->npos)
+				v = a->pos[k];
+		} else {
+			char *key = rt_strndup(r->arena, f, fn);
+			v = tr_arg(a, SIZE_MAX, key);
+		}
+		if (!v) {
+			rc = tr_refuse(r, off, len, "format field '{%.*s}' has no argument", (int)fn, f);
+			break;
+		}
+		rc = to_text_or_refuse(r, v, &b, 0);
+		i += fn + 1;
+	}
+	for (size_t k = 0; k < a->nkw; k++)
+		a->used[k] = true;
+	if (rc == RT_OK)
+		*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
+	rt_buf_release(&b);
+	return rc;
+}
+
+/* ---- comparisons and truth ---- */
+
+static bool is_num(const tr_val *v)
+{
+	return v->kind == V_INT || v->kind == V_BOOL;
+}
+
+/* 1 equal, 0 different, -1 cannot tell statically. */
+static int equal(const tr_val *a, const tr_val *b)
+{
+	if (is_num(a) && is_num(b))
+		return a->i == b->i;
+	if (a->kind == V_STR && b->kind == V_STR)
+		return a->slen == b->slen && memcmp(a->s, b->s, a->slen) == 0;
+	if (a->kind == V_NONE || b->kind == V_NONE)
+		return a->kind == b->kind;
+	if ((a->kind == V_LIST || a->kind == V_TUPLE) && a->kind == b->kind) {
+		if (a->n != b->n)
+			return 0;
+		for (size_t i = 0; i < a->n; i++) {
+			int e = equal(a->items[i], b->items[i]);
+			if (e != 1)
+				return e;
+		}
+		return 1;
+	}
+	bool lit_a = a->kind <= V_DICT, lit_b = b->kind <= V_DICT;
+	if (lit_a && lit_b && a->kind != V_FLOAT && b->kind != V_FLOAT)
+		return 0; /* different literal types */
+	return -1;
+}
+
+int tr_truth(tr_run *r, const tr_val *v, bool *out)
+{
+	switch (v->kind) {
+	case V_NONE: *out = false; return RT_OK;
+	case V_BOOL: case V_INT: *out = v->i != 0; return RT_OK;
+	case V_STR: *out = v->slen > 0; return RT_OK;
+	case V_LIST: case V_TUPLE: case V_DICT: *out = v->n > 0; return RT_OK;
+	default:
+		return tr_refuse(r, v->off, v->len, "a condition whose value is not known "
+		                 "statically");
+	}
+}
+
+static const char *sql_cmp_op(int op)
+{
+	switch (op) {
+	case PY_OP_LT: return "<";
+	case PY_OP_GT: return ">";
+	case PY_OP_LE: return "<=";
+	case PY_OP_GE: return ">=";
+	case PY_OP_EQ: return "=";
+	case PY_OP_NE: return "!=";
+	default: return NULL;
+	}
+}
+
+/* sa.column('a') < 5: the SQL text SQLAlchemy renders with literal binds. */
+static int sql_compare(tr_run *r, const tr_val *l, int op, tr_val *rv, uint32_t off,
+                       uint32_t len, tr_val **out)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_add(&b, l->s, l->slen);
+	int rc = RT_OK;
+	if ((op == PY_CMP_IS || op == PY_OP_EQ) && rv->kind == V_NONE) {
+		rt_buf_puts(&b, " IS NULL");
+	} else if ((op == PY_CMP_IS_NOT || op == PY_OP_NE) && rv->kind == V_NONE) {
+		rt_buf_puts(&b, " IS NOT NULL");
+	} else if (!sql_cmp_op(op)) {
+		rc = tr_refuse(r, off, len, "comparison operator on a SQL expression");
+	} else {
+		rt_buf_printf(&b, " %s ", sql_cmp_op(op));
+		rc = tr_render_sql(r, &b, rv, "a comparison operand");
+	}
+	if (rc == RT_OK)
+		*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), NULL, off, len);
+	rt_buf_release(&b);
+	return rc;
+}
+
+static int contains(tr_run *r, const tr_val *hay, const tr_val *needle, uint32_t off,
+                    uint32_t len, bool *out)
+{
+	if (hay->kind == V_STR && needle->kind == V_STR) {
+		*out = false;
+		for (size_t i = 0; i + needle->slen <= hay->slen; i++)
+			if (memcmp(hay->s + i, needle->s, needle->slen) == 0) {
+				*out = true;
+				break;
+			}
+		return RT_OK;
+	}
+	if (hay->kind == V_LIST || hay->kind == V_TUPLE || hay->kind == V_DICT) {
+		size_t step = hay->kind == V_DICT ? 2 : 1;
+		*out = false;
+		for (size_t i = 0; i < hay->n * step; i += step) {
+			int e = equal(hay->items[i], needle);
+			if (e < 0)
+				return tr_refuse(r, off, len, "membership test on values not known statically");
+			if (e) {
+				*out = true;
+				break;
+			}
+		}
+		return RT_OK;
+	}
+	return tr_refuse(r, off, len, "membership test on a value not known statically");
+}
+
+static int compare(tr_run *r, const tr_val *a, int op, const tr_val *b, uint32_t off,
+                   uint32_t len, bool *out)
+{
+	if (op == PY_CMP_IN || op == PY_CMP_NOT_IN) {
+		int rc = contains(r, b, a, off, len, out);
+		if (rc == RT_OK && op == PY_CMP_NOT_IN)
+			*out = !*out;
+		return rc;
+	}
+	if (op == PY_OP_EQ || op == PY_OP_NE || op == PY_CMP_IS || op == PY_CMP_IS_NOT) {
+		int e = equal(a, b);
+		if ((op == PY_CMP_IS || op == PY_CMP_IS_NOT) && a->kind != V_NONE &&
+		    b->kind != V_NONE && a->kind != V_BOOL)
+			e = -1; /* identity of other objects is not a value question */
+		if (e < 0)
+			return tr_refuse(r, off, len, "comparison of values not known statically");
+		*out = (op == PY_OP_EQ || op == PY_CMP_IS) ? e == 1 : e == 0;
+		return RT_OK;
+	}
+	int c;
+	if (is_num(a) && is_num(b)) {
+		c = a->i < b->i ? -1 : a->i > b->i;
+	} else if (a->kind == V_STR && b->kind == V_STR) {
+		size_t n = a->slen < b->slen ? a->slen : b->slen;
+		c = memcmp(a->s, b->s, n);
+		if (c == 0)
+			c = a->slen < b->slen ? -1 : a->slen > b->slen;
+	} else {
+		return tr_refuse(r, off, len, "ordering comparison of values not known statically");
+	}
+	switch (op) {
+	case PY_OP_LT: *out = c < 0; break;
+	case PY_OP_GT: *out = c > 0; break;
+	case PY_OP_LE: *out = c <= 0; break;
+	default: *out = c >= 0; break;
+	}
+	return RT_OK;
+}
+
+static int eval_compare(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
+{
+	tr_val *left;
+	int rc = tr_eval(r, sc, e->u.compare.left, &left);
+	if (rc < 0)
+		return rc;
+	bool all = true;
+	for (size_t i = 0; i < e->u.compare.comparators.n; i++) {
+		tr_val *right;
+		rc = tr_eval(r, sc, e->u.compare.comparators.v[i], &right);
+		if (rc < 0)
+			return rc;
+		int op = e->u.compare.ops[i];
+		if (left->kind == V_SQL && e->u.compare.comparators.n == 1)
+			return sql_compare(r, left, op, right, e->off, e->len, out);
+		bool b;
+		rc = compare(r, left, op, right, e->off, e->len, &b);
+		if (rc < 0)
+			return rc;
+		if (!b) {
+			all = false;
+			break;
+		}
+		left = right;
+	}
+	*out = bool_val(r, all, e->off, e->len);
+	return RT_OK;
+}
+
+/* ---- binary operators ---- */
+
+static tr_val *seq_concat(tr_run *r, const tr_val *a, const tr_val *b, uint32_t off,
+                          uint32_t len)
+{
+	tr_val *v = tr_new(r, a->kind, off, len);
+	v->n = a->n + b->n;
+	v->items = rt_alloc_array(r->arena, v->n ? v->n : 1, sizeof(*v->items));
+	memcpy(v->items, a->items, a->n * sizeof(*v->items));
+	memcpy(v->items + a->n, b->items, b->n * sizeof(*v->items));
+	return v;
+}
+
+int tr_binary(tr_run *r, int op, const tr_val *a, const tr_val *b, uint32_t off, uint32_t len,
+              tr_val **out)
+{
+	if (op == PY_OP_PERCENT && a->kind == V_STR)
+		return percent_format(r, a, b, off, len, out);
+	if (op == PY_OP_PLUS && a->kind == V_STR && b->kind == V_STR) {
+		rt_buf buf = RT_BUF_INIT;
+		rt_buf_add(&buf, a->s, a->slen);
+		rt_buf_add(&buf, b->s, b->slen);
+		*out = tr_str(r, buf.ptr, buf.len, off, len);
+		rt_buf_release(&buf);
+		return RT_OK;
+	}
+	if (op == PY_OP_PLUS && (a->kind == V_LIST || a->kind == V_TUPLE) && a->kind == b->kind) {
+		if (a->n + b->n > TR_MAX_ITEMS)
+			return tr_limit(r, off, len, "a list grows too large");
+		*out = seq_concat(r, a, b, off, len);
+		return RT_OK;
+	}
+	if (op == PY_OP_STAR && a->kind == V_STR && is_num(b)) {
+		if (b->i > 0 && a->slen * (uint64_t)b->i > TR_MAX_ITEMS)
+			return tr_limit(r, off, len, "a repeated string grows too large");
+		rt_buf buf = RT_BUF_INIT;
+		for (int64_t k = 0; k < b->i; k++)
+			rt_buf_add(&buf, a->s, a->slen);
+		*out = tr_str(r, buf.ptr ? buf.ptr : "", buf.len, off, len);
+		rt_buf_release(&buf);
+		return RT_OK;
+	}
+	if (is_num(a) && is_num(b)) {
+		int64_t x = a->i, y = b->i, z;
+		bool ok = true;
+		switch (op) {
+		case PY_OP_PLUS: ok = !__builtin_add_overflow(x, y, &z); break;
+		case PY_OP_MINUS: ok = !__builtin_sub_overflow(x, y, &z); break;
+		case PY_OP_STAR: ok = !__builtin_mul_overflow(x, y, &z); break;
+		case PY_OP_DSLASH:
+		case PY_OP_PERCENT:
+			if (y == 0 || (x == INT64_MIN && y == -1)) {
+				ok = false;
+				z = 0;
+				break;
+			}
+			{
+				/* Python floors toward negative infinity */
+				int64_t q = x / y, m = x % y;
+				if (m != 0 && ((m < 0) != (y < 0))) {
+					q--;
+					m += y;
+				}
+				z = op == PY_OP_DSLASH ? q : m;
+			}
+			break;
+		default:
+			return tr_refuse(r, off, len, "this arithmetic operator is not supported");
+		}
+		if (!ok)
+			return tr_refuse(r, off, len, "integer arithmetic outside 64 bits or by zero");
+		*out = int_val(r, z, off, len);
+		return RT_OK;
+	}
+	return tr_refuse(r, off, len, "an operation on values not known statically");
+}
+
+/* ---- iteration helpers ---- */
+
+static int iter_items(tr_run *r, tr_val *v, tr_val ***items, size_t *n)
+{
+	if (v->kind == V_LIST || v->kind == V_TUPLE) {
+		*items = v->items;
+		*n = v->n;
+		return RT_OK;
+	}
+	if (v->kind == V_DICT) {
+		*n = v->n;
+		*items = rt_alloc_array(r->arena, v->n ? v->n : 1, sizeof(**items));
+		for (size_t i = 0; i < v->n; i++)
+			(*items)[i] = v->items[2 * i];
+		return RT_OK;
+	}
+	if (v->kind == V_STR) {
+		*n = v->slen;
+		*items = rt_alloc_array(r->arena, v->slen ? v->slen : 1, sizeof(**items));
+		for (size_t i = 0; i < v->slen; i++)
+			(*items)[i] = tr_str(r, v->s + i, 1, v->off, v->len);
+		return RT_OK;
+	}
+	return tr_refuse(r, v->off, v->len, "iteration over a value not known statically");
+}
+
+int tr_bind_target(tr_run *r, tr_scope *sc, const py_expr *t, tr_val *v)
+{
+	if (t->kind == PY_E_NAME) {
+		tr_scope_set(r, sc, t->u.name.id, v);
+		return RT_OK;
+	}
+	if (t->kind == PY_E_TUPLE || t->kind == PY_E_LIST) {
+		tr_val **items;
+		size_t n;
+		int rc = iter_items(r, v, &items, &n);
+		if (rc < 0)
+			return rc;
+		if (n != t->u.seq.elts.n)
+			return tr_refuse(r, t->off, t->len, "unpacking %zu values into %zu names", n,
+			                 t->u.seq.elts.n);
+		for (size_t i = 0; i < n; i++) {
+			rc = tr_bind_target(r, sc, t->u.seq.elts.v[i], items[i]);
+			if (rc < 0)
+				return rc;
+		}
+		return RT_OK;
+	}
+	return tr_refuse(r, t->off, t->len, "assignment to %s", py_expr_describe(t));
+}
+
+static int eval_comp(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
+{
+	if (e->kind != PY_E_LISTCOMP || e->u.comp.generators.n != 1 ||
+	    e->u.comp.generators.v[0]->is_async)
+		return tr_refuse(r, e->off, e->len, "%s", py_expr_describe(e));
+	const py_comprehension *g = e->u.comp.generators.v[0];
+	tr_val *it;
+	int rc = tr_eval(r, sc, g->iter, &it);
+	if (rc < 0)
+		return rc;
+	tr_val **items;
+	size_t n;
+	rc = iter_items(r, it, &items, &n);
+	if (rc < 0)
+		return rc;
+	tr_scope inner = { .parent = sc };
+	tr_val *res = tr_new(r, V_LIST, e->off, e->len);
+	res->items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*res->items));
+	for (size_t i = 0; i < n; i++) {
+		if (++r->steps > TR_MAX_STEPS)
+			return tr_limit(r, e->off, e->len, "the comprehension runs too long");
+		rc = tr_bind_target(r, &inner, g->target, items[i]);
+		bool keep = true;
+		for (size_t k = 0; rc == RT_OK && keep && k < g->ifs.n; k++) {
+			tr_val *c;
+			rc = tr_eval(r, &inner, g->ifs.v[k], &c);
+			if (rc == RT_OK)
+				rc = tr_truth(r, c, &keep);
+		}
+		if (rc < 0)
+			return rc;
+		if (!keep)
+			continue;
+		rc = tr_eval(r, &inner, e->u.comp.elt, &res->items[res->n]);
+		if (rc < 0)
+			return rc;
+		res->n++;
+	}
+	*out = res;
+	return RT_OK;
+}
+
+/* ---- arguments ---- */
+
+tr_val *tr_arg(tr_args *a, size_t idx, const char *name)
+{
+	if (idx < a->npos)
+		return a->pos[idx];
+	for (size_t i = 0; name && i < a->nkw; i++)
+		if (strcmp(a->kwn[i], name) == 0) {
+			a->used[i] = true;
+			return a->kwv[i];
+		}
+	return NULL;
+}
+
+void tr_args_ignore(tr_args *a, const char *const *names)
+{
+	for (size_t k = 0; names[k]; k++)
+		(void)tr_arg(a, SIZE_MAX, names[k]);
+}
+
+int tr_args_check(tr_run *r, tr_args *a, size_t npos_max, const char *what, uint32_t off,
+                  uint32_t len)
+{
+	if (a->npos > npos_max) {
+		const tr_val *extra = a->pos[npos_max];
+		return tr_refuse(r, extra->off, extra->len, "unexpected positional argument to '%s'",
+		                 what);
+	}
+	for (size_t i = 0; i < a->nkw; i++)
+		if (!a->used[i])
+			return tr_refuse(r, a->kwv[i]->off, a->kwv[i]->len,
+			                 "argument '%s=' of '%s' is not supported", a->kwn[i], what);
+	(void)off;
+	(void)len;
+	return RT_OK;
+}
+
+static void args_push_pos(tr_run *r, tr_args *a, tr_val *v)
+{
+	if (a->npos == a->poscap) {
+		size_t cap = a->poscap ? 2 * a->poscap : 8;
+		a->pos = rt_realloc_array(r->arena, a->pos, a->npos, cap, sizeof(*a->pos));
+		a->poscap = cap;
+	}
+	a->pos[a->npos++] = v;
+}
+
+static void args_push_kw(tr_run *r, tr_args *a, const char *name, tr_val *v)
+{
+	for (size_t i = 0; i < a->nkw; i++)
+		if (strcmp(a->kwn[i], name) == 0) {
+			a->kwv[i] = v;
+			return;
+		}
+	if (a->nkw == a->kwcap) {
+		size_t cap = a->kwcap ? 2 * a->kwcap : 8;
+		a->kwn = rt_realloc_array(r->arena, a->kwn, a->nkw, cap, sizeof(*a->kwn));
+		a->kwv = rt_realloc_array(r->arena, a->kwv, a->nkw, cap, sizeof(*a->kwv));
+		a->used = rt_realloc_array(r->arena, a->used, a->nkw, cap, sizeof(*a->used));
+		a->kwcap = cap;
+	}
+	a->kwn[a->nkw] = name;
+	a->kwv[a->nkw++] = v;
+}
+
+int tr_eval_args(tr_run *r, tr_scope *sc, const py_expr *call, tr_args *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < call->u.call.args.n; i++) {
+		const py_expr *ae = call->u.call.args.v[i];
+		bool star = ae->kind == PY_E_STARRED;
+		tr_val *v;
+		int rc = tr_eval(r, sc, star ? ae->u.unary.operand : ae, &v);
+		if (rc < 0)
+			return rc;
+		if (!star) {
+			args_push_pos(r, out, v);
+			continue;
+		}
+		tr_val **items;
+		size_t n;
+		rc = iter_items(r, v, &items, &n);
+		if (rc < 0)
+			return rc;
+		for (size_t k = 0; k < n; k++)
+			args_push_pos(r, out, items[k]);
+	}
+	for (size_t i = 0; i < call->u.call.keywords.n; i++) {
+		const py_keyword *k = call->u.call.keywords.v[i];
+		tr_val *v;
+		int rc = tr_eval(r, sc, k->value, &v);
+		if (rc < 0)
+			return rc;
+		if (k->arg) {
+			args_push_kw(r, out, k->arg, v);
+			continue;
+		}
+		if (v->kind != V_DICT)
+			return tr_refuse(r, k->off, k->len, "'**' of a value that is not a literal dict");
+		for (size_t j = 0; j < v->n; j++) {
+			const tr_val *key = v->items[2 * j];
+			if (key->kind != V_STR)
+				return tr_refuse(r, k->off, k->len, "'**' of a dict with a key that is "
+				                 "not a string");
+			args_push_kw(r, out, key->s, v->items[2 * j + 1]);
+		}
+	}
+	return RT_OK;
+}
+
+/* ---- function calls ---- */
+
+static int call_def(tr_run *r, tr_val *fn, tr_args *a, const py_expr *call, tr_val **out)
+{
+	const py_stmt *d = fn->def;
+	if (r->depth >= TR_MAX_CALL_DEPTH)
+		return tr_limit(r, call->off, call->len, "helper functions call each other too deeply");
+	tr_scope *sc = rt_alloc(r->arena, sizeof(*sc));
+	sc->parent = fn->closure;
+	size_t posi = 0;
+	tr_val *varargs = NULL, *varkw = NULL;
+	for (size_t i = 0; i < d->u.def.params.n; i++) {
+		const py_param *p = d->u.def.params.v[i];
+		tr_val *v = NULL;
+		switch (p->kind) {
+		case PY_PARAM_POSONLY:
+		case PY_PARAM_NORMAL:
+			if (posi < a->npos)
+				v = a->pos[posi++];
+			else if (p->kind == PY_PARAM_NORMAL)
+				v = tr_arg(a, SIZE_MAX, p->name);
+			break;
+		case PY_PARAM_KWONLY:
+			v = tr_arg(a, SIZE_MAX, p->name);
+			break;
+		case PY_PARAM_VARARG:
+			v = varargs = tr_new(r, V_TUPLE, call->off, call->len);
+			break;
+		case PY_PARAM_KWARG:
+			v = varkw = tr_new(r, V_DICT, call->off, call->len);
+			break;
+		default:
+			return tr_refuse(r, p->off, p->len, "type parameters of a helper function");
+		}
+		if (!v && p->def) {
+			int rc = tr_eval(r, fn->closure, p->def, &v);
+			if (rc < 0)
+				return rc;
+		}
+		if (!v)
+			return tr_refuse(r, call->off, call->len, "call to '%s()' without a value for "
+			                 "'%s'", d->u.def.name, p->name);
+		tr_scope_set(r, sc, p->name, v);
+	}
+	if (posi < a->npos) {
+		if (!varargs)
+			return tr_refuse(r, call->off, call->len, "too many arguments to '%s()'",
+			                 d->u.def.name);
+		varargs->n = a->npos - posi;
+		varargs->items = a->pos + posi;
+	}
+	for (size_t i = 0; i < a->nkw; i++) {
+		if (a->used[i])
+			continue;
+		if (!varkw)
+			return tr_refuse(r, a->kwv[i]->off, a->kwv[i]->len, "'%s()' has no parameter "
+			                 "'%s'", d->u.def.name, a->kwn[i]);
+		varkw->items = rt_realloc_array(r->arena, varkw->items, 2 * varkw->n,
+		                                2 * varkw->n + 2, sizeof(*varkw->items));
+		varkw->items[2 * varkw->n] = tr_str(r, a->kwn[i], strlen(a->kwn[i]), 0, 0);
+		varkw->items[2 * varkw->n + 1] = a->kwv[i];
+		varkw->n++;
+	}
+	r->depth++;
+	int flow = TR_NEXT;
+	r->retval = NULL;
+	int rc = tr_exec_block(r, sc, &d->u.def.body, &flow);
+	r->depth--;
+	if (rc < 0)
+		return rc;
+	*out = flow == TR_RETURN && r->retval ? r->retval : tr_new(r, V_NONE, call->off, call->len);
+	r->retval = NULL;
+	return RT_OK;
+}
+
+static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *call,
+                        tr_val **out)
+{
+	uint32_t off = call->off, len = call->len;
+	if (a->nkw)
+		return tr_refuse(r, off, len, "keyword arguments to '%s()'", name);
+	if (strcmp(name, "range") == 0) {
+		int64_t lo = 0, hi = 0, step = 1;
+		for (size_t i = 0; i < a->npos; i++)
+			if (a->pos[i]->kind != V_INT)
+				return tr_refuse(r, off, len, "'range()' of values not known statically");
+		if (a->npos == 1)
+			hi = a->pos[0]->i;
+		else if (a->npos >= 2) {
+			lo = a->pos[0]->i;
+			hi = a->pos[1]->i;
+			if (a->npos == 3)
+				step = a->pos[2]->i;
+		}
+		if (a->npos < 1 || a->npos > 3 || step == 0)
+			return tr_refuse(r, off, len, "'range()' with these arguments");
+		/* the count first: ranges are capped before anything is built */
+		uint64_t span = step > 0 ? (hi > lo ? (uint64_t)hi - (uint64_t)lo : 0)
+		                         : (lo > hi ? (uint64_t)lo - (uint64_t)hi : 0);
+		uint64_t ustep = step > 0 ? (uint64_t)step : 0 - (uint64_t)step;
+		uint64_t count = span / ustep + (span % ustep != 0);
+		if (count > TR_MAX_ITEMS)
+			return tr_limit(r, off, len, "'range()' is too long");
+		tr_val *v = tr_new(r, V_LIST, off, len);
+		v->items = rt_alloc_array(r->arena, count ? (size_t)count : 1, sizeof(*v->items));
+		for (int64_t x = lo; v->n < (size_t)count; x += step)
+			v->items[v->n++] = int_val(r, x, off, len);
+		v->cap = v->n;
+		*out = v;
+		return RT_OK;
+	}
+	if (a->npos != 1 && !(a->npos == 0 && strcmp(name, "str") != 0 && strcmp(name, "len") != 0))
+		return tr_refuse(r, off, len, "'%s()' with %zu arguments", name, a->npos);
+	tr_val *x = a->npos ? a->pos[0] : tr_new(r, V_LIST, off, len);
+	if (strcmp(name, "str") == 0) {
+		rt_buf b = RT_BUF_INIT;
+		int rc = to_text_or_refuse(r, x, &b, 0);
+		if (rc == RT_OK)
+			*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
+		rt_buf_release(&b);
+		return rc;
+	}
+	if (strcmp(name, "len") == 0) {
+		if (x->kind == V_STR)
+			*out = int_val(r, (int64_t)x->slen, off, len);
+		else if (x->kind == V_LIST || x->kind == V_TUPLE || x->kind == V_DICT)
+			*out = int_val(r, (int64_t)x->n, off, len);
+		else
+			return tr_refuse(r, off, len, "'len()' of a value not known statically");
+		return RT_OK;
+	}
+	if (strcmp(name, "int") == 0) {
+		int64_t i;
+		if (is_num(x))
+			*out = int_val(r, x->i, off, len);
+		else if (x->kind == V_STR && parse_int(x->s, x->slen, &i) == 0)
+			*out = int_val(r, i, off, len);
+		else
+			return tr_refuse(r, off, len, "'int()' of a value not known statically");
+		return RT_OK;
+	}
+	if (strcmp(name, "bool") == 0) {
+		bool b;
+		int rc = tr_truth(r, x, &b);
+		if (rc == RT_OK)
+			*out = bool_val(r, b, off, len);
+		return rc;
+	}
+	tr_val **items;
+	size_t n;
+	int rc = iter_items(r, x, &items, &n);
+	if (rc < 0)
+		return rc;
+	if (strcmp(name, "list") == 0 || strcmp(name, "tuple") == 0) {
+		tr_val *v = tr_new(r, name[0] == 'l' ? V_LIST : V_TUPLE, off, len);
+		v->items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*v->items));
+		memcpy(v->items, items, n * sizeof(*items));
+		v->n = n;
+		*out = v;
+		return RT_OK;
+	}
+	if (strcmp(name, "enumerate") == 0) {
+		tr_val *v = tr_new(r, V_LIST, off, len);
+		v->items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*v->items));
+		for (size_t i = 0; i < n; i++) {
+			tr_val *pair = tr_new(r, V_TUPLE, off, len);
+			pair->items = rt_alloc_array(r->arena, 2, sizeof(*pair->items));
+			pair->items[0] = int_val(r, (int64_t)i, off, len);
+			pair->items[1] = items[i];
+			pair->n = 2;
+			v->items[i] = pair;
+		}
+		v->n = n;
+		*out = v;
+		return RT_OK;
+	}
+	return tr_refuse(r, off, len, "a call to '%s()'", name);
+}
+
+/* sa.func.<name>(args): SQLAlchemy's rendering; ANSI functions have no parens. */
+static int func_call(tr_run *r, const char *fname, tr_args *a, const py_expr *call,
+                     tr_val **out)
+{
+	static const char *const ansi[] = { "current_date", "current_time", "current_timestamp",
+		                                "current_user", "localtime", "localtimestamp",
+		                                "session_user", "user", NULL };
+	if (a->nkw)
+		return tr_refuse(r, call->off, call->len, "keyword arguments to 'sa.func.%s'", fname);
+	rt_buf b = RT_BUF_INIT;
+	bool is_ansi = false;
+	for (size_t i = 0; ansi[i]; i++)
+		if (strcasecmp(fname, ansi[i]) == 0)
+			is_ansi = true;
+	if (is_ansi && a->npos == 0) {
+		for (const char *p = fname; *p; p++)
+			rt_buf_putc(&b, (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p));
+	} else {
+		rt_buf_puts(&b, fname);
+		rt_buf_putc(&b, '(');
+		for (size_t i = 0; i < a->npos; i++) {
+			if (i)
+				rt_buf_puts(&b, ", ");
+			int rc = tr_render_sql(r, &b, a->pos[i], "a function argument");
+			if (rc < 0) {
+				rt_buf_release(&b);
+				return rc;
+			}
+		}
+		rt_buf_putc(&b, ')');
+	}
+	*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), NULL, call->off, call->len);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
+static int make_table(tr_run *r, const char *fn, tr_args *a, const py_expr *call, tr_val **out)
+{
+	bool big = strcmp(fn, "sa.Table") == 0;
+	const char *name, *schema = NULL;
+	int rc = tr_get_str(r, tr_arg(a, 0, "name"), "the table name", &name);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "schema"), "schema", &schema);
+	if (rc < 0)
+		return rc;
+	tr_table *t = rt_alloc(r->arena, sizeof(*t));
+	t->name = name;
+	t->schema = schema;
+	t->cols = rt_alloc_array(r->arena, a->npos ? a->npos : 1, sizeof(*t->cols));
+	for (size_t i = big ? 2 : 1; i < a->npos; i++) {
+		tr_val *c = a->pos[i];
+		tr_col *col = NULL;
+		if (c->kind == V_SQL && c->name) {
+			col = rt_alloc(r->arena, sizeof(*col));
+			col->name = c->name;
+		} else if (tr_is(c, "sa.Column")) {
+			rc = tr_parse_column(r, c, &col);
+			if (rc < 0)
+				return rc;
+		} else if (c->kind == V_OBJ) {
+			continue; /* constraints do not matter for inserts */
+		} else {
+			return tr_refuse(r, c->off, c->len, "'%s' column that is not sa.column()", fn);
+		}
+		t->cols[t->ncols++] = col;
+	}
+	static const char *const ignore[] = { "quote", "info", "keep_existing", "extend_existing",
+		                                  "comment", NULL };
+	tr_args_ignore(a, ignore);
+	rc = tr_args_check(r, a, SIZE_MAX, fn, call->off, call->len);
+	if (rc < 0)
+		return rc;
+	tr_val *v = tr_new(r, V_TABLE, call->off, call->len);
+	v->table = t;
+	*out = v;
+	return RT_OK;
+}
+
+/* A call of a name resolved through the imports. */
+static int ref_call(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_expr *call,
+                    tr_val **out)
+{
+	(void)sc;
+	const char *n = fn->name;
+	uint32_t off = call->off, len = call->len;
+	if (strncmp(n, "builtins.", 9) == 0)
+		return builtin_call(r, n + 9, a, call, out);
+	if (strcmp(n, "op.get_bind") == 0 || strcmp(n, "context.get_bind") == 0) {
+		*out = tr_new(r, V_BIND, off, len);
+		return RT_OK;
+	}
+	if (strcmp(n, "op.get_context") == 0 || strcmp(n, "context.get_context") == 0) {
+		*out = tr_new(r, V_MIGCTX, off, len);
+		return RT_OK;
+	}
+	if (strcmp(n, "context.is_offline_mode") == 0) {
+		/* retort executes online: the online branch is the one that runs */
+		*out = bool_val(r, false, off, len);
+		return RT_OK;
+	}
+	if (strncmp(n, "op.", 3) == 0)
+		return tr_op_call(r, n + 3, NULL, a, call, out);
+	if (strncmp(n, "context.", 8) == 0)
+		return tr_refuse(r, off, len, "'%s()' depends on the migration environment",
+		                 fn->written);
+	if (strncmp(n, "sa.func.", 8) == 0)
+		return func_call(r, n + 8, a, call, out);
+	if (strcmp(n, "sa.true") == 0 || strcmp(n, "sa.false") == 0 || strcmp(n, "sa.null") == 0) {
+		*out = sql_val(r, n[3] == 't' ? "true" : n[3] == 'f' ? "false" : "NULL", NULL, off, len);
+		return RT_OK;
+	}
+	if (strcmp(n, "sa.column") == 0 || strcmp(n, "sa.literal_column") == 0) {
+		const char *name;
+		int rc = tr_get_str(r, tr_arg(a, 0, "text"), "the column name", &name);
+		if (rc < 0)
+			return rc;
+		tr_arg(a, 1, "type_");
+		a->npos = a->npos > 1 ? 1 : a->npos;
+		rc = tr_args_check(r, a, 1, fn->written, off, len);
+		if (rc < 0)
+			return rc;
+		rt_buf b = RT_BUF_INIT;
+		if (n[3] == 'c')
+			rt_ident_append(&b, name);
+		else
+			rt_buf_puts(&b, name);
+		*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), n[3] == 'c' ? name : NULL, off,
+		               len);
+		rt_buf_release(&b);
+		return RT_OK;
+	}
+	if (strcmp(n, "sa.desc") == 0 || strcmp(n, "sa.asc") == 0) {
+		if (a->npos != 1 || a->nkw)
+			return tr_refuse(r, off, len, "'%s' takes one column", fn->written);
+		rt_buf b = RT_BUF_INIT;
+		int rc = a->pos[0]->kind == V_STR ? (rt_ident_append(&b, a->pos[0]->s), RT_OK)
+		                                  : tr_render_sql(r, &b, a->pos[0], "an index element");
+		rt_buf_puts(&b, n[3] == 'd' ? " DESC" : " ASC");
+		if (rc == RT_OK)
+			*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), NULL, off, len);
+		rt_buf_release(&b);
+		return rc;
+	}
+	if (strcmp(n, "sa.table") == 0 || strcmp(n, "sa.Table") == 0)
+		return make_table(r, n, a, call, out);
+	if (strcmp(n, "sa.inspect") == 0)
+		return tr_refuse(r, off, len, "'%s()' inspects the live database", fn->written);
+	bool known_ns = strncmp(n, "sa.", 3) == 0 || strncmp(n, "pg.", 3) == 0;
+	bool mapped = r->ctx->cfg && rt_config_find_type(r->ctx->cfg, fn->written);
+	if (!known_ns && !mapped) {
+		int rc = tr_refuse(r, off, len, "a call to '%s'", fn->written);
+		rt_error_hint(r->err, "write this body as SQL in %s (-- retort:%s section); if '%s' "
+		              "is a column type, map it in retort.yaml: types: {%s: <SQL type>}",
+		              tr_sidecar(r), r->fname, fn->written, fn->written);
+		return rc;
+	}
+	tr_val *v = tr_new(r, V_OBJ, off, len);
+	v->name = n;
+	v->written = fn->written;
+	v->args = *a;
+	*out = v;
+	return RT_OK;
+}
+
+static int method_call(tr_run *r, tr_scope *sc, tr_val *m, tr_args *a, const py_expr *call,
+                       tr_val **out)
+{
+	tr_val *self = m->self;
+	const char *name = m->name;
+	uint32_t off = call->off, len = call->len;
+	(void)sc;
+	switch (self->kind) {
+	case V_STR:
+		if (strcmp(name, "format") == 0)
+			return str_format(r, self, a, off, len, out);
+		if ((strcmp(name, "upper") == 0 || strcmp(name, "lower") == 0 ||
+		     strcmp(name, "strip") == 0) && a->npos == 0 && a->nkw == 0) {
+			rt_buf b = RT_BUF_INIT;
+			size_t s = 0, e = self->slen;
+			if (name[0] == 's') {
+				while (s < e && (self->s[s] == ' ' || self->s[s] == '\n' || self->s[s] == '\t'))
+					s++;
+				while (e > s && (self->s[e - 1] == ' ' || self->s[e - 1] == '\n' ||
+				                 self->s[e - 1] == '\t'))
+					e--;
+			}
+			for (size_t i = s; i < e; i++) {
+				char c = self->s[i];
+				if (name[0] == 'u' && c >= 'a' && c <= 'z')
+					c = (char)(c - 32);
+				else if (name[0] == 'l' && c >= 'A' && c <= 'Z')
+					c = (char)(c + 32);
+				rt_buf_putc(&b, c);
+			}
+			*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
+			rt_buf_release(&b);
+			return RT_OK;
+		}
+		if (strcmp(name, "join") == 0 && a->npos == 1 && a->nkw == 0) {
+			tr_val **items;
+			size_t n;
+			int rc = iter_items(r, a->pos[0], &items, &n);
+			if (rc < 0)
+				return rc;
+			rt_buf b = RT_BUF_INIT;
+			for (size_t i = 0; i < n && rc == RT_OK; i++) {
+				if (items[i]->kind != V_STR)
+					rc = tr_refuse(r, off, len, "'join' of a value that is not a string");
+				else {
+					if (i)
+						rt_buf_add(&b, self->s, self->slen);
+					rt_buf_add(&b, items[i]->s, items[i]->slen);
+				}
+			}
+			if (rc == RT_OK)
+				*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
+			rt_buf_release(&b);
+			return rc;
+		}
+		break;
+	case V_LIST:
+		if (strcmp(name, "append") == 0 && a->npos == 1 && a->nkw == 0) {
+			if (self->n >= TR_MAX_ITEMS)
+				return tr_limit(r, off, len, "a list grows too large");
+			if (self->n >= self->cap) {
+				size_t cap = self->n ? 2 * self->n : 8;
+				self->items = rt_realloc_array(r->arena, self->items, self->n, cap,
+				                               sizeof(*self->items));
+				self->cap = cap;
+			}
+			self->items[self->n++] = a->pos[0];
+			*out = tr_new(r, V_NONE, off, len);
+			return RT_OK;
+		}
+		break;
+	case V_DICT:
+		if ((strcmp(name, "items") == 0 || strcmp(name, "keys") == 0 ||
+		     strcmp(name, "values") == 0) && a->npos == 0 && a->nkw == 0) {
+			tr_val *v = tr_new(r, V_LIST, off, len);
+			v->items = rt_alloc_array(r->arena, self->n ? self->n : 1, sizeof(*v->items));
+			for (size_t i = 0; i < self->n; i++) {
+				if (name[0] == 'k')
+					v->items[i] = self->items[2 * i];
+				else if (name[0] == 'v')
+					v->items[i] = self->items[2 * i + 1];
+				else {
+					tr_val *pair = tr_new(r, V_TUPLE, off, len);
+					pair->items = self->items + 2 * i;
+					pair->n = 2;
+					v->items[i] = pair;
+				}
+			}
+			v->n = self->n;
+			*out = v;
+			return RT_OK;
+		}
+		if (strcmp(name, "get") == 0 && (a->npos == 1 || a->npos == 2) && a->nkw == 0) {
+			*out = a->npos == 2 ? a->pos[1] : tr_new(r, V_NONE, off, len);
+			for (size_t i = 0; i < self->n; i++) {
+				int e = equal(self->items[2 * i], a->pos[0]);
+				if (e < 0)
+					return tr_refuse(r, off, len, "dict lookup not known statically");
+				if (e)
+					*out = self->items[2 * i + 1];
+			}
+			return RT_OK;
+		}
+		break;
+	case V_OBJ:
+		if (strcmp(self->name, "sa.text") == 0 && strcmp(name, "bindparams") == 0) {
+			if (a->npos)
+				return tr_refuse(r, off, len, "'bindparams()' with bindparam objects");
+			tr_val *v = tr_new(r, V_OBJ, self->off, self->len);
+			*v = *self;
+			v->args.kwn = NULL, v->args.kwv = NULL, v->args.used = NULL, v->args.nkw = 0;
+			for (size_t i = 0; i < self->args.nkw; i++)
+				args_push_kw(r, &v->args, self->args.kwn[i], self->args.kwv[i]);
+			for (size_t i = 0; i < a->nkw; i++)
+				args_push_kw(r, &v->args, a->kwn[i], a->kwv[i]);
+			*out = v;
+			return RT_OK;
+		}
+		if (tr_is_enum(self) && (strcmp(name, "create") == 0 || strcmp(name, "drop") == 0)) {
+			int rc = tr_enum_method(r, self, name, a, call);
+			if (rc == RT_OK)
+				*out = tr_new(r, V_NONE, off, len);
+			return rc;
+		}
+		if (strcmp(name, "with_variant") == 0 && a->npos == 2 && a->nkw == 0) {
+			const tr_val *d = a->pos[1];
+			bool pg = d->kind == V_STR && strcmp(d->s, "postgresql") == 0;
+			if (d->kind == V_LIST || d->kind == V_TUPLE)
+				for (size_t i = 0; i < d->n; i++)
+					if (d->items[i]->kind == V_STR && strcmp(d->items[i]->s, "postgresql") == 0)
+						pg = true;
+			*out = pg ? a->pos[0] : self;
+			return RT_OK;
+		}
+		break;
+	case V_SQL: {
+		static const struct { const char *m, *sfx; } mods[] = {
+			{ "desc", " DESC" }, { "asc", " ASC" }, { "nulls_last", " NULLS LAST" },
+			{ "nulls_first", " NULLS FIRST" }, { "nullslast", " NULLS LAST" },
+			{ "nullsfirst", " NULLS FIRST" },
+		};
+		for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
+			if (strcmp(name, mods[i].m) == 0 && a->npos == 0 && a->nkw == 0) {
+				*out = sql_val(r, rt_sprintf(r->arena, "%s%s", self->s, mods[i].sfx), NULL, off,
+				               len);
+				return RT_OK;
+			}
+		break;
+	}
+	case V_BIND:
+		if (strcmp(name, "commit") == 0 && a->npos == 0 && a->nkw == 0) {
+			/* before an autocommit block: the block commits anyway */
+			*out = tr_new(r, V_NONE, off, len);
+			return RT_OK;
+		}
+		if (strcmp(name, "execute") == 0 || strcmp(name, "exec_driver_sql") == 0) {
+			int rc = tr_op_call(r, name[4] == '_' ? "exec_driver_sql" : "bind.execute", NULL,
+			                    a, call, out);
+			if (rc == RT_OK)
+				*out = tr_new(r, V_RESULT, off, len);
+			return rc;
+		}
+		return tr_refuse(r, off, len, "'op.get_bind()' used for data access ('%s')", name);
+	case V_MIGCTX:
+		if (strcmp(name, "autocommit_block") == 0 && a->npos == 0 && a->nkw == 0) {
+			tr_val *v = tr_new(r, V_OBJ, off, len);
+			v->name = "autocommit_block";
+			v->written = "autocommit_block";
+			*out = v;
+			return RT_OK;
+		}
+		return tr_refuse(r, off, len, "'op.get_context().%s()' depends on the migration "
+		                 "environment", name);
+	case V_BATCH:
+		return tr_op_call(r, name, self->table, a, call, out);
+	default:
+		break;
+	}
+	return tr_refuse(r, off, len, "a call to method '%s' of %s", name,
+	                 self->kind == V_OBJ ? self->written : self->kind == V_RESULT
+	                 ? "a query result (data access)" : "a value retort does not model");
+}
+
+int tr_call_value(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_expr *call,
+                  tr_val **out)
+{
+	if (++r->steps > TR_MAX_STEPS)
+		return tr_limit(r, call->off, call->len, "evaluation runs too long");
+	switch (fn->kind) {
+	case V_REF: return ref_call(r, sc, fn, a, call, out);
+	case V_FUNC: return call_def(r, fn, a, call, out);
+	case V_BOUND: return method_call(r, sc, fn, a, call, out);
+	default:
+		return tr_refuse(r, call->off, call->len, "a call of %s", py_expr_describe(call->u.call.func));
+	}
+}
+
+/* ---- attributes and subscripts ---- */
+
+static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
+{
+	tr_val *base;
+	int rc = tr_eval(r, sc, e->u.attr.value, &base);
+	if (rc < 0)
+		return rc;
+	const char *a = e->u.attr.attr;
+	uint32_t off = e->off, len = e->len;
+	switch (base->kind) {
+	case V_REF:
+		*out = tr_ref(r, rt_sprintf(r->arena, "%s.%s", base->written, a), off, len);
+		return RT_OK;
+	case V_BIND:
+		if (strcmp(a, "dialect") == 0) {
+			*out = tr_new(r, V_DIALECT, off, len);
+			return RT_OK;
+		}
+		if (strcmp(a, "engine") == 0) {
+			*out = base;
+			return RT_OK;
+		}
+		if (strcmp(a, "execute") != 0 && strcmp(a, "commit") != 0 &&
+		    strcmp(a, "exec_driver_sql") != 0)
+			return tr_refuse(r, off, len, "'op.get_bind()' used for data access ('%s')", a);
+		break;
+	case V_DIALECT:
+		if (strcmp(a, "name") == 0) {
+			*out = tr_str(r, "postgresql", 10, off, len);
+			return RT_OK;
+		}
+		return tr_refuse(r, off, len, "'dialect.%s' depends on the live database", a);
+	case V_MIGCTX:
+		if (strcmp(a, "dialect") == 0) {
+			*out = tr_new(r, V_DIALECT, off, len);
+			return RT_OK;
+		}
+		if (strcmp(a, "as_sql") == 0) {
+			*out = bool_val(r, false, off, len);
+			return RT_OK;
+		}
+		break;
+	case V_TABLE:
+		if (strcmp(a, "c") == 0 || strcmp(a, "columns") == 0) {
+			tr_val *v = tr_new(r, V_TABLE_C, off, len);
+			v->table = base->table;
+			*out = v;
+			return RT_OK;
+		}
+		if (strcmp(a, "name") == 0) {
+			*out = tr_str(r, base->table->name, strlen(base->table->name), off, len);
+			return RT_OK;
+		}
+		break;
+	case V_TABLE_C: {
+		rt_buf b = RT_BUF_INIT;
+		tr_qualified(&b, base->table->schema, base->table->name);
+		rt_buf_putc(&b, '.');
+		rt_ident_append(&b, a);
+		*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), a, off, len);
+		rt_buf_release(&b);
+		return RT_OK;
+	}
+	case V_RESULT:
+		return tr_refuse(r, off, len, "'op.get_bind()' used for data access (a query result)");
+	default:
+		break;
+	}
+	tr_val *m = tr_new(r, V_BOUND, off, len);
+	m->self = base;
+	m->name = a;
+	*out = m;
+	return RT_OK;
+}
+
+static int eval_subscript(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
+{
+	tr_val *base, *idx;
+	int rc = tr_eval(r, sc, e->u.subscript.value, &base);
+	if (rc == RT_OK && e->u.subscript.index->kind == PY_E_SLICE)
+		return tr_refuse(r, e->off, e->len, "slicing");
+	if (rc == RT_OK)
+		rc = tr_eval(r, sc, e->u.subscript.index, &idx);
+	if (rc < 0)
+		return rc;
+	if ((base->kind == V_LIST || base->kind == V_TUPLE || base->kind == V_STR) &&
+	    idx->kind == V_INT) {
+		int64_t n = base->kind == V_STR ? (int64_t)base->slen : (int64_t)base->n;
+		int64_t i = idx->i < 0 ? idx->i + n : idx->i;
+		if (i < 0 || i >= n)
+			return tr_refuse(r, e->off, e->len, "index out of range");
+		*out = base->kind == V_STR ? tr_str(r, base->s + i, 1, e->off, e->len) : base->items[i];
+		return RT_OK;
+	}
+	if (base->kind == V_DICT) {
+		for (size_t i = base->n; i-- > 0;) {
+			int eq = equal(base->items[2 * i], idx);
+			if (eq < 0)
+				break;
+			if (eq) {
+				*out = base->items[2 * i + 1];
+				return RT_OK;
+			}
+		}
+		return tr_refuse(r, e->off, e->len, "dict key not found statically");
+	}
+	if (base->kind == V_TABLE_C && idx->kind == V_STR) {
+		rt_buf b = RT_BUF_INIT;
+		tr_qualified(&b, base->table->schema, base->table->name);
+		rt_buf_putc(&b, '.');
+		rt_ident_append(&b, idx->s);
+		*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), idx->s, e->off, e->len);
+		rt_buf_release(&b);
+		return RT_OK;
+	}
+	return tr_refuse(r, e->off, e->len, "subscript of a value not known statically");
+}
+
+static int eval_seq(tr_run *r, tr_scope *sc, const py_expr *e, tr_kind kind, tr_val **out)
+{
+	tr_val *v = tr_new(r, kind, e->off, e->len);
+	for (size_t i = 0; i < e->u.seq.elts.n; i++) {
+		const py_expr *x = e->u.seq.elts.v[i];
+		bool star = x->kind == PY_E_STARRED;
+		tr_val *item;
+		int rc = tr_eval(r, sc, star ? x->u.unary.operand : x, &item);
+		if (rc < 0)
+			return rc;
+		tr_val **items = &item;
+		size_t n = 1;
+		if (star && (rc = iter_items(r, item, &items, &n)) < 0)
+			return rc;
+		if (v->n + n > TR_MAX_ITEMS)
+			return tr_limit(r, e->off, e->len, "a list grows too large");
+		v->items = rt_realloc_array(r->arena, v->items, v->n, v->n + n, sizeof(*v->items));
+		memcpy(v->items + v->n, items, n * sizeof(*items));
+		v->n += n;
+	}
+	*out = v;
+	return RT_OK;
+}
+
+static int eval_dict(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
+{
+	tr_val *v = tr_new(r, V_DICT, e->off, e->len);
+	for (size_t i = 0; i < e->u.dict.values.n; i++) {
+		tr_val *k = NULL, *val;
+		int rc = e->u.dict.keys.v[i] ? tr_eval(r, sc, e->u.dict.keys.v[i], &k) : RT_OK;
+		if (rc == RT_OK)
+			rc = tr_eval(r, sc, e->u.dict.values.v[i], &val);
+		if (rc < 0)
+			return rc;
+		tr_val **pairs = &val;
+		size_t np = 1;
+		tr_val *single[2] = { k, val };
+		if (!k) {
+			if (val->kind != V_DICT)
+				return tr_refuse(r, val->off, val->len, "'**' of a value that is not a dict");
+			pairs = val->items;
+			np = val->n;
+		} else {
+			pairs = single;
+		}
+		for (size_t j = 0; j < np; j++) {
+			tr_val *key = pairs[2 * j], *value = pairs[2 * j + 1];
+			size_t at = v->n;
+			for (size_t x = 0; x < v->n; x++)
+				if (equal(v->items[2 * x], key) == 1)
+					at = x;
+			if (at == v->n) {
+				if (v->n >= TR_MAX_ITEMS)
+					return tr_limit(r, e->off, e->len, "a dict grows too large");
+				v->items = rt_realloc_array(r->arena, v->items, 2 * v->n, 2 * v->n + 2,
+				                            sizeof(*v->items));
+				v->n++;
+			}
+			v->items[2 * at] = key;
+			v->items[2 * at + 1] = value;
+		}
+	}
+	*out = v;
+	return RT_OK;
+}
+
+int tr_eval(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
+{
+	if (++r->steps > TR_MAX_STEPS)
+		return tr_limit(r, e->off, e->len, "evaluation runs too long");
+	int rc;
+	switch (e->kind) {
+	case PY_E_CONST:
+		if (e->u.constant.value == PY_CONST_ELLIPSIS)
+			return tr_refuse(r, e->off, e->len, "'...' used as a value");
+		*out = e->u.constant.value == PY_CONST_NONE
+		       ? tr_new(r, V_NONE, e->off, e->len)
+		       : bool_val(r, e->u.constant.value == PY_CONST_TRUE, e->off, e->len);
+		return RT_OK;
+	case PY_E_NUM:
+		return eval_num(r, e, out);
+	case PY_E_STR:
+		if (e->u.str.is_bytes)
+			return tr_refuse(r, e->off, e->len, "a bytes literal");
+		*out = tr_new(r, V_STR, e->off, e->len);
+		(*out)->s = e->u.str.value;
+		(*out)->slen = e->u.str.len;
+		(*out)->lit = &e->u.str;
+		return RT_OK;
+	case PY_E_FSTR:
+		return eval_fstr(r, sc, e, out);
+	case PY_E_NAME:
+		return lookup(r, sc, e->u.name.id, e->off, e->len, out);
+	case PY_E_ATTR:
+		return eval_attr(r, sc, e, out);
+	case PY_E_SUBSCRIPT:
+		return eval_subscript(r, sc, e, out);
+	case PY_E_CALL: {
+		tr_val *fn;
+		tr_args a;
+		rc = tr_eval(r, sc, e->u.call.func, &fn);
+		if (rc == RT_OK)
+			rc = tr_eval_args(r, sc, e, &a);
+		if (rc == RT_OK)
+			rc = tr_call_value(r, sc, fn, &a, e, out);
+		return rc;
+	}
+	case PY_E_TUPLE:
+		return eval_seq(r, sc, e, V_TUPLE, out);
+	case PY_E_LIST:
+		return eval_seq(r, sc, e, V_LIST, out);
+	case PY_E_DICT:
+		return eval_dict(r, sc, e, out);
+	case PY_E_LISTCOMP:
+		return eval_comp(r, sc, e, out);
+	case PY_E_COMPARE:
+		return eval_compare(r, sc, e, out);
+	case PY_E_BINARY: {
+		tr_val *a, *b;
+		rc = tr_eval(r, sc, e->u.binary.left, &a);
+		if (rc == RT_OK)
+			rc = tr_eval(r, sc, e->u.binary.right, &b);
+		if (rc == RT_OK)
+			rc = tr_binary(r, e->u.binary.op, a, b, e->off, e->len, out);
+		return rc;
+	}
+	case PY_E_BOOL: {
+		/* Python semantics: the deciding operand is the value */
+		for (size_t i = 0; i < e->u.boolop.values.n; i++) {
+			bool t;
+			rc = tr_eval(r, sc, e->u.boolop.values.v[i], out);
+			if (rc == RT_OK)
+				rc = tr_truth(r, *out, &t);
+			if (rc < 0)
+				return rc;
+			if (t == (e->u.boolop.op == PY_BOOL_OR))
+				break;
+		}
+		return RT_OK;
+	}
+	case PY_E_UNARY: {
+		tr_val *v;
+		rc = tr_eval(r, sc, e->u.unary.operand, &v);
+		if (rc < 0)
+			return rc;
+		if (e->u.unary.op == PY_UNARY_NOT) {
+			bool t;
+			rc = tr_truth(r, v, &t);
+			if (rc == RT_OK)
+				*out = bool_val(r, !t, e->off, e->len);
+			return rc;
+		}
+		if (e->u.unary.op == PY_OP_PLUS && (is_num(v) || v->kind == V_FLOAT)) {
+			*out = v;
+			return RT_OK;
+		}
+		if (e->u.unary.op == PY_OP_MINUS && is_num(v) && v->i != INT64_MIN) {
+			*out = int_val(r, -v->i, e->off, e->len);
+			return RT_OK;
+		}
+		if (e->u.unary.op == PY_OP_MINUS && v->kind == V_FLOAT) {
+			tr_val *f = tr_new(r, V_FLOAT, e->off, e->len);
+			f->s = v->s[0] == '-' ? v->s + 1 : rt_sprintf(r->arena, "-%s", v->s);
+			f->slen = strlen(f->s);
+			*out = f;
+			return RT_OK;
+		}
+		return tr_refuse(r, e->off, e->len, "an operation on a value not known statically");
+	}
+	case PY_E_IFEXP: {
+		tr_val *t;
+		bool b;
+		rc = tr_eval(r, sc, e->u.ifexp.test, &t);
+		if (rc == RT_OK)
+			rc = tr_truth(r, t, &b);
+		if (rc < 0)
+			return rc;
+		return tr_eval(r, sc, b ? e->u.ifexp.body : e->u.ifexp.orelse, out);
+	}
+	default:
+		return tr_refuse(r, e->off, e->len, "%s", py_expr_describe(e));
+	}
+}

@@ -1,0 +1,404 @@
+/*
+ * Statements of a body run by the constant folder: assignments, unrolled
+ * for loops, statically decided ifs and returns, `with` blocks for
+ * batch_alter_table and autocommit_block, imports, and helper functions of
+ * the same file inlined at their calls. Also the public entry points and
+ * the refusal messages every part of the translator uses.
+ */
+#include <string.h>
+
+#include "tr.h"
+
+/* "versions/abc.py" -> "versions/abc.sql" for the remedy. */
+const char *tr_sidecar(tr_run *r)
+{
+	const char *path = r->src->path ? r->src->path : "X.py";
+	size_t n = strlen(path);
+	if (n > 3 && strcmp(path + n - 3, ".py") == 0)
+		n -= 3;
+	return rt_sprintf(r->arena, "%.*s.sql", (int)n, path);
+}
+
+int tr_refuse(tr_run *r, uint32_t off, uint32_t len, const char *fmt, ...)
+{
+	rt_loc loc = py_loc(r->src, off, len);
+	va_list ap;
+	va_start(ap, fmt);
+	rt_error_vset(r->err, RT_EUNSUPPORTED, &loc, fmt, ap);
+	va_end(ap);
+	rt_error_hint(r->err, "write this body as SQL in %s (-- retort:%s section)",
+	              tr_sidecar(r), r->fname);
+	return RT_EUNSUPPORTED;
+}
+
+int tr_refuse_type(tr_run *r, const tr_val *t)
+{
+	const char *name = t->written ? t->written : "?";
+	tr_refuse(r, t->off, t->len, "custom column type '%s'", name);
+	rt_error_hint(r->err, "map it in retort.yaml: types: {%s: <SQL type>}, or write this "
+	              "body as SQL in %s (-- retort:%s section)", name, tr_sidecar(r), r->fname);
+	return RT_EUNSUPPORTED;
+}
+
+int tr_limit(tr_run *r, uint32_t off, uint32_t len, const char *what)
+{
+	rt_loc loc = py_loc(r->src, off, len);
+	rt_error_set(r->err, RT_ELIMIT, &loc, "%s (more than %u steps or %u nested calls)", what,
+	             TR_MAX_STEPS, TR_MAX_CALL_DEPTH);
+	rt_error_hint(r->err, "write this body as SQL in %s (-- retort:%s section)",
+	              tr_sidecar(r), r->fname);
+	return RT_ELIMIT;
+}
+
+void tr_emit_stmt(tr_run *r, rt_stmt *st)
+{
+	st->no_transaction = r->autocommit;
+	rt_stmtlist_push(r->arena, r->queueing && r->queue ? r->queue : r->out, st);
+}
+
+void tr_emit(tr_run *r, rt_buf *sql, uint32_t off)
+{
+	tr_emit_stmt(r, rt_stmt_generated(r->arena, rt_buf_cstr(sql), r->src, off));
+	rt_buf_truncate(sql, 0);
+}
+
+/* ---- imports ---- */
+
+static int exec_import(tr_run *r, tr_scope *sc, const py_stmt *s)
+{
+	const py_aliases *names = &s->u.import_.names;
+	for (size_t i = 0; i < names->n; i++) {
+		const py_alias *al = names->v[i];
+		const char *full, *bind;
+		if (s->kind == PY_S_IMPORT) {
+			full = al->name;
+			bind = al->asname;
+			if (!bind) {
+				/* `import a.b` binds `a` */
+				const char *dot = strchr(al->name, '.');
+				bind = dot ? rt_strndup(r->arena, al->name, (size_t)(dot - al->name)) : al->name;
+				full = bind;
+			}
+		} else {
+			if (strcmp(al->name, "*") == 0)
+				return tr_refuse(r, al->off, al->len, "'from ... import *'");
+			const char *mod = s->u.import_.module ? s->u.import_.module : "";
+			full = rt_sprintf(r->arena, "%.*s%s%s%s", (int)s->u.import_.level, "..........",
+			                  mod, *mod ? "." : "", al->name);
+			bind = al->asname ? al->asname : al->name;
+		}
+		tr_scope_set(r, sc, bind, tr_ref(r, full, al->off, al->len));
+	}
+	return RT_OK;
+}
+
+/* Inside a body only the libraries a migration is written with may be
+ * imported: anything else is the application's code. */
+static bool body_import_allowed(const py_stmt *s)
+{
+	static const char *const roots[] = { "sqlalchemy", "alembic", "typing", "__future__" };
+	const py_aliases *names = &s->u.import_.names;
+	for (size_t i = 0; i < (s->kind == PY_S_IMPORT ? names->n : 1); i++) {
+		const char *mod = s->kind == PY_S_IMPORT ? names->v[i]->name : s->u.import_.module;
+		if (!mod || s->u.import_.level)
+			return false; /* relative imports reach into the application */
+		bool ok = false;
+		for (size_t k = 0; k < sizeof(roots) / sizeof(roots[0]) && !ok; k++) {
+			size_t n = strlen(roots[k]);
+			ok = strncmp(mod, roots[k], n) == 0 && (mod[n] == '\0' || mod[n] == '.');
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* ---- with blocks ---- */
+
+static int exec_with(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
+{
+	bool saved_auto = r->autocommit;
+	rt_stmtlist *saved_queue = r->queue;
+	rt_stmtlist *queue = NULL;
+	int rc = RT_OK;
+	if (s->u.with.is_async)
+		return tr_refuse(r, s->off, s->len, "'async with'");
+	for (size_t i = 0; i < s->u.with.items.n && rc == RT_OK; i++) {
+		const py_withitem *it = s->u.with.items.v[i];
+		tr_val *cm;
+		rc = tr_eval(r, sc, it->context, &cm);
+		if (rc < 0)
+			break;
+		if (tr_is(cm, "autocommit_block")) {
+			r->autocommit = true;
+			if (it->vars)
+				rc = tr_refuse(r, it->vars->off, it->vars->len, "'as' target of "
+				               "autocommit_block()");
+			continue;
+		}
+		if (!tr_is(cm, "op.batch_alter_table")) {
+			rc = tr_refuse(r, it->context->off, it->context->len, "'with' over %s",
+			               cm->kind == V_OBJ ? cm->written : py_expr_describe(it->context));
+			break;
+		}
+		tr_args *a = &cm->args;
+		const char *table, *schema = NULL, *recreate = "auto";
+		const tr_val *rv = tr_arg(a, 2, "recreate");
+		rc = tr_get_str(r, tr_arg(a, 0, "table_name"), "the table name", &table);
+		if (rc == RT_OK)
+			rc = tr_get_opt_str(r, tr_arg(a, 1, "schema"), "schema", &schema);
+		if (rc == RT_OK && rv)
+			rc = tr_get_str(r, rv, "recreate", &recreate);
+		if (rc == RT_OK && strcmp(recreate, "always") == 0)
+			rc = tr_refuse(r, rv->off, rv->len, "'batch_alter_table(recreate=\"always\")' "
+			               "copies the table");
+		static const char *const ignore[] = { "partial_reordering", "copy_from", "table_args",
+			                                  "table_kwargs", "reflect_args", "reflect_kwargs",
+			                                  "naming_convention", NULL };
+		tr_args_ignore(a, ignore);
+		if (rc == RT_OK)
+			rc = tr_args_check(r, a, 3, "op.batch_alter_table", cm->off, cm->len);
+		if (rc < 0)
+			break;
+		tr_val *b = tr_new(r, V_BATCH, cm->off, cm->len);
+		b->table = rt_alloc(r->arena, sizeof(*b->table));
+		b->table->name = table;
+		b->table->schema = schema;
+		if (it->vars)
+			rc = tr_bind_target(r, sc, it->vars, b);
+		if (!queue)
+			queue = rt_alloc(r->arena, sizeof(*queue));
+	}
+	if (rc == RT_OK) {
+		/* batch_op operations are queued and run when the block ends, as
+		 * Alembic's BatchOperationsImpl.flush() does; other ops run at once */
+		if (queue)
+			r->queue = queue;
+		rc = tr_exec_block(r, sc, &s->u.with.body, flow);
+	}
+	for (size_t i = 0; rc == RT_OK && queue && i < queue->n; i++)
+		rt_stmtlist_push(r->arena, r->out, queue->items[i]);
+	r->autocommit = saved_auto;
+	r->queue = saved_queue;
+	return rc;
+}
+
+/* ---- statements ---- */
+
+static int exec_stmt(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
+{
+	int rc;
+	tr_val *v;
+	switch (s->kind) {
+	case PY_S_PASS:
+		return RT_OK;
+	case PY_S_EXPR: {
+		const py_expr *e = s->u.expr.value;
+		if ((e->kind == PY_E_STR && !e->u.str.is_bytes) ||
+		    (e->kind == PY_E_CONST && e->u.constant.value == PY_CONST_ELLIPSIS))
+			return RT_OK; /* a docstring or a no-op */
+		return tr_eval(r, sc, e, &v);
+	}
+	case PY_S_ASSIGN:
+		rc = tr_eval(r, sc, s->u.assign.value, &v);
+		for (size_t i = 0; rc == RT_OK && i < s->u.assign.targets.n; i++)
+			rc = tr_bind_target(r, sc, s->u.assign.targets.v[i], v);
+		return rc;
+	case PY_S_ANNASSIGN:
+		if (!s->u.annassign.value)
+			return RT_OK;
+		rc = tr_eval(r, sc, s->u.annassign.value, &v);
+		return rc < 0 ? rc : tr_bind_target(r, sc, s->u.annassign.target, v);
+	case PY_S_AUGASSIGN: {
+		const py_expr *t = s->u.augassign.target;
+		if (t->kind != PY_E_NAME)
+			return tr_refuse(r, t->off, t->len, "augmented assignment to %s",
+			                 py_expr_describe(t));
+		/* x op= y evaluated as x = x op y */
+		tr_val *cur, *rhs;
+		rc = tr_eval(r, sc, t, &cur);
+		if (rc == RT_OK)
+			rc = tr_eval(r, sc, s->u.augassign.value, &rhs);
+		if (rc == RT_OK)
+			rc = tr_binary(r, s->u.augassign.op, cur, rhs, s->off, s->len, &v);
+		if (rc == RT_OK)
+			tr_scope_set(r, sc, t->u.name.id, v);
+		return rc;
+	}
+	case PY_S_IF: {
+		bool b;
+		rc = tr_eval(r, sc, s->u.cond.test, &v);
+		if (rc == RT_OK)
+			rc = tr_truth(r, v, &b);
+		if (rc < 0)
+			return rc;
+		return tr_exec_block(r, sc, b ? &s->u.cond.body : &s->u.cond.orelse, flow);
+	}
+	case PY_S_FOR: {
+		if (s->u.for_.is_async)
+			return tr_refuse(r, s->off, s->len, "'async for'");
+		rc = tr_eval(r, sc, s->u.for_.iter, &v);
+		if (rc < 0)
+			return rc;
+		tr_val **items;
+		size_t n;
+		if (v->kind == V_LIST || v->kind == V_TUPLE) {
+			items = v->items;
+			n = v->n;
+		} else if (v->kind == V_DICT) {
+			n = v->n;
+			items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*items));
+			for (size_t i = 0; i < n; i++)
+				items[i] = v->items[2 * i];
+		} else {
+			return tr_refuse(r, s->u.for_.iter->off, s->u.for_.iter->len,
+			                 "a loop over %s, not a literal list", py_expr_describe(s->u.for_.iter));
+		}
+		bool broke = false;
+		for (size_t i = 0; i < n; i++) {
+			rc = tr_bind_target(r, sc, s->u.for_.target, items[i]);
+			if (rc == RT_OK)
+				rc = tr_exec_block(r, sc, &s->u.for_.body, flow);
+			if (rc < 0)
+				return rc;
+			if (*flow == TR_CONTINUE)
+				*flow = TR_NEXT;
+			if (*flow == TR_BREAK) {
+				*flow = TR_NEXT;
+				broke = true;
+				break;
+			}
+			if (*flow == TR_RETURN)
+				return RT_OK;
+		}
+		return broke ? RT_OK : tr_exec_block(r, sc, &s->u.for_.orelse, flow);
+	}
+	case PY_S_WITH:
+		return exec_with(r, sc, s, flow);
+	case PY_S_RETURN:
+		r->retval = NULL;
+		if (s->u.expr.value) {
+			rc = tr_eval(r, sc, s->u.expr.value, &v);
+			if (rc < 0)
+				return rc;
+			r->retval = v;
+		}
+		*flow = TR_RETURN;
+		return RT_OK;
+	case PY_S_BREAK:
+		*flow = TR_BREAK;
+		return RT_OK;
+	case PY_S_CONTINUE:
+		*flow = TR_CONTINUE;
+		return RT_OK;
+	case PY_S_DEF:
+		if (s->u.def.decorators.n || s->u.def.is_async)
+			return tr_refuse(r, s->off, s->len, "a decorated or async function");
+		v = tr_new(r, V_FUNC, s->off, s->len);
+		v->def = s;
+		v->closure = sc;
+		tr_scope_set(r, sc, s->u.def.name, v);
+		return RT_OK;
+	case PY_S_IMPORT:
+	case PY_S_IMPORTFROM:
+		if (!body_import_allowed(s))
+			return tr_refuse(r, s->off, s->len,
+			                 "an application import inside %s() (under Alembic it runs "
+			                 "the application's code)", r->fname);
+		return exec_import(r, sc, s);
+	default:
+		return tr_refuse(r, s->off, s->len, "'%s' statement in %s()", py_stmt_describe(s),
+		                 r->fname);
+	}
+}
+
+int tr_exec_block(tr_run *r, tr_scope *sc, const py_stmts *body, int *flow)
+{
+	for (size_t i = 0; i < body->n; i++) {
+		const py_stmt *s = body->v[i];
+		if (++r->steps > TR_MAX_STEPS)
+			return tr_limit(r, s->off, s->len, "evaluation runs too long");
+		int rc = exec_stmt(r, sc, s, flow);
+		if (rc < 0)
+			return rc;
+		if (*flow != TR_NEXT)
+			return RT_OK;
+	}
+	return RT_OK;
+}
+
+/* Module level: imports, literal assignments (evaluated on first use) and defs. */
+static void module_scope(tr_run *r, tr_scope *sc, const py_module *m)
+{
+	for (size_t i = 0; i < m->body.n; i++) {
+		const py_stmt *s = m->body.v[i];
+		switch (s->kind) {
+		case PY_S_IMPORT:
+		case PY_S_IMPORTFROM:
+			(void)exec_import(r, sc, s);
+			break;
+		case PY_S_ASSIGN:
+			for (size_t k = 0; k < s->u.assign.targets.n; k++) {
+				const py_expr *t = s->u.assign.targets.v[k];
+				if (t->kind == PY_E_NAME)
+					tr_scope_lazy(r, sc, t->u.name.id, s->u.assign.value);
+			}
+			break;
+		case PY_S_ANNASSIGN:
+			if (s->u.annassign.value && s->u.annassign.target->kind == PY_E_NAME)
+				tr_scope_lazy(r, sc, s->u.annassign.target->u.name.id, s->u.annassign.value);
+			break;
+		case PY_S_DEF: {
+			tr_val *v = tr_new(r, V_FUNC, s->off, s->len);
+			v->def = s;
+			v->closure = sc;
+			tr_scope_set(r, sc, s->u.def.name, v);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+rt_translate_ctx *rt_translate_ctx_new(rt_arena *arena, const rt_config *cfg)
+{
+	rt_translate_ctx *ctx = rt_alloc(arena, sizeof(*ctx));
+	ctx->arena = arena;
+	ctx->cfg = cfg;
+	return ctx;
+}
+
+int rt_translate_body(rt_stmtlist *out, rt_arena *arena, const rt_revfile *rf,
+                      rt_direction dir, rt_translate_ctx *ctx, rt_error *err)
+{
+	const py_stmt *fn = dir == RT_UPGRADE ? rf->upgrade : rf->downgrade;
+	const char *fname = dir == RT_UPGRADE ? "upgrade" : "downgrade";
+	if (!fn) {
+		rt_loc loc = { .path = rf->src->path };
+		rt_error_set(err, RT_ENOTFOUND, &loc, "'%s()' is not defined", fname);
+		rt_error_hint(err, "define %s() at module level, or a sidecar .sql with a "
+		              "-- retort:%s section", fname, fname);
+		return RT_ENOTFOUND;
+	}
+	tr_run r = {
+		.arena = arena, .rf = rf, .src = rf->src,
+		.ctx = ctx ? ctx : rt_translate_ctx_new(arena, NULL),
+		.err = err, .fname = fname, .out = out,
+	};
+	r.module = rt_alloc(arena, sizeof(*r.module));
+	module_scope(&r, r.module, rf->module);
+	for (size_t i = 0; i < fn->u.def.params.n; i++) {
+		const py_param *p = fn->u.def.params.v[i];
+		if (!p->def && p->kind != PY_PARAM_VARARG && p->kind != PY_PARAM_KWARG)
+			return tr_refuse(&r, p->off, p->len, "parameter '%s' of %s() (a multi-database "
+			                 "template)", p->name, fname);
+	}
+	tr_val fval = { .kind = V_FUNC, .off = fn->off, .len = fn->len, .def = fn,
+		            .closure = r.module };
+	tr_args none = { 0 };
+	py_expr call = { .kind = PY_E_CALL, .off = fn->u.def.name_off,
+		             .len = (uint32_t)strlen(fn->u.def.name) };
+	tr_val *ret;
+	return tr_call_value(&r, r.module, &fval, &none, &call, &ret);
+}

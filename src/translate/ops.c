@@ -1,0 +1,1453 @@
+/*
+ * The op.* operations (and batch_op.*, conn.execute, Enum.create/.drop)
+ * turned into statements with the exact text Alembic 1.8 + SQLAlchemy 1.4
+ * produce on PostgreSQL (reference/alembic.md §5), in Alembic's order.
+ */
+#include <string.h>
+
+#include "retort/ident.h"
+#include "tr.h"
+
+/* Arguments that are settings of other dialects: no effect on PostgreSQL. */
+static void ignore_other_dialects(tr_args *a)
+{
+	static const char *const pfx[] = { "mysql_", "mariadb_", "mssql_", "sqlite_", "oracle_",
+		                               NULL };
+	for (size_t i = 0; i < a->nkw; i++)
+		for (size_t k = 0; pfx[k]; k++)
+			if (strncmp(a->kwn[i], pfx[k], strlen(pfx[k])) == 0)
+				a->used[i] = true;
+}
+
+static int check_args(tr_run *r, tr_args *a, size_t npos, const char *op)
+{
+	ignore_other_dialects(a);
+	return tr_args_check(r, a, npos, rt_sprintf(r->arena, "op.%s", op), r->cur_off, r->cur_len);
+}
+
+/* PostgreSQL's identifier limit; SQLAlchemy refuses longer explicit names. */
+static int check_name_len(tr_run *r, const char *name, const tr_val *at)
+{
+	if (name && strlen(name) > 63)
+		return tr_refuse(r, at ? at->off : r->cur_off, at ? at->len : r->cur_len,
+		                 "identifier '%s' exceeds maximum length of 63 characters", name);
+	return RT_OK;
+}
+
+static void alter_table(rt_buf *b, const char *schema, const char *table)
+{
+	rt_buf_puts(b, "ALTER TABLE ");
+	tr_qualified(b, schema, table);
+	rt_buf_putc(b, ' ');
+}
+
+static void comment_literal(rt_buf *b, const char *comment)
+{
+	if (comment)
+		rt_ident_append_literal(b, comment);
+	else
+		rt_buf_puts(b, "NULL");
+}
+
+/* ---- execute ---- */
+
+static int op_execute(tr_run *r, tr_args *a, bool conn, bool driver_sql)
+{
+	tr_val *sql = tr_arg(a, 0, conn ? "statement" : "sqltext");
+	static const char *const ignore[] = { "execution_options", NULL };
+	tr_args_ignore(a, ignore);
+	if (!sql)
+		return tr_refuse(r, r->cur_off, r->cur_len, "'execute' without SQL");
+	tr_val *params = conn ? tr_arg(a, 1, "parameters") : NULL;
+	int rc = check_args(r, a, conn ? 2 : 1, "execute");
+	if (rc < 0)
+		return rc;
+	tr_val text;
+	/* op.execute(str) wraps the string in text(); in SQLAlchemy 1.4
+	 * conn.execute(str) and conn.exec_driver_sql(str) send it as it is */
+	bool raw = conn && sql->kind == V_STR;
+	if (sql->kind == V_STR) {
+		memset(&text, 0, sizeof(text));
+		text.kind = V_OBJ;
+		text.name = "sa.text";
+		text.off = sql->off;
+		text.len = sql->len;
+		text.args.pos = &sql;
+		text.args.npos = 1;
+	} else if (tr_is(sql, "sa.text") && !driver_sql) {
+		text = *sql;
+	} else {
+		return tr_refuse(r, sql->off, sql->len, "'execute' of %s; only SQL strings and "
+		                 "sa.text() are translated", sql->kind == V_OBJ ? sql->written
+		                 : sql->kind == V_TABLE ? "a table expression" : "this value");
+	}
+	if (params) {
+		if (params->kind != V_DICT)
+			return tr_refuse(r, params->off, params->len, "execute parameters must be a "
+			                 "literal dict");
+		tr_args merged = { 0 };
+		merged.pos = text.args.pos;
+		merged.npos = text.args.npos;
+		size_t n = text.args.nkw + params->n;
+		merged.kwn = rt_alloc_array(r->arena, n ? n : 1, sizeof(*merged.kwn));
+		merged.kwv = rt_alloc_array(r->arena, n ? n : 1, sizeof(*merged.kwv));
+		merged.used = rt_alloc_array(r->arena, n ? n : 1, sizeof(*merged.used));
+		for (size_t i = 0; i < text.args.nkw; i++) {
+			merged.kwn[merged.nkw] = text.args.kwn[i];
+			merged.kwv[merged.nkw++] = text.args.kwv[i];
+		}
+		for (size_t i = 0; i < params->n; i++) {
+			const char *k;
+			if ((rc = tr_get_str(r, params->items[2 * i], "a parameter name", &k)) < 0)
+				return rc;
+			merged.kwn[merged.nkw] = k;
+			merged.kwv[merged.nkw++] = params->items[2 * i + 1];
+		}
+		text.args = merged;
+	}
+	rt_stmt *st = rt_alloc(r->arena, sizeof(*st));
+	st->src = r->src;
+	rt_buf b = RT_BUF_INIT;
+	if (raw) {
+		tr_val *s = text.args.pos[0];
+		size_t start = 0, end = s->slen;
+		while (start < end && (s->s[start] == ' ' || (s->s[start] >= '\t' && s->s[start] <= '\r')))
+			start++;
+		while (end > start && (s->s[end - 1] == ' ' ||
+		                       (s->s[end - 1] >= '\t' && s->s[end - 1] <= '\r')))
+			end--;
+		if (s->lit)
+			py_str_add_segs(r->arena, st, s->lit, start, end - start, 0);
+		else
+			rt_stmt_add_seg(r->arena, st, 0, s->off, false);
+		rt_buf_add(&b, s->s + start, end - start);
+	} else {
+		rc = tr_render_text(r, &b, st, &text);
+	}
+	if (rc == RT_OK && b.len) {
+		if (memchr(b.ptr, 0, b.len))
+			rc = tr_refuse(r, sql->off, sql->len, "SQL text contains a NUL byte");
+		else {
+			st->len = b.len;
+			st->sql = rt_strndup(r->arena, b.ptr, b.len);
+			tr_emit_stmt(r, st);
+		}
+	}
+	rt_buf_release(&b);
+	return rc;
+}
+
+/* ---- indexes ---- */
+
+static int index_element(tr_run *r, rt_buf *b, const tr_val *e, const tr_val *ops)
+{
+	const char *key = NULL;
+	int rc = RT_OK;
+	if (e->kind == V_STR) {
+		key = e->s;
+		rt_ident_append(b, e->s);
+	} else if (e->kind == V_SQL) {
+		key = e->name;
+		rt_buf_add(b, e->s, e->slen);
+	} else if (tr_is(e, "sa.text")) {
+		rc = tr_render_text(r, b, NULL, e);
+	} else {
+		return tr_refuse(r, e->off, e->len, "index element that is not a column name, "
+		                 "sa.text() or sa.column()");
+	}
+	for (size_t i = 0; key && ops && i < ops->n; i++) {
+		const tr_val *k = ops->items[2 * i], *v = ops->items[2 * i + 1];
+		if (k->kind == V_STR && strcmp(k->s, key) == 0) {
+			const char *s;
+			if ((rc = tr_get_str(r, v, "a postgresql_ops value", &s)) < 0)
+				return rc;
+			rt_buf_printf(b, " %s", s);
+		}
+	}
+	return rc;
+}
+
+/* CREATE INDEX as PGDDLCompiler.visit_create_index renders it. */
+static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const char *schema,
+                               const char *table, tr_val **elems, size_t nelems, tr_args *kw,
+                               const tr_val *unique_v, const char *what)
+{
+	const char *name, *using = NULL, *tablespace = NULL;
+	bool unique, concurrently, if_not_exists;
+	const tr_val *ops = tr_arg(kw, SIZE_MAX, "postgresql_ops");
+	const tr_val *include = tr_arg(kw, SIZE_MAX, "postgresql_include");
+	const tr_val *with = tr_arg(kw, SIZE_MAX, "postgresql_with");
+	tr_val *where = tr_arg(kw, SIZE_MAX, "postgresql_where");
+	if (!name_v || name_v->kind == V_NONE)
+		return tr_refuse(r, r->cur_off, r->cur_len, "CREATE INDEX requires that the index "
+		                 "have a name (naming conventions from env.py are not visible)");
+	int rc = tr_get_str(r, name_v, "the index name", &name);
+	if (rc == RT_OK)
+		rc = check_name_len(r, name, name_v);
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, unique_v, "unique", false, &unique);
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(kw, SIZE_MAX, "postgresql_concurrently"),
+		                 "postgresql_concurrently", false, &concurrently);
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(kw, SIZE_MAX, "if_not_exists"), "if_not_exists", false,
+		                 &if_not_exists);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(kw, SIZE_MAX, "postgresql_using"), "postgresql_using",
+		                    &using);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(kw, SIZE_MAX, "postgresql_tablespace"),
+		                    "postgresql_tablespace", &tablespace);
+	if (rc < 0)
+		return rc;
+	if (ops && ops->kind != V_DICT)
+		return tr_refuse(r, ops->off, ops->len, "postgresql_ops must be a literal dict");
+	if (nelems == 0)
+		return tr_refuse(r, r->cur_off, r->cur_len, "%s without columns", what);
+	rt_buf_puts(b, unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+	if (concurrently)
+		rt_buf_puts(b, "CONCURRENTLY ");
+	if (if_not_exists)
+		rt_buf_puts(b, "IF NOT EXISTS ");
+	rt_ident_append(b, name);
+	rt_buf_puts(b, " ON ");
+	tr_qualified(b, schema, table);
+	rt_buf_putc(b, ' ');
+	if (using) {
+		rt_buf_puts(b, "USING ");
+		for (const char *p = using; *p; p++)
+			rt_buf_putc(b, (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p));
+		rt_buf_putc(b, ' ');
+	}
+	rt_buf_putc(b, '(');
+	for (size_t i = 0; i < nelems && rc == RT_OK; i++) {
+		if (i)
+			rt_buf_puts(b, ", ");
+		rc = index_element(r, b, elems[i], ops);
+	}
+	rt_buf_putc(b, ')');
+	if (rc == RT_OK && include && include->kind != V_NONE) {
+		rt_strv cols = { 0 };
+		if ((rc = tr_get_names(r, include, "postgresql_include", &cols)) < 0)
+			return rc;
+		rt_buf_puts(b, " INCLUDE (");
+		tr_name_list(b, &cols);
+		rt_buf_putc(b, ')');
+	}
+	if (rc == RT_OK && with && with->kind != V_NONE) {
+		if (with->kind != V_DICT)
+			return tr_refuse(r, with->off, with->len, "postgresql_with must be a literal dict");
+		rt_buf_puts(b, " WITH (");
+		for (size_t i = 0; i < with->n && rc == RT_OK; i++) {
+			if (i)
+				rt_buf_puts(b, ", ");
+			if (!tr_to_text(r, with->items[2 * i], b))
+				rc = tr_refuse(r, with->off, with->len, "postgresql_with key not literal");
+			rt_buf_puts(b, " = ");
+			if (rc == RT_OK && !tr_to_text(r, with->items[2 * i + 1], b))
+				rc = tr_refuse(r, with->off, with->len, "postgresql_with value not literal");
+		}
+		rt_buf_putc(b, ')');
+	}
+	if (rc == RT_OK && tablespace) {
+		rt_buf_puts(b, " TABLESPACE ");
+		rt_ident_append(b, tablespace);
+	}
+	if (rc == RT_OK && where && where->kind != V_NONE) {
+		rt_buf_puts(b, " WHERE ");
+		if (where->kind == V_STR) {
+			tr_val t = { .kind = V_OBJ, .name = "sa.text", .off = where->off, .len = where->len };
+			tr_val *arg = where;
+			t.args.pos = &arg;
+			t.args.npos = 1;
+			rc = tr_render_text(r, b, NULL, &t);
+		} else {
+			rc = tr_render_sql(r, b, where, "postgresql_where");
+		}
+	}
+	return rc;
+}
+
+static int op_create_index(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+{
+	size_t s = batch ? 1 : 0;
+	const char *table, *schema = batch ? batch->schema : NULL;
+	const tr_val *name = tr_arg(a, 0, "index_name");
+	const tr_val *cols = tr_arg(a, 2 - s, "columns");
+	int rc = RT_OK;
+	if (batch)
+		table = batch->name;
+	else
+		rc = tr_get_str(r, tr_arg(a, 1, "table_name"), "the table name", &table);
+	if (rc == RT_OK && !batch)
+		rc = tr_get_opt_str(r, tr_arg(a, 3, "schema"), "schema", &schema);
+	if (rc < 0)
+		return rc;
+	if (!cols || (cols->kind != V_LIST && cols->kind != V_TUPLE))
+		return tr_refuse(r, cols ? cols->off : r->cur_off, cols ? cols->len : r->cur_len,
+		                 "index columns must be a literal list");
+	const tr_val *unique = tr_arg(a, batch ? SIZE_MAX : 4, "unique");
+	rt_buf b = RT_BUF_INIT;
+	rc = render_create_index(r, &b, name, schema, table, cols->items, cols->n, a, unique,
+	                         "op.create_index");
+	static const char *const ignore[] = { "postgresql_ops", "postgresql_include",
+		                                  "postgresql_with", "postgresql_where", "info", NULL };
+	tr_args_ignore(a, ignore);
+	if (rc == RT_OK)
+		rc = check_args(r, a, batch ? 2 : 5, "create_index");
+	if (rc == RT_OK)
+		tr_emit(r, &b, off);
+	rt_buf_release(&b);
+	return rc;
+}
+
+static int op_drop_index(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+{
+	const char *name, *schema = batch ? batch->schema : NULL, *table;
+	bool concurrently, if_exists;
+	int rc = tr_get_str(r, tr_arg(a, 0, "index_name"), "the index name", &name);
+	if (rc == RT_OK && !batch) {
+		rc = tr_get_opt_str(r, tr_arg(a, 1, "table_name"), "the table name", &table);
+		if (rc == RT_OK)
+			rc = tr_get_opt_str(r, tr_arg(a, 2, "schema"), "schema", &schema);
+	}
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "postgresql_concurrently"),
+		                 "postgresql_concurrently", false, &concurrently);
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", false, &if_exists);
+	/* accepted by Alembic and not rendered in DROP INDEX */
+	static const char *const ignore[] = { "postgresql_where", "postgresql_using",
+		                                  "postgresql_ops", "postgresql_include",
+		                                  "postgresql_with", "postgresql_tablespace", NULL };
+	tr_args_ignore(a, ignore);
+	if (rc == RT_OK)
+		rc = check_args(r, a, batch ? 1 : 3, "drop_index");
+	if (rc < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_puts(&b, "DROP INDEX ");
+	if (concurrently)
+		rt_buf_puts(&b, "CONCURRENTLY ");
+	if (if_exists)
+		rt_buf_puts(&b, "IF EXISTS ");
+	tr_qualified(&b, schema, name);
+	tr_emit(r, &b, off);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
+/* ---- columns and tables ---- */
+
+static int index_label_name(tr_run *r, const char *schema, const char *table, const tr_col *c,
+                            const char **out)
+{
+	const char *n = schema ? rt_sprintf(r->arena, "ix_%s_%s_%s", schema, table, c->name)
+	                       : rt_sprintf(r->arena, "ix_%s_%s", table, c->name);
+	if (strlen(n) > 63)
+		return tr_refuse(r, c->off, c->len, "the index name SQLAlchemy derives for "
+		                 "index=True ('%s') exceeds 63 characters and would be truncated "
+		                 "with a hash", n);
+	*out = n;
+	return RT_OK;
+}
+
+/* Constraints that come from column flags: UNIQUE, a non-native Enum's CHECK,
+ * ForeignKeys, in SQLAlchemy's creation order. Each is appended as an
+ * element (create_table) or as its own ALTER TABLE ADD (add_column). */
+typedef int (*constraint_sink)(tr_run *r, rt_buf *b, void *ctx, uint32_t off);
+
+static int column_constraints(tr_run *r, const tr_col *c, rt_buf *b, constraint_sink sink,
+                              void *sctx)
+{
+	int rc = RT_OK;
+	if (c->unique && !c->index) {
+		rt_buf_puts(b, "UNIQUE (");
+		rt_ident_append(b, c->name);
+		rt_buf_putc(b, ')');
+		if ((rc = sink(r, b, sctx, c->off)) < 0)
+			return rc;
+	}
+	if (tr_is_enum(c->type) && c->type->kind == V_OBJ) {
+		const char *name, *schema;
+		rt_strv values = { 0 };
+		bool native, create;
+		rc = tr_enum_info(r, c->type, &name, &schema, &values, &native);
+		if (rc == RT_OK)
+			rc = tr_get_bool(r, tr_arg(&c->type->args, SIZE_MAX, "create_constraint"),
+			                 "create_constraint", false, &create);
+		if (rc < 0)
+			return rc;
+		if (!native && create) {
+			if (name) {
+				rt_buf_puts(b, "CONSTRAINT ");
+				rt_ident_append(b, name);
+				rt_buf_putc(b, ' ');
+			}
+			rt_buf_puts(b, "CHECK (");
+			rt_ident_append(b, c->name);
+			rt_buf_puts(b, " IN (");
+			for (size_t i = 0; i < values.n; i++) {
+				if (i)
+					rt_buf_puts(b, ", ");
+				rt_ident_append_literal(b, values.v[i]);
+			}
+			rt_buf_puts(b, "))");
+			if ((rc = sink(r, b, sctx, c->off)) < 0)
+				return rc;
+		}
+	}
+	for (size_t i = 0; i < c->fks.n; i++) {
+		tr_val *fk = c->fks.items[i];
+		tr_args *a = &fk->args;
+		const char *spec, *name;
+		rc = tr_get_str(r, tr_arg(a, 0, "column"), "the ForeignKey target", &spec);
+		if (rc == RT_OK)
+			rc = tr_get_opt_str(r, tr_arg(a, 2, "name"), "the constraint name", &name);
+		if (rc < 0)
+			return rc;
+		const char *dot = strrchr(spec, '.');
+		if (!dot)
+			return tr_refuse(r, fk->off, fk->len, "ForeignKey target '%s' is not "
+			                 "'table.column'", spec);
+		char *tab = rt_strndup(r->arena, spec, (size_t)(dot - spec));
+		char *sdot = strrchr(tab, '.');
+		const char *schema = NULL;
+		if (sdot) {
+			*sdot = '\0';
+			schema = tab;
+			tab = sdot + 1;
+		}
+		rt_strv cols = { 0 }, refs = { 0 };
+		rt_strv_push(r->arena, &cols, c->name);
+		rt_strv_push(r->arena, &refs, dot + 1);
+		rc = tr_render_fk(r, b, name, &cols, schema, tab, &refs, a, fk->off, fk->len);
+		if (rc == RT_OK)
+			rc = tr_args_check(r, a, 3, "sa.ForeignKey", fk->off, fk->len);
+		if (rc == RT_OK)
+			rc = sink(r, b, sctx, fk->off);
+		if (rc < 0)
+			return rc;
+	}
+	return RT_OK;
+}
+
+struct element_list {
+	rt_buf *out;
+};
+
+static int append_element(tr_run *r, rt_buf *b, void *ctx, uint32_t off)
+{
+	(void)r;
+	(void)off;
+	struct element_list *el = ctx;
+	rt_buf_puts(el->out, ", \n    ");
+	rt_buf_add(el->out, b->ptr, b->len);
+	rt_buf_truncate(b, 0);
+	return RT_OK;
+}
+
+struct alter_add {
+	const char *schema, *table;
+};
+
+static int emit_alter_add(tr_run *r, rt_buf *b, void *ctx, uint32_t off)
+{
+	struct alter_add *aa = ctx;
+	rt_buf s = RT_BUF_INIT;
+	alter_table(&s, aa->schema, aa->table);
+	rt_buf_puts(&s, "ADD ");
+	rt_buf_add(&s, b->ptr, b->len);
+	rt_buf_truncate(b, 0);
+	tr_emit(r, &s, off);
+	rt_buf_release(&s);
+	return RT_OK;
+}
+
+static int emit_column_extras(tr_run *r, const char *schema, const char *table,
+                              const tr_col *c)
+{
+	int rc = RT_OK;
+	rt_buf b = RT_BUF_INIT;
+	if (c->index) {
+		const char *name = NULL;
+		rc = index_label_name(r, schema, table, c, &name);
+		if (rc == RT_OK) {
+			rt_buf_printf(&b, "CREATE %sINDEX ", c->unique ? "UNIQUE " : "");
+			rt_ident_append(&b, name);
+			rt_buf_puts(&b, " ON ");
+			tr_qualified(&b, schema, table);
+			rt_buf_puts(&b, " (");
+			rt_ident_append(&b, c->name);
+			rt_buf_putc(&b, ')');
+			tr_emit(r, &b, c->off);
+		}
+	}
+	rt_buf_release(&b);
+	return rc;
+}
+
+static void column_comment(tr_run *r, const char *schema, const char *table, const tr_col *c)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_puts(&b, "COMMENT ON COLUMN ");
+	tr_qualified(&b, schema, table);
+	rt_buf_putc(&b, '.');
+	rt_ident_append(&b, c->name);
+	rt_buf_puts(&b, " IS ");
+	comment_literal(&b, c->comment->s);
+	tr_emit(r, &b, c->comment->off);
+	rt_buf_release(&b);
+}
+
+static bool enum_created_by_table(tr_run *r, tr_val *t, int *rc)
+{
+	const char *name, *schema;
+	rt_strv values = { 0 };
+	bool native, create_type = true;
+	*rc = RT_OK;
+	if (!tr_is_enum(t))
+		return false;
+	if (t->kind != V_OBJ) {
+		*rc = tr_refuse(r, t->off, t->len, "an Enum type without values or name");
+		return false;
+	}
+	*rc = tr_enum_info(r, t, &name, &schema, &values, &native);
+	if (*rc == RT_OK && strcmp(t->name, "pg.ENUM") == 0)
+		*rc = tr_get_bool(r, tr_arg(&t->args, SIZE_MAX, "create_type"),
+		                  "create_type", true, &create_type);
+	if (*rc < 0 || !native || !create_type)
+		return false;
+	const tr_val *md = tr_arg(&t->args, SIZE_MAX, "metadata");
+	if (md && md->kind != V_NONE)
+		return false; /* bound to a MetaData: created with it, not by the table */
+	if (!name) {
+		*rc = tr_refuse(r, t->off, t->len, "PostgreSQL ENUM type requires a name");
+		return false;
+	}
+	const char *key = rt_sprintf(r->arena, "%s\x1f%s", schema ? schema : "", name);
+	if (rt_strv_index(&r->ctx->enums, key) >= 0)
+		return false;
+	rt_strv_push(r->ctx->arena, &r->ctx->enums, rt_strdup(r->ctx->arena, key));
+	return true;
+}
+
+static int op_create_table(tr_run *r, tr_args *a, uint32_t off, tr_val **out)
+{
+	const char *name, *schema, *comment = NULL, *partition = NULL, *tablespace = NULL;
+	bool if_not_exists;
+	const tr_val *cv = tr_arg(a, SIZE_MAX, "comment");
+	const tr_val *inherits = tr_arg(a, SIZE_MAX, "postgresql_inherits");
+	int rc = tr_get_str(r, tr_arg(a, 0, "table_name"), "the table name", &name);
+	if (rc == RT_OK)
+		rc = check_name_len(r, name, a->npos ? a->pos[0] : NULL);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "schema"), "schema", &schema);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, cv, "comment", &comment);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "postgresql_partition_by"),
+		                    "postgresql_partition_by", &partition);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "postgresql_tablespace"),
+		                    "postgresql_tablespace", &tablespace);
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_not_exists"), "if_not_exists", false,
+		                 &if_not_exists);
+	static const char *const ignore[] = { "info", "keep_existing", "extend_existing", NULL };
+	tr_args_ignore(a, ignore);
+	if (rc == RT_OK)
+		rc = check_args(r, a, SIZE_MAX, "create_table");
+	if (rc < 0)
+		return rc;
+
+	tr_table *t = rt_alloc(r->arena, sizeof(*t));
+	t->name = name;
+	t->schema = schema;
+	t->cols = rt_alloc_array(r->arena, a->npos ? a->npos : 1, sizeof(*t->cols));
+	tr_val *pkc = NULL;
+	rt_ptrvec others = { 0 }, order = { 0 };
+	for (size_t i = 1; i < a->npos; i++) {
+		tr_val *x = a->pos[i];
+		if (tr_is(x, "sa.Column")) {
+			tr_col *c;
+			if ((rc = tr_parse_column(r, x, &c)) < 0)
+				return rc;
+			t->cols[t->ncols++] = c;
+			rt_ptrvec_push(r->arena, &order, x);
+			x->table = (tr_table *)c; /* remembers the parsed column for ordering */
+		} else if (tr_is(x, "sa.PrimaryKeyConstraint")) {
+			pkc = x;
+		} else if (tr_is(x, "sa.ForeignKeyConstraint") || tr_is(x, "sa.UniqueConstraint") ||
+		           tr_is(x, "sa.CheckConstraint")) {
+			rt_ptrvec_push(r->arena, &others, x);
+		} else if (tr_is(x, "sa.Index")) {
+			rt_ptrvec_push(r->arena, &order, x);
+		} else {
+			return tr_refuse(r, x->off, x->len, "'op.create_table' argument %s is not "
+			                 "supported", x->kind == V_OBJ ? x->written : "of this kind");
+		}
+	}
+
+	/* the primary key: an explicit PrimaryKeyConstraint or the flagged columns */
+	tr_col **pk = rt_alloc_array(r->arena, t->ncols + 1, sizeof(*pk));
+	size_t npk = 0;
+	const char *pk_name = NULL;
+	if (pkc) {
+		if ((rc = tr_get_opt_str(r, tr_arg(&pkc->args, SIZE_MAX, "name"), "the constraint "
+		                         "name", &pk_name)) < 0)
+			return rc;
+		for (size_t i = 0; i < pkc->args.npos; i++) {
+			const char *cn;
+			if ((rc = tr_get_str(r, pkc->args.pos[i], "a primary key column", &cn)) < 0)
+				return rc;
+			tr_col *c = NULL;
+			for (size_t k = 0; k < t->ncols; k++)
+				if (strcmp(t->cols[k]->name, cn) == 0)
+					c = t->cols[k];
+			if (!c)
+				return tr_refuse(r, pkc->args.pos[i]->off, pkc->args.pos[i]->len,
+				                 "primary key column '%s' is not a column of '%s'", cn, name);
+			c->pk = true;
+			if (!c->nullable_set)
+				c->nullable = false;
+			pk[npk++] = c;
+		}
+	} else {
+		for (size_t k = 0; k < t->ncols; k++)
+			if (t->cols[k]->pk)
+				pk[npk++] = t->cols[k];
+	}
+	tr_col *autoinc;
+	if ((rc = tr_autoinc_column(r, pk, npk, &autoinc)) < 0)
+		return rc;
+
+	/* CREATE TYPE for enums not created yet in this run, first */
+	rt_buf b = RT_BUF_INIT;
+	for (size_t k = 0; k < t->ncols; k++) {
+		if (enum_created_by_table(r, t->cols[k]->type, &rc)) {
+			rc = tr_render_enum_create(r, &b, t->cols[k]->type);
+			if (rc == RT_OK)
+				tr_emit(r, &b, t->cols[k]->type->off);
+		}
+		if (rc < 0) {
+			rt_buf_release(&b);
+			return rc;
+		}
+	}
+
+	rt_buf sql = RT_BUF_INIT;
+	rt_buf_puts(&sql, if_not_exists ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ");
+	tr_qualified(&sql, schema, name);
+	rt_buf_puts(&sql, " (");
+	for (size_t k = 0; k < t->ncols && rc == RT_OK; k++) {
+		rt_buf_puts(&sql, k ? ", \n    " : "\n    ");
+		rc = tr_column_spec(r, &sql, t->cols[k], t->cols[k] == autoinc);
+	}
+	bool first = t->ncols == 0;
+	struct element_list el = { .out = &sql };
+	if (rc == RT_OK && npk) {
+		if (first)
+			rt_buf_puts(&sql, "\n    ");
+		else
+			rt_buf_puts(&sql, ", \n    ");
+		first = false;
+		if (pk_name) {
+			rt_buf_puts(&sql, "CONSTRAINT ");
+			rt_ident_append(&sql, pk_name);
+			rt_buf_putc(&sql, ' ');
+		}
+		rt_buf_puts(&sql, "PRIMARY KEY (");
+		for (size_t k = 0; k < npk; k++) {
+			if (k)
+				rt_buf_puts(&sql, ", ");
+			rt_ident_append(&sql, pk[k]->name);
+		}
+		rt_buf_putc(&sql, ')');
+		if (pkc) {
+			rc = tr_constraint_tail(r, &sql, &pkc->args);
+			static const char *const pk_ignore[] = { "info", "_implicit_generated", NULL };
+			tr_args_ignore(&pkc->args, pk_ignore);
+			if (rc == RT_OK)
+				rc = tr_args_check(r, &pkc->args, SIZE_MAX, "sa.PrimaryKeyConstraint", pkc->off,
+				                   pkc->len);
+		}
+	}
+	for (size_t i = 0; i < others.n && rc == RT_OK; i++) {
+		tr_val *x = others.items[i];
+		tr_args *ca = &x->args;
+		if (tr_is(x, "sa.CheckConstraint")) {
+			rc = tr_render_check(r, &b, x);
+		} else if (tr_is(x, "sa.UniqueConstraint")) {
+			const char *cn;
+			rc = tr_get_opt_str(r, tr_arg(ca, SIZE_MAX, "name"), "the constraint name", &cn);
+			if (rc < 0)
+				break;
+			if (cn) {
+				rt_buf_puts(&b, "CONSTRAINT ");
+				rt_ident_append(&b, cn);
+				rt_buf_putc(&b, ' ');
+			}
+			rt_buf_puts(&b, "UNIQUE (");
+			for (size_t k = 0; k < ca->npos && rc == RT_OK; k++) {
+				const char *col;
+				rc = tr_get_str(r, ca->pos[k], "a unique column", &col);
+				if (rc == RT_OK) {
+					if (k)
+						rt_buf_puts(&b, ", ");
+					rt_ident_append(&b, col);
+				}
+			}
+			rt_buf_putc(&b, ')');
+			if (rc == RT_OK)
+				rc = tr_constraint_tail(r, &b, ca);
+			static const char *const uq_ignore[] = { "info", "postgresql_nulls_not_distinct",
+				                                     NULL };
+			tr_args_ignore(ca, uq_ignore);
+			if (rc == RT_OK)
+				rc = tr_args_check(r, ca, SIZE_MAX, "sa.UniqueConstraint", x->off, x->len);
+		} else {
+			const char *cn;
+			rt_strv cols = { 0 }, refs = { 0 };
+			const char *rschema = NULL, *rtable = NULL;
+			rc = tr_get_names(r, tr_arg(ca, 0, "columns"), "the foreign key columns", &cols);
+			if (rc == RT_OK)
+				rc = tr_get_names(r, tr_arg(ca, 1, "refcolumns"), "the referenced columns",
+				                  &refs);
+			if (rc == RT_OK)
+				rc = tr_get_opt_str(r, tr_arg(ca, 2, "name"), "the constraint name", &cn);
+			for (size_t k = 0; rc == RT_OK && k < refs.n; k++) {
+				const char *dot = strrchr(refs.v[k], '.');
+				if (!dot) {
+					rc = tr_refuse(r, x->off, x->len, "referenced column '%s' is not "
+					               "'table.column'", refs.v[k]);
+					break;
+				}
+				char *tab = rt_strndup(r->arena, refs.v[k], (size_t)(dot - refs.v[k]));
+				char *sdot = strrchr(tab, '.');
+				if (sdot) {
+					*sdot = '\0';
+					rschema = tab;
+					tab = sdot + 1;
+				}
+				rtable = tab;
+				refs.v[k] = dot + 1;
+			}
+			if (rc == RT_OK)
+				rc = tr_render_fk(r, &b, cn, &cols, rschema, rtable, &refs, ca, x->off, x->len);
+			if (rc == RT_OK)
+				rc = tr_args_check(r, ca, 3, "sa.ForeignKeyConstraint", x->off, x->len);
+		}
+		if (rc == RT_OK) {
+			rt_buf_puts(&sql, first ? "\n    " : ", \n    ");
+			first = false;
+			rt_buf_add(&sql, b.ptr, b.len);
+			rt_buf_truncate(&b, 0);
+		}
+	}
+	for (size_t k = 0; k < t->ncols && rc == RT_OK; k++)
+		rc = column_constraints(r, t->cols[k], &b, append_element, &el);
+	if (rc == RT_OK) {
+		rt_buf_puts(&sql, "\n)");
+		if (inherits && inherits->kind != V_NONE) {
+			rt_strv names = { 0 };
+			if (inherits->kind == V_STR)
+				rt_strv_push(r->arena, &names, inherits->s);
+			else
+				rc = tr_get_names(r, inherits, "postgresql_inherits", &names);
+			rt_buf_puts(&sql, "\n INHERITS ( ");
+			for (size_t k = 0; k < names.n; k++) {
+				if (k)
+					rt_buf_puts(&sql, ", ");
+				rt_ident_append(&sql, names.v[k]);
+			}
+			rt_buf_puts(&sql, " )");
+		}
+		if (partition)
+			rt_buf_printf(&sql, "\n PARTITION BY %s", partition);
+		if (tablespace) {
+			rt_buf_puts(&sql, "\n TABLESPACE ");
+			rt_ident_append(&sql, tablespace);
+		}
+	}
+	if (rc == RT_OK)
+		tr_emit(r, &sql, off);
+
+	/* indexes in argument order, then the table comment, then column comments */
+	for (size_t i = 0; i < order.n && rc == RT_OK; i++) {
+		tr_val *x = order.items[i];
+		if (tr_is(x, "sa.Column")) {
+			rc = emit_column_extras(r, schema, name, (tr_col *)x->table);
+			continue;
+		}
+		tr_args *ia = &x->args;
+		const tr_val *iname = tr_arg(ia, 0, "name");
+		rc = render_create_index(r, &b, iname, schema, name, ia->pos + 1,
+		                         ia->npos ? ia->npos - 1 : 0, ia,
+		                         tr_arg(ia, SIZE_MAX, "unique"), "sa.Index");
+		static const char *const ix_ignore[] = { "postgresql_ops", "postgresql_include",
+			                                     "postgresql_with", "postgresql_where",
+			                                     "info", "quote", NULL };
+		tr_args_ignore(ia, ix_ignore);
+		ignore_other_dialects(ia);
+		if (rc == RT_OK)
+			rc = tr_args_check(r, ia, SIZE_MAX, "sa.Index", x->off, x->len);
+		if (rc == RT_OK)
+			tr_emit(r, &b, x->off);
+	}
+	if (rc == RT_OK && comment) {
+		rt_buf_puts(&b, "COMMENT ON TABLE ");
+		tr_qualified(&b, schema, name);
+		rt_buf_puts(&b, " IS ");
+		comment_literal(&b, comment);
+		tr_emit(r, &b, cv->off);
+	}
+	for (size_t k = 0; k < t->ncols && rc == RT_OK; k++)
+		if (t->cols[k]->comment)
+			column_comment(r, schema, name, t->cols[k]);
+	rt_buf_release(&b);
+	rt_buf_release(&sql);
+	if (rc < 0)
+		return rc;
+	tr_val *v = tr_new(r, V_TABLE, r->cur_off, r->cur_len);
+	v->table = t;
+	*out = v;
+	return RT_OK;
+}
+
+static int table_args(tr_run *r, tr_table *batch, tr_args *a, size_t schema_pos,
+                      const char **table, const char **schema)
+{
+	if (batch) {
+		*table = batch->name;
+		*schema = batch->schema;
+		return RT_OK;
+	}
+	int rc = tr_get_str(r, tr_arg(a, 0, "table_name"), "the table name", table);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, schema_pos, "schema"), "schema", schema);
+	return rc;
+}
+
+static int op_add_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+{
+	const char *table, *schema;
+	bool if_not_exists;
+	size_t s = batch ? 1 : 0;
+	int rc = table_args(r, batch, a, 2, &table, &schema);
+	tr_val *cv = tr_arg(a, 1 - s, "column");
+	if (rc == RT_OK && !tr_is(cv, "sa.Column"))
+		rc = tr_refuse(r, cv ? cv->off : r->cur_off, cv ? cv->len : r->cur_len,
+		               "'add_column' needs an sa.Column");
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_not_exists"), "if_not_exists", false,
+		                 &if_not_exists);
+	static const char *const ignore[] = { "insert_before", "insert_after", NULL };
+	tr_args_ignore(a, ignore);
+	if (rc == RT_OK)
+		rc = check_args(r, a, batch ? 1 : 3, "add_column");
+	tr_col *c;
+	if (rc == RT_OK)
+		rc = tr_parse_column(r, cv, &c);
+	if (rc < 0)
+		return rc;
+	tr_col *autoinc = NULL;
+	if (c->pk && (rc = tr_autoinc_column(r, &c, 1, &autoinc)) < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	alter_table(&b, schema, table);
+	rt_buf_puts(&b, if_not_exists ? "ADD COLUMN IF NOT EXISTS " : "ADD COLUMN ");
+	rc = tr_column_spec(r, &b, c, autoinc == c);
+	if (rc == RT_OK)
+		tr_emit(r, &b, off);
+	struct alter_add aa = { .schema = schema, .table = table };
+	if (rc == RT_OK)
+		rc = column_constraints(r, c, &b, emit_alter_add, &aa);
+	if (rc == RT_OK)
+		rc = emit_column_extras(r, schema, table, c);
+	if (rc == RT_OK && c->comment)
+		column_comment(r, schema, table, c);
+	rt_buf_release(&b);
+	return rc;
+}
+
+static int op_drop_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+{
+	const char *table, *schema, *col;
+	bool if_exists;
+	size_t s = batch ? 1 : 0;
+	int rc = table_args(r, batch, a, 2, &table, &schema);
+	if (rc == RT_OK)
+		rc = tr_get_str(r, tr_arg(a, 1 - s, "column_name"), "the column name", &col);
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", false, &if_exists);
+	if (rc == RT_OK)
+		rc = check_args(r, a, batch ? 1 : 3, "drop_column");
+	if (rc < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	alter_table(&b, schema, table);
+	rt_buf_puts(&b, if_exists ? "DROP COLUMN IF EXISTS " : "DROP COLUMN ");
+	rt_ident_append(&b, col);
+	tr_emit(r, &b, off);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
+static int op_alter_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+{
+	const char *table, *schema, *col, *new_name = NULL, *using = NULL;
+	size_t s = batch ? 1 : 0;
+	int rc = table_args(r, batch, a, SIZE_MAX, &table, &schema);
+	if (rc == RT_OK)
+		rc = tr_get_str(r, tr_arg(a, 1 - s, "column_name"), "the column name", &col);
+	const tr_val *nullable = tr_arg(a, SIZE_MAX, "nullable");
+	const tr_val *comment = tr_arg(a, SIZE_MAX, "comment");
+	tr_val *dflt = tr_arg(a, SIZE_MAX, "server_default");
+	tr_val *type = tr_arg(a, SIZE_MAX, "type_");
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "new_column_name"), "new_column_name",
+		                    &new_name);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "postgresql_using"), "postgresql_using",
+		                    &using);
+	if (rc == RT_OK && !batch)
+		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "schema"), "schema", &schema);
+	/* existing_* only inform other backends; autoincrement is MySQL-only */
+	static const char *const ignore[] = { "existing_type", "existing_server_default",
+		                                  "existing_nullable", "existing_comment",
+		                                  "existing_autoincrement", "autoincrement",
+		                                  "insert_before", "insert_after", NULL };
+	tr_args_ignore(a, ignore);
+	if (rc == RT_OK)
+		rc = check_args(r, a, batch ? 1 : 2, "alter_column");
+	if (rc < 0)
+		return rc;
+	if (type && type->kind == V_NONE)
+		type = NULL;
+	if (using && !type)
+		return tr_refuse(r, r->cur_off, r->cur_len, "postgresql_using must be used with the "
+		                 "type_ parameter");
+	rt_buf b = RT_BUF_INIT;
+	if (type) {
+		alter_table(&b, schema, table);
+		rt_buf_puts(&b, "ALTER COLUMN ");
+		rt_ident_append(&b, col);
+		rt_buf_puts(&b, " TYPE ");
+		rc = tr_render_type(r, &b, type);
+		if (using)
+			rt_buf_printf(&b, " USING %s", using);
+		if (rc == RT_OK)
+			tr_emit(r, &b, off);
+	}
+	if (rc == RT_OK && nullable && nullable->kind != V_NONE) {
+		bool n;
+		rc = tr_get_bool(r, nullable, "nullable", true, &n);
+		alter_table(&b, schema, table);
+		rt_buf_puts(&b, "ALTER COLUMN ");
+		rt_ident_append(&b, col);
+		rt_buf_puts(&b, n ? " DROP NOT NULL" : " SET NOT NULL");
+		if (rc == RT_OK)
+			tr_emit(r, &b, off);
+	}
+	if (rc == RT_OK && dflt) {
+		if (tr_is(dflt, "sa.Computed") || tr_is(dflt, "sa.Identity"))
+			rc = tr_refuse(r, dflt->off, dflt->len, "changing a column to computed or "
+			               "identity with alter_column");
+		alter_table(&b, schema, table);
+		rt_buf_puts(&b, "ALTER COLUMN ");
+		rt_ident_append(&b, col);
+		if (dflt->kind == V_NONE)
+			rt_buf_puts(&b, " DROP DEFAULT");
+		else if (rc == RT_OK) {
+			rt_buf_puts(&b, " SET DEFAULT ");
+			rc = tr_render_default(r, &b, dflt);
+		}
+		if (rc == RT_OK)
+			tr_emit(r, &b, off);
+	}
+	if (rc == RT_OK && comment) {
+		const char *cs;
+		rc = tr_get_opt_str(r, comment, "comment", &cs);
+		rt_buf_puts(&b, "COMMENT ON COLUMN ");
+		tr_qualified(&b, schema, table);
+		rt_buf_putc(&b, '.');
+		rt_ident_append(&b, col);
+		rt_buf_puts(&b, " IS ");
+		comment_literal(&b, cs);
+		if (rc == RT_OK)
+			tr_emit(r, &b, off);
+	}
+	if (rc == RT_OK && new_name) {
+		alter_table(&b, schema, table);
+		rt_buf_puts(&b, "RENAME ");
+		rt_ident_append(&b, col);
+		rt_buf_puts(&b, " TO ");
+		rt_ident_append(&b, new_name);
+		tr_emit(r, &b, off);
+	}
+	rt_buf_release(&b);
+	return rc;
+}
+
+static int op_drop_table(tr_run *r, tr_args *a, uint32_t off)
+{
+	const char *table, *schema;
+	bool if_exists;
+	int rc = table_args(r, NULL, a, 1, &table, &schema);
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", false, &if_exists);
+	static const char *const ignore[] = { "info", NULL };
+	tr_args_ignore(a, ignore);
+	if (rc == RT_OK)
+		rc = check_args(r, a, 2, "drop_table");
+	if (rc < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_puts(&b, if_exists ? "DROP TABLE IF EXISTS " : "DROP TABLE ");
+	tr_qualified(&b, schema, table);
+	tr_emit(r, &b, off);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
+static int op_rename_table(tr_run *r, tr_args *a, uint32_t off)
+{
+	const char *old, *new_name, *schema;
+	int rc = tr_get_str(r, tr_arg(a, 0, "old_table_name"), "the table name", &old);
+	if (rc == RT_OK)
+		rc = tr_get_str(r, tr_arg(a, 1, "new_table_name"), "the new table name", &new_name);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, 2, "schema"), "schema", &schema);
+	if (rc == RT_OK)
+		rc = check_args(r, a, 3, "rename_table");
+	if (rc < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	alter_table(&b, schema, old);
+	rt_buf_puts(&b, "RENAME TO ");
+	rt_ident_append(&b, new_name);
+	tr_emit(r, &b, off);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
+static int op_table_comment(tr_run *r, tr_table *batch, tr_args *a, bool drop, uint32_t off)
+{
+	const char *table, *schema, *comment = NULL;
+	size_t s = batch ? 1 : 0;
+	int rc = table_args(r, batch, a, drop ? 2 : 3, &table, &schema);
+	if (rc == RT_OK && !drop) {
+		const tr_val *cv = tr_arg(a, 1 - s, "comment");
+		rc = cv ? tr_get_opt_str(r, cv, "comment", &comment) : tr_get_str(r, NULL, "the "
+		          "comment", &comment);
+	}
+	static const char *const ignore[] = { "existing_comment", NULL };
+	tr_args_ignore(a, ignore);
+	if (rc == RT_OK)
+		rc = check_args(r, a, drop ? (batch ? 1 : 3) : (batch ? 2 : 4),
+		                drop ? "drop_table_comment" : "create_table_comment");
+	if (rc < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_puts(&b, "COMMENT ON TABLE ");
+	tr_qualified(&b, schema, table);
+	rt_buf_puts(&b, " IS ");
+	comment_literal(&b, comment);
+	tr_emit(r, &b, off);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
+/* ---- constraints ---- */
+
+static int constraint_name(tr_run *r, tr_args *a, const char **name)
+{
+	const tr_val *v = tr_arg(a, 0, "constraint_name");
+	if (!v)
+		return tr_get_str(r, NULL, "the constraint name", name);
+	int rc = tr_get_opt_str(r, v, "the constraint name", name);
+	return rc < 0 ? rc : check_name_len(r, *name, v);
+}
+
+static void add_named(rt_buf *b, const char *schema, const char *table, const char *name)
+{
+	alter_table(b, schema, table);
+	rt_buf_puts(b, "ADD ");
+	if (name) {
+		rt_buf_puts(b, "CONSTRAINT ");
+		rt_ident_append(b, name);
+		rt_buf_putc(b, ' ');
+	}
+}
+
+static int op_key_constraint(tr_run *r, tr_table *batch, tr_args *a, bool primary,
+                             uint32_t off)
+{
+	const char *name, *table, *schema;
+	rt_strv cols = { 0 };
+	size_t s = batch ? 1 : 0;
+	int rc = constraint_name(r, a, &name);
+	if (rc == RT_OK && batch) {
+		table = batch->name;
+		schema = batch->schema;
+	} else if (rc == RT_OK) {
+		rc = tr_get_str(r, tr_arg(a, 1, "table_name"), "the table name", &table);
+		if (rc == RT_OK)
+			rc = tr_get_opt_str(r, tr_arg(a, 3, "schema"), "schema", &schema);
+	}
+	if (rc == RT_OK)
+		rc = tr_get_names(r, tr_arg(a, 2 - s, "columns"), "the columns", &cols);
+	rt_buf b = RT_BUF_INIT;
+	if (rc == RT_OK) {
+		add_named(&b, schema, table, name);
+		rt_buf_puts(&b, primary ? "PRIMARY KEY (" : "UNIQUE (");
+		for (size_t i = 0; i < cols.n; i++) {
+			if (i)
+				rt_buf_puts(&b, ", ");
+			rt_ident_append(&b, cols.v[i]);
+		}
+		rt_buf_putc(&b, ')');
+		rc = tr_constraint_tail(r, &b, a);
+	}
+	if (rc == RT_OK)
+		rc = check_args(r, a, batch ? 2 : 4, primary ? "create_primary_key"
+		                : "create_unique_constraint");
+	if (rc == RT_OK)
+		tr_emit(r, &b, off);
+	rt_buf_release(&b);
+	return rc;
+}
+
+static int op_check_constraint(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+{
+	const char *name, *table, *schema;
+	size_t s = batch ? 1 : 0;
+	int rc = constraint_name(r, a, &name);
+	if (rc == RT_OK && batch) {
+		table = batch->name;
+		schema = batch->schema;
+	} else if (rc == RT_OK) {
+		rc = tr_get_str(r, tr_arg(a, 1, "table_name"), "the table name", &table);
+		if (rc == RT_OK)
+			rc = tr_get_opt_str(r, tr_arg(a, 3, "schema"), "schema", &schema);
+	}
+	tr_val *cond = tr_arg(a, 2 - s, "condition");
+	if (rc == RT_OK && !cond)
+		rc = tr_get_str(r, NULL, "the check condition", &table);
+	if (rc < 0)
+		return rc;
+	/* the same rendering as an sa.CheckConstraint(condition, name=...) */
+	tr_val ck = { .kind = V_OBJ, .name = "sa.CheckConstraint", .off = cond->off,
+		          .len = cond->len };
+	tr_val *pos[1] = { cond };
+	ck.args.pos = pos;
+	ck.args.npos = 1;
+	ck.args.kwn = a->kwn;
+	ck.args.kwv = a->kwv;
+	ck.args.used = a->used;
+	ck.args.nkw = a->nkw;
+	rt_buf b = RT_BUF_INIT;
+	add_named(&b, schema, table, name);
+	rc = tr_render_check(r, &b, &ck);
+	if (rc == RT_OK)
+		rc = check_args(r, a, batch ? 2 : 4, "create_check_constraint");
+	if (rc == RT_OK)
+		tr_emit(r, &b, off);
+	rt_buf_release(&b);
+	return rc;
+}
+
+static int op_foreign_key(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+{
+	const char *name, *source, *referent, *sschema = NULL, *rschema = NULL;
+	rt_strv local = { 0 }, remote = { 0 };
+	size_t s = batch ? 1 : 0;
+	int rc = constraint_name(r, a, &name);
+	if (rc == RT_OK && batch) {
+		source = batch->name;
+		sschema = batch->schema;
+	} else if (rc == RT_OK) {
+		rc = tr_get_str(r, tr_arg(a, 1, "source_table"), "the source table", &source);
+		if (rc == RT_OK)
+			rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "source_schema"), "source_schema",
+			                    &sschema);
+	}
+	if (rc == RT_OK)
+		rc = tr_get_str(r, tr_arg(a, 2 - s, "referent_table"), "the referenced table",
+		                &referent);
+	if (rc == RT_OK)
+		rc = tr_get_names(r, tr_arg(a, 3 - s, "local_cols"), "the local columns", &local);
+	if (rc == RT_OK)
+		rc = tr_get_names(r, tr_arg(a, 4 - s, "remote_cols"), "the remote columns", &remote);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "referent_schema"), "referent_schema",
+		                    &rschema);
+	rt_buf b = RT_BUF_INIT;
+	if (rc == RT_OK) {
+		alter_table(&b, sschema, source);
+		rt_buf_puts(&b, "ADD ");
+		rc = tr_render_fk(r, &b, name, &local, rschema, referent, &remote, a, r->cur_off,
+		                  r->cur_len);
+	}
+	if (rc == RT_OK)
+		rc = check_args(r, a, 5 - s, "create_foreign_key");
+	if (rc == RT_OK)
+		tr_emit(r, &b, off);
+	rt_buf_release(&b);
+	return rc;
+}
+
+static int op_drop_constraint(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+{
+	const char *name, *table, *schema, *type = NULL;
+	bool if_exists;
+	size_t s = batch ? 1 : 0;
+	int rc = tr_get_opt_str(r, tr_arg(a, 0, "constraint_name"), "the constraint name", &name);
+	if (rc == RT_OK && !name)
+		return tr_refuse(r, r->cur_off, r->cur_len, "can't emit DROP CONSTRAINT for a "
+		                 "constraint that has no name (naming conventions from env.py are not "
+		                 "visible)");
+	if (rc == RT_OK && batch) {
+		table = batch->name;
+		schema = batch->schema;
+	} else if (rc == RT_OK) {
+		rc = tr_get_str(r, tr_arg(a, 1, "table_name"), "the table name", &table);
+		if (rc == RT_OK)
+			rc = tr_get_opt_str(r, tr_arg(a, 3, "schema"), "schema", &schema);
+	}
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, 2 - s, "type_"), "type_", &type);
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", false, &if_exists);
+	if (rc == RT_OK)
+		rc = check_args(r, a, batch ? 2 : 4, "drop_constraint");
+	if (rc < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	alter_table(&b, schema, table);
+	rt_buf_puts(&b, if_exists ? "DROP CONSTRAINT IF EXISTS " : "DROP CONSTRAINT ");
+	rt_ident_append(&b, name);
+	tr_emit(r, &b, off);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
+/* ---- data ---- */
+
+static int op_bulk_insert(tr_run *r, tr_args *a, uint32_t off)
+{
+	tr_val *table = tr_arg(a, 0, "table");
+	tr_val *rows = tr_arg(a, 1, "rows");
+	bool multi;
+	int rc = tr_get_bool(r, tr_arg(a, 2, "multiinsert"), "multiinsert", true, &multi);
+	if (rc == RT_OK)
+		rc = check_args(r, a, 3, "bulk_insert");
+	if (rc < 0)
+		return rc;
+	if (!table || table->kind != V_TABLE)
+		return tr_refuse(r, table ? table->off : r->cur_off, table ? table->len : r->cur_len,
+		                 "'bulk_insert' needs a table from sa.table(), sa.Table() or "
+		                 "op.create_table()");
+	if (!rows || rows->kind != V_LIST)
+		return tr_refuse(r, rows ? rows->off : r->cur_off, rows ? rows->len : r->cur_len,
+		                 "'bulk_insert' rows must be a literal list of dicts");
+	tr_table *t = table->table;
+	rt_buf b = RT_BUF_INIT;
+	for (size_t i = 0; i < rows->n && rc == RT_OK; i++) {
+		const tr_val *row = rows->items[i];
+		if (row->kind != V_DICT) {
+			rc = tr_refuse(r, row->off, row->len, "'bulk_insert' row that is not a dict");
+			break;
+		}
+		rt_buf_puts(&b, "INSERT INTO ");
+		tr_qualified(&b, t->schema, t->name);
+		if (row->n == 0)
+			rt_buf_puts(&b, " DEFAULT VALUES");
+		rt_buf vals = RT_BUF_INIT;
+		for (size_t k = 0; k < row->n && rc == RT_OK; k++) {
+			const tr_val *key = row->items[2 * k], *v = row->items[2 * k + 1];
+			const char *col;
+			rc = tr_get_str(r, key, "a column name", &col);
+			bool known = false;
+			for (size_t c = 0; rc == RT_OK && c < t->ncols; c++)
+				known |= strcmp(t->cols[c]->name, col) == 0;
+			if (rc == RT_OK && !known)
+				rc = tr_refuse(r, key->off, key->len, "'%s' is not a column of table '%s'",
+				               col, t->name);
+			if (rc == RT_OK && (v->kind > V_STR || (v->kind == V_STR &&
+			                                        strlen(v->s) != v->slen)))
+				rc = tr_refuse(r, v->off, v->len, "'bulk_insert' value that is not a "
+				               "literal (None, bool, number or string)");
+			if (rc < 0)
+				break;
+			rt_buf_puts(&b, k ? ", " : " (");
+			rt_ident_append(&b, col);
+			rt_buf_puts(&vals, k ? ", " : "(");
+			tr_render_literal(&vals, v);
+		}
+		if (rc == RT_OK && row->n) {
+			rt_buf_puts(&b, ") VALUES ");
+			rt_buf_add(&b, vals.ptr, vals.len);
+			rt_buf_putc(&b, ')');
+		}
+		rt_buf_release(&vals);
+		if (rc == RT_OK)
+			tr_emit(r, &b, row->off ? row->off : off);
+	}
+	rt_buf_release(&b);
+	return rc;
+}
+
+/* ---- enums ---- */
+
+int tr_enum_method(tr_run *r, tr_val *en, const char *method, tr_args *a,
+                   const py_expr *call)
+{
+	bool create = strcmp(method, "create") == 0;
+	bool generic = strcmp(en->name, "sa.Enum") == 0;
+	const tr_val *bind = tr_arg(a, 0, "bind");
+	bool checkfirst;
+	r->cur_off = call->off;
+	r->cur_len = call->len;
+	/* sa.Enum's checkfirst defaults to False, postgresql.ENUM's to True */
+	int rc = tr_get_bool(r, tr_arg(a, 1, "checkfirst"), "checkfirst", !generic, &checkfirst);
+	if (rc == RT_OK && (!bind || bind->kind != V_BIND))
+		rc = tr_refuse(r, call->off, call->len, "'%s.%s()' needs op.get_bind()",
+		               en->written, method);
+	if (rc == RT_OK)
+		rc = tr_args_check(r, a, 2, method, call->off, call->len);
+	const char *name, *schema;
+	rt_strv values = { 0 };
+	bool native;
+	if (rc == RT_OK)
+		rc = tr_enum_info(r, en, &name, &schema, &values, &native);
+	if (rc < 0)
+		return rc;
+	if (!native)
+		return RT_OK; /* a VARCHAR enum has no type to create */
+	if (!name)
+		return tr_refuse(r, en->off, en->len, "PostgreSQL ENUM type requires a name");
+	rt_buf b = RT_BUF_INIT;
+	if (!create) {
+		rt_buf_puts(&b, checkfirst ? "DROP TYPE IF EXISTS " : "DROP TYPE ");
+		tr_qualified(&b, schema, name);
+		tr_emit(r, &b, call->off);
+		rt_buf_release(&b);
+		return RT_OK;
+	}
+	if ((rc = tr_render_enum_create(r, &b, en)) < 0) {
+		rt_buf_release(&b);
+		return rc;
+	}
+	if (checkfirst) {
+		/* SQLAlchemy queries the catalog first (has_type) and creates only
+		 * when missing; one DO block does the same atomically */
+		if (strstr(b.ptr, "$retort$")) {
+			rt_buf_release(&b);
+			return tr_refuse(r, en->off, en->len, "enum text contains '$retort$'");
+		}
+		rt_buf g = RT_BUF_INIT;
+		rt_buf_puts(&g, "DO $retort$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type t");
+		if (schema) {
+			rt_buf_puts(&g, " JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+			            "WHERE t.typname = ");
+			rt_ident_append_literal(&g, name);
+			rt_buf_puts(&g, " AND n.nspname = ");
+			rt_ident_append_literal(&g, schema);
+		} else {
+			rt_buf_puts(&g, " WHERE t.typname = ");
+			rt_ident_append_literal(&g, name);
+			rt_buf_puts(&g, " AND pg_catalog.pg_type_is_visible(t.oid)");
+		}
+		rt_buf_printf(&g, ") THEN %s; END IF; END $retort$", b.ptr);
+		tr_emit(r, &g, call->off);
+		rt_buf_release(&g);
+	} else {
+		tr_emit(r, &b, call->off);
+	}
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
+/* ---- dispatch ---- */
+
+int tr_op_call(tr_run *r, const char *op, tr_table *batch, tr_args *a, const py_expr *call,
+               tr_val **out)
+{
+	uint32_t off = call->off;
+	r->cur_off = call->off;
+	r->cur_len = call->len;
+	*out = NULL;
+	if (strcmp(op, "f") == 0) {
+		const char *s;
+		int rc = tr_get_str(r, tr_arg(a, 0, "name"), "the name", &s);
+		if (rc == RT_OK)
+			rc = check_args(r, a, 1, "f");
+		if (rc == RT_OK)
+			*out = a->pos[0];
+		return rc;
+	}
+	if (strcmp(op, "inline_literal") == 0) {
+		tr_val *v = tr_arg(a, 0, "value");
+		tr_arg(a, 1, "type_");
+		int rc = v ? check_args(r, a, 2, "inline_literal") : tr_get_str(r, NULL, "the value",
+		                                                                 &op);
+		if (rc == RT_OK)
+			*out = v;
+		return rc;
+	}
+	if (!batch && strcmp(op, "batch_alter_table") == 0) {
+		tr_val *v = tr_new(r, V_OBJ, call->off, call->len);
+		v->name = "op.batch_alter_table";
+		v->written = "op.batch_alter_table";
+		v->args = *a;
+		*out = v;
+		return RT_OK;
+	}
+	bool saved = r->queueing;
+	r->queueing = batch != NULL;
+	int rc;
+	if (strcmp(op, "execute") == 0 || strcmp(op, "bind.execute") == 0 ||
+	    strcmp(op, "exec_driver_sql") == 0)
+		rc = op_execute(r, a, op[0] != 'e' || op[4] == '_', op[4] == '_');
+	else if (!batch && strcmp(op, "create_table") == 0)
+		rc = op_create_table(r, a, off, out);
+	else if (!batch && strcmp(op, "drop_table") == 0)
+		rc = op_drop_table(r, a, off);
+	else if (!batch && strcmp(op, "rename_table") == 0)
+		rc = op_rename_table(r, a, off);
+	else if (!batch && strcmp(op, "bulk_insert") == 0)
+		rc = op_bulk_insert(r, a, off);
+	else if (strcmp(op, "add_column") == 0)
+		rc = op_add_column(r, batch, a, off);
+	else if (strcmp(op, "drop_column") == 0)
+		rc = op_drop_column(r, batch, a, off);
+	else if (strcmp(op, "alter_column") == 0)
+		rc = op_alter_column(r, batch, a, off);
+	else if (strcmp(op, "create_index") == 0)
+		rc = op_create_index(r, batch, a, off);
+	else if (strcmp(op, "drop_index") == 0)
+		rc = op_drop_index(r, batch, a, off);
+	else if (strcmp(op, "create_unique_constraint") == 0)
+		rc = op_key_constraint(r, batch, a, false, off);
+	else if (strcmp(op, "create_primary_key") == 0)
+		rc = op_key_constraint(r, batch, a, true, off);
+	else if (strcmp(op, "create_check_constraint") == 0)
+		rc = op_check_constraint(r, batch, a, off);
+	else if (strcmp(op, "create_foreign_key") == 0)
+		rc = op_foreign_key(r, batch, a, off);
+	else if (strcmp(op, "drop_constraint") == 0)
+		rc = op_drop_constraint(r, batch, a, off);
+	else if (strcmp(op, "create_table_comment") == 0)
+		rc = op_table_comment(r, batch, a, false, off);
+	else if (strcmp(op, "drop_table_comment") == 0)
+		rc = op_table_comment(r, batch, a, true, off);
+	else
+		rc = tr_refuse(r, call->off, call->len, "'%s%s' is not supported",
+		               batch ? "batch_op." : "op.", op);
+	r->queueing = saved;
+	if (rc == RT_OK && !*out)
+		*out = tr_new(r, V_NONE, call->off, call->len);
+	return rc;
+}

@@ -1,0 +1,196 @@
+/*
+ * Private interface of the op.* translator: evaluated values, scopes, the
+ * per-body run state, and the entry points shared by eval.c (expressions),
+ * exec.c (statements), render.c (types, columns, literals) and ops.c (op.*).
+ */
+#ifndef RETORT_TRANSLATE_TR_H
+#define RETORT_TRANSLATE_TR_H
+
+#include "retort/buf.h"
+#include "retort/translate.h"
+#include "py/pyast.h"
+
+/* Bounds that make any input terminate quickly (loops, recursion). */
+#define TR_MAX_STEPS 200000u   /* statements + calls evaluated per body */
+#define TR_MAX_CALL_DEPTH 32u  /* nested helper-function calls */
+#define TR_MAX_ITEMS 100000u   /* elements of one list, string repeat, range */
+
+typedef enum tr_kind {
+	V_NONE, V_BOOL, V_INT, V_FLOAT, V_STR,
+	V_LIST, V_TUPLE, V_DICT,
+	V_REF,     /* a module, class or function not called yet: name is canonical */
+	V_OBJ,     /* a call to a SQLAlchemy / Alembic constructor: name + args */
+	V_FUNC,    /* a def of this file */
+	V_BOUND,   /* self.name, a method not called yet */
+	V_SQL,     /* a rendered SQL expression (column, func, comparison) */
+	V_TABLE,   /* sa.table(...), sa.Table(...), op.create_table(...) */
+	V_TABLE_C, /* table.c */
+	V_BIND,    /* op.get_bind() */
+	V_DIALECT, /* bind.dialect */
+	V_MIGCTX,  /* op.get_context() / context.get_context() */
+	V_BATCH,   /* the `batch_op` of op.batch_alter_table(...) */
+	V_RESULT,  /* what conn.execute() returned: any use is data access */
+} tr_kind;
+
+typedef struct tr_val tr_val;
+typedef struct tr_scope tr_scope;
+
+/* Evaluated call arguments; `used` marks keywords an op consumed. */
+typedef struct tr_args {
+	tr_val **pos;
+	size_t npos;
+	const char **kwn;
+	tr_val **kwv;
+	bool *used;
+	size_t nkw;
+	size_t poscap, kwcap;
+} tr_args;
+
+typedef struct tr_col {
+	const char *name;
+	tr_val *type;
+	bool pk, nullable, nullable_set, unique, index;
+	bool py_default, sequence; /* default= (not None); a non-optional sa.Sequence */
+	int autoinc;               /* 1 True, 0 False, -1 "auto", 2 "ignore_fk" */
+	tr_val *server_default;
+	tr_val *comment;           /* NULL: none */
+	tr_val *identity, *computed;
+	rt_ptrvec fks, checks;     /* sa.ForeignKey / sa.CheckConstraint objects */
+	uint32_t off, len;
+} tr_col;
+
+typedef struct tr_table {
+	const char *name, *schema;
+	tr_col **cols;
+	size_t ncols;
+} tr_table;
+
+struct tr_val {
+	tr_kind kind;
+	uint32_t off, len;          /* where it was written */
+	const char *s;              /* STR value, INT/FLOAT text, SQL text */
+	size_t slen;
+	const py_str *lit;          /* STR taken verbatim from this literal, else NULL */
+	int64_t i;                  /* INT value; BOOL 0/1 */
+	tr_val **items;             /* LIST/TUPLE items; DICT key,value pairs */
+	size_t n, cap;              /* cap: allocated items of a LIST grown by append */
+	const char *name;           /* REF/OBJ canonical name, BOUND method, SQL key */
+	const char *written;        /* REF/OBJ: the dotted name as written */
+	tr_args args;               /* OBJ arguments */
+	tr_val *self;               /* BOUND receiver */
+	const py_stmt *def;         /* FUNC */
+	tr_scope *closure;          /* FUNC */
+	tr_table *table;            /* TABLE, TABLE_C, BATCH */
+};
+
+/* Names bound in one function call (or the module). */
+struct tr_scope {
+	tr_scope *parent;
+	const char **names;
+	tr_val **vals;
+	const py_expr **lazy;       /* module level: value not evaluated yet */
+	size_t n, cap;
+};
+
+struct rt_translate_ctx {
+	rt_arena *arena;
+	const rt_config *cfg;
+	rt_strv enums;              /* "schema\x1fname" created by create_table this run */
+};
+
+/* Control flow out of a statement list. */
+enum { TR_NEXT = 0, TR_BREAK, TR_CONTINUE, TR_RETURN };
+
+typedef struct tr_run {
+	rt_arena *arena;
+	const rt_revfile *rf;
+	const rt_source *src;
+	rt_translate_ctx *ctx;
+	rt_error *err;
+	const char *fname;          /* "upgrade" / "downgrade" */
+	rt_stmtlist *out;
+	rt_stmtlist *queue;         /* batch_op statements, run when the `with` block ends */
+	bool queueing;              /* the op being translated came through batch_op */
+	bool autocommit;            /* inside autocommit_block() */
+	unsigned steps, depth, module_depth;
+	uint32_t cur_off, cur_len;  /* the op call being translated, for missing arguments */
+	tr_scope *module;
+	tr_val *retval;             /* value of the last `return` */
+} tr_run;
+
+/* ---- errors (exec.c) ---- */
+int tr_refuse(tr_run *r, uint32_t off, uint32_t len, const char *fmt, ...) RT_PRINTF(4, 5);
+int tr_refuse_type(tr_run *r, const tr_val *t);
+int tr_limit(tr_run *r, uint32_t off, uint32_t len, const char *what);
+/* "versions/x.sql" beside the version file, for remedies. */
+const char *tr_sidecar(tr_run *r);
+
+/* ---- values and expressions (eval.c) ---- */
+tr_val *tr_new(tr_run *r, tr_kind kind, uint32_t off, uint32_t len);
+tr_val *tr_str(tr_run *r, const char *s, size_t n, uint32_t off, uint32_t len);
+int tr_eval(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out);
+int tr_eval_args(tr_run *r, tr_scope *sc, const py_expr *call, tr_args *out);
+int tr_call_value(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_expr *call,
+                  tr_val **out);
+int tr_truth(tr_run *r, const tr_val *v, bool *out);
+/* a <op> b for literal operands (py_op: + - * // %% and str %% formatting). */
+int tr_binary(tr_run *r, int op, const tr_val *a, const tr_val *b, uint32_t off, uint32_t len,
+              tr_val **out);
+/* str(v) for a literal; false when v has no literal text. */
+bool tr_to_text(tr_run *r, const tr_val *v, rt_buf *b);
+void tr_scope_set(tr_run *r, tr_scope *sc, const char *name, tr_val *v);
+/* Binds name to expression e, evaluated in the module scope on first use. */
+void tr_scope_lazy(tr_run *r, tr_scope *sc, const char *name, const py_expr *e);
+/* A reference to the dotted Python name `full` (an import). */
+tr_val *tr_ref(tr_run *r, const char *full, uint32_t off, uint32_t len);
+int tr_bind_target(tr_run *r, tr_scope *sc, const py_expr *t, tr_val *v);
+bool tr_is(const tr_val *v, const char *name);
+
+/* Argument access: positional index idx (or SIZE_MAX) or keyword name. */
+tr_val *tr_arg(tr_args *a, size_t idx, const char *name);
+/* Refuses keywords not marked used and positionals beyond npos_max. */
+int tr_args_check(tr_run *r, tr_args *a, size_t npos_max, const char *what,
+                  uint32_t off, uint32_t len);
+/* Marks the named keywords used (ignored arguments). */
+void tr_args_ignore(tr_args *a, const char *const *names);
+
+/* ---- statements (exec.c) ---- */
+int tr_exec_block(tr_run *r, tr_scope *sc, const py_stmts *body, int *flow);
+void tr_emit(tr_run *r, rt_buf *sql, uint32_t off);
+void tr_emit_stmt(tr_run *r, rt_stmt *st);
+
+/* ---- rendering (render.c) ---- */
+int tr_render_type(tr_run *r, rt_buf *b, tr_val *t);
+void tr_render_literal(rt_buf *b, const tr_val *v);
+int tr_render_sql(tr_run *r, rt_buf *b, tr_val *v, const char *what);
+int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text);
+int tr_render_default(tr_run *r, rt_buf *b, tr_val *d);
+void tr_qualified(rt_buf *b, const char *schema, const char *name);
+int tr_get_str(tr_run *r, const tr_val *v, const char *what, const char **out);
+int tr_get_opt_str(tr_run *r, const tr_val *v, const char *what, const char **out);
+int tr_get_bool(tr_run *r, const tr_val *v, const char *what, bool dflt, bool *out);
+int tr_get_names(tr_run *r, const tr_val *v, const char *what, rt_strv *out);
+int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out);
+int tr_column_spec(tr_run *r, rt_buf *b, const tr_col *c, bool autoinc_col);
+/* The autoincrement column of a primary key (SQLAlchemy's rules), or NULL. */
+int tr_autoinc_column(tr_run *r, tr_col **pk, size_t npk, tr_col **out);
+bool tr_is_enum(const tr_val *t);
+int tr_enum_info(tr_run *r, tr_val *t, const char **name, const char **schema,
+                 rt_strv *values, bool *native);
+int tr_render_enum_create(tr_run *r, rt_buf *b, tr_val *t);
+int tr_render_fk(tr_run *r, rt_buf *b, const char *name, const rt_strv *cols,
+                 const char *ref_schema, const char *ref_table, const rt_strv *ref_cols,
+                 tr_args *opts, uint32_t off, uint32_t len);
+int tr_constraint_tail(tr_run *r, rt_buf *b, tr_args *a);
+/* [CONSTRAINT name ]CHECK (expr)[ DEFERRABLE...] of an sa.CheckConstraint. */
+int tr_render_check(tr_run *r, rt_buf *b, tr_val *ck);
+/* a, b, c with each name quoted as needed. */
+void tr_name_list(rt_buf *b, const rt_strv *names);
+
+/* ---- operations (ops.c) ---- */
+int tr_op_call(tr_run *r, const char *op, tr_table *batch, tr_args *a, const py_expr *call,
+               tr_val **out);
+int tr_enum_method(tr_run *r, tr_val *en, const char *method, tr_args *a,
+                   const py_expr *call);
+
+#endif
