@@ -92,11 +92,15 @@ static int exec_import(tr_run *r, tr_scope *sc, const py_stmt *s)
 	return RT_OK;
 }
 
-/* Inside a body only the libraries a migration is written with may be
- * imported: anything else is the application's code. */
+/* Inside a body only the libraries a migration is written with, and a few
+ * side-effect-free standard modules, may be imported: anything else is the
+ * application's code. What a body then does with them is judged where used. */
 static bool body_import_allowed(const py_stmt *s)
 {
-	static const char *const roots[] = { "sqlalchemy", "alembic", "typing", "__future__" };
+	static const char *const roots[] = {
+		"sqlalchemy", "alembic", "typing", "__future__",
+		"datetime", "decimal", "enum", "json", "re", "textwrap", "uuid",
+	};
 	const py_aliases *names = &s->u.import_.names;
 	for (size_t i = 0; i < (s->kind == PY_S_IMPORT ? names->n : 1); i++) {
 		const char *mod = s->kind == PY_S_IMPORT ? names->v[i]->name : s->u.import_.module;
