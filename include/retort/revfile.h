@@ -31,7 +31,8 @@ typedef struct rt_revfile {
 	rt_loc labels_loc;
 	rt_strv depends;
 	rt_loc depends_loc;
-	const char *message;     /* docstring up to the first blank line, trimmed, or NULL */
+	const char *message;     /* Alembic's Script.doc: the docstring stripped, cut at the
+	                          * first "\n\n"; NULL when there is no docstring */
 	const char *doc;         /* the whole docstring, stripped (history --verbose), or NULL */
 
 	const struct py_stmt *upgrade;   /* the `def upgrade():` statement, or NULL */
@@ -41,31 +42,20 @@ typedef struct rt_revfile {
 /*
  * Parses src and reads its metadata. Every problem is added to diags with
  * file:line:col and a hint (a syntax error, a name whose value is not a
- * literal, a revision that is not a string, a missing down_revision...).
- * Returns RT_OK when the file's metadata is usable (revision known), else
- * RT_ESYNTAX; *out is set in both cases when parsing got that far (NULL on
- * a syntax error).
+ * literal, a revision that is not a string, a missing down_revision...);
+ * each diagnostic's `revision` is the file's id when known. Diagnostic
+ * kinds: syntax-error, limit, non-literal-value, empty-revision,
+ * missing-revision, missing-down-revision.
+ * Returns RT_OK when no error was found, else RT_ESYNTAX. *out is set
+ * whenever the file parsed (NULL only on a syntax error), so a caller can
+ * still use rf->revision (non-NULL when known) for a file with other errors.
+ * Values come from the last module-level assignment (plain, annotated,
+ * chained, `;`-separated or tuple-unpacked); docs/pysubset.md lists the
+ * accepted forms.
  *
  * Legacy rule (Alembic): with no `revision` name, a file named
  * `[a-f0-9]+.py` takes its stem as the id.
  */
 int rt_revfile_read(rt_revfile **out, rt_arena *arena, const rt_source *src, rt_diags *diags);
-
-typedef enum rt_direction {
-	RT_UPGRADE = 0,
-	RT_DOWNGRADE = 1,
-} rt_direction;
-
-/*
- * The statements of upgrade() or downgrade() when the body is made only of
- * op.execute(<literal SQL>) calls (also sa.text(...)/text(...), implicit
- * concatenation, triple quotes, `pass`, docstrings, comments). Statements
- * keep their offset maps into the .py so errors point inside the string.
- * Anything else: RT_EUNSUPPORTED with the location of the first construct
- * that is not understood, what it is, and the remedy (a sidecar .sql).
- * A missing function gives RT_ENOTFOUND (Alembic fails only when the step runs).
- */
-int rt_revfile_body_sql(rt_stmtlist *out, rt_arena *arena, const rt_revfile *rf,
-                        rt_direction dir, rt_error *err);
 
 #endif

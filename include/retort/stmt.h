@@ -35,6 +35,12 @@ typedef struct rt_stmt {
 	bool no_transaction;    /* run alone, outside any transaction block */
 } rt_stmt;
 
+/* Which body of a revision a list of statements comes from. */
+typedef enum rt_direction {
+	RT_UPGRADE = 0,
+	RT_DOWNGRADE = 1,
+} rt_direction;
+
 typedef struct rt_stmtlist {
 	rt_stmt **items;
 	size_t n, cap;

@@ -1,0 +1,305 @@
+/*
+ * Unit tests for the version-file reader (src/revfile/revfile.c): every
+ * value form of reference/alembic.md §2.3 on the lab's real files and on
+ * inline variants, the message rule, and body SQL with its offset map.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "retort/revfile.h"
+
+static const char *fixtures = "tests/fixtures/py";
+
+struct read {
+	rt_revfile *rf;
+	int rc;
+	rt_diags diags;
+};
+
+static struct read *read_mem(rt_arena *a, const char *path, const char *text)
+{
+	struct read *r = rt_alloc(a, sizeof(*r));
+	rt_diags_init(&r->diags, a);
+	rt_source *src = rt_source_from_mem(a, path, text, strlen(text));
+	r->rc = rt_revfile_read(&r->rf, a, src, &r->diags);
+	return r;
+}
+
+static struct read *read_fixture(rt_arena *a, const char *name)
+{
+	struct read *r = rt_alloc(a, sizeof(*r));
+	rt_diags_init(&r->diags, a);
+	rt_error err = RT_ERROR_INIT;
+	rt_source *src;
+	if (rt_source_load(&src, a, rt_sprintf(a, "%s/lab/%s", fixtures, name), &err) < 0)
+		fail_msg("%s", err.message);
+	r->rc = rt_revfile_read(&r->rf, a, src, &r->diags);
+	return r;
+}
+
+static const char *join(rt_arena *a, const rt_strv *sv)
+{
+	rt_buf b = RT_BUF_INIT;
+	for (size_t i = 0; i < sv->n; i++)
+		rt_buf_printf(&b, "%s%s", i ? "," : "", sv->v[i]);
+	char *s = rt_strdup(a, rt_buf_cstr(&b));
+	rt_buf_release(&b);
+	return s;
+}
+
+/* "line:col kind: message (hint)" for each diagnostic, one per line. */
+static const char *diags(rt_arena *a, const rt_diags *d)
+{
+	rt_buf b = RT_BUF_INIT;
+	for (size_t i = 0; i < d->n; i++) {
+		const rt_diag *g = d->items[i];
+		rt_buf_printf(&b, "%u:%u %s: %s (%s)\n", g->loc.line, g->loc.col, g->kind, g->message,
+		              g->hint ? g->hint : "-");
+	}
+	char *s = rt_strdup(a, rt_buf_cstr(&b));
+	rt_buf_release(&b);
+	return s;
+}
+
+static void assert_meta(rt_arena *a, const struct read *r, const char *rev, const char *down,
+                        const char *labels, const char *depends)
+{
+	if (r->rc != RT_OK)
+		fail_msg("unexpected diagnostics:\n%s", diags(a, &r->diags));
+	assert_string_equal(r->rf->revision, rev);
+	assert_true(r->rf->has_down_revision);
+	assert_string_equal(join(a, &r->rf->down), down);
+	assert_string_equal(join(a, &r->rf->labels), labels);
+	assert_string_equal(join(a, &r->rf->depends), depends);
+}
+
+/* The lab's `forms` project, exactly as Alembic 1.8.1 read it
+ * (outputs/06_multibase_forms.txt). */
+static void test_revfile__lab_forms(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	struct read *r = read_fixture(a, "forms_f1.py"); /* annotated, bare-string label */
+	assert_meta(a, r, "f1000000", "", "forms", "");
+	assert_int_equal(r->rf->revision_loc.line, 14);
+	assert_int_equal(r->rf->revision_loc.col, 17);
+	assert_int_equal(r->rf->labels_loc.line, 16);
+	assert_string_equal(r->rf->message, "annotated assignments (Alembic >= 1.11 template style)");
+	assert_non_null(r->rf->upgrade);
+	assert_non_null(r->rf->downgrade);
+
+	r = read_fixture(a, "forms_f2.py"); /* lists, raw + implicit concatenation */
+	assert_meta(a, r, "f2000000", "f1000000", "lab_a,lab_b", "");
+	r = read_fixture(a, "forms_f3.py"); /* '' base, parenthesised, () and 1-tuple */
+	assert_meta(a, r, "f3000000", "", "", "f2000000");
+	assert_int_equal(r->rf->revision_loc.line, 7);
+	r = read_fixture(a, "forms_f4.py"); /* ';', header lies, label in depends_on */
+	assert_meta(a, r, "f4000000", "f3000000,f2000000", "", "lab_a");
+	assert_string_equal(r->rf->message, "docstring header deliberately wrong: Alembic ignores it");
+	rt_arena_free(a);
+}
+
+/* Every .py of the lab reads cleanly, except the package marker. */
+static void test_revfile__all_lab_files(void **state)
+{
+	(void)state;
+	static const char *const files[] = {
+		"ambig_r1.py", "ambig_r2.py", "ambig_r3.py", "badforms_b1.py",
+		"branches_a0000001_base.py", "branches_b1000001_b1.py", "branches_b2000002_b2.py",
+		"branches_c1000001_c1.py", "branches_m0000001_merge.py", "cycle2_r0.py", "cycle2_r1.py",
+		"cycle2_r2.py", "cycle2_r3.py", "cycle_r1.py", "cycle_r2.py", "ddl_d01_types.py",
+		"ddl_d02_keys.py", "ddl_d03_enums.py", "ddl_d04_columns.py", "ddl_d05_indexes.py",
+		"ddl_d06_constraints.py", "ddl_d07_misc.py", "ddl_d08_batch.py", "depcycle_r0.py",
+		"depcycle_r1.py", "depcycle_r2.py", "deploop_r0.py", "deploop_r1.py",
+		"discovery_r1_base.py", "discovery_sub_r3_sub.py", "dup_r1_base.py", "dup_r2_a.py",
+		"dup_r2_b.py", "enumdrop_e1.py", "execq_q1.py", "execq_q2.py", "execq_q3.py",
+		"execq_q4.py", "labelup_l1.py", "labelup_l2.py", "labelup_l3.py",
+		"linear_aaaa1111_first.py", "linear_bbbb2222_second.py", "linear_cccc3333_third.py",
+		"missing_r1_base.py", "missing_r2.py", "multibase_a1.py", "multibase_a2.py",
+		"multibase_x1.py", "multibase_x2.py", "multiloc_r1_base.py", "rowcount_w1.py",
+		"rowcount_w2.py", "selfloop_r1.py", "sharedenum_s1.py", "sharedenum_s2.py",
+		"tx_t1_create.py", "tx_t2_concurrent.py", "tx_t3_maybe_fail.py",
+	};
+	rt_arena *a = rt_arena_new();
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct read *r = read_fixture(a, files[i]);
+		if (r->rc != RT_OK || !r->rf->revision || !r->rf->upgrade || !r->rf->downgrade)
+			fail_msg("%s:\n%s", files[i], diags(a, &r->diags));
+	}
+	struct read *r = read_fixture(a, "multibase_x2.py");
+	assert_meta(a, r, "x2000000", "x1000000", "", "a2000000");
+	r = read_fixture(a, "branches_m0000001_merge.py");
+	assert_meta(a, r, "m0000001", "b2000002,c1000001", "", "");
+	/* the package marker has no names: Alembic would fail on it too */
+	r = read_fixture(a, "discovery___init__.py");
+	assert_int_equal(r->rc, RT_ESYNTAX);
+	assert_string_equal(diags(a, &r->diags),
+	    "0:0 missing-revision: could not determine revision id from filename "
+	    "'discovery___init__.py' (declare revision = '<id>' at module level)\n"
+	    "0:0 missing-down-revision: 'down_revision' is not defined (Alembic requires it: add "
+	    "down_revision = None for a base revision, or the parent revision's id)\n");
+	rt_arena_free(a);
+}
+
+static void test_revfile__value_forms(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	assert_meta(a, read_mem(a, "v.py", "revision = 'a1'\ndown_revision = None\n"),
+	            "a1", "", "", "");
+	assert_meta(a, read_mem(a, "v.py",
+	            "revision: str = \"a\" 'b' r'c'  # comment\ndown_revision: Union[str, None] = "
+	            "('p1',)\nbranch_labels: Sequence[str] = ['x']\ndepends_on = ()\n"),
+	            "abc", "p1", "x", "");
+	assert_meta(a, read_mem(a, "v.py", "revision = u'a'; down_revision = ['p', 'q'];"
+	            " branch_labels = ('l1', 'l2',)\ndepends_on = []\n"),
+	            "a", "p,q", "l1,l2", "");
+	/* chained, tuple unpacking, last assignment wins */
+	assert_meta(a, read_mem(a, "v.py", "revision = 'old'\ndown_revision = depends_on = 'p'\n"
+	            "revision, branch_labels = 'new', ''\n"),
+	            "new", "p", "", "p");
+	/* '' (and None, (), []) mean none; parenthesised and multi-line tuples */
+	assert_meta(a, read_mem(a, "v.py", "revision = (\n    'r'\n)\ndown_revision = ''\n"
+	            "depends_on = (\n 'd1',\n 'd2'\n)\n"),
+	            "r", "", "", "d1,d2");
+	/* names nested in def and class bodies are not module names */
+	assert_meta(a, read_mem(a, "v.py", "revision = 'r'\ndown_revision = None\n"
+	            "def f():\n    revision = g()\nclass C:\n    down_revision = 1\n"),
+	            "r", "", "", "");
+	rt_arena_free(a);
+}
+
+struct bad_case {
+	const char *src;
+	const char *want;
+};
+
+static void test_revfile__values_that_are_not_literals(void **state)
+{
+	(void)state;
+	static const struct bad_case cases[] = {
+		{ "revision = REV\ndown_revision = None\n",
+		  "1:12 non-literal-value: 'revision' must be a string, not a name (version files are "
+		  "read statically; write the value as a literal)\n" },
+		{ "revision = 1234\ndown_revision = None\n",
+		  "1:12 non-literal-value: 'revision' must be a string, not a number (version files "
+		  "are read statically; write the value as a literal)\n" },
+		{ "revision = f'{x}'\ndown_revision = None\n",
+		  "1:12 non-literal-value: 'revision' must be a string, not an f-string (version "
+		  "files are read statically; write the value as a literal)\n" },
+		{ "revision = b'ab'\ndown_revision = None\n",
+		  "1:12 non-literal-value: 'revision' must be a string, not a bytes literal (version "
+		  "files are read statically; write the value as a literal)\n" },
+		{ "revision = ''\ndown_revision = None\n",
+		  "1:12 empty-revision: 'revision' is an empty string (set it to the id stored in "
+		  "alembic_version, e.g. revision = 'ae1027a6acf')\n" },
+		{ "revision = 'r'\ndown_revision = get_parent()\n",
+		  "2:17 non-literal-value: 'down_revision' must be a string, a tuple or list of "
+		  "strings, or None (version files are read statically; write the value as a "
+		  "literal)\n" },
+		{ "revision = 'r'\ndown_revision = None\ndepends_on = ('a', 42)\n",
+		  "3:20 non-literal-value: 'depends_on' must be a string, a tuple or list of strings, "
+		  "or None (version files are read statically; write the value as a literal)\n" },
+		{ "revision = 'r'\ndown_revision = ('a', '')\n",
+		  "2:23 empty-revision: 'down_revision' contains an empty string (use None, or an "
+		  "empty tuple, for no value)\n" },
+		{ "revision = 'r'\ndown_revision = None\nrevision += 'x'\n",
+		  "3:1 non-literal-value: 'revision' is bound by an augmented assignment, which "
+		  "retort cannot evaluate (version files are read statically; write the value as a "
+		  "literal)\n" },
+		{ "revision = 'r'\nif X:\n    down_revision = 'a'\nelse:\n    down_revision = None\n",
+		  "3:5 non-literal-value: 'down_revision' is bound by an assignment inside a 'if' "
+		  "block, which retort cannot evaluate (version files are read statically; write "
+		  "the value as a literal)\n" },
+		{ "from x import revision\ndown_revision = None\n",
+		  "1:15 non-literal-value: 'revision' is bound by an import, which retort cannot "
+		  "evaluate (version files are read statically; write the value as a literal)\n" },
+		{ "revision = 'r'\n",
+		  "0:0 missing-down-revision: 'down_revision' is not defined (Alembic requires it: "
+		  "add down_revision = None for a base revision, or the parent revision's id)\n" },
+		{ "down_revision = None\n",
+		  "0:0 missing-revision: could not determine revision id from filename '_helper.py' "
+		  "(declare revision = '<id>' at module level)\n" },
+		{ "revision = 'r'\ndown_revision = (None\n",
+		  "2:17 syntax-error: '(' opened at 2:17 was never closed (retort reads version files "
+		  "as Python 3.12 source without running them; fix the syntax (python3 -m "
+		  "py_compile shows it too))\n" },
+	};
+	rt_arena *a = rt_arena_new();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct read *r = read_mem(a, "versions/_helper.py", cases[i].src);
+		assert_int_equal(r->rc, RT_ESYNTAX);
+		const char *got = diags(a, &r->diags);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("case %zu:\n got:  %s want: %s", i, got, cases[i].want);
+		if (r->diags.items[0]->loc.line)
+			assert_string_equal(r->diags.items[0]->loc.path, "versions/_helper.py");
+	}
+	/* diagnostics name the revision when it is known */
+	struct read *r = read_mem(a, "v.py", "revision = 'r9'\n");
+	assert_string_equal(r->diags.items[0]->revision, "r9");
+	rt_arena_free(a);
+}
+
+static void test_revfile__legacy_filename_id(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	struct read *r = read_mem(a, "proj/versions/abcdef12.py", "down_revision = None\n");
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->rf->revision, "abcdef12");
+	assert_int_equal(r->rf->revision_loc.line, 0);
+	r = read_mem(a, "proj/versions/abcdef12_x.py", "down_revision = None\n");
+	assert_int_equal(r->rc, RT_ESYNTAX);
+	assert_null(r->rf->revision);
+	r = read_mem(a, "ABCDEF12.py", "down_revision = None\n"); /* the rule is lower case */
+	assert_int_equal(r->rc, RT_ESYNTAX);
+	rt_arena_free(a);
+}
+
+static const char *message(rt_arena *a, const char *text)
+{
+	struct read *r = read_mem(a, "m.py", rt_sprintf(a, "%srevision = 'r'\ndown_revision = "
+	                                              "None\n", text));
+	assert_int_equal(r->rc, RT_OK);
+	return r->rf->message;
+}
+
+/* Alembic's Script.doc: re.split("\n\n", __doc__.strip())[0] */
+static void test_revfile__message_rule(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	assert_string_equal(message(a, "\"\"\"add users\n\nRevision ID: r\n\"\"\"\n"), "add users");
+	assert_string_equal(message(a, "'''\n  two line\n  message\n\nbody'''\n"),
+	                    "two line\n  message");
+	assert_string_equal(message(a, "\"\"\"a\n   \nb\"\"\"\n"), "a\n   \nb");
+	assert_string_equal(message(a, "'''\xc2\xa0 nbsp \xe3\x80\x80'''\n"), "nbsp");
+	assert_string_equal(message(a, "\"\"\"crlf\r\n\r\nRevision ID: r\r\n\"\"\"\r\n"), "crlf");
+	assert_string_equal(message(a, "'tab\\tescape' \" and more\"\n"), "tab\tescape and more");
+	assert_string_equal(message(a, "'''   '''\n"), "");
+	assert_null(message(a, ""));
+	assert_null(message(a, "import x\n'''not first'''\n"));
+	assert_null(message(a, "b'''bytes'''\n"));
+	rt_arena_free(a);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		fixtures = argv[1];
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_revfile__lab_forms),
+		cmocka_unit_test(test_revfile__all_lab_files),
+		cmocka_unit_test(test_revfile__value_forms),
+		cmocka_unit_test(test_revfile__values_that_are_not_literals),
+		cmocka_unit_test(test_revfile__legacy_filename_id),
+		cmocka_unit_test(test_revfile__message_rule),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
