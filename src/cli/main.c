@@ -231,8 +231,13 @@ int main(int argc, char **argv)
 	if (rc == RT_OK && ci > 0)
 		rc = cli_opt_parse(argc - ci - 1, argv + ci + 1, cmd_opts, global_opts, ctx.arena,
 		                   &args, &err);
-	if (rc < 0)
+	if (rc < 0) {
+		if (cmd)
+			rt_error_hint(&err, "'retort %s --help' lists its options", cmd->name);
+		else
+			rt_error_hint(&err, "'retort --help' lists the options");
 		goto done;
+	}
 	if (g.version) {
 		printf("retort %s\n", RT_VERSION);
 		goto done;

@@ -116,6 +116,10 @@ void cli_opt_usage(rt_buf *b, const struct cli_opt *opts)
 		if (takes_value(o))
 			rt_buf_printf(b, " %s", o->value_name ? o->value_name : "VALUE");
 		size_t width = b->len - start;
+		if (width + 2 > 32) { /* too long for the column: help on its own line */
+			rt_buf_putc(b, '\n');
+			width = 0;
+		}
 		do
 			rt_buf_putc(b, ' ');
 		while (++width < 32);

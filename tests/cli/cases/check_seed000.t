@@ -2,5 +2,11 @@
 cd: tests/fixtures/seed000
 run: retort check
 --- exit
+3
 --- stdout
+failed: 10 revisions, 2 heads; 1 error, 0 warnings; 10 of 10 revisions runnable by retort
 --- stderr
+versions/001_create_ux_feature_models.py:14:17: error: two heads: 'c9f3a8e1d4b2' and '007_add_password_hash_to_users' both descend from 'b81dde19348f'
+   14 | down_revision = 'b81dde19348f'
+      |                 ^~~~~~~~~~~~~~
+  hint: add a merge revision (retort merge heads), or point the first revision of one chain ('001_create_ux_features') at the other's head ('c9f3a8e1d4b2')

@@ -2,5 +2,7 @@
 cd: tests/fixtures/seed004
 run: retort check
 --- exit
+0
 --- stdout
+ok: 15 revisions, 1 head (social_login_prep_2025); 0 errors, 0 warnings; 15 of 15 revisions runnable by retort
 --- stderr

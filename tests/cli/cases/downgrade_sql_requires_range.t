@@ -2,5 +2,7 @@
 cd: tests/fixtures/lab/linear
 run: retort downgrade base --sql
 --- exit
+2
 --- stdout
 --- stderr
+retort: error: downgrade with --sql requires <fromrev>:<torev>
