@@ -50,6 +50,9 @@ struct cli_cmd {
 /* Exit status for a library result (SPEC §2). */
 int cli_exit_code(int rc);
 
+/* Writes a buffer's bytes to f (nothing for an untouched, empty buffer). */
+void cli_write(FILE *f, const rt_buf *b);
+
 /* path relative to the working directory when it lies below it, else path. */
 const char *cli_relpath(const char *path);
 

@@ -19,7 +19,7 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 	rt_graph_fmt fmt = { .verbose = ctx->verbosity > 0 };
 	cli_longdoc(&fmt);
 	rt_graph_format_branches(&b, ctx->graph, &fmt);
-	fwrite(b.ptr, 1, b.len, ctx->out);
+	cli_write(ctx->out, &b);
 	rt_buf_release(&b);
 	return RT_OK;
 }

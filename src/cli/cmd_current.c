@@ -29,7 +29,7 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 	if (rc == RT_ENOTFOUND) /* an unknown revision in the table is drift (SPEC §2) */
 		rc = rt_applied_state_check(&s.state, err);
 	else if (rc == RT_OK)
-		fwrite(b.ptr, 1, b.len, ctx->out);
+		cli_write(ctx->out, &b);
 	rt_buf_release(&b);
 out:
 	cli_session_close(&s);

@@ -39,7 +39,7 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 	rt_graph_fmt fmt = { .verbose = ctx->verbosity > 0, .current = o.indicate_current ? rows : NULL };
 	cli_longdoc(&fmt);
 	rt_graph_format_history(&b, ctx->graph, &revs, &fmt);
-	fwrite(b.ptr, 1, b.len, ctx->out);
+	cli_write(ctx->out, &b);
 	rt_buf_release(&b);
 out:
 	cli_session_close(&s);

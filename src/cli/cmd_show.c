@@ -46,7 +46,7 @@ static int print_sql(struct cli_ctx *ctx, const rt_revision *rev, rt_error *err)
 		rt_buf_add(&b, s->sql, s->len);
 		rt_buf_puts(&b, ";\n\n");
 	}
-	fwrite(b.ptr, 1, b.len, ctx->out);
+	cli_write(ctx->out, &b);
 	rt_buf_release(&b);
 	return RT_OK;
 }
@@ -76,7 +76,7 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 	rt_graph_fmt fmt = { .verbose = true };
 	cli_longdoc(&fmt);
 	rt_graph_format_show(&b, ctx->graph, &revs, &fmt);
-	fwrite(b.ptr, 1, b.len, ctx->out);
+	cli_write(ctx->out, &b);
 	rt_buf_release(&b);
 	return RT_OK;
 }

@@ -95,7 +95,7 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 			rt_buf_putc(&b, ')');
 		}
 		rt_buf_putc(&b, '\n');
-		fwrite(b.ptr, 1, b.len, ctx->out);
+		cli_write(ctx->out, &b);
 		rt_buf_release(&b);
 	}
 	rc = rt_applied_state_check(st, err);

@@ -112,7 +112,7 @@ static void print_usage(FILE *f, const struct cli_cmd *cmd)
 	cli_opt_usage(&b, global_opts);
 	if (!cmd)
 		rt_buf_puts(&b, "\n'retort COMMAND --help' shows a command's own options.\n");
-	fwrite(b.ptr, 1, b.len, f);
+	cli_write(f, &b);
 	rt_buf_release(&b);
 }
 

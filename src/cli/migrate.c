@@ -54,7 +54,7 @@ int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg,
 	rt_buf script = RT_BUF_INIT;
 	rc = rt_offline_render(&script, ctx->arena, plan, &oo, err);
 	if (rc == RT_OK)
-		fwrite(script.ptr, 1, script.len, ctx->out);
+		cli_write(ctx->out, &script);
 	rt_buf_release(&script);
 	return rc;
 }
@@ -109,7 +109,7 @@ static void print_plan(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run)
 		rt_step_format_log(&b, plan->steps[i]);
 		rt_buf_putc(&b, '\n');
 	}
-	fwrite(b.ptr, 1, b.len, ctx->out);
+	cli_write(ctx->out, &b);
 	rt_buf_release(&b);
 }
 
@@ -188,7 +188,7 @@ static void print_summary(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run
 	for (size_t i = 0; i < plan->rows_after.n; i++)
 		rt_buf_printf(&b, "%s%s", i ? ", " : "", plan->rows_after.v[i]);
 	rt_buf_putc(&b, '\n');
-	fwrite(b.ptr, 1, b.len, ctx->out);
+	cli_write(ctx->out, &b);
 	rt_buf_release(&b);
 }
 
@@ -234,6 +234,7 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 		goto out;
 	}
 	rt_exec_opts eo = {
+		.graph = ctx->graph,
 		.vtable = &s.vt,
 		.history = &s.hist,
 		.transaction = ctx->cfg->transaction,

@@ -70,6 +70,12 @@ static void append_excerpt(struct cli_ctx *ctx, rt_buf *b, const rt_loc *loc)
 	rt_arena_free(scratch);
 }
 
+void cli_write(FILE *f, const rt_buf *b)
+{
+	if (b->len)
+		fwrite(b->ptr, 1, b->len, f);
+}
+
 const char *cli_relpath(const char *path)
 {
 	static char cwd[4096];
@@ -133,7 +139,7 @@ void cli_json_event(struct cli_ctx *ctx, const char *name, const rt_buf *fields)
 		rt_buf_add(&b, fields->ptr, fields->len);
 	}
 	rt_buf_puts(&b, "}\n");
-	fwrite(b.ptr, 1, b.len, ctx->out);
+	cli_write(ctx->out, &b);
 	rt_buf_release(&b);
 }
 
@@ -170,7 +176,7 @@ void cli_print_error(struct cli_ctx *ctx, const rt_error *err)
 	if (!err->loc.path)
 		rt_buf_puts(&b, "retort: ");
 	append_text(ctx, &b, RT_SEV_ERROR, &err->loc, message, err->detail, err->hint, true);
-	fwrite(b.ptr, 1, b.len, ctx->err);
+	cli_write(ctx->err, &b);
 	rt_buf_release(&b);
 }
 
@@ -208,7 +214,7 @@ void cli_print_diags(struct cli_ctx *ctx, rt_diags *diags)
 		rt_buf b = RT_BUF_INIT;
 		append_text(ctx, &b, d->severity, &d->loc, d->message, NULL, d->hint,
 		            d->severity == RT_SEV_ERROR);
-		fwrite(b.ptr, 1, b.len, ctx->err);
+		cli_write(ctx->err, &b);
 		rt_buf_release(&b);
 	}
 }

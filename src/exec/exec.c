@@ -114,7 +114,7 @@ static int apply_rowops(rt_db *db, const rt_step *step, const rt_vtable *vt, rt_
 	return RT_OK;
 }
 
-static int record_history(rt_db *db, const rt_step *step, const rt_history *h, double ms,
+static int record_history(rt_db *db, const rt_step *step, const rt_exec_opts *opts, double ms,
                           rt_error *err)
 {
 	static const char *const names[] = { "upgrade", "downgrade", "stamp" };
@@ -126,15 +126,22 @@ static int record_history(rt_db *db, const rt_step *step, const rt_history *h, d
 			.message = step->rev->message,
 			.duration_ms = (int64_t)ms,
 		};
-		return rt_history_insert(db, h, &row, err);
+		return rt_history_insert(db, opts->history, &row, err);
 	}
-	/* a stamp: one row per revision it made current */
+	/* a stamp: one row per version row it moves; a revision it makes current
+	 * is recorded with its checksum, one it removes without (no longer applied) */
 	for (size_t i = 0; i < step->nops; i++) {
-		const char *to = step->ops[i].to;
-		if (!to)
-			continue;
-		rt_history_row row = { .revision = to, .direction = "stamp", .duration_ms = (int64_t)ms };
-		int rc = rt_history_insert(db, h, &row, err);
+		const rt_rowop *op = &step->ops[i];
+		const char *id = op->to ? op->to : op->from;
+		const rt_revision *rev = op->to ? rt_graph_get(opts->graph, op->to) : NULL;
+		rt_history_row row = {
+			.revision = id,
+			.direction = "stamp",
+			.checksum = rev ? rev->checksum : NULL,
+			.message = rev ? rev->message : NULL,
+			.duration_ms = (int64_t)ms,
+		};
+		int rc = rt_history_insert(db, opts->history, &row, err);
 		if (rc < 0)
 			return rc;
 	}
@@ -179,7 +186,7 @@ static int run_step(struct run *r, rt_arena *arena, const rt_step *step, const r
 			return rc;
 	}
 	if ((rc = ensure_tx(r, err)) < 0 || (rc = apply_rowops(r->db, step, r->opts->vtable, err)) < 0 ||
-	    (rc = record_history(r->db, step, r->opts->history, now_ms() - started, err)) < 0)
+	    (rc = record_history(r->db, step, r->opts, now_ms() - started, err)) < 0)
 		return rc;
 	if (!r->single)
 		return rt_db_commit(r->db, err);
