@@ -20,9 +20,9 @@ EOF
 	exit 2
 }
 
-# The retort side. Until retort's online `upgrade` exists, its offline script is
-# applied with psql; flip this to `online` once `retort upgrade head -d URL` works.
-RETORT_APPLY=${RETORT_APPLY:-offline}
+# The retort side: `online` runs `retort upgrade head -d URL` (the default);
+# `offline` applies its `--sql` script with psql instead, to check that path too.
+RETORT_APPLY=${RETORT_APPLY:-online}
 
 alembic_only=0
 args=()
@@ -79,7 +79,7 @@ psql() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGHOST" -p "$PGPORT" -U pos
 # the random \restrict keys that newer pg_dump releases write.
 dump() {
 	"$pgbin/pg_dump" -h "$PGHOST" -p "$PGPORT" -U postgres --schema-only --no-owner \
-		--exclude-table='*.retort_history' "$1" | grep -v '^\\\(un\)\?restrict ' >"$2"
+		--exclude-table='*.retort_history' --exclude-table='*.retort_history_id_seq' "$1" | grep -v '^\\\(un\)\?restrict ' >"$2"
 }
 
 # alembic PROJECT DB ARGS...: real Alembic online, through a copy of the project's
