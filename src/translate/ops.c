@@ -41,6 +41,19 @@ static void alter_table(rt_buf *b, const char *schema, const char *table)
 	rt_buf_putc(b, ' ');
 }
 
+/* ALTER TABLE [schema.]table DROP <what> [IF EXISTS] name */
+static int alter_drop(tr_run *r, const char *schema, const char *table, const char *what,
+                      bool if_exists, const char *name, uint32_t off)
+{
+	rt_buf b = RT_BUF_INIT;
+	alter_table(&b, schema, table);
+	rt_buf_printf(&b, "DROP %s %s", what, if_exists ? "IF EXISTS " : "");
+	rt_ident_append(&b, name);
+	tr_emit(r, &b, off);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
 static void comment_literal(rt_buf *b, const char *comment)
 {
 	if (comment)
@@ -885,13 +898,7 @@ static int op_drop_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 		rc = check_args(r, a, batch ? 1 : 3, "drop_column");
 	if (rc < 0)
 		return rc;
-	rt_buf b = RT_BUF_INIT;
-	alter_table(&b, schema, table);
-	rt_buf_puts(&b, if_exists ? "DROP COLUMN IF EXISTS " : "DROP COLUMN ");
-	rt_ident_append(&b, col);
-	tr_emit(r, &b, off);
-	rt_buf_release(&b);
-	return RT_OK;
+	return alter_drop(r, schema, table, "COLUMN", if_exists, col, off);
 }
 
 static int op_alter_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
@@ -1224,13 +1231,7 @@ static int op_drop_constraint(tr_run *r, tr_table *batch, tr_args *a, uint32_t o
 		rc = check_args(r, a, batch ? 2 : 4, "drop_constraint");
 	if (rc < 0)
 		return rc;
-	rt_buf b = RT_BUF_INIT;
-	alter_table(&b, schema, table);
-	rt_buf_puts(&b, if_exists ? "DROP CONSTRAINT IF EXISTS " : "DROP CONSTRAINT ");
-	rt_ident_append(&b, name);
-	tr_emit(r, &b, off);
-	rt_buf_release(&b);
-	return RT_OK;
+	return alter_drop(r, schema, table, "CONSTRAINT", if_exists, name, off);
 }
 
 /* ---- data ---- */
