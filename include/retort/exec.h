@@ -58,6 +58,7 @@ typedef struct rt_exec_events {
 } rt_exec_events;
 
 typedef struct rt_exec_opts {
+	const rt_graph *graph;         /* for the checksums of stamped revisions */
 	const rt_vtable *vtable;
 	const rt_history *history;
 	rt_tx_mode transaction;
