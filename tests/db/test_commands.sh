@@ -110,8 +110,12 @@ check_eq "$(rows)" $B "stamp --dry-run changes nothing"
 expect 0 retort stamp 44dd
 check_eq "$(rows)$(relation order_totals)" "${D}f" "stamp stores the full id and runs nothing"
 check_eq "$(history_count $D stamp)" 1 "stamp history row"
+check_eq "$(q "SELECT checksum ~ '^[0-9a-f]{64}$' FROM retort_history WHERE revision = '$D' AND direction = 'stamp'")" \
+	t "a stamp records the checksum of the revision it makes current"
 expect 0 retort stamp base
 check_eq "$(rows)" "" "stamp base"
+check_eq "$(q "SELECT count(*) || ',' || count(checksum) FROM retort_history WHERE revision = '$D' AND direction = 'stamp'")" \
+	"2,1" "stamp base records the revision it removes, without a checksum"
 expect 0 retort --format json stamp $C
 check_json "$OUT" 'one("plan")["steps"][0]["kind"] == "stamp" and one("summary")["rows"] == ["'$C'"]' \
 	"stamp JSON"
