@@ -31,4 +31,11 @@ bool rt_checksum_valid(const char *s);
  */
 bool rt_checksum_equal(const char *a, const char *b);
 
+/*
+ * A new revision id as Alembic makes them: 12 random lowercase hex digits
+ * (48 bits from libsodium's randombytes_buf), NUL-terminated in out. RT_OK,
+ * or RT_ERROR when libsodium cannot be initialised (out is then "").
+ */
+int rt_random_rev_id(char out[13], rt_error *err);
+
 #endif

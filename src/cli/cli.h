@@ -50,6 +50,8 @@ struct cli_cmd {
 /* Exit status for a library result (SPEC §2). */
 int cli_exit_code(int rc);
 
+/* Appends "KEY":["a","b"] (no leading comma) to a JSON fragment. */
+void cli_json_strv(rt_buf *f, const char *key, const rt_strv *sv);
 /* Writes a buffer's bytes to f (nothing for an untouched, empty buffer). */
 void cli_write(FILE *f, const rt_buf *b);
 
@@ -116,5 +118,8 @@ extern const struct cli_cmd cli_cmd_stamp;
 extern const struct cli_cmd cli_cmd_current;
 extern const struct cli_cmd cli_cmd_verify;
 extern const struct cli_cmd cli_cmd_repair;
+extern const struct cli_cmd cli_cmd_fingerprint;
+extern const struct cli_cmd cli_cmd_revision;
+extern const struct cli_cmd cli_cmd_merge;
 
 #endif

@@ -21,6 +21,9 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_current,
 	&cli_cmd_verify,
 	&cli_cmd_repair,
+	&cli_cmd_revision,
+	&cli_cmd_merge,
+	&cli_cmd_fingerprint,
 };
 
 static struct globals {

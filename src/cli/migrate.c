@@ -59,17 +59,6 @@ int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg,
 	return rc;
 }
 
-static void json_strv_member(rt_buf *f, const char *key, const rt_strv *sv)
-{
-	rt_buf_printf(f, "\"%s\":[", key);
-	for (size_t i = 0; i < sv->n; i++) {
-		if (i)
-			rt_buf_putc(f, ',');
-		rt_buf_json_str(f, sv->v[i]);
-	}
-	rt_buf_putc(f, ']');
-}
-
 static const char *const step_kinds[] = { "upgrade", "downgrade", "stamp" };
 
 static void step_members(rt_buf *f, const rt_step *step)
@@ -77,9 +66,9 @@ static void step_members(rt_buf *f, const rt_step *step)
 	rt_buf_puts(f, "\"revision\":");
 	rt_buf_json_str(f, step->rev ? step->rev->id : NULL);
 	rt_buf_printf(f, ",\"kind\":\"%s\",", step_kinds[step->kind]);
-	json_strv_member(f, "from", &step->from);
+	cli_json_strv(f, "from", &step->from);
 	rt_buf_putc(f, ',');
-	json_strv_member(f, "to", &step->to);
+	cli_json_strv(f, "to", &step->to);
 }
 
 static void print_plan(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run)
@@ -87,9 +76,9 @@ static void print_plan(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run)
 	if (ctx->format == RT_FORMAT_JSON) {
 		rt_buf f = RT_BUF_INIT;
 		rt_buf_printf(&f, "\"dry_run\":%s,", dry_run ? "true" : "false");
-		json_strv_member(&f, "rows_before", &plan->rows_before);
+		cli_json_strv(&f, "rows_before", &plan->rows_before);
 		rt_buf_putc(&f, ',');
-		json_strv_member(&f, "rows_after", &plan->rows_after);
+		cli_json_strv(&f, "rows_after", &plan->rows_after);
 		rt_buf_puts(&f, ",\"steps\":[");
 		for (size_t i = 0; i < plan->n; i++) {
 			rt_buf_puts(&f, i ? ",{" : "{");
@@ -167,7 +156,7 @@ static void print_summary(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run
 		rt_buf f = RT_BUF_INIT;
 		rt_buf_printf(&f, "\"dry_run\":%s,\"steps\":%zu,\"duration_ms\":%.1f,",
 		              dry_run ? "true" : "false", plan->n, ms);
-		json_strv_member(&f, "rows", &plan->rows_after);
+		cli_json_strv(&f, "rows", &plan->rows_after);
 		cli_json_event(ctx, "summary", &f);
 		rt_buf_release(&f);
 		return;

@@ -70,6 +70,17 @@ static void append_excerpt(struct cli_ctx *ctx, rt_buf *b, const rt_loc *loc)
 	rt_arena_free(scratch);
 }
 
+void cli_json_strv(rt_buf *f, const char *key, const rt_strv *sv)
+{
+	rt_buf_printf(f, "\"%s\":[", key);
+	for (size_t i = 0; i < sv->n; i++) {
+		if (i)
+			rt_buf_putc(f, ',');
+		rt_buf_json_str(f, sv->v[i]);
+	}
+	rt_buf_putc(f, ']');
+}
+
 void cli_write(FILE *f, const rt_buf *b)
 {
 	if (b->len)

@@ -2,17 +2,6 @@
 #include "cli.h"
 #include "retort/revfile.h"
 
-static void json_strv(rt_buf *f, const char *key, const rt_strv *sv)
-{
-	rt_buf_printf(f, ",\"%s\":[", key);
-	for (size_t i = 0; i < sv->n; i++) {
-		if (i)
-			rt_buf_putc(f, ',');
-		rt_buf_json_str(f, sv->v[i]);
-	}
-	rt_buf_putc(f, ']');
-}
-
 void cli_json_revisions(struct cli_ctx *ctx, const rt_revlist *revs)
 {
 	for (size_t i = 0; i < revs->n; i++) {
@@ -20,9 +9,12 @@ void cli_json_revisions(struct cli_ctx *ctx, const rt_revlist *revs)
 		rt_buf f = RT_BUF_INIT;
 		rt_buf_puts(&f, "\"revision\":");
 		rt_buf_json_str(&f, r->id);
-		json_strv(&f, "down_revisions", &r->down);
-		json_strv(&f, "branch_labels", rt_graph_labels(ctx->graph, r));
-		json_strv(&f, "depends_on", &r->depends);
+		rt_buf_putc(&f, ',');
+		cli_json_strv(&f, "down_revisions", &r->down);
+		rt_buf_putc(&f, ',');
+		cli_json_strv(&f, "branch_labels", rt_graph_labels(ctx->graph, r));
+		rt_buf_putc(&f, ',');
+		cli_json_strv(&f, "depends_on", &r->depends);
 		rt_buf_puts(&f, ",\"message\":");
 		rt_buf_json_str(&f, r->message);
 		rt_buf_puts(&f, ",\"path\":");

@@ -81,3 +81,14 @@ bool rt_checksum_equal(const char *a, const char *b)
 		return false;
 	return sodium_memcmp(a, b, RT_CHECKSUM_HEX_LEN) == 0;
 }
+
+int rt_random_rev_id(char out[13], rt_error *err)
+{
+	out[0] = '\0';
+	if (init(err) < 0)
+		return RT_ERROR;
+	unsigned char bytes[6];
+	randombytes_buf(bytes, sizeof(bytes));
+	sodium_bin2hex(out, 13, bytes, sizeof(bytes));
+	return RT_OK;
+}

@@ -18,6 +18,9 @@ commands:
   current      show the revisions the database is at
   verify       compare the database with the scripts: drift, unknown and pending revisions
   repair       record the current checksums of applied revisions
+  revision     write a new, empty version file on the head
+  merge        write a merge revision joining the given heads
+  fingerprint  describe the database's schema and hash it; --compare diffs two databases
 
 global options:
   -c, --config FILE             retort.yaml or alembic.ini (default: ./retort.yaml, else ./alembic.ini)
