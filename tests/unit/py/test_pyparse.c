@@ -108,7 +108,8 @@ static void test_py_parse__realistic_module_matches_cpython(void **state)
 	rt_arena_free(a);
 }
 
-/* lab.ast holds "== name" headers, each followed by that file's dump. */
+/* lab.ast holds "== project/versions/file.py" headers (files of tests/fixtures/lab),
+ * each followed by that file's dump. */
 static void test_py_parse__lab_version_files_match_cpython(void **state)
 {
 	(void)state;
@@ -121,7 +122,7 @@ static void test_py_parse__lab_version_files_match_cpython(void **state)
 		const char *next = strncmp(body, "== ", 3) == 0 ? body - 1 : strstr(body, "\n== ");
 		const char *end = next ? next + 1 : body + strlen(body);
 		const char *name = rt_strndup(a, h + 3, (size_t)(name_end - h - 3));
-		assert_matches_cpython(a, rt_sprintf(a, "lab/%s", name),
+		assert_matches_cpython(a, rt_sprintf(a, "../lab/%s", name),
 		                       rt_strndup(a, body, (size_t)(end - body)));
 		h = next ? next + 1 : NULL;
 	}

@@ -36,7 +36,7 @@ static struct read *read_fixture(rt_arena *a, const char *name)
 	rt_diags_init(&r->diags, a);
 	rt_error err = RT_ERROR_INIT;
 	rt_source *src;
-	if (rt_source_load(&src, a, rt_sprintf(a, "%s/lab/%s", fixtures, name), &err) < 0)
+	if (rt_source_load(&src, a, rt_sprintf(a, "%s/../lab/%s", fixtures, name), &err) < 0)
 		fail_msg("%s", err.message);
 	r->rc = rt_revfile_read(&r->rf, a, src, &r->diags);
 	return r;
@@ -84,7 +84,7 @@ static void test_revfile__lab_forms(void **state)
 {
 	(void)state;
 	rt_arena *a = rt_arena_new();
-	struct read *r = read_fixture(a, "forms_f1.py"); /* annotated, bare-string label */
+	struct read *r = read_fixture(a, "forms/versions/f1.py"); /* annotated, bare-string label */
 	assert_meta(a, r, "f1000000", "", "forms", "");
 	assert_int_equal(r->rf->revision_loc.line, 14);
 	assert_int_equal(r->rf->revision_loc.col, 17);
@@ -93,12 +93,12 @@ static void test_revfile__lab_forms(void **state)
 	assert_non_null(r->rf->upgrade);
 	assert_non_null(r->rf->downgrade);
 
-	r = read_fixture(a, "forms_f2.py"); /* lists, raw + implicit concatenation */
+	r = read_fixture(a, "forms/versions/f2.py"); /* lists, raw + implicit concatenation */
 	assert_meta(a, r, "f2000000", "f1000000", "lab_a,lab_b", "");
-	r = read_fixture(a, "forms_f3.py"); /* '' base, parenthesised, () and 1-tuple */
+	r = read_fixture(a, "forms/versions/f3.py"); /* '' base, parenthesised, () and 1-tuple */
 	assert_meta(a, r, "f3000000", "", "", "f2000000");
 	assert_int_equal(r->rf->revision_loc.line, 7);
-	r = read_fixture(a, "forms_f4.py"); /* ';', header lies, label in depends_on */
+	r = read_fixture(a, "forms/versions/f4.py"); /* ';', header lies, label in depends_on */
 	assert_meta(a, r, "f4000000", "f3000000,f2000000", "", "lab_a");
 	assert_string_equal(r->rf->message, "docstring header deliberately wrong: Alembic ignores it");
 	rt_arena_free(a);
@@ -109,21 +109,21 @@ static void test_revfile__all_lab_files(void **state)
 {
 	(void)state;
 	static const char *const files[] = {
-		"ambig_r1.py", "ambig_r2.py", "ambig_r3.py", "badforms_b1.py",
-		"branches_a0000001_base.py", "branches_b1000001_b1.py", "branches_b2000002_b2.py",
-		"branches_c1000001_c1.py", "branches_m0000001_merge.py", "cycle2_r0.py", "cycle2_r1.py",
-		"cycle2_r2.py", "cycle2_r3.py", "cycle_r1.py", "cycle_r2.py", "ddl_d01_types.py",
-		"ddl_d02_keys.py", "ddl_d03_enums.py", "ddl_d04_columns.py", "ddl_d05_indexes.py",
-		"ddl_d06_constraints.py", "ddl_d07_misc.py", "ddl_d08_batch.py", "depcycle_r0.py",
-		"depcycle_r1.py", "depcycle_r2.py", "deploop_r0.py", "deploop_r1.py",
-		"discovery_r1_base.py", "discovery_sub_r3_sub.py", "dup_r1_base.py", "dup_r2_a.py",
-		"dup_r2_b.py", "enumdrop_e1.py", "execq_q1.py", "execq_q2.py", "execq_q3.py",
-		"execq_q4.py", "labelup_l1.py", "labelup_l2.py", "labelup_l3.py",
-		"linear_aaaa1111_first.py", "linear_bbbb2222_second.py", "linear_cccc3333_third.py",
-		"missing_r1_base.py", "missing_r2.py", "multibase_a1.py", "multibase_a2.py",
-		"multibase_x1.py", "multibase_x2.py", "multiloc_r1_base.py", "rowcount_w1.py",
-		"rowcount_w2.py", "selfloop_r1.py", "sharedenum_s1.py", "sharedenum_s2.py",
-		"tx_t1_create.py", "tx_t2_concurrent.py", "tx_t3_maybe_fail.py",
+		"ambig/versions/r1.py", "ambig/versions/r2.py", "ambig/versions/r3.py", "badforms/versions/b1.py",
+		"branches/versions/a0000001_base.py", "branches/versions/b1000001_b1.py", "branches/versions/b2000002_b2.py",
+		"branches/versions/c1000001_c1.py", "branches/versions/m0000001_merge.py", "cycle2/versions/r0.py", "cycle2/versions/r1.py",
+		"cycle2/versions/r2.py", "cycle2/versions/r3.py", "cycle/versions/r1.py", "cycle/versions/r2.py", "ddl/versions/d01_types.py",
+		"ddl/versions/d02_keys.py", "ddl/versions/d03_enums.py", "ddl/versions/d04_columns.py", "ddl/versions/d05_indexes.py",
+		"ddl/versions/d06_constraints.py", "ddl/versions/d07_misc.py", "ddl/versions/d08_batch.py", "depcycle/versions/r0.py",
+		"depcycle/versions/r1.py", "depcycle/versions/r2.py", "deploop/versions/r0.py", "deploop/versions/r1.py",
+		"discovery/versions/r1_base.py", "discovery/versions/sub/r3_sub.py", "dup/versions/r1_base.py", "dup/versions/r2_a.py",
+		"dup/versions/r2_b.py", "enumdrop/versions/e1.py", "execq/versions/q1.py", "execq/versions/q2.py", "execq/versions/q3.py",
+		"execq/versions/q4.py", "labelup/versions/l1.py", "labelup/versions/l2.py", "labelup/versions/l3.py",
+		"linear/versions/aaaa1111_first.py", "linear/versions/bbbb2222_second.py", "linear/versions/cccc3333_third.py",
+		"missing/versions/r1_base.py", "missing/versions/r2.py", "multibase/versions/a1.py", "multibase/versions/a2.py",
+		"multibase/versions/x1.py", "multibase/versions/x2.py", "multiloc/versions/r1_base.py", "rowcount/versions/w1.py",
+		"rowcount/versions/w2.py", "selfloop/versions/r1.py", "sharedenum/versions/s1.py", "sharedenum/versions/s2.py",
+		"tx/versions/t1_create.py", "tx/versions/t2_concurrent.py", "tx/versions/t3_maybe_fail.py",
 	};
 	rt_arena *a = rt_arena_new();
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -131,16 +131,16 @@ static void test_revfile__all_lab_files(void **state)
 		if (r->rc != RT_OK || !r->rf->revision || !r->rf->upgrade || !r->rf->downgrade)
 			fail_msg("%s:\n%s", files[i], diags(a, &r->diags));
 	}
-	struct read *r = read_fixture(a, "multibase_x2.py");
+	struct read *r = read_fixture(a, "multibase/versions/x2.py");
 	assert_meta(a, r, "x2000000", "x1000000", "", "a2000000");
-	r = read_fixture(a, "branches_m0000001_merge.py");
+	r = read_fixture(a, "branches/versions/m0000001_merge.py");
 	assert_meta(a, r, "m0000001", "b2000002,c1000001", "", "");
 	/* the package marker has no names: Alembic would fail on it too */
-	r = read_fixture(a, "discovery___init__.py");
+	r = read_fixture(a, "discovery/versions/__init__.py");
 	assert_int_equal(r->rc, RT_ESYNTAX);
 	assert_string_equal(diags(a, &r->diags),
 	    "0:0 missing-revision: could not determine revision id from filename "
-	    "'discovery___init__.py' (declare revision = '<id>' at module level)\n"
+	    "'__init__.py' (declare revision = '<id>' at module level)\n"
 	    "0:0 missing-down-revision: 'down_revision' is not defined (Alembic requires it: add "
 	    "down_revision = None for a base revision, or the parent revision's id)\n");
 	rt_arena_free(a);
