@@ -828,15 +828,15 @@ static int op_create_table(tr_run *r, tr_args *a, uint32_t off, tr_val **out)
 	return RT_OK;
 }
 
-static int table_args(tr_run *r, tr_table *batch, tr_args *a, size_t schema_pos,
-                      const char **table, const char **schema)
+static int table_args(tr_run *r, tr_table *batch, tr_args *a, size_t table_pos,
+                      size_t schema_pos, const char **table, const char **schema)
 {
 	if (batch) {
 		*table = batch->name;
 		*schema = batch->schema;
 		return RT_OK;
 	}
-	int rc = tr_get_str(r, tr_arg(a, 0, "table_name"), "the table name", table);
+	int rc = tr_get_str(r, tr_arg(a, table_pos, "table_name"), "the table name", table);
 	if (rc == RT_OK)
 		rc = tr_get_opt_str(r, tr_arg(a, schema_pos, "schema"), "schema", schema);
 	return rc;
@@ -847,7 +847,7 @@ static int op_add_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 	const char *table, *schema;
 	bool if_not_exists;
 	size_t s = batch ? 1 : 0;
-	int rc = table_args(r, batch, a, 2, &table, &schema);
+	int rc = table_args(r, batch, a, 0, 2, &table, &schema);
 	tr_val *cv = tr_arg(a, 1 - s, "column");
 	if (rc == RT_OK && !tr_is(cv, "sa.Column"))
 		rc = tr_refuse(r, cv ? cv->off : r->cur_off, cv ? cv->len : r->cur_len,
@@ -889,7 +889,7 @@ static int op_drop_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 	const char *table, *schema, *col;
 	bool if_exists;
 	size_t s = batch ? 1 : 0;
-	int rc = table_args(r, batch, a, 2, &table, &schema);
+	int rc = table_args(r, batch, a, 0, 2, &table, &schema);
 	if (rc == RT_OK)
 		rc = tr_get_str(r, tr_arg(a, 1 - s, "column_name"), "the column name", &col);
 	if (rc == RT_OK)
@@ -905,7 +905,7 @@ static int op_alter_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 {
 	const char *table, *schema, *col, *new_name = NULL, *using = NULL;
 	size_t s = batch ? 1 : 0;
-	int rc = table_args(r, batch, a, SIZE_MAX, &table, &schema);
+	int rc = table_args(r, batch, a, 0, SIZE_MAX, &table, &schema);
 	if (rc == RT_OK)
 		rc = tr_get_str(r, tr_arg(a, 1 - s, "column_name"), "the column name", &col);
 	const tr_val *nullable = tr_arg(a, SIZE_MAX, "nullable");
@@ -1001,7 +1001,7 @@ static int op_drop_table(tr_run *r, tr_args *a, uint32_t off)
 {
 	const char *table, *schema;
 	bool if_exists;
-	int rc = table_args(r, NULL, a, 1, &table, &schema);
+	int rc = table_args(r, NULL, a, 0, 1, &table, &schema);
 	if (rc == RT_OK)
 		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", false, &if_exists);
 	static const char *const ignore[] = { "info", NULL };
@@ -1043,7 +1043,7 @@ static int op_table_comment(tr_run *r, tr_table *batch, tr_args *a, bool drop, u
 {
 	const char *table, *schema, *comment = NULL;
 	size_t s = batch ? 1 : 0;
-	int rc = table_args(r, batch, a, drop ? 2 : 3, &table, &schema);
+	int rc = table_args(r, batch, a, 0, drop ? 2 : 3, &table, &schema);
 	if (rc == RT_OK && !drop) {
 		const tr_val *cv = tr_arg(a, 1 - s, "comment");
 		rc = cv ? tr_get_opt_str(r, cv, "comment", &comment) : tr_get_str(r, NULL, "the "
@@ -1095,14 +1095,8 @@ static int op_key_constraint(tr_run *r, tr_table *batch, tr_args *a, bool primar
 	rt_strv cols = { 0 };
 	size_t s = batch ? 1 : 0;
 	int rc = constraint_name(r, a, &name);
-	if (rc == RT_OK && batch) {
-		table = batch->name;
-		schema = batch->schema;
-	} else if (rc == RT_OK) {
-		rc = tr_get_str(r, tr_arg(a, 1, "table_name"), "the table name", &table);
-		if (rc == RT_OK)
-			rc = tr_get_opt_str(r, tr_arg(a, 3, "schema"), "schema", &schema);
-	}
+	if (rc == RT_OK)
+		rc = table_args(r, batch, a, 1, 3, &table, &schema);
 	if (rc == RT_OK)
 		rc = tr_get_names(r, tr_arg(a, 2 - s, "columns"), "the columns", &cols);
 	rt_buf b = RT_BUF_INIT;
@@ -1131,14 +1125,8 @@ static int op_check_constraint(tr_run *r, tr_table *batch, tr_args *a, uint32_t 
 	const char *name, *table, *schema;
 	size_t s = batch ? 1 : 0;
 	int rc = constraint_name(r, a, &name);
-	if (rc == RT_OK && batch) {
-		table = batch->name;
-		schema = batch->schema;
-	} else if (rc == RT_OK) {
-		rc = tr_get_str(r, tr_arg(a, 1, "table_name"), "the table name", &table);
-		if (rc == RT_OK)
-			rc = tr_get_opt_str(r, tr_arg(a, 3, "schema"), "schema", &schema);
-	}
+	if (rc == RT_OK)
+		rc = table_args(r, batch, a, 1, 3, &table, &schema);
 	tr_val *cond = tr_arg(a, 2 - s, "condition");
 	if (rc == RT_OK && !cond)
 		rc = tr_get_str(r, NULL, "the check condition", &table);
@@ -1215,14 +1203,8 @@ static int op_drop_constraint(tr_run *r, tr_table *batch, tr_args *a, uint32_t o
 		return tr_refuse(r, r->cur_off, r->cur_len, "can't emit DROP CONSTRAINT for a "
 		                 "constraint that has no name (naming conventions from env.py are not "
 		                 "visible)");
-	if (rc == RT_OK && batch) {
-		table = batch->name;
-		schema = batch->schema;
-	} else if (rc == RT_OK) {
-		rc = tr_get_str(r, tr_arg(a, 1, "table_name"), "the table name", &table);
-		if (rc == RT_OK)
-			rc = tr_get_opt_str(r, tr_arg(a, 3, "schema"), "schema", &schema);
-	}
+	if (rc == RT_OK)
+		rc = table_args(r, batch, a, 1, 3, &table, &schema);
 	if (rc == RT_OK)
 		rc = tr_get_opt_str(r, tr_arg(a, 2 - s, "type_"), "type_", &type);
 	if (rc == RT_OK)
