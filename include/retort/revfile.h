@@ -27,6 +27,8 @@ typedef struct rt_revfile {
 	bool has_down_revision;  /* Alembic requires the name to exist */
 	rt_strv down;            /* normalised: None, '', (), [] -> empty */
 	rt_loc down_loc;
+	uint32_t down_off;       /* byte span of down_revision's literal value in src */
+	uint32_t down_len;       /* (0 when it is not a literal): what rebase rewrites */
 	rt_strv labels;
 	rt_loc labels_loc;
 	rt_strv depends;

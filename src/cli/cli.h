@@ -121,5 +121,7 @@ extern const struct cli_cmd cli_cmd_repair;
 extern const struct cli_cmd cli_cmd_fingerprint;
 extern const struct cli_cmd cli_cmd_revision;
 extern const struct cli_cmd cli_cmd_merge;
+extern const struct cli_cmd cli_cmd_rebase;
+extern const struct cli_cmd cli_cmd_squash;
 
 #endif

@@ -23,6 +23,8 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_repair,
 	&cli_cmd_revision,
 	&cli_cmd_merge,
+	&cli_cmd_rebase,
+	&cli_cmd_squash,
 	&cli_cmd_fingerprint,
 };
 

@@ -398,6 +398,10 @@ int rt_revfile_read(rt_revfile **out, rt_arena *arena, const rt_source *src, rt_
 		}
 	}
 	rf->has_down_revision = r.b[N_DOWN].bound;
+	if (r.b[N_DOWN].value) {
+		rf->down_off = r.b[N_DOWN].value->off;
+		rf->down_len = r.b[N_DOWN].value->len;
+	}
 
 	rt_loc file = { .path = src->path };
 	if (!r.b[N_REVISION].bound) {

@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# placeholder: replaced by the real test
+echo "test_rebase.sh: not written yet" >&2
+exit 1

@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# placeholder: replaced by the real test
+echo "test_squash.sh: not written yet" >&2
+exit 1
