@@ -87,8 +87,8 @@ static void report_heads(const rt_graph *g, rt_diags *d, uint32_t first, uint32_
 	const rt_revision *r = g->nodes[start].rev;
 	rt_diag *dg = rt_diags_add(
 		d, RT_SEV_ERROR, "multiple-heads", down_loc(r),
-		rt_sprintf(a, "add a merge revision (retort merge heads), or point the first revision "
-		              "of one chain ('%s') at the other's head ('%s')", node_id(g, start),
+		rt_sprintf(a, "join them with `retort merge heads`, or move one chain onto the "
+		              "other: `retort rebase %s --onto %s`", node_id(g, start),
 		           node_id(g, first)),
 		"two heads: '%s' and '%s' both descend from '%s'", node_id(g, first),
 		node_id(g, second), node_id(g, fork));

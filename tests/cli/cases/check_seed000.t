@@ -9,4 +9,4 @@ failed: 10 revisions, 2 heads; 1 error, 0 warnings; 10 of 10 revisions runnable 
 versions/001_create_ux_feature_models.py:14:17: error: two heads: 'c9f3a8e1d4b2' and '007_add_password_hash_to_users' both descend from 'b81dde19348f'
    14 | down_revision = 'b81dde19348f'
       |                 ^~~~~~~~~~~~~~
-  hint: add a merge revision (retort merge heads), or point the first revision of one chain ('001_create_ux_features') at the other's head ('c9f3a8e1d4b2')
+  hint: join them with `retort merge heads`, or move one chain onto the other: `retort rebase 001_create_ux_features --onto c9f3a8e1d4b2`

@@ -516,9 +516,9 @@ static void test_graph__seed000_fork(void **state)
 	assert_string_equal(g->message, "two heads: 'c9f3a8e1d4b2' and "
 	                                "'007_add_password_hash_to_users' both descend from "
 	                                "'b81dde19348f'");
-	assert_string_equal(g->hint, "add a merge revision (retort merge heads), or point the first "
-	                             "revision of one chain ('001_create_ux_features') at the "
-	                             "other's head ('c9f3a8e1d4b2')");
+	assert_string_equal(g->hint, "join them with `retort merge heads`, or move one chain onto "
+	                             "the other: `retort rebase 001_create_ux_features --onto "
+	                             "c9f3a8e1d4b2`");
 	/* located at the down_revision to edit */
 	assert_string_equal(g->loc.path, "versions/001_create_ux_feature_models.py");
 	assert_int_equal(g->loc.col, 2);
