@@ -1,8 +1,9 @@
 /*
- * New version files (`retort revision` / `retort merge`): the text Alembic
- * 1.8.1's stock script.py.mako renders with no autogenerate content, the
- * file name from alembic.ini's file_template, and a write that never
- * overwrites. No Mako runs: the template's output is reproduced exactly.
+ * New version files (`retort revision [--sql]` / `retort merge`): the text
+ * Alembic 1.8.1's stock script.py.mako renders with no autogenerate content
+ * (or with bodies that run a sidecar .sql), the file name from alembic.ini's
+ * file_template, and a write that never overwrites. No Mako runs: the
+ * template's output is reproduced exactly.
  */
 #ifndef RETORT_NEWREV_H
 #define RETORT_NEWREV_H
@@ -47,6 +48,22 @@ int rt_newrev_validate(const rt_newrev *nr, rt_error *err);
 
 /* Appends the whole file text (stock 1.8.1 template, empty upgrade/downgrade). */
 void rt_newrev_render(rt_buf *b, const rt_newrev *nr);
+
+/*
+ * Appends the text of a version file whose SQL lives in a sidecar X.sql
+ * beside it: the stock header, docstring and identifiers (with the imports
+ * contextlib, itertools, os and re where autogenerate puts its imports),
+ * then upgrade()/downgrade() that run the sidecar's sections for their
+ * direction under Alembic: the markers read as retort reads them, sections
+ * split into the statements retort sends, each sent unchanged (no bind
+ * parameters); no-transaction runs in an autocommit block; offline, the
+ * statements are written as they are. A direction without a section raises.
+ */
+void rt_newrev_render_loader(rt_buf *b, const rt_newrev *nr);
+
+/* Appends a new sidecar's text: a two-line comment, then empty
+ * '-- retort:upgrade' and '-- retort:downgrade' sections. */
+void rt_newrev_render_sql(rt_buf *b);
 
 /* Alembic's slug: the message's \w+ runs joined by '_', lower-cased, cut at
  * a '_' (keeping it) when longer than truncate_len. Appended to b. */

@@ -91,8 +91,15 @@ struct cli_session {
 	rt_history_sums sums;
 	rt_applied_state state;
 	bool locked;
+	rt_db_state db_state;    /* rows and sums as read, with which tables exist */
 };
 int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags, rt_error *err);
+/* Takes the migration lock (reporting the holder while waiting) and reads the
+ * rows, checksums and applied state again under it. */
+int cli_session_lock(struct cli_ctx *ctx, struct cli_session *s, rt_error *err);
+/* Starts connecting before the version files are read (main.c); the next
+ * cli_session_open finishes that connection. */
+void cli_session_prestart(struct cli_ctx *ctx);
 void cli_session_close(struct cli_session *s);
 
 /* What upgrade/downgrade/stamp ask for (migrate.c). */
@@ -106,6 +113,20 @@ struct cli_migration {
 int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_error *err);
 /* upgrade/downgrade --sql: "[FROM:]TO" rendered as an offline script. */
 int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg, rt_error *err);
+
+/* Writes a new revision as `retort revision` does (cmd_revision.c): nr->rev_id NULL gets a
+ * random id; checks it with rt_newrev_validate; sets nr->date to now; picks the version
+ * folder (version_path, else the first parent's folder when there are several locations,
+ * else the one); names the file from file_template; renders the .py (the variant that runs
+ * its sidecar under Alembic when sidecar_sql != NULL, whose text is then written to X.sql
+ * beside X.py); writes both exclusively (the .py is removed if the .sql fails); prints
+ * "Generating PATH ...  done" per file, or one "revision_created" JSON event (with
+ * "sql_path" for a sidecar). Does not look for the id or labels in the graph: the caller
+ * does. *py_path (may be NULL) receives the .py's path (arena). RT_OK, or RT_EUSAGE /
+ * RT_ECONFIG / RT_EOS with err set (nothing written or printed). */
+struct rt_newrev;
+int cli_write_revision(struct cli_ctx *ctx, struct rt_newrev *nr, const char *version_path,
+                       const rt_buf *sidecar_sql, const char **py_path, rt_error *err);
 
 extern const struct cli_cmd cli_cmd_check;
 extern const struct cli_cmd cli_cmd_heads;

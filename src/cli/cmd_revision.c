@@ -1,13 +1,15 @@
 /*
  * retort revision / retort merge: write a new, empty version file as
  * Alembic 1.8.1's `revision` and `merge` do (stock template, file_template
- * naming, "Generating PATH ...  done"). The text comes from newrev.c.
+ * naming, "Generating PATH ...  done"); `revision --sql` adds a sidecar
+ * that the .py runs under Alembic. The texts come from newrev.c.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "retort/checksum.h"
@@ -16,6 +18,7 @@
 static struct {
 	const char *message, *head, *branch_label, *rev_id, *version_path;
 	rt_strv depends_on;
+	bool sql;
 } o;
 
 static const struct cli_opt revision_opts[] = {
@@ -28,6 +31,8 @@ static const struct cli_opt revision_opts[] = {
 	{ 0, "rev-id", CLI_OPT_STRING, &o.rev_id, "ID", "this id instead of a random one" },
 	{ 0, "version-path", CLI_OPT_STRING, &o.version_path, "DIR",
 	  "the version location to write into (needed when there are several)" },
+	{ 0, "sql", CLI_OPT_FLAG, &o.sql, NULL,
+	  "also write X.sql beside X.py; X.py runs its sections under Alembic" },
 	{ 0 },
 };
 
@@ -116,20 +121,20 @@ static bool same_dir(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-/* The folder to write into: --version-path (one of the version locations),
+/* The folder to write into: version_path (one of the version locations),
  * the first parent's folder when there are several locations, else the one. */
-static int version_dir(struct cli_ctx *ctx, const rt_revlist *parents, const char **out,
-                       rt_error *err)
+static int version_dir(struct cli_ctx *ctx, const rt_newrev *nr, const char *version_path,
+                       const char **out, rt_error *err)
 {
 	const rt_strv *locs = &ctx->cfg->version_locations;
-	if (o.version_path) {
+	if (version_path) {
 		for (size_t i = 0; i < locs->n; i++)
-			if (same_dir(o.version_path, locs->v[i])) {
+			if (same_dir(version_path, locs->v[i])) {
 				*out = locs->v[i];
 				return RT_OK;
 			}
 		rt_error_set(err, RT_EUSAGE, NULL, "'%s' is not one of the version locations",
-		             o.version_path);
+		             version_path);
 		rt_error_hint(err, "give a folder listed in 'version_locations'");
 		return RT_EUSAGE;
 	}
@@ -137,10 +142,11 @@ static int version_dir(struct cli_ctx *ctx, const rt_revlist *parents, const cha
 		*out = locs->v[0];
 		return RT_OK;
 	}
-	if (parents->n > 0 && locs->n > 1) {
-		const char *path = parents->v[0]->path;
-		const char *slash = strrchr(path, '/');
-		*out = slash ? rt_strndup(ctx->arena, path, (size_t)(slash - path)) : ".";
+	const rt_revision *parent = nr->down.n ? rt_graph_get(ctx->graph, nr->down.v[0]) : NULL;
+	if (parent && locs->n > 1) {
+		const char *slash = strrchr(parent->path, '/');
+		*out = slash ? rt_strndup(ctx->arena, parent->path, (size_t)(slash - parent->path))
+		             : ".";
 		return RT_OK;
 	}
 	rt_error_set(err, RT_EUSAGE, NULL, "multiple version locations are present");
@@ -148,9 +154,87 @@ static int version_dir(struct cli_ctx *ctx, const rt_revlist *parents, const cha
 	return RT_EUSAGE;
 }
 
+/* path with its ".py" replaced by ".sql", in the arena. */
+static const char *sidecar_path(rt_arena *arena, const char *py)
+{
+	size_t n = strlen(py);
+	return rt_sprintf(arena, "%.*s.sql", (int)(n - 3), py);
+}
+
+static void report(struct cli_ctx *ctx, const rt_newrev *nr, const char *py, const char *sql)
+{
+	if (ctx->format == RT_FORMAT_JSON) {
+		rt_buf f = RT_BUF_INIT;
+		rt_buf_puts(&f, "\"id\":");
+		rt_buf_json_str(&f, nr->rev_id);
+		rt_buf_puts(&f, ",\"parents\":[");
+		for (size_t i = 0; i < nr->down.n; i++) {
+			if (i)
+				rt_buf_putc(&f, ',');
+			rt_buf_json_str(&f, nr->down.v[i]);
+		}
+		rt_buf_puts(&f, "],\"path\":");
+		rt_buf_json_str(&f, py);
+		if (sql) {
+			rt_buf_puts(&f, ",\"sql_path\":");
+			rt_buf_json_str(&f, sql);
+		}
+		cli_json_event(ctx, "revision_created", &f);
+		rt_buf_release(&f);
+	} else if (ctx->verbosity >= 0) {
+		fprintf(ctx->out, "Generating %s ...  done\n", py);
+		if (sql)
+			fprintf(ctx->out, "Generating %s ...  done\n", sql);
+	}
+}
+
+int cli_write_revision(struct cli_ctx *ctx, rt_newrev *nr, const char *version_path,
+                       const rt_buf *sidecar_sql, const char **py_path, rt_error *err)
+{
+	int rc;
+	if (!nr->rev_id) {
+		char *id = rt_alloc(ctx->arena, 13);
+		if ((rc = rt_random_rev_id(id, err)) < 0)
+			return rc;
+		nr->rev_id = id;
+	}
+	if ((rc = rt_newrev_validate(nr, err)) < 0)
+		return rc;
+	const char *dir;
+	if ((rc = version_dir(ctx, nr, version_path, &dir, err)) < 0)
+		return rc;
+	if ((rc = rt_newrev_now(&nr->date, ctx->cfg->timezone, err)) < 0)
+		return rc;
+	rt_buf path = RT_BUF_INIT, text = RT_BUF_INIT;
+	rt_buf_printf(&path, "%s/", dir);
+	rc = rt_newrev_filename(&path, ctx->cfg->file_template, ctx->cfg->truncate_slug_length,
+	                        nr, err);
+	const char *py = rt_strdup(ctx->arena, rt_buf_cstr(&path));
+	const char *sql = rc == RT_OK && sidecar_sql ? sidecar_path(ctx->arena, py) : NULL;
+	rt_buf_release(&path);
+	if (rc == RT_OK && mkdir(dir, 0777) != 0 && errno != EEXIST)
+		rc = rt_error_set(err, RT_EOS, NULL, "cannot create '%s': %s", dir, strerror(errno));
+	if (rc == RT_OK) {
+		if (sql)
+			rt_newrev_render_loader(&text, nr);
+		else
+			rt_newrev_render(&text, nr);
+		rc = rt_newrev_write(py, &text, err);
+	}
+	if (rc == RT_OK && sql && (rc = rt_newrev_write(sql, sidecar_sql, err)) < 0)
+		unlink(py); /* a .py without its sidecar would fail in both tools */
+	rt_buf_release(&text);
+	if (rc < 0)
+		return rc;
+	report(ctx, nr, py, sql);
+	if (py_path)
+		*py_path = py;
+	return RT_OK;
+}
+
 static int create(struct cli_ctx *ctx, const rt_revlist *parents, rt_error *err)
 {
-	rt_newrev nr = { .message = o.message };
+	rt_newrev nr = { .message = o.message, .rev_id = o.rev_id };
 	for (size_t i = 0; i < parents->n; i++)
 		rt_strv_push(ctx->arena, &nr.down, parents->v[i]->id);
 	if (o.branch_label)
@@ -158,56 +242,18 @@ static int create(struct cli_ctx *ctx, const rt_revlist *parents, rt_error *err)
 	int rc = resolve_depends(ctx, &nr.depends, err);
 	if (rc < 0)
 		return rc;
-	char id[13];
-	if (o.rev_id) {
-		nr.rev_id = o.rev_id;
-	} else {
-		if ((rc = rt_random_rev_id(id, err)) < 0)
-			return rc;
-		nr.rev_id = id;
-	}
-	if ((rc = rt_newrev_validate(&nr, err)) < 0)
-		return rc;
-	if (rt_graph_get(ctx->graph, nr.rev_id))
-		return rt_error_set(err, RT_EUSAGE, NULL, "revision '%s' already exists", nr.rev_id);
+	if (o.rev_id && rt_graph_get(ctx->graph, o.rev_id))
+		return rt_error_set(err, RT_EUSAGE, NULL, "revision '%s' already exists", o.rev_id);
 	if (o.branch_label && rt_graph_label_owner(ctx->graph, o.branch_label))
 		return rt_error_set(err, RT_EUSAGE, NULL, "branch label '%s' is already used by "
 		                    "'%s'", o.branch_label,
 		                    rt_graph_label_owner(ctx->graph, o.branch_label)->id);
-	const char *dir;
-	if ((rc = version_dir(ctx, parents, &dir, err)) < 0)
-		return rc;
-	if ((rc = rt_newrev_now(&nr.date, ctx->cfg->timezone, err)) < 0)
-		return rc;
-	rt_buf path = RT_BUF_INIT, text = RT_BUF_INIT;
-	rt_buf_printf(&path, "%s/", dir);
-	rc = rt_newrev_filename(&path, ctx->cfg->file_template, ctx->cfg->truncate_slug_length,
-	                        &nr, err);
-	if (rc == RT_OK && mkdir(dir, 0777) != 0 && errno != EEXIST)
-		rc = rt_error_set(err, RT_EOS, NULL, "cannot create '%s': %s", dir, strerror(errno));
-	if (rc == RT_OK) {
-		rt_newrev_render(&text, &nr);
-		rc = rt_newrev_write(rt_buf_cstr(&path), &text, err);
-	}
-	if (rc == RT_OK && ctx->format == RT_FORMAT_JSON) {
-		rt_buf f = RT_BUF_INIT;
-		rt_buf_puts(&f, "\"id\":");
-		rt_buf_json_str(&f, nr.rev_id);
-		rt_buf_puts(&f, ",\"parents\":[");
-		for (size_t i = 0; i < nr.down.n; i++) {
-			if (i)
-				rt_buf_putc(&f, ',');
-			rt_buf_json_str(&f, nr.down.v[i]);
-		}
-		rt_buf_puts(&f, "],\"path\":");
-		rt_buf_json_str(&f, rt_buf_cstr(&path));
-		cli_json_event(ctx, "revision_created", &f);
-		rt_buf_release(&f);
-	} else if (rc == RT_OK && ctx->verbosity >= 0) {
-		fprintf(ctx->out, "Generating %s ...  done\n", rt_buf_cstr(&path));
-	}
-	rt_buf_release(&path);
-	rt_buf_release(&text);
+	if (!o.sql)
+		return cli_write_revision(ctx, &nr, o.version_path, NULL, NULL, err);
+	rt_buf sql = RT_BUF_INIT;
+	rt_newrev_render_sql(&sql);
+	rc = cli_write_revision(ctx, &nr, o.version_path, &sql, NULL, err);
+	rt_buf_release(&sql);
 	return rc;
 }
 
@@ -236,7 +282,7 @@ static int run_merge(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 const struct cli_cmd cli_cmd_revision = {
 	.name = "revision",
 	.args = "[-m MSG] [--head REV] [--branch-label L] [--depends-on REV] [--rev-id ID] "
-	        "[--version-path DIR]",
+	        "[--version-path DIR] [--sql]",
 	.summary = "write a new, empty version file on the head",
 	.opts = revision_opts,
 	.flags = CLI_NEED_GRAPH,

@@ -1,7 +1,8 @@
 /*
  * New version files: Alembic 1.8.1's stock script.py.mako output for an
- * empty revision, its file naming (_rev_path: slug and file_template) and
- * create date (_generate_create_date), and an exclusive write.
+ * empty revision (or one whose bodies run a sidecar .sql), its file naming
+ * (_rev_path: slug and file_template) and create date
+ * (_generate_create_date), and an exclusive write.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -176,7 +177,8 @@ static void put_scalar_or_tuple(rt_buf *b, const rt_strv *v)
 		put_tuple(b, v);
 }
 
-void rt_newrev_render(rt_buf *b, const rt_newrev *nr)
+/* The stock text up to depends_on; imports go where the template's ${imports} does. */
+static void render_head(rt_buf *b, const rt_newrev *nr, const char *imports)
 {
 	rt_buf_printf(b, "\"\"\"%s\n\nRevision ID: %s\nRevises: ",
 	              nr->message ? nr->message : "empty message", nr->rev_id);
@@ -184,8 +186,9 @@ void rt_newrev_render(rt_buf *b, const rt_newrev *nr)
 		rt_buf_printf(b, "%s%s", i ? ", " : "", nr->down.v[i]);
 	rt_buf_puts(b, "\nCreate Date: ");
 	put_date(b, &nr->date);
-	rt_buf_puts(b, "\n\n\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\n\n"
-	               "# revision identifiers, used by Alembic.\nrevision = ");
+	rt_buf_puts(b, "\n\n\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n");
+	rt_buf_puts(b, imports);
+	rt_buf_puts(b, "\n\n# revision identifiers, used by Alembic.\nrevision = ");
 	put_repr(b, nr->rev_id);
 	rt_buf_puts(b, "\ndown_revision = ");
 	put_scalar_or_tuple(b, &nr->down);
@@ -196,8 +199,163 @@ void rt_newrev_render(rt_buf *b, const rt_newrev *nr)
 		rt_buf_puts(b, "None");
 	rt_buf_puts(b, "\ndepends_on = ");
 	put_scalar_or_tuple(b, &nr->depends);
-	rt_buf_puts(b, "\n\n\ndef upgrade() -> None:\n    pass\n\n\n"
+	rt_buf_puts(b, "\n");
+}
+
+void rt_newrev_render(rt_buf *b, const rt_newrev *nr)
+{
+	render_head(b, nr, "");
+	rt_buf_puts(b, "\n\ndef upgrade() -> None:\n    pass\n\n\n"
 	               "def downgrade() -> None:\n    pass\n");
+}
+
+/*
+ * The bodies of a version file with a sidecar: Python that reads the
+ * sidecar's sections as sqlfile.c does and splits them with psql's rules as
+ * sqlsplit.c does when the parser is not used (for SQL the parser accepts,
+ * its boundaries too, unless a routine is named begin), so that Alembic
+ * sends the statements retort sends.
+ * Online each goes through exec_driver_sql with no parameters (psycopg2 then
+ * leaves '%' alone, and SQLAlchemy never sees ':name'); offline it is
+ * written as is, because op.execute() would double '%' and expand tabs.
+ */
+static const char loader_imports[] =
+	"import contextlib\nimport itertools\nimport os\nimport re";
+/* One string per line: C17 compilers need not take a literal this long. */
+static const char *const loader_body[] = {
+	"",
+	"",
+	"def upgrade() -> None:",
+	"    _run_sidecar('upgrade')",
+	"",
+	"",
+	"def downgrade() -> None:",
+	"    _run_sidecar('downgrade')",
+	"",
+	"",
+	"# Written by `retort revision --sql`: the SQL lives in the .sql file beside",
+	"# this one, which retort runs directly; the code below makes Alembic run the",
+	"# same statements. It reads the '-- retort:' sections and splits them as",
+	"# retort does (psql's rules), then sends each statement unchanged (no bind",
+	"# parameters, so ':name' and '%' stay as written).",
+	"_BLANK = r'[ \\t\\f\\v]'",
+	"_MARKER = re.compile(rf'{_BLANK}*--{_BLANK}*(retort){_BLANK}*:(.*)', re.I | re.S)",
+	"_SECTION = re.compile(",
+	"    rf'{_BLANK}*(upgrade|downgrade)({_BLANK}+no-transaction)?{_BLANK}*')",
+	"_TOKEN = re.compile(r\"\"\"",
+	"    (?P<space> [ \\t\\n\\r\\f\\v]+ )",
+	"  | (?P<comment> --[^\\n]* | /\\* )",
+	"  | (?P<string> [eE]'[^'\\\\]*(?:(?:\\\\.|'')[^'\\\\]*)*'?   # E'..': backslash escapes",
+	"              | '[^']*(?:''[^']*)*'? | \"[^\"]*(?:\"\"[^\"]*)*\"? )",
+	"  | (?P<dollar> \\$(?:[^\\W\\d]\\w*)?\\$ )",
+	"  | (?P<word> [^\\W\\d][\\w$]* )",
+	"  | (?P<other> . )\"\"\", re.S | re.X)",
+	"_ROUTINE = re.compile(r'create (or replace )?(function|procedure)\\b')",
+	"",
+	"",
+	"def _sections(direction):",
+	"    \"\"\"(no_transaction, text) of each section for direction, in file order.\"\"\"",
+	"    path = os.path.splitext(__file__)[0] + '.sql'",
+	"    with open(path, encoding='utf-8-sig', newline='') as f:",
+	"        lines = f.read().split('\\n')",
+	"    found, current = [], None",
+	"    for number, line in enumerate(lines, 1):",
+	"        marker = _MARKER.fullmatch(line[:-1] if line.endswith('\\r') else line)",
+	"        section = marker and _SECTION.fullmatch(marker.group(2))",
+	"        if marker and (marker.group(1) != 'retort' or not section):",
+	"            raise ValueError(f\"{path}:{number}: invalid marker; run `retort check`\")",
+	"        if section:",
+	"            current = [] if section.group(1) == direction else None",
+	"            if current is not None:",
+	"                found.append((bool(section.group(2)), current))",
+	"        elif current is not None:",
+	"            current.append(line)",
+	"    if not found:",
+	"        raise ValueError(f\"{path} has no '-- retort:{direction}' section\")",
+	"    return [(no_transaction, '\\n'.join(text)) for no_transaction, text in found]",
+	"",
+	"",
+	"def _split(sql):",
+	"    \"\"\"Statements from their first token (a comment above is kept) to their",
+	"    last token that is not a comment, without the ';'. A ';' ends one outside",
+	"    parentheses and outside the BEGIN ... END of CREATE FUNCTION|PROCEDURE.\"\"\"",
+	"    statements, start, end, pos = [], None, None, 0",
+	"    depth = nested = 0",
+	"    words = []",
+	"    while pos < len(sql):",
+	"        token = _TOKEN.match(sql, pos)",
+	"        kind, text, after = token.lastgroup, token.group(), token.end()",
+	"        if text == '/*':  # comments nest",
+	"            level = 1",
+	"            while level and after < len(sql):",
+	"                step = sql[after:after + 2]",
+	"                level += {'/*': 1, '*/': -1}.get(step, 0)",
+	"                after += 2 if step in ('/*', '*/') else 1",
+	"        elif kind == 'dollar':",
+	"            close = sql.find(text, after)",
+	"            after = len(sql) if close < 0 else close + len(text)",
+	"        if text == ';' and depth == 0 and nested == 0:",
+	"            if end is not None:",
+	"                statements.append(sql[start:end])",
+	"            start = end = None",
+	"            words = []",
+	"        elif kind != 'space':",
+	"            start = pos if start is None else start",
+	"            if kind != 'comment':",
+	"                end = after",
+	"            if text == '(':",
+	"                depth += 1",
+	"            elif text == ')':",
+	"                depth = max(depth - 1, 0)",
+	"            elif kind == 'word':",
+	"                word = text.lower()",
+	"                if len(words) < 4:",
+	"                    words.append(word)",
+	"                if depth == 0 and _ROUTINE.match(' '.join(words)):",
+	"                    if word == 'begin' or (word == 'case' and nested):",
+	"                        nested += 1",
+	"                    elif word == 'end' and nested:",
+	"                        nested -= 1",
+	"        pos = after",
+	"    if end is not None:",
+	"        statements.append(sql[start:end])",
+	"    return statements",
+	"",
+	"",
+	"def _run_sidecar(direction):",
+	"    \"\"\"Runs the sidecar's statements for direction; a no-transaction run of them",
+	"    goes in an autocommit block (offline: between COMMIT and BEGIN).\"\"\"",
+	"    context = op.get_context()",
+	"    statements = [(no_transaction, statement)",
+	"                  for no_transaction, text in _sections(direction)",
+	"                  for statement in _split(text)]",
+	"    impl = context.impl",
+	"    for no_transaction, run in itertools.groupby(statements, lambda s: s[0]):",
+	"        with (context.autocommit_block() if no_transaction",
+	"              else contextlib.nullcontext()):",
+	"            for _, statement in run:",
+	"                if context.as_sql:",
+	"                    impl.static_output(statement + impl.command_terminator)",
+	"                else:",
+	"                    op.get_bind().exec_driver_sql(",
+	"                        statement, execution_options={'no_parameters': True})",
+};
+
+void rt_newrev_render_loader(rt_buf *b, const rt_newrev *nr)
+{
+	render_head(b, nr, loader_imports);
+	for (size_t i = 0; i < sizeof(loader_body) / sizeof(loader_body[0]); i++) {
+		rt_buf_puts(b, loader_body[i]);
+		rt_buf_putc(b, '\n');
+	}
+}
+
+void rt_newrev_render_sql(rt_buf *b)
+{
+	rt_buf_puts(b, "-- Sections of SQL run by retort, and by Alembic through the .py "
+	               "beside this file.\n-- A section marked '-- retort:upgrade "
+	               "no-transaction' runs outside a transaction.\n"
+	               "\n-- retort:upgrade\n\n\n-- retort:downgrade\n\n");
 }
 
 /* ---- file name ---- */

@@ -153,8 +153,32 @@ static bool decode_token(const uint8_t *p, const uint8_t *end, token *t)
 	return true;
 }
 
+/*
+ * libpg_query reports the end of a U&'...' string or U&"..." identifier
+ * short (only its first bytes), which would cut a statement ending in one.
+ * Such a token runs to its closing quote; a doubled quote stays inside.
+ */
+static void unicode_quote_end(const char *text, size_t textlen, token *t)
+{
+	size_t i = t->start;
+	if (i + 2 >= textlen || (text[i] != 'U' && text[i] != 'u') || text[i + 1] != '&' ||
+	    (text[i + 2] != '\'' && text[i + 2] != '"'))
+		return;
+	char q = text[i + 2];
+	for (i += 3; i < textlen; i++)
+		if (text[i] == q) {
+			if (i + 1 < textlen && text[i + 1] == q)
+				i++;
+			else
+				break;
+		}
+	if (i < textlen && i + 1 > t->end)
+		t->end = (uint32_t)(i + 1);
+}
+
 /* message ScanResult { int32 version = 1; repeated ScanToken tokens = 2; } */
-static bool decode_scan(const uint8_t *p, size_t n, size_t textlen, tokens *out)
+static bool decode_scan(const uint8_t *p, size_t n, const char *text, size_t textlen,
+                        tokens *out)
 {
 	const uint8_t *end = p + n;
 	while (p < end) {
@@ -171,6 +195,7 @@ static bool decode_scan(const uint8_t *p, size_t n, size_t textlen, tokens *out)
 		token t;
 		if (!decode_token(p, p + len, &t) || t.start > t.end || t.end > textlen)
 			return false;
+		unicode_quote_end(text, textlen, &t);
 		tokens_push(out, t);
 		p += len;
 	}
@@ -222,7 +247,7 @@ static bool lex(tokens *out, const char *text, size_t len, problem *pb)
 	if (r.error) {
 		lex_problem(pb, r.error, text, len);
 		ok = false;
-	} else if (!decode_scan((const uint8_t *)r.pbuf.data, r.pbuf.len, len, out)) {
+	} else if (!decode_scan((const uint8_t *)r.pbuf.data, r.pbuf.len, text, len, out)) {
 		set_problem(pb, 0, 0, NULL, "cannot decode the tokens from libpg_query");
 		ok = false;
 	}

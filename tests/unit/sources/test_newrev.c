@@ -1,7 +1,8 @@
 /*
  * Unit tests for src/sources/newrev.c: Alembic's slug and file_template
  * formatting, the repr() forms of the four module-level names, str() of the
- * create date, validation, and the never-overwrite write.
+ * create date, the exact stock text, the sidecar-loading text and the new
+ * sidecar, validation, and the never-overwrite write.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -108,6 +109,94 @@ static void test_newrev__render_forms(void **state)
 	rt_arena_free(a);
 }
 
+/* The whole stock text: `retort revision` without --sql must not change by a byte. */
+static const char stock_head[] =
+	"\"\"\"Add users\n"
+	"\n"
+	"Revision ID: ab12cd34ef56\n"
+	"Revises: \n"
+	"Create Date: 2024-03-07 09:05:04.000123\n"
+	"\n"
+	"\"\"\"\n"
+	"from alembic import op\n"
+	"import sqlalchemy as sa\n";
+static const char stock_ids[] =
+	"\n"
+	"# revision identifiers, used by Alembic.\n"
+	"revision = 'ab12cd34ef56'\n"
+	"down_revision = None\n"
+	"branch_labels = None\n"
+	"depends_on = None\n"
+	"\n"
+	"\n";
+
+static void test_newrev__render_stock_exact(void **state)
+{
+	rt_newrev nr = sample();
+	rt_buf b = RT_BUF_INIT, want = RT_BUF_INIT;
+	rt_newrev_render(&b, &nr);
+	rt_buf_printf(&want, "%s\n%sdef upgrade() -> None:\n    pass\n\n\n"
+	              "def downgrade() -> None:\n    pass\n", stock_head, stock_ids);
+	assert_string_equal(rt_buf_cstr(&b), rt_buf_cstr(&want));
+	rt_buf_release(&b);
+	rt_buf_release(&want);
+}
+
+static void test_newrev__render_loader(void **state)
+{
+	rt_newrev nr = sample();
+	rt_buf b = RT_BUF_INIT, again = RT_BUF_INIT, want = RT_BUF_INIT;
+	rt_newrev_render_loader(&b, &nr);
+	const char *t = rt_buf_cstr(&b);
+	/* the stock header and identifiers, the imports where autogenerate puts its own */
+	rt_buf_printf(&want, "%simport contextlib\nimport itertools\nimport os\nimport re\n%s"
+	              "def upgrade() -> None:\n    _run_sidecar('upgrade')\n\n\n"
+	              "def downgrade() -> None:\n    _run_sidecar('downgrade')\n\n\n"
+	              "# Written by `retort revision --sql`", stock_head, stock_ids);
+	assert_int_equal(strncmp(t, rt_buf_cstr(&want), want.len), 0);
+	/* what the loader must do, by the calls that do it */
+	assert_non_null(strstr(t, "\ndef _run_sidecar(direction):\n"));
+	assert_non_null(strstr(t, "os.path.splitext(__file__)[0] + '.sql'"));
+	assert_non_null(strstr(t, "context.autocommit_block() if no_transaction"));
+	assert_non_null(strstr(t, "impl.static_output(statement + impl.command_terminator)"));
+	assert_non_null(strstr(t, "exec_driver_sql(\n"
+	                          "                        statement, execution_options="
+	                          "{'no_parameters': True})\n"));
+	assert_true(b.len > 2 && t[b.len - 1] == '\n' && t[b.len - 2] != '\n');
+	/* Python text: spaces only, short lines, no C escapes left undone */
+	assert_null(strchr(t, '\t'));
+	for (const char *line = t; *line;) {
+		const char *nl = strchr(line, '\n');
+		assert_non_null(nl);
+		assert_true(nl - line <= 88);
+		line = nl + 1;
+	}
+	/* the same input renders the same text */
+	rt_newrev_render_loader(&again, &nr);
+	assert_string_equal(rt_buf_cstr(&again), t);
+	rt_buf_release(&b);
+	rt_buf_release(&again);
+	rt_buf_release(&want);
+}
+
+static void test_newrev__render_sql(void **state)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_newrev_render_sql(&b);
+	assert_string_equal(rt_buf_cstr(&b),
+	                    "-- Sections of SQL run by retort, and by Alembic through the .py "
+	                    "beside this file.\n"
+	                    "-- A section marked '-- retort:upgrade no-transaction' runs outside "
+	                    "a transaction.\n"
+	                    "\n"
+	                    "-- retort:upgrade\n"
+	                    "\n"
+	                    "\n"
+	                    "-- retort:downgrade\n"
+	                    "\n");
+	rt_buf_release(&b);
+}
+
 static void test_newrev__validate(void **state)
 {
 	rt_arena *a = rt_arena_new();
@@ -178,6 +267,9 @@ int main(void)
 		cmocka_unit_test(test_newrev__slug),
 		cmocka_unit_test(test_newrev__file_template),
 		cmocka_unit_test(test_newrev__render_forms),
+		cmocka_unit_test(test_newrev__render_stock_exact),
+		cmocka_unit_test(test_newrev__render_loader),
+		cmocka_unit_test(test_newrev__render_sql),
 		cmocka_unit_test(test_newrev__validate),
 		cmocka_unit_test(test_newrev__now_and_id),
 		cmocka_unit_test(test_newrev__write_never_overwrites),

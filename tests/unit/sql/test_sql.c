@@ -113,6 +113,10 @@ static void test_sql__split_lexical_edge_cases(void **state)
 	/* quoted identifiers with ';' and "" */
 	EXPECT("CREATE TABLE \"a;b\" (\"x\"\";\" int); SELECT 1",
 	       "CREATE TABLE \"a;b\" (\"x\"\";\" int)", "SELECT 1");
+	/* a statement ending in a U&'' string or U&"" identifier keeps all of it
+	 * (libpg_query's scanner reports such a token's end short) */
+	EXPECT("INSERT INTO u SELECT U&'x';SELECT U&\"d;t\"; SELECT u&'a''b'",
+	       "INSERT INTO u SELECT U&'x'", "SELECT U&\"d;t\"", "SELECT u&'a''b'");
 	/* BEGIN ATOMIC bodies stay whole */
 	EXPECT("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;"
 	       "SELECT 3",
