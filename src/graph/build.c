@@ -94,10 +94,12 @@ static size_t common_prefix(const char *s, const char *t)
 /*
  * "did you mean 'x'?" for a name that matches nothing: the closest key by
  * edit distance (at most a third of the name), else the keys sharing the
- * longest common prefix of 4+ characters (up to three of them).
+ * longest common prefix of 4+ characters (up to three of them). *one is
+ * the suggested id when there is exactly one.
  */
-static const char *suggest(builder *bd, const char *name)
+static const char *suggest(builder *bd, const char *name, const char **one)
 {
+	*one = NULL;
 	enum { CAP = 129 };
 	size_t row[CAP];
 	rt_graph *g = bd->g;
@@ -114,8 +116,10 @@ static const char *suggest(builder *bd, const char *name)
 		if (l > best_lcp)
 			best_lcp = l;
 	}
-	if (closest && best <= limit)
+	if (closest && best <= limit) {
+		*one = closest;
 		return rt_sprintf(bd->a, "did you mean '%s'?", closest);
+	}
 	if (best_lcp < 4)
 		return NULL;
 	rt_buf b = RT_BUF_INIT;
@@ -124,6 +128,7 @@ static const char *suggest(builder *bd, const char *name)
 		if (common_prefix(name, g->keys[k]) != best_lcp)
 			continue;
 		rt_buf_printf(&b, "%s'%s'", shown ? " or " : "", g->keys[k]);
+		*one = shown ? NULL : g->keys[k];
 		shown++;
 	}
 	char *s = rt_sprintf(bd->a, "did you mean %s?", rt_buf_cstr(&b));
@@ -299,11 +304,14 @@ static void link_down(builder *bd, uint32_t i)
 			       "down_revision of '%s' names branch label '%s'; Alembic needs revision "
 			       "ids in down_revision", r->id, name);
 		} else {
-			const char *hint = suggest(bd, name);
+			const char *one, *hint = suggest(bd, name, &one);
 			report(bd, "missing-down-revision", loc, r,
-			       hint ? hint
-			            : "point it at an existing revision id (retort history lists "
-			              "them), or None for a base",
+			       one    ? rt_sprintf(bd->a, "%s `retort rebase %s --onto %s` rewrites it",
+			                           hint, r->id, one)
+			       : hint ? hint
+			            : rt_sprintf(bd->a, "point it at an existing revision: `retort "
+			                                "rebase %s --onto ID` (retort history lists "
+			                                "them), or `--onto base` for a base", r->id),
 			       "down_revision of '%s' names unknown revision '%s'", r->id, name);
 		}
 	}
@@ -342,7 +350,8 @@ static void link_deps(builder *bd, uint32_t i)
 			       "depends_on of '%s' names '%s', a prefix of %s; Alembic needs a full "
 			       "revision id or a branch label in depends_on", r->id, name, prefixed);
 		} else {
-			const char *hint = suggest(bd, name);
+			const char *one, *hint = suggest(bd, name, &one);
+			(void)one; /* no command rewrites depends_on */
 			report(bd, "missing-dependency", loc, r,
 			       hint ? hint : "name an existing revision id or branch label",
 			       "depends_on of '%s' names unknown revision or branch '%s'", r->id, name);

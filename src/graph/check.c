@@ -66,9 +66,9 @@ static void report_heads(const rt_graph *g, rt_diags *d, uint32_t first, uint32_
 		const rt_revision *r = g->nodes[b2].rev;
 		rt_diag *dg = rt_diags_add(
 			d, RT_SEV_ERROR, "multiple-heads", down_loc(r),
-			rt_sprintf(a, "add a merge revision (retort merge heads), or make the chains one "
-			              "line: set down_revision = '%s' in base '%s'", node_id(g, first),
-			           node_id(g, b2)),
+			rt_sprintf(a, "join them with `retort merge heads`, or make the chains one "
+			              "line: `retort rebase %s --onto %s`", node_id(g, b2),
+			           node_id(g, first)),
 			"two heads: '%s' and '%s' share no ancestor; their bases are '%s' and '%s'",
 			node_id(g, first), node_id(g, second), node_id(g, b1), node_id(g, b2));
 		dg->revision = r->id;
@@ -142,9 +142,8 @@ void rt_graph_check(const rt_graph *g, const rt_graph_check_opts *opts, rt_diags
 			const rt_revision *r = g->nodes[bases.v[k]].rev;
 			rt_diag *dg = rt_diags_add(
 				diags, RT_SEV_ERROR, "multiple-bases", down_loc(r),
-				rt_sprintf(diags->arena, "make one base the parent of the other root: set "
-				                         "down_revision = '%s' in '%s'", first->id,
-				           r->path ? r->path : r->id),
+				rt_sprintf(diags->arena, "make one base the parent of the other root: "
+				                         "`retort rebase %s --onto %s`", r->id, first->id),
 				"two bases: '%s' and '%s' both have no down_revision", first->id, r->id);
 			dg->revision = r->id;
 		}

@@ -8,11 +8,11 @@ run: retort history
 versions/004_add_notifications.py:14:17: error: down_revision of '004_add_notifications' names unknown revision '003_essential_tables'
    14 | down_revision = '003_essential_tables'
       |                 ^~~~~~~~~~~~~~~~~~~~~~
-  hint: did you mean '003_enhanced_content_metadata'?
+  hint: did you mean '003_enhanced_content_metadata'? `retort rebase 004_add_notifications --onto 003_enhanced_content_metadata` rewrites it
 versions/005_add_content_tags.py:14:17: error: down_revision of '005_add_content_tags' names unknown revision '373835cefaf9'
    14 | down_revision = '373835cefaf9'
       |                 ^~~~~~~~~~~~~~
-  hint: point it at an existing revision id (retort history lists them), or None for a base
+  hint: point it at an existing revision: `retort rebase 005_add_content_tags --onto ID` (retort history lists them), or `--onto base` for a base
 versions/017_add_public_uuid_columns.py:13:12: error: revision '017' is declared by 2 files: 'versions/017_add_missing_user_columns.py', 'versions/017_add_public_uuid_columns.py'; Alembic uses the one loaded last, 'versions/017_add_public_uuid_columns.py'
    13 | revision = '017'
       |            ^~~~~
@@ -24,15 +24,15 @@ versions/018_ensure_engagement_data_column.py:13:12: error: revision '018' is de
 versions/019_add_scheduled_jobs.py:14:17: error: down_revision of '019_add_scheduled_jobs' names unknown revision 'f42f94c7a129'
    14 | down_revision = 'f42f94c7a129'
       |                 ^~~~~~~~~~~~~~
-  hint: point it at an existing revision id (retort history lists them), or None for a base
+  hint: point it at an existing revision: `retort rebase 019_add_scheduled_jobs --onto ID` (retort history lists them), or `--onto base` for a base
 versions/022_add_content_locks.py:14:17: error: down_revision of '022_add_content_locks' names unknown revision 'f42f94c7a129'
    14 | down_revision = 'f42f94c7a129'
       |                 ^~~~~~~~~~~~~~
-  hint: point it at an existing revision id (retort history lists them), or None for a base
+  hint: point it at an existing revision: `retort rebase 022_add_content_locks --onto ID` (retort history lists them), or `--onto base` for a base
 versions/023_add_content_reviews.py:14:17: error: down_revision of '023_add_content_reviews' names unknown revision 'f42f94c7a129'
    14 | down_revision = 'f42f94c7a129'
       |                 ^~~~~~~~~~~~~~
-  hint: point it at an existing revision id (retort history lists them), or None for a base
+  hint: point it at an existing revision: `retort rebase 023_add_content_reviews --onto ID` (retort history lists them), or `--onto base` for a base
 versions/026_add_content_calendar.py:14:17: error: Cycle is detected in revisions (026_add_content_calendar, 027_create_content_drafts_and_schedules, 028_add_publishing_targets, 030_add_usage_counters, 031, 032_add_webhook_deliveries)
    14 | down_revision = '027_create_content_drafts_and_schedules'
       |                 ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~

@@ -20,6 +20,8 @@ commands:
   repair       record the current checksums of applied revisions
   revision     write a new, empty version file on the head
   merge        write a merge revision joining the given heads
+  rebase       point a revision at other parents, rewriting only its down_revision
+  squash       replace a range of revisions by one; re-point its children; archive the files
   fingerprint  describe the database's schema and hash it; --compare diffs two databases
 
 global options:

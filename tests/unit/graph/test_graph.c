@@ -363,8 +363,8 @@ static void test_graph__missing_down_revision(void **state)
 	assert_string_equal(d->revision, "r2");
 	assert_int_equal(d->loc.line, 2);
 	assert_int_equal(d->loc.col, 2); /* the down_revision assignment */
-	assert_string_equal(d->hint, "point it at an existing revision id (retort history lists "
-	                             "them), or None for a base");
+	assert_string_equal(d->hint, "point it at an existing revision: `retort rebase r2 --onto "
+	                             "ID` (retort history lists them), or `--onto base` for a base");
 	/* no false cycle report for the dangling revision */
 	assert_int_equal(fx_count(&f->diags, "cycle"), 0);
 	assert_int_equal(f->diags.n, 1);
@@ -489,10 +489,13 @@ static void test_graph__suggestions(void **state)
 	                "v/d.py | 006 | 005 | | 004_add_notifictions |\n");
 	const rt_diag *d = fx_diag(&f->diags, "missing-down-revision", 0);
 	assert_non_null(d);
-	assert_string_equal(d->hint, "did you mean '003_enhanced_content_metadata'?");
+	assert_string_equal(d->hint, "did you mean '003_enhanced_content_metadata'? `retort rebase "
+	                             "004_add_notifications --onto 003_enhanced_content_metadata` "
+	                             "rewrites it");
 	d = fx_diag(&f->diags, "missing-down-revision", 1);
 	assert_non_null(d);
-	assert_string_equal(d->hint, "did you mean '004_add_notifications'?");
+	assert_string_equal(d->hint, "did you mean '004_add_notifications'? `retort rebase 005 "
+	                             "--onto 004_add_notifications` rewrites it");
 	d = fx_diag(&f->diags, "missing-dependency", 0);
 	assert_non_null(d);
 	assert_string_equal(d->hint, "did you mean '004_add_notifications'?");
@@ -548,7 +551,9 @@ static void test_graph__seed001_tangle(void **state)
 	d = fx_diag(&f->diags, "missing-down-revision", 0);
 	assert_string_equal(d->message, "down_revision of '004_add_notifications' names unknown "
 	                                "revision '003_essential_tables'");
-	assert_string_equal(d->hint, "did you mean '003_enhanced_content_metadata'?");
+	assert_string_equal(d->hint, "did you mean '003_enhanced_content_metadata'? `retort rebase "
+	                             "004_add_notifications --onto 003_enhanced_content_metadata` "
+	                             "rewrites it");
 	d = fx_diag(&f->diags, "missing-down-revision", 1);
 	assert_string_equal(d->message, "down_revision of '005' names unknown revision "
 	                                "'373835cefaf9'");
@@ -569,8 +574,8 @@ static void test_graph__seed001_tangle(void **state)
 	d = fx_diag(&c, "multiple-bases", 0);
 	assert_non_null(d);
 	assert_string_equal(d->message, "two bases: '000' and '001' both have no down_revision");
-	assert_string_equal(d->hint, "make one base the parent of the other root: set "
-	                             "down_revision = '000' in 'versions/001_initial_migration.py'");
+	assert_string_equal(d->hint, "make one base the parent of the other root: "
+	                             "`retort rebase 001 --onto 000`");
 	/* heads below the broken references are not reported again */
 	assert_int_equal(fx_count(&c, "multiple-heads"), 1);
 	d = fx_diag(&c, "multiple-heads", 0);
