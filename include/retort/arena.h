@@ -22,9 +22,13 @@ void rt_arena_free(rt_arena *arena);
 
 /* Zero-filled, aligned for any object. */
 void *rt_alloc(rt_arena *arena, size_t size);
+/* Like rt_alloc but not zeroed: for buffers the caller writes in full at once
+ * (text, token arrays, copies). */
+void *rt_alloc_raw(rt_arena *arena, size_t size);
 /* Zero-filled array of n elements of size bytes, overflow-checked. */
 void *rt_alloc_array(rt_arena *arena, size_t n, size_t size);
-/* Grows an array allocated from the arena (old contents copied). */
+/* Grows an array allocated from the arena (old contents copied, the new
+ * tail zero-filled). */
 void *rt_realloc_array(rt_arena *arena, void *old, size_t old_n, size_t new_n, size_t size);
 
 char *rt_strdup(rt_arena *arena, const char *s);
@@ -34,6 +38,25 @@ char *rt_vsprintf(rt_arena *arena, const char *fmt, va_list ap) RT_PRINTF(2, 0);
 
 /* Runs fn(data) when the arena is freed, newest first (PGresult, FILE *...). */
 void rt_arena_on_free(rt_arena *arena, void (*fn)(void *), void *data);
+
+/*
+ * Scratch use: rt_arena_mark() notes the arena's state and
+ * rt_arena_release() frees everything allocated since (running the cleanups
+ * registered since), keeping the arena's blocks for reuse, so a loop that
+ * parses one file at a time touches the same memory again. Marks must be
+ * released newest first; a mark is invalid once an older one is released.
+ * rt_arena_reset() releases everything.
+ */
+typedef struct rt_arena_mark {
+	void *block;          /* the block in use at the mark (NULL: none yet) */
+	size_t used;          /* its fill level */
+	unsigned long serial; /* blocks made later have higher serials */
+	void *cleanups;       /* newest cleanup at the mark */
+	size_t ndebug;        /* RT_DEBUG_ARENA: allocations made before the mark */
+} rt_arena_mark;
+rt_arena_mark rt_arena_mark_get(rt_arena *arena);
+void rt_arena_release(rt_arena *arena, rt_arena_mark mark);
+void rt_arena_reset(rt_arena *arena);
 
 /* Process-wide fatal allocation failure; also used by rt_buf and xmalloc. */
 RT_NORETURN void rt_oom(void);

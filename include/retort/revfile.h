@@ -19,8 +19,8 @@ struct py_module; /* src/py/pyast.h */
 struct py_stmt;
 
 typedef struct rt_revfile {
-	const rt_source *src;
-	const struct py_module *module;  /* the whole syntax tree */
+	const rt_source *src;            /* NULL from rt_revfile_read_header */
+	const struct py_module *module;  /* the whole syntax tree (NULL: header only) */
 
 	const char *revision;    /* NULL when absent or not a literal */
 	rt_loc revision_loc;
@@ -38,7 +38,7 @@ typedef struct rt_revfile {
 	const char *doc;         /* the whole docstring, stripped (history --verbose), or NULL */
 
 	const struct py_stmt *upgrade;   /* the `def upgrade():` statement, or NULL */
-	const struct py_stmt *downgrade;
+	const struct py_stmt *downgrade; /* (both NULL from rt_revfile_read_header) */
 } rt_revfile;
 
 /*
@@ -59,5 +59,19 @@ typedef struct rt_revfile {
  * `[a-f0-9]+.py` takes its stem as the id.
  */
 int rt_revfile_read(rt_revfile **out, rt_arena *arena, const rt_source *src, rt_diags *diags);
+
+/*
+ * The metadata of rt_revfile_read without the syntax tree: src is parsed
+ * in scratch exactly as rt_revfile_read does (same diagnostics, same
+ * return value, *out NULL only on a syntax error), then the metadata
+ * (ids, lists, locations, spans, message, doc) is copied into arena, and
+ * src, module, upgrade and downgrade are NULL. Nothing in *out or in diags
+ * points into scratch or into src, except the locations' path, which is
+ * src->path: it must outlive arena. The caller may release scratch (and
+ * src, if it lives there) as soon as this returns; loading a project does
+ * so for each file, so memory does not grow with the syntax trees.
+ */
+int rt_revfile_read_header(rt_revfile **out, rt_arena *arena, rt_arena *scratch,
+                           const rt_source *src, rt_diags *diags);
 
 #endif

@@ -11,6 +11,7 @@
 
 struct rt_revfile;
 struct rt_sqlfile;
+struct rt_pycache;
 
 typedef enum rt_rev_origin {
 	RT_REV_PY = 0,   /* an Alembic .py version file (maybe with a sidecar .sql) */
@@ -33,8 +34,11 @@ typedef struct rt_revision {
 
 	char checksum[65];        /* BLAKE2b-256 hex of the sources, CRLF folded */
 
-	const struct rt_revfile *py;   /* parsed version file, NULL for RT_REV_SQL */
+	/* the version file's metadata, NULL for RT_REV_SQL; header only (no src,
+	 * no syntax tree): rt_revision_body re-reads the file when a step runs */
+	const struct rt_revfile *py;
 	const struct rt_sqlfile *sql;  /* sidecar or standalone sections, or NULL */
+	struct rt_pycache *pycache;    /* private to src/sources/project.c */
 } rt_revision;
 
 #endif

@@ -56,7 +56,7 @@ struct scan {
 
 static bool is_ident_start(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+	return (unsigned)((c | 0x20) - 'a') < 26u || c == '_' || c >= 0x80;
 }
 
 static bool is_ident_char(unsigned char c)
@@ -595,6 +595,13 @@ static int decode_escape(struct scan *sc, size_t *posp, size_t end, unsigned fla
 	return RT_OK;
 }
 
+/* A byte py_str_decode copies as it is (the cases of its last branch). */
+static bool plain_byte(char c, bool raw, bool bytes, bool fpiece)
+{
+	return c != '\r' && !(c == '\\' && !raw) && !(fpiece && (c == '{' || c == '}')) &&
+	       !(bytes && (unsigned char)c >= 0x80);
+}
+
 int py_str_decode(rt_arena *arena, const rt_source *src, size_t off, size_t len, unsigned flags,
                   bool fpiece, rt_buf *out, py_segs *segs, rt_error *err)
 {
@@ -623,9 +630,13 @@ int py_str_decode(rt_arena *arena, const rt_source *src, size_t off, size_t len,
 			return fail(&sc, RT_ESYNTAX, pos, 1,
 			            "bytes can only contain ASCII literal characters");
 		} else {
+			/* a run of plain bytes is one linear segment, copied at once */
+			size_t run = pos + 1;
+			while (run < end && plain_byte(s[run], raw, bytes, fpiece))
+				run++;
 			mark(arena, segs, out->len, pos, true);
-			rt_buf_putc(out, c);
-			pos++;
+			rt_buf_add(out, s + pos, run - pos);
+			pos = run;
 		}
 	}
 	return RT_OK;
@@ -653,7 +664,8 @@ static void emit(struct lexer *lx, py_tok_kind kind, unsigned sub, size_t off, s
 {
 	py_tokens *t = lx->toks;
 	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 256;
+		/* rare: the first array is sized from the text (lexer_init) */
+		size_t cap = t->cap ? t->cap * 2 : 64;
 		t->v = rt_realloc_array(lx->sc.arena, t->v, t->n, cap, sizeof(*t->v));
 		t->cap = cap;
 	}
@@ -663,12 +675,26 @@ static void emit(struct lexer *lx, py_tok_kind kind, unsigned sub, size_t off, s
 		lx->line_has_tokens = true;
 }
 
+/* Eight bytes, none of them NUL or above 0x7f (the common case, checked a
+ * word at a time). */
+static bool plain_ascii8(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
+	return !(w & high) && !((w - ones) & ~w & high);
+}
+
 /* Source must be UTF-8 (PEP 3120) without NUL bytes, as CPython requires. */
 static int check_encoding(struct scan *sc)
 {
 	const unsigned char *s = (const unsigned char *)sc->s;
 	size_t n = sc->end;
 	for (size_t i = 0; i < n;) {
+		if (i + 8 <= n && plain_ascii8(s + i)) {
+			i += 8;
+			continue;
+		}
 		unsigned char c = s[i];
 		if (c == 0)
 			return fail(sc, RT_ESYNTAX, i, 1, "source code cannot contain null bytes");
@@ -898,6 +924,41 @@ tab_error:
 	return fail(sc, RT_ESYNTAX, pos, 1, "inconsistent use of tabs and spaces in indentation");
 }
 
+/* The hard keyword spelled s[0, n), or -1. kw_text is sorted, so the
+ * keywords sharing a first letter are one run of it. */
+static int keyword(const char *s, size_t n)
+{
+	if (n < 2 || n > 8)
+		return -1;
+	unsigned lo, hi;
+	switch (s[0]) {
+	case 'F': lo = PY_KW_FALSE; hi = PY_KW_NONE; break;
+	case 'N': lo = PY_KW_NONE; hi = PY_KW_TRUE; break;
+	case 'T': lo = PY_KW_TRUE; hi = PY_KW_AND; break;
+	case 'a': lo = PY_KW_AND; hi = PY_KW_BREAK; break;
+	case 'b': lo = PY_KW_BREAK; hi = PY_KW_CLASS; break;
+	case 'c': lo = PY_KW_CLASS; hi = PY_KW_DEF; break;
+	case 'd': lo = PY_KW_DEF; hi = PY_KW_ELIF; break;
+	case 'e': lo = PY_KW_ELIF; hi = PY_KW_FINALLY; break;
+	case 'f': lo = PY_KW_FINALLY; hi = PY_KW_GLOBAL; break;
+	case 'g': lo = PY_KW_GLOBAL; hi = PY_KW_IF; break;
+	case 'i': lo = PY_KW_IF; hi = PY_KW_LAMBDA; break;
+	case 'l': lo = PY_KW_LAMBDA; hi = PY_KW_NONLOCAL; break;
+	case 'n': lo = PY_KW_NONLOCAL; hi = PY_KW_OR; break;
+	case 'o': lo = PY_KW_OR; hi = PY_KW_PASS; break;
+	case 'p': lo = PY_KW_PASS; hi = PY_KW_RAISE; break;
+	case 'r': lo = PY_KW_RAISE; hi = PY_KW_TRY; break;
+	case 't': lo = PY_KW_TRY; hi = PY_KW_WHILE; break;
+	case 'w': lo = PY_KW_WHILE; hi = PY_KW_YIELD; break;
+	case 'y': lo = PY_KW_YIELD; hi = PY_KW_COUNT; break;
+	default: return -1;
+	}
+	for (unsigned k = lo; k < hi; k++)
+		if (strncmp(kw_text[k], s, n) == 0 && kw_text[k][n] == '\0')
+			return (int)k;
+	return -1;
+}
+
 static int lex_ident_or_string(struct lexer *lx, size_t *posp)
 {
 	struct scan *sc = &lx->sc;
@@ -918,35 +979,96 @@ static int lex_ident_or_string(struct lexer *lx, size_t *posp)
 		return RT_OK;
 	}
 	size_t n = pos - start;
-	for (unsigned k = 0; k < PY_KW_COUNT; k++) {
-		if (strlen(kw_text[k]) == n && memcmp(kw_text[k], sc->s + start, n) == 0) {
-			emit(lx, PY_TK_KEYWORD, k, start, n);
-			*posp = pos;
-			return RT_OK;
-		}
-	}
-	emit(lx, PY_TK_NAME, 0, start, n);
+	int kw = keyword(sc->s + start, n);
+	if (kw >= 0)
+		emit(lx, PY_TK_KEYWORD, (unsigned)kw, start, n);
+	else
+		emit(lx, PY_TK_NAME, 0, start, n);
 	*posp = pos;
 	return RT_OK;
+}
+
+/*
+ * The longest operator at pos (greedy, as CPython's tokenizer): its py_op
+ * and length in *n, or -1. One switch on the first byte instead of a table
+ * scan: every operator token of every file comes through here.
+ */
+static int operator_at(const struct scan *sc, size_t pos, size_t *n)
+{
+	char c = sc->s[pos], c1 = at(sc, pos + 1), c2 = at(sc, pos + 2);
+	/* X, X= and, for doubling operators, XX and XX= */
+	py_op one, eq = PY_OP_COUNT, two = PY_OP_COUNT, twoeq = PY_OP_COUNT;
+	*n = 1;
+	switch (c) {
+	case '(': return PY_OP_LPAR;
+	case ')': return PY_OP_RPAR;
+	case '[': return PY_OP_LSQB;
+	case ']': return PY_OP_RSQB;
+	case '{': return PY_OP_LBRACE;
+	case '}': return PY_OP_RBRACE;
+	case ',': return PY_OP_COMMA;
+	case ';': return PY_OP_SEMI;
+	case '~': return PY_OP_TILDE;
+	case '.':
+		if (c1 == '.' && c2 == '.') {
+			*n = 3;
+			return PY_OP_ELLIPSIS;
+		}
+		return PY_OP_DOT;
+	case '-':
+		if (c1 == '>') {
+			*n = 2;
+			return PY_OP_ARROW;
+		}
+		one = PY_OP_MINUS, eq = PY_OP_MINUSEQ;
+		break;
+	case '!':
+		if (c1 != '=')
+			return -1;
+		*n = 2;
+		return PY_OP_NE;
+	case ':': one = PY_OP_COLON, eq = PY_OP_WALRUS; break;
+	case '=': one = PY_OP_EQUAL, eq = PY_OP_EQ; break;
+	case '+': one = PY_OP_PLUS, eq = PY_OP_PLUSEQ; break;
+	case '%': one = PY_OP_PERCENT, eq = PY_OP_PERCENTEQ; break;
+	case '@': one = PY_OP_AT, eq = PY_OP_ATEQ; break;
+	case '&': one = PY_OP_AMP, eq = PY_OP_AMPEQ; break;
+	case '|': one = PY_OP_VBAR, eq = PY_OP_VBAREQ; break;
+	case '^': one = PY_OP_CARET, eq = PY_OP_CARETEQ; break;
+	case '*': one = PY_OP_STAR, eq = PY_OP_STAREQ, two = PY_OP_DSTAR, twoeq = PY_OP_DSTAREQ; break;
+	case '/':
+		one = PY_OP_SLASH, eq = PY_OP_SLASHEQ, two = PY_OP_DSLASH, twoeq = PY_OP_DSLASHEQ;
+		break;
+	case '<': one = PY_OP_LT, eq = PY_OP_LE, two = PY_OP_LSHIFT, twoeq = PY_OP_LSHIFTEQ; break;
+	case '>': one = PY_OP_GT, eq = PY_OP_GE, two = PY_OP_RSHIFT, twoeq = PY_OP_RSHIFTEQ; break;
+	default: return -1;
+	}
+	if (two != PY_OP_COUNT && c1 == c) {
+		*n = c2 == '=' ? 3 : 2;
+		return c2 == '=' ? (int)twoeq : (int)two;
+	}
+	if (c1 == '=') {
+		*n = 2;
+		return (int)eq;
+	}
+	return (int)one;
 }
 
 static int lex_operator(struct lexer *lx, size_t *posp)
 {
 	struct scan *sc = &lx->sc;
-	size_t pos = *posp;
-	for (size_t i = 0; i < sizeof(op_table) / sizeof(op_table[0]); i++) {
-		size_t n = strlen(op_table[i].text);
-		if (pos + n > sc->end || memcmp(sc->s + pos, op_table[i].text, n) != 0)
-			continue;
+	size_t pos = *posp, n = 0;
+	int op = operator_at(sc, pos, &n);
+	if (op >= 0) {
 		int rc = RT_OK;
 		char c = sc->s[pos];
-		if (n == 1 && (c == '(' || c == '[' || c == '{'))
+		if (c == '(' || c == '[' || c == '{')
 			rc = open_bracket(lx, c, pos);
-		else if (n == 1 && (c == ')' || c == ']' || c == '}'))
+		else if (c == ')' || c == ']' || c == '}')
 			rc = close_bracket(lx, c, pos);
 		if (rc < 0)
 			return rc;
-		emit(lx, PY_TK_OP, op_table[i].op, pos, n);
+		emit(lx, PY_TK_OP, (unsigned)op, pos, n);
 		*posp = pos + n;
 		return RT_OK;
 	}
@@ -1040,30 +1162,46 @@ static int lex_run(struct lexer *lx, size_t pos)
 	return RT_OK;
 }
 
-int py_lex(py_tokens *out, rt_arena *arena, const rt_source *src, rt_error *err)
+/*
+ * A lexer over src->text[start, end). The token array is sized from the
+ * text up front (version files average 5-6 bytes a token; a third of the
+ * byte count covers every file we have seen), so it rarely grows and,
+ * when it does, grows in place at the top of the arena. The indentation
+ * and bracket stacks are not cleared: only entries below the tops are read.
+ */
+static void lexer_init(struct lexer *lx, py_tokens *out, rt_arena *arena,
+                       const rt_source *src, size_t start, size_t end, rt_error *err)
 {
-	memset(out, 0, sizeof(*out));
-	struct lexer *lx = rt_alloc(arena, sizeof(*lx));
-	lx->sc = (struct scan){ .src = src, .s = src->text, .end = src->len, .arena = arena,
+	lx->sc = (struct scan){ .src = src, .s = src->text, .end = end, .arena = arena,
 	                        .err = err };
 	lx->toks = out;
-	int rc = check_encoding(&lx->sc);
+	lx->fragment = false;
+	lx->line_has_tokens = false;
+	lx->indent[0] = lx->altindent[0] = 0;
+	lx->nindent = lx->nbr = 0;
+	out->cap = (end - start) / 3 + 16;
+	out->v = rt_alloc_raw(arena, out->cap * sizeof(*out->v));
+	out->n = 0;
+}
+
+int py_lex(py_tokens *out, rt_arena *arena, const rt_source *src, rt_error *err)
+{
+	struct lexer lx;
+	lexer_init(&lx, out, arena, src, 0, src->len, err);
+	int rc = check_encoding(&lx.sc);
 	if (rc < 0)
 		return rc;
 	size_t pos = 0;
 	if (src->len >= 3 && memcmp(src->text, "\xEF\xBB\xBF", 3) == 0)
 		pos = 3;
-	return lex_run(lx, pos);
+	return lex_run(&lx, pos);
 }
 
 int py_lex_fragment(py_tokens *out, rt_arena *arena, const rt_source *src, size_t start,
                     size_t end, rt_error *err)
 {
-	memset(out, 0, sizeof(*out));
-	struct lexer *lx = rt_alloc(arena, sizeof(*lx));
-	lx->sc = (struct scan){ .src = src, .s = src->text, .end = end, .arena = arena,
-	                        .err = err };
-	lx->toks = out;
-	lx->fragment = true;
-	return lex_run(lx, start);
+	struct lexer lx;
+	lexer_init(&lx, out, arena, src, start, end, err);
+	lx.fragment = true;
+	return lex_run(&lx, start);
 }

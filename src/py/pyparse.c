@@ -935,6 +935,35 @@ static py_expr *lambdef(struct parser *p)
 	return e;
 }
 
+/*
+ * A one-token atom (name, number, string, None/True/False) followed by a
+ * token that continues no expression: the whole descent from disjunction
+ * to atom would return the atom itself, so expression() takes it directly
+ * (most expressions in version files are such arguments and values).
+ */
+static bool lone_atom(const struct parser *p)
+{
+	const py_token *t = peek(p);
+	if (t->kind == PY_TK_KEYWORD) {
+		if (t->sub != PY_KW_NONE && t->sub != PY_KW_TRUE && t->sub != PY_KW_FALSE)
+			return false;
+	} else if (t->kind != PY_TK_NAME && t->kind != PY_TK_NUMBER && t->kind != PY_TK_STRING) {
+		return false;
+	}
+	const py_token *n = peek_at(p, 1);
+	if (n->kind == PY_TK_NEWLINE || n->kind == PY_TK_EOF)
+		return true;
+	if (n->kind != PY_TK_OP)
+		return false;
+	switch (n->sub) {
+	case PY_OP_COMMA: case PY_OP_RPAR: case PY_OP_RSQB: case PY_OP_RBRACE:
+	case PY_OP_EQUAL: case PY_OP_COLON: case PY_OP_SEMI:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* expression: disjunction 'if' disjunction 'else' expression | disjunction | lambdef */
 static py_expr *expression(struct parser *p)
 {
@@ -942,7 +971,9 @@ static py_expr *expression(struct parser *p)
 		return NULL;
 	uint32_t off = peek(p)->off;
 	py_expr *e;
-	if (is_kw(peek(p), PY_KW_LAMBDA)) {
+	if (lone_atom(p)) {
+		e = atom(p);
+	} else if (is_kw(peek(p), PY_KW_LAMBDA)) {
 		e = lambdef(p);
 	} else {
 		e = disjunction(p);

@@ -257,22 +257,23 @@ static void read_revision(struct reader *r)
 }
 
 /* None, '', a string, or a tuple/list of strings -> sv (normalised). */
-static void read_list(struct reader *r, int which, rt_strv *sv, rt_loc *loc)
+/* Reads a list-valued name; false (after a diagnostic) when its value is not a literal. */
+static bool read_list(struct reader *r, int which, rt_strv *sv, rt_loc *loc)
 {
 	const py_expr *v = r->b[which].value;
 	*loc = span_loc(r, v->off, v->len);
 	if (v->kind == PY_E_CONST && v->u.constant.value == PY_CONST_NONE)
-		return;
+		return true;
 	const char *s = literal_str(v);
 	if (s) {
 		if (*s)
 			rt_strv_push(r->arena, sv, s);
-		return;
+		return true;
 	}
 	if (v->kind != PY_E_TUPLE && v->kind != PY_E_LIST) {
 		diag(r, "non-literal-value", v->off, v->len, LITERAL_HINT,
 		     "'%s' must be a string, a tuple or list of strings, or None", names[which]);
-		return;
+		return false;
 	}
 	for (size_t i = 0; i < v->u.seq.elts.n; i++) {
 		const py_expr *e = v->u.seq.elts.v[i];
@@ -280,17 +281,18 @@ static void read_list(struct reader *r, int which, rt_strv *sv, rt_loc *loc)
 		if (!item) {
 			diag(r, "non-literal-value", e->off, e->len, LITERAL_HINT,
 			     "'%s' must be a string, a tuple or list of strings, or None", names[which]);
-			return;
+			return false;
 		}
 		if (!*item) {
 			/* Alembic would look up a revision named '' and fail */
 			diag(r, "empty-revision", e->off, e->len,
 			     "use None, or an empty tuple, for no value",
 			     "'%s' contains an empty string", names[which]);
-			return;
+			return false;
 		}
 		rt_strv_push(r->arena, sv, item);
 	}
+	return true;
 }
 
 /* Python's str.isspace() for the code point at s[i] (byte length, or 0). */
@@ -393,15 +395,12 @@ int rt_revfile_read(rt_revfile **out, rt_arena *arena, const rt_source *src, rt_
 			     "'%s' is bound by %s, which retort cannot evaluate", names[i], b->other);
 		} else if (i == N_REVISION) {
 			read_revision(&r);
-		} else {
-			read_list(&r, i, lists[i], locs[i]);
+		} else if (read_list(&r, i, lists[i], locs[i]) && i == N_DOWN) {
+			rf->down_off = b->value->off; /* a literal: rebase may rewrite it */
+			rf->down_len = b->value->len;
 		}
 	}
 	rf->has_down_revision = r.b[N_DOWN].bound;
-	if (r.b[N_DOWN].value) {
-		rf->down_off = r.b[N_DOWN].value->off;
-		rf->down_len = r.b[N_DOWN].value->len;
-	}
 
 	rt_loc file = { .path = src->path };
 	if (!r.b[N_REVISION].bound) {
@@ -425,4 +424,45 @@ int rt_revfile_read(rt_revfile **out, rt_arena *arena, const rt_source *src, rt_
 		diags->items[i]->revision = rf->revision;
 	*out = rf;
 	return diags->errors > errors ? RT_ESYNTAX : RT_OK;
+}
+
+static void copy_strv(rt_arena *arena, rt_strv *dst, const rt_strv *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		rt_strv_push(arena, dst, rt_strdup(arena, src->v[i]));
+}
+
+static const char *dup_or_null(rt_arena *arena, const char *s)
+{
+	return s ? rt_strdup(arena, s) : NULL;
+}
+
+int rt_revfile_read_header(rt_revfile **out, rt_arena *arena, rt_arena *scratch,
+                           const rt_source *src, rt_diags *diags)
+{
+	*out = NULL;
+	size_t first_diag = diags->n;
+	rt_revfile *full;
+	int rc = rt_revfile_read(&full, scratch, src, diags);
+	if (!full)
+		return rc;
+	rt_revfile *rf = rt_alloc(arena, sizeof(*rf));
+	rf->revision = dup_or_null(arena, full->revision);
+	rf->revision_loc = full->revision_loc;
+	rf->has_down_revision = full->has_down_revision;
+	copy_strv(arena, &rf->down, &full->down);
+	rf->down_loc = full->down_loc;
+	rf->down_off = full->down_off;
+	rf->down_len = full->down_len;
+	copy_strv(arena, &rf->labels, &full->labels);
+	rf->labels_loc = full->labels_loc;
+	copy_strv(arena, &rf->depends, &full->depends);
+	rf->depends_loc = full->depends_loc;
+	rf->message = dup_or_null(arena, full->message);
+	rf->doc = dup_or_null(arena, full->doc);
+	/* rt_revfile_read pointed these at its own copy of the id */
+	for (size_t i = first_diag; i < diags->n; i++)
+		diags->items[i]->revision = rf->revision;
+	*out = rf;
+	return rc;
 }

@@ -144,9 +144,15 @@ static void classify(int dfd, struct dirent *de, entry *e)
 	e->type = fstatat(dfd, de->d_name, &st, 0) == 0 && S_ISREG(st.st_mode) ? F_REG : F_OTHER;
 }
 
+/* dir + "/" + name (two copies per listed file: no printf machinery) */
 static char *join(rt_arena *arena, const char *dir, const char *name)
 {
-	return rt_sprintf(arena, "%s/%s", dir, name);
+	size_t d = strlen(dir), n = strlen(name);
+	char *p = rt_alloc_raw(arena, d + n + 2);
+	memcpy(p, dir, d);
+	p[d] = '/';
+	memcpy(p + d + 1, name, n + 1);
+	return p;
 }
 
 /* The real path of a listed file: cheap unless the entry is a link. */

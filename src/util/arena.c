@@ -14,6 +14,7 @@
 struct block {
 	struct block *next;
 	size_t used, size;
+	unsigned long serial; /* creation order, for rt_arena_release */
 	_Alignas(16) unsigned char data[];
 };
 
@@ -24,8 +25,10 @@ struct cleanup {
 };
 
 struct rt_arena {
-	struct block *blocks;
+	struct block *blocks; /* the first takes small allocations; one-offs follow it */
+	struct block *spare;  /* released standard blocks, reused before malloc */
 	struct cleanup *cleanups;
+	unsigned long serial;
 #ifdef RT_DEBUG_ARENA
 	rt_ptrvec debug_allocs;
 #endif
@@ -68,6 +71,14 @@ rt_arena *rt_arena_new(void)
 	return a;
 }
 
+static void free_list(struct block *b)
+{
+	for (struct block *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+}
+
 void rt_arena_free(rt_arena *a)
 {
 	if (!a)
@@ -75,10 +86,8 @@ void rt_arena_free(rt_arena *a)
 	for (struct cleanup *c = a->cleanups; c; c = c->next)
 		c->fn(c->data);
 	/* cleanup records live in the blocks, so free blocks only now */
-	for (struct block *b = a->blocks, *next; b; b = next) {
-		next = b->next;
-		free(b);
-	}
+	free_list(a->blocks);
+	free_list(a->spare);
 #ifdef RT_DEBUG_ARENA
 	for (size_t i = 0; i < a->debug_allocs.n; i++)
 		free(a->debug_allocs.items[i]);
@@ -87,10 +96,10 @@ void rt_arena_free(rt_arena *a)
 	free(a);
 }
 
-void *rt_alloc(rt_arena *a, size_t size)
-{
 #ifdef RT_DEBUG_ARENA
-	void *p = calloc(1, size ? size : 1);
+static void *debug_alloc(rt_arena *a, size_t size, bool zero)
+{
+	void *p = zero ? calloc(1, size ? size : 1) : malloc(size ? size : 1);
 	if (!p)
 		rt_oom();
 	if (a->debug_allocs.n == a->debug_allocs.cap) {
@@ -100,30 +109,66 @@ void *rt_alloc(rt_arena *a, size_t size)
 	}
 	a->debug_allocs.items[a->debug_allocs.n++] = p;
 	return p;
+}
 #else
+static size_t round_up(size_t size)
+{
+	if (size > SIZE_MAX - ALIGN)
+		rt_oom();
 	size = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-	if (size == 0)
-		size = ALIGN;
-	struct block *b = a->blocks;
-	if (!b || b->size - b->used < size) {
-		size_t bsize = size > BLOCK_SIZE / 4 ? size : BLOCK_SIZE;
+	return size ? size : ALIGN;
+}
+
+/* A block with room for size bytes: a spare or new standard block becomes
+ * the current one; a big request gets a one-off block behind it. */
+static struct block *new_block(rt_arena *a, size_t size)
+{
+	struct block *b = a->blocks, *nb;
+	size_t bsize = size > BLOCK_SIZE / 4 ? size : BLOCK_SIZE;
+	if (bsize == BLOCK_SIZE && a->spare) {
+		nb = a->spare;
+		a->spare = nb->next;
+	} else {
 		if (bsize > SIZE_MAX - sizeof(struct block))
 			rt_oom();
-		struct block *nb = rt_xmalloc(sizeof(struct block) + bsize);
-		nb->used = 0;
+		nb = rt_xmalloc(sizeof(struct block) + bsize);
 		nb->size = bsize;
-		if (b && bsize != BLOCK_SIZE) {
-			/* a big one-off allocation: keep the current block for small ones */
-			nb->next = b->next;
-			b->next = nb;
-		} else {
-			nb->next = b;
-			a->blocks = nb;
-		}
-		b = nb;
 	}
+	nb->used = 0;
+	nb->serial = ++a->serial;
+	if (b && bsize != BLOCK_SIZE) {
+		/* a big one-off allocation: keep the current block for small ones */
+		nb->next = b->next;
+		b->next = nb;
+	} else {
+		nb->next = b;
+		a->blocks = nb;
+	}
+	return nb;
+}
+#endif
+
+void *rt_alloc_raw(rt_arena *a, size_t size)
+{
+#ifdef RT_DEBUG_ARENA
+	return debug_alloc(a, size, false);
+#else
+	size = round_up(size);
+	struct block *b = a->blocks;
+	if (!b || b->size - b->used < size)
+		b = new_block(a, size);
 	void *p = b->data + b->used;
 	b->used += size;
+	return p;
+#endif
+}
+
+void *rt_alloc(rt_arena *a, size_t size)
+{
+#ifdef RT_DEBUG_ARENA
+	return debug_alloc(a, size, true);
+#else
+	void *p = rt_alloc_raw(a, size);
 	memset(p, 0, size);
 	return p;
 #endif
@@ -138,15 +183,81 @@ void *rt_alloc_array(rt_arena *a, size_t n, size_t size)
 
 void *rt_realloc_array(rt_arena *a, void *old, size_t old_n, size_t new_n, size_t size)
 {
-	void *p = rt_alloc_array(a, new_n, size);
-	if (old && old_n)
-		memcpy(p, old, (old_n < new_n ? old_n : new_n) * size);
+	if (size && new_n > SIZE_MAX / size)
+		rt_oom();
+	size_t old_bytes = old ? old_n * size : 0, new_bytes = new_n * size;
+#ifndef RT_DEBUG_ARENA
+	/* the newest allocation grows in place when its block has room, so a
+	 * vector filled without interleaved allocations leaves no old copies */
+	struct block *b = a->blocks;
+	if (old && b && new_bytes > old_bytes) {
+		size_t have = round_up(old_bytes), want = round_up(new_bytes);
+		if ((unsigned char *)old + have == b->data + b->used &&
+		    b->size - b->used >= want - have) {
+			b->used += want - have;
+			memset((unsigned char *)old + old_bytes, 0, new_bytes - old_bytes);
+			return old;
+		}
+	}
+#endif
+	unsigned char *p = rt_alloc_raw(a, new_bytes);
+	size_t keep = old_bytes < new_bytes ? old_bytes : new_bytes;
+	if (keep)
+		memcpy(p, old, keep);
+	memset(p + keep, 0, new_bytes - keep);
 	return p;
+}
+
+rt_arena_mark rt_arena_mark_get(rt_arena *a)
+{
+	rt_arena_mark m = { .block = a->blocks, .used = a->blocks ? a->blocks->used : 0,
+	                    .serial = a->serial, .cleanups = a->cleanups };
+#ifdef RT_DEBUG_ARENA
+	m.ndebug = a->debug_allocs.n;
+#endif
+	return m;
+}
+
+void rt_arena_release(rt_arena *a, rt_arena_mark m)
+{
+	while (a->cleanups && a->cleanups != m.cleanups) {
+		struct cleanup *c = a->cleanups;
+		a->cleanups = c->next;
+		c->fn(c->data);
+	}
+#ifdef RT_DEBUG_ARENA
+	for (size_t i = m.ndebug; i < a->debug_allocs.n; i++)
+		free(a->debug_allocs.items[i]);
+	a->debug_allocs.n = m.ndebug;
+#endif
+	/* blocks made since the mark go; the block current at the mark is then
+	 * first again (later blocks were put before it or right behind it) */
+	for (struct block **pb = &a->blocks; *pb;) {
+		struct block *b = *pb;
+		if (b->serial <= m.serial) {
+			pb = &b->next;
+			continue;
+		}
+		*pb = b->next;
+		if (b->size == BLOCK_SIZE) {
+			b->next = a->spare;
+			a->spare = b;
+		} else {
+			free(b);
+		}
+	}
+	if (a->blocks && a->blocks == m.block)
+		a->blocks->used = m.used;
+}
+
+void rt_arena_reset(rt_arena *a)
+{
+	rt_arena_release(a, (rt_arena_mark){ 0 });
 }
 
 char *rt_strndup(rt_arena *a, const char *s, size_t n)
 {
-	char *p = rt_alloc(a, n + 1);
+	char *p = rt_alloc_raw(a, n + 1);
 	if (n)
 		memcpy(p, s, n);
 	p[n] = '\0';
@@ -166,7 +277,7 @@ char *rt_vsprintf(rt_arena *a, const char *fmt, va_list ap)
 	va_end(cp);
 	if (n < 0)
 		return rt_strdup(a, "");
-	char *p = rt_alloc(a, (size_t)n + 1);
+	char *p = rt_alloc_raw(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }

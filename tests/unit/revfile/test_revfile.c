@@ -246,6 +246,23 @@ static void test_revfile__values_that_are_not_literals(void **state)
 	rt_arena_free(a);
 }
 
+/* rebase rewrites down_revision's span: only a literal has one */
+static void test_revfile__down_revision_span(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	struct read *r = read_mem(a, "v/x.py", "revision = 'b'\ndown_revision: str = 'a'  # p\n");
+	assert_int_equal(r->rc, RT_OK);
+	assert_int_equal(r->rf->down_len, 3);
+	assert_memory_equal(r->rf->src->text + r->rf->down_off, "'a'", 3);
+	r = read_mem(a, "v/x.py", "revision = 'b'\ndown_revision = ('a', PARENT)\n");
+	assert_int_equal(r->rc, RT_ESYNTAX);
+	assert_int_equal(r->rf->down_len, 0);
+	r = read_mem(a, "v/x.py", "revision = 'b'\ndown_revision = PARENT\n");
+	assert_int_equal(r->rf->down_len, 0);
+	rt_arena_free(a);
+}
+
 static void test_revfile__legacy_filename_id(void **state)
 {
 	(void)state;
@@ -289,6 +306,85 @@ static void test_revfile__message_rule(void **state)
 	rt_arena_free(a);
 }
 
+/* Every field of the metadata, for comparing two reads of one file. */
+static const char *meta_text(rt_arena *a, const rt_revfile *rf)
+{
+	if (!rf)
+		return "(no file)";
+	const rt_loc *locs[] = { &rf->revision_loc, &rf->down_loc, &rf->labels_loc,
+	                         &rf->depends_loc };
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "rev=%s has_down=%d down=%s labels=%s depends=%s span=%u+%u\n",
+	              rf->revision ? rf->revision : "-", rf->has_down_revision,
+	              join(a, &rf->down), join(a, &rf->labels), join(a, &rf->depends),
+	              rf->down_off, rf->down_len);
+	for (size_t i = 0; i < 4; i++)
+		rt_buf_printf(&b, "%s:%u:%u:%u+%u\n", locs[i]->path ? locs[i]->path : "-",
+		              locs[i]->line, locs[i]->col, locs[i]->offset, locs[i]->len);
+	rt_buf_printf(&b, "message=%s\ndoc=%s\n", rf->message ? rf->message : "-",
+	              rf->doc ? rf->doc : "-");
+	char *s = rt_strdup(a, rt_buf_cstr(&b));
+	rt_buf_release(&b);
+	return s;
+}
+
+/*
+ * The header read gives what the full read gives (metadata, diagnostics,
+ * return value) with no syntax tree, and nothing of it lives in the scratch
+ * arena or the source: both are gone before it is compared (under ASan with
+ * -Ddebug_arena=true a stale pointer is a use-after-free).
+ */
+static void test_revfile__header_read_matches_full_read(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		("\"\"\"msg line\n\nmore\"\"\"\nrevision = 'a1'\ndown_revision = ('p', 'q')\n"
+		 "branch_labels = 'x'\ndepends_on = ['d']\ndef upgrade():\n    pass\n"),
+		"revision = x\ndown_revision = f'{y}'\nbranch_labels = ('', )\n",
+		"import revision\nif x:\n    down_revision = None\n",
+		"down_revision = None\n",
+		"revision = 'a'\ndown_revision = None\ndef upgrade(:\n    pass\n",
+		"revision = 'a'\ndown_revision = None\ndef upgrade():\n    op.execute('x' 'y'\n",
+		"revision = 'a'\ndown_revision = None\nbranch_labels = (1, 'b')\n",
+	};
+	static const char *const paths[] = { "v/a.py", "v/b.py", "v/c.py", "v/abc123.py",
+	                                      "v/e.py", "v/f.py", "v/g.py" };
+	rt_arena *a = rt_arena_new();
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct read *full = read_mem(a, paths[i], texts[i]);
+		const char *want = meta_text(a, full->rf), *want_diags = diags(a, &full->diags);
+		/* all but the first and the legacy-named file have problems */
+		assert_true((full->diags.n > 0) == (i != 0 && i != 3));
+
+		rt_arena *keep = rt_arena_new(), *scratch = rt_arena_new();
+		rt_diags d;
+		rt_diags_init(&d, keep);
+		rt_source *src = rt_source_from_mem(scratch, paths[i], texts[i], strlen(texts[i]));
+		src->path = paths[i];
+		rt_revfile *rf;
+		int rc = rt_revfile_read_header(&rf, keep, scratch, src, &d);
+		rt_arena_free(scratch);
+		assert_int_equal(rc, full->rc);
+		assert_string_equal(meta_text(a, rf), want);
+		assert_string_equal(diags(a, &d), want_diags);
+		for (size_t k = 0; k < d.n; k++) {
+			assert_string_equal(d.items[k]->loc.path, paths[i]);
+			if (full->diags.items[k]->revision)
+				assert_string_equal(d.items[k]->revision, full->diags.items[k]->revision);
+			else
+				assert_null(d.items[k]->revision);
+		}
+		if (rf) {
+			assert_null(rf->src);
+			assert_null(rf->module);
+			assert_null(rf->upgrade);
+			assert_null(rf->downgrade);
+		}
+		rt_arena_free(keep);
+	}
+	rt_arena_free(a);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -298,8 +394,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_revfile__all_lab_files),
 		cmocka_unit_test(test_revfile__value_forms),
 		cmocka_unit_test(test_revfile__values_that_are_not_literals),
+		cmocka_unit_test(test_revfile__down_revision_span),
 		cmocka_unit_test(test_revfile__legacy_filename_id),
 		cmocka_unit_test(test_revfile__message_rule),
+		cmocka_unit_test(test_revfile__header_read_matches_full_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

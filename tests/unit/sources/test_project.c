@@ -187,6 +187,85 @@ static void test_project__broken_sql_files(void **state)
 	assert_int_equal(nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
+static const char a_py[] = "\"\"\"a\"\"\"\nfrom alembic import op\n\nrevision = 'a'\n"
+                           "down_revision = None\n\n\ndef upgrade():\n"
+                           "    op.execute(\"SELECT 'a up'\")\n\n\ndef downgrade():\n"
+                           "    op.execute(\"SELECT 'a down'\")\n";
+
+/*
+ * Loading keeps metadata only; bodies read the file again, both directions
+ * of one revision from one parse, and what they return (statements and the
+ * source their offsets map to) outlives the next revision's parse.
+ */
+static void test_project__bodies_read_again(void **state)
+{
+	(void)state;
+	char tmp[] = "/tmp/rt-project-XXXXXX";
+	assert_non_null(mkdtemp(tmp));
+	put(tmp, "a.py", a_py);
+	put(tmp, "b.py", "revision = 'b'\ndown_revision = 'a'\n"
+	                 "def upgrade():\n    op.execute('SELECT 1; SELECT 2')\n");
+	run r;
+	load(&r, tmp);
+	assert_int_equal(r.rc, RT_OK);
+	assert_int_equal(r.p->n, 2);
+	const rt_revision *a = r.p->revs[0], *b = r.p->revs[1];
+	assert_non_null(a->py);
+	assert_null(a->py->module);
+	assert_null(a->py->src);
+	assert_string_equal(a->message, "a");
+	assert_int_equal(a->loc.line, 4);
+
+	rt_stmtlist up = { 0 };
+	rt_error err = RT_ERROR_INIT;
+	int rc;
+	assert_int_equal(rt_revision_body(&up, r.arena, a, RT_UPGRADE, NULL, &err), RT_OK);
+	assert_string_equal(body(&r, b, RT_UPGRADE, &rc), "SELECT 1; SELECT 2");
+	assert_string_equal(body(&r, a, RT_DOWNGRADE, &rc), "SELECT 'a down'");
+	assert_int_equal(rc, RT_OK);
+	body(&r, b, RT_DOWNGRADE, &rc);
+	assert_int_equal(rc, RT_ENOTFOUND);
+	assert_int_equal(up.n, 1);
+	assert_string_equal(up.items[0]->sql, "SELECT 'a up'");
+	rt_loc loc = rt_stmt_loc(up.items[0], 7);
+	assert_string_equal(loc.path, a->path);
+	assert_int_equal(loc.line, 9);
+	assert_int_equal(loc.col, 17 + 7); /* byte 7 of the string opened at col 16 */
+	rt_error_clear(&err);
+	done(&r);
+	assert_int_equal(nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+/* A file edited after loading is refused, not run as something unchecked. */
+static void test_project__body_of_changed_file(void **state)
+{
+	(void)state;
+	char tmp[] = "/tmp/rt-project-XXXXXX";
+	assert_non_null(mkdtemp(tmp));
+	put(tmp, "a.py", a_py);
+	run r;
+	load(&r, tmp);
+	assert_int_equal(r.p->n, 1);
+	put(tmp, "a.py", "revision = 'a'\ndown_revision = None\n"
+	                 "def upgrade():\n    op.execute('DROP TABLE everything')\n");
+	rt_stmtlist l = { 0 };
+	rt_error err = RT_ERROR_INIT;
+	assert_int_equal(rt_revision_body(&l, r.arena, r.p->revs[0], RT_UPGRADE, NULL, &err),
+	                 RT_EDRIFT);
+	assert_int_equal(l.n, 0);
+	assert_string_equal(err.message,
+	                    rt_sprintf(r.arena, "'%s' changed while retort was running",
+	                               r.p->revs[0]->path));
+	assert_non_null(err.hint);
+	rt_error_clear(&err);
+	put(tmp, "a.py", a_py); /* the same bytes again: fine */
+	int rc;
+	assert_string_equal(body(&r, r.p->revs[0], RT_UPGRADE, &rc), "SELECT 'a up'");
+	assert_int_equal(rc, RT_OK);
+	done(&r);
+	assert_int_equal(nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 static void test_project__crlf_same_checksum(void **state)
 {
 	(void)state;
@@ -234,6 +313,8 @@ int main(void)
 		cmocka_unit_test(test_project__body_per_direction),
 		cmocka_unit_test(test_project__broken_sql_files),
 		cmocka_unit_test(test_project__crlf_same_checksum),
+		cmocka_unit_test(test_project__bodies_read_again),
+		cmocka_unit_test(test_project__body_of_changed_file),
 		cmocka_unit_test(test_project__missing_location),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown_pg_query);

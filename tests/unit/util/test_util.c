@@ -52,6 +52,57 @@ static void test_util__arena_cleanup_runs_once(void **state)
 	assert_int_equal(cleanup_count, 11);
 }
 
+/*
+ * Marks: what was allocated before a mark survives its release, what came
+ * after is gone (cleanups run once), and the memory is used again. Growth
+ * of the newest array is in place and zero-fills the tail.
+ */
+static void test_util__arena_marks_and_reuse(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	char *before = rt_strdup(a, "kept");
+	rt_arena_mark m = rt_arena_mark_get(a);
+	int one = 1, ten = 10;
+	cleanup_count = 0;
+	char *first = rt_alloc_raw(a, 100);
+	memset(first, 'x', 100);
+	char *big = rt_alloc(a, 100000); /* a one-off block, freed by the release */
+	big[99999] = 'y';
+	for (int i = 0; i < 5000; i++) /* several standard blocks */
+		(void)rt_sprintf(a, "%0100d", i);
+	rt_arena_on_free(a, count_cleanup, &ten);
+	rt_arena_release(a, m);
+	assert_int_equal(cleanup_count, 10);
+	assert_string_equal(before, "kept");
+	char *again = rt_alloc(a, 100);
+	assert_int_equal(again[0], 0);
+	assert_int_equal(again[99], 0);
+#ifndef RT_DEBUG_ARENA
+	assert_ptr_equal(again, first);
+#endif
+
+	int *v = rt_alloc_array(a, 4, sizeof(int));
+	v[3] = 7;
+	int *w = rt_realloc_array(a, v, 4, 1000, sizeof(int));
+	assert_int_equal(w[3], 7);
+	assert_int_equal(w[999], 0);
+#ifndef RT_DEBUG_ARENA
+	assert_ptr_equal(w, v);
+#endif
+	(void)rt_strdup(a, "in between");
+	int *u = rt_realloc_array(a, w, 1000, 2000, sizeof(int));
+	assert_int_equal(u[3], 7);
+	assert_int_equal(u[1999], 0);
+
+	rt_arena_on_free(a, count_cleanup, &one);
+	rt_arena_reset(a);
+	assert_int_equal(cleanup_count, 11);
+	assert_string_equal(rt_strdup(a, "after reset"), "after reset");
+	rt_arena_free(a);
+	assert_int_equal(cleanup_count, 11);
+}
+
 static void test_util__buf_and_json(void **state)
 {
 	(void)state;
@@ -161,6 +212,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_util__arena_strings_and_vectors),
 		cmocka_unit_test(test_util__arena_cleanup_runs_once),
+		cmocka_unit_test(test_util__arena_marks_and_reuse),
 		cmocka_unit_test(test_util__buf_and_json),
 		cmocka_unit_test(test_util__error_owns_strings),
 		cmocka_unit_test(test_util__diags_sorted_and_counted),
