@@ -62,7 +62,7 @@ else
 		projects+=("${p%/}")
 	done
 	projects+=("$root/tests/fixtures/seed000" "$root/tests/fixtures/seed001"
-		"$root/tests/fixtures/seed004" "$root/migrations-example")
+		"$root/tests/fixtures/seed003" "$root/tests/fixtures/seed004" "$root/migrations-example")
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-lab.XXXXXX")
