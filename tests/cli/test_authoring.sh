@@ -4,21 +4,8 @@
 # id and date), heads/history/upgrade --sql in both tools, merge heads,
 # refusals, file_template naming. Needs no database.
 # Usage: test_authoring.sh RETORT_BINARY
-set -uo pipefail
-retort=$(realpath "$1")
-top=$(cd "$(dirname "$0")/../.." && pwd)
-alembic=(/usr/bin/python3 -m alembic)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export NO_COLOR=1 TZ=UTC
-unset RETORT_DATABASE_URL DATABASE_URL RETORT_DATABASE_URL_FILE DATABASE_URL_FILE
-fails=0
-pass() { echo "ok - $1"; }
-fail() { echo "not ok - $1" >&2; fails=$((fails + 1)); }
-check() { # check NAME COMMAND...: passes when the command succeeds
-	local name=$1; shift
-	if "$@"; then pass "$name"; else fail "$name"; fi
-}
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh" "$1"
 copy() { rm -rf "$tmp/$2"; cp -r "$top/$1" "$tmp/$2"; }
 # the version file a "Generating PATH ...  done" line names
 generated() { sed -n 's/^Generating \(.*\) \.\.\.  done$/\1/p' "$1"; }

@@ -5,21 +5,8 @@
 # bases, CRLF and standalone .sql revisions; every refusal leaves the files untouched.
 # Needs no database (the fixture's alembic.ini names one, so --no-db is given).
 # Usage: test_rebase.sh RETORT_BINARY
-set -uo pipefail
-retort=$(realpath "$1")
-top=$(cd "$(dirname "$0")/../.." && pwd)
-alembic=(/usr/bin/python3 -m alembic)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export NO_COLOR=1 TZ=UTC
-unset RETORT_DATABASE_URL DATABASE_URL RETORT_DATABASE_URL_FILE DATABASE_URL_FILE
-fails=0
-pass() { echo "ok - $1"; }
-fail() { echo "not ok - $1" >&2; fails=$((fails + 1)); }
-check() { # check NAME COMMAND...: passes when the command succeeds
-	local name=$1; shift
-	if "$@"; then pass "$name"; else fail "$name"; fi
-}
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh" "$1"
 # run CMD...: stdout in out, stderr in err, status in rc
 run() { "$@" >out 2>err; rc=$?; }
 seed() { rm -rf "$tmp/$1"; cp -r "$top/tests/fixtures/seed000" "$tmp/$1"; cd "$tmp/$1" || exit 1; }
