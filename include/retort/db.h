@@ -19,6 +19,10 @@
 #include "error.h"
 
 typedef struct rt_db rt_db;
+/* A connection being set up in the background (rt_db_connect_start). */
+typedef struct rt_db_pending rt_db_pending;
+struct rt_vtable;
+struct rt_history;
 
 /* A line for the user while something is awaited ("waiting for ..."). */
 typedef void (*rt_db_progress_fn)(void *ctx, const char *message);
@@ -44,7 +48,27 @@ typedef struct rt_db_opts {
 	/* When non-NULL and set non-zero (by a signal handler), waiting stops with
 	 * RT_EINTR. Also used by rt_db_lock. */
 	const volatile sig_atomic_t *interrupted;
+	/* When set, the round trip that checks writability also asks whether these
+	 * tables exist and computes the lock key (rt_db_lock_key), so that
+	 * rt_db_read_state and rt_db_lock need no round trips of their own for them.
+	 * The version table's schema and name strings must outlive the session. */
+	const struct rt_vtable *vtable;
+	const struct rt_history *history;
+	/* A connection rt_db_connect_start began with these same options: its
+	 * handshake is finished instead of starting a new one. Consumed. */
+	rt_db_pending *pending;
 } rt_db_opts;
+
+/*
+ * Starts connecting without waiting: opens the socket and sends what it can
+ * (the start-up packet on a local socket), so the server starts the session's
+ * backend while the caller reads its files; rt_db_connect with opts->pending
+ * finishes it. Returns NULL (nothing started; rt_db_connect then connects as
+ * usual) for a URL libpq cannot parse, when libpq fails at once, and when
+ * a connect_timeout applies without --wait (only the blocking connect honours
+ * it). Errors are reported by rt_db_connect, never here. Freed with the arena.
+ */
+rt_db_pending *rt_db_connect_start(rt_arena *arena, const rt_db_opts *opts);
 
 /*
  * Opens a session. With wait_seconds > 0, retries every ~0.5 s (reporting
@@ -109,6 +133,32 @@ const char *rt_db_value(const rt_db_result *res, size_t row, size_t col);
  * to/from the client.
  */
 int rt_db_exec(rt_db *db, rt_arena *arena, const char *sql, rt_db_result *res, rt_error *err);
+
+/* One statement of a batch (rt_db_exec_batch). */
+typedef struct rt_db_stmt {
+	const char *sql;            /* a single statement: no ';'-separated list */
+	int nparams;                /* $1..$n, text values, NULL for SQL NULL */
+	const char *const *params;
+	uint64_t affected;          /* out: rows inserted/updated/deleted/returned */
+} rt_db_stmt;
+
+/* Called as the answer to statement i of a batch arrives, when it succeeded. */
+typedef void (*rt_db_batch_fn)(void *ctx, size_t i);
+
+/*
+ * Runs n statements in one round trip (libpq pipeline mode: the extended
+ * protocol, one Sync at the end) and reads every result, calling each (may
+ * be NULL) for every success as it arrives. The server runs them in order
+ * and skips the rest after the first failure; an open transaction block
+ * stays open (also a failed one: roll it back), and statements outside one
+ * form a single implicit transaction.
+ * RT_OK: all ran, stmts[i].affected set. Otherwise the first failure as
+ * rt_db_exec reports it, *failed = its index, *error_position the server's
+ * character position in its text (0 when none); a "COMMIT" answered with
+ * ROLLBACK fails as in rt_db_commit. RT_EUNSUPPORTED for COPY.
+ */
+int rt_db_exec_batch(rt_db *db, rt_db_stmt *stmts, size_t n, rt_db_batch_fn each, void *ctx,
+                     size_t *failed, int *error_position, rt_error *err);
 
 /* BEGIN / COMMIT / ROLLBACK. rt_db_commit fails with RT_EDB when the server
  * answered ROLLBACK (the transaction had already failed). rt_db_rollback
@@ -209,6 +259,10 @@ int rt_vtable_update(rt_db *db, const rt_vtable *vt, const char *from, const cha
                      rt_error *err);
 int rt_vtable_delete(rt_db *db, const rt_vtable *vt, const char *rev, rt_error *err);
 int rt_vtable_delete_all(rt_db *db, const rt_vtable *vt, rt_error *err);
+/* The same guard for an UPDATE (to set) or DELETE (to NULL) of from that was
+ * sent some other way (a batch) and reported `affected` rows. */
+int rt_vtable_guard(rt_db *db, const rt_vtable *vt, const char *from, const char *to,
+                    uint64_t affected, rt_error *err);
 
 /* ---- retort's history table (SPEC section 5, docs/database.md) ---- */
 
@@ -223,6 +277,10 @@ typedef struct rt_history_row {
 	const char *checksum;   /* 64 hex digits, or NULL */
 	const char *message;    /* the revision's message, or NULL */
 	int64_t duration_ms;    /* the step's duration; started_at = now - duration */
+	/* duration_ms is only an offset: the server adds the time since its
+	 * transaction started (clock_timestamp() - now()), for a row sent before
+	 * the step's statements have run (batched); never below 0 */
+	bool add_tx_time;
 } rt_history_row;
 
 /* The DDL (CREATE TABLE IF NOT EXISTS ...), without a final ';'. */
@@ -232,6 +290,9 @@ int rt_history_ensure(rt_db *db, const rt_history *h, rt_error *err);
 /* One row, in the caller's transaction. The table must exist. */
 int rt_history_insert(rt_db *db, const rt_history *h, const rt_history_row *row,
                       rt_error *err);
+/* The same INSERT as a batch statement: sql and params in arena. */
+void rt_history_insert_stmt(rt_db_stmt *out, rt_arena *arena, const rt_history *h,
+                            const rt_history_row *row);
 
 /* The checksum each revision was last applied (upgraded, stamped or repaired) with. */
 typedef struct rt_history_sums {
@@ -239,6 +300,30 @@ typedef struct rt_history_sums {
 	rt_strv revisions;
 	rt_strv checksums;   /* parallel to revisions; an entry may be NULL */
 } rt_history_sums;
+
+/* ---- Everything a migration run reads before planning ---- */
+
+typedef struct rt_db_state {
+	bool vtable_exists;
+	rt_strv rows;          /* as rt_vtable_read */
+	rt_history_sums sums;  /* as rt_history_checksums */
+	bool locked;           /* try_lock: this call took the migration lock */
+} rt_db_state;
+
+/*
+ * The version rows and the recorded checksums, in one simple-query message
+ * (one round trip) with the tables' existence check, or none when the
+ * connection's first round trip looked the tables up (opts->vtable) and this
+ * is the first call; a table that appears since is read in a second round trip.
+ * With try_lock the same message first tries the migration lock once
+ * (pg_try_advisory_lock with rt_db_lock's key; out->locked, and a later
+ * rt_db_unlock releases it): when taken, the rows were read under it.
+ * vt and h must be the tables given to rt_db_connect, when any were.
+ * Errors as rt_db_exec.
+ */
+int rt_db_read_state(rt_db *db, rt_arena *arena, const struct rt_vtable *vt,
+                     const struct rt_history *h, bool try_lock, rt_db_state *out,
+                     rt_error *err);
 
 /* Reads them; a missing table is not an error (table_exists false, no entries). */
 int rt_history_checksums(rt_db *db, rt_arena *arena, const rt_history *h,

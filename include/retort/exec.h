@@ -65,6 +65,9 @@ typedef struct rt_exec_opts {
 	double statement_lock_timeout; /* seconds; 0: not set */
 	unsigned lock_retries;         /* extra attempts of a step after 55P03 */
 	bool purge;                    /* stamp --purge: DELETE FROM the version table first */
+	/* which tables exist, as read under the lock (rt_db_read_state); NULL:
+	 * looked up (one more round trip) */
+	const rt_db_state *state;
 	rt_exec_events events;
 	const volatile sig_atomic_t *interrupted;
 } rt_exec_opts;
@@ -79,6 +82,14 @@ typedef struct rt_exec_opts {
  * RT_EDB with err->loc at the statement's file:line:col and the revision
  * named; a step that hits lock_timeout is rolled back and retried with
  * backoff while nothing of it was committed. RT_EINTR when interrupted.
+ *
+ * Round trips: a step is one batch (rt_db_exec_batch) of BEGIN, its
+ * statements, its row changes and its history row, led by the previous
+ * step's COMMIT (sent once this step's results show it is complete; if
+ * that COMMIT fails the server skips the rest). A statement that may hold
+ * several statements (a ';'), transaction control or COPY runs alone with
+ * the simple protocol, as do no_transaction statements. The events come in
+ * order: step_done of a step follows its COMMIT's answer.
  */
 int rt_exec_run(rt_db *db, rt_arena *arena, const rt_prepared *prep, const rt_exec_opts *opts,
                 rt_error *err);

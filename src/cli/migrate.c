@@ -188,29 +188,37 @@ static double elapsed_ms(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/* Verifies the state the session read and plans from it. */
+static int plan_from(struct cli_ctx *ctx, const struct cli_migration *m, struct cli_session *s,
+                     rt_plan **plan, rt_error *err)
+{
+	/* verify before touching anything (SPEC §6) */
+	int rc = m->purge ? RT_OK : rt_applied_state_check(&s->state, err);
+	if (rc < 0)
+		return rc;
+	if (m->kind == RT_STEP_UPGRADE)
+		return rt_plan_upgrade(plan, ctx->arena, ctx->graph, &s->rows, m->targets[0], err);
+	if (m->kind == RT_STEP_DOWNGRADE)
+		return rt_plan_downgrade(plan, ctx->arena, ctx->graph, &s->rows, m->targets[0], err);
+	return rt_plan_stamp(plan, ctx->arena, ctx->graph, &s->rows, m->targets, m->ntargets,
+	                     m->purge, err);
+}
+
 int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_error *err)
 {
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct cli_session s;
-	unsigned flags = m->dry_run ? 0 : CLI_SESSION_WRITE | CLI_SESSION_LOCK;
-	int rc = cli_session_open(ctx, &s, flags, err);
-	if (rc < 0)
-		goto out;
-	if (!m->purge) {
-		/* verify before touching anything (SPEC §6) */
-		if ((rc = rt_applied_state_check(&s.state, err)) < 0)
-			goto out;
-	}
+	int rc = cli_session_open(ctx, &s, m->dry_run ? 0 : CLI_SESSION_WRITE, err);
 	rt_plan *plan;
-	if (m->kind == RT_STEP_UPGRADE)
-		rc = rt_plan_upgrade(&plan, ctx->arena, ctx->graph, &s.rows, m->targets[0], err);
-	else if (m->kind == RT_STEP_DOWNGRADE)
-		rc = rt_plan_downgrade(&plan, ctx->arena, ctx->graph, &s.rows, m->targets[0], err);
-	else
-		rc = rt_plan_stamp(&plan, ctx->arena, ctx->graph, &s.rows, m->targets, m->ntargets,
-		                   m->purge, err);
-	if (rc < 0)
+	if (rc < 0 || (rc = plan_from(ctx, m, &s, &plan, err)) < 0)
+		goto out;
+	/* The lock only when there is work: at the target with the checksums
+	 * verified, nothing is written. With work, the rows are read again under
+	 * the lock and the plan made anew: another runner may have moved them. */
+	bool work = plan->n > 0 || plan->purge;
+	if (work && !m->dry_run &&
+	    ((rc = cli_session_lock(ctx, &s, err)) < 0 || (rc = plan_from(ctx, m, &s, &plan, err)) < 0))
 		goto out;
 	if (plan->warning && ctx->verbosity >= 0)
 		fprintf(ctx->err, "retort: warning: %s\n", plan->warning);
@@ -230,6 +238,7 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 		.statement_lock_timeout = ctx->cfg->statement_lock_timeout,
 		.lock_retries = 5,
 		.purge = plan->purge,
+		.state = &s.db_state,
 		.events = { on_step_start, on_step_done, on_step_retry, ctx },
 		.interrupted = &cli_interrupted,
 	};

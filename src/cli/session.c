@@ -1,7 +1,8 @@
 /*
- * A database session for the commands that need one: connect (with --wait
- * progress), SIGINT/SIGTERM cancellation, the migration lock with holder
- * reports, and the version rows and checksums read after taking it.
+ * A database session for the commands that need one: connect (started
+ * early, with --wait progress), SIGINT/SIGTERM cancellation, the version rows
+ * and checksums, and the migration lock with holder reports, after which
+ * they are read again.
  */
 #include <signal.h>
 #include <string.h>
@@ -85,18 +86,10 @@ static void on_lock_wait(void *p, const rt_lock_holder *h, double waited)
 	rt_buf_release(&b);
 }
 
-int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags, rt_error *err)
+static rt_db_opts db_opts(struct cli_ctx *ctx, unsigned flags)
 {
-	memset(s, 0, sizeof(*s));
 	const rt_config *cfg = ctx->cfg;
-	s->vt = (rt_vtable){
-		.schema = cfg->version_table_schema,
-		.name = cfg->version_table,
-		.no_pk = !cfg->version_table_pk,
-	};
-	s->hist = (rt_history){ .schema = cfg->version_table_schema, .name = cfg->history_table };
-	install_signals();
-	rt_db_opts dopts = {
+	return (rt_db_opts){
 		.url = cfg->database_url,
 		.wait_seconds = cfg->wait,
 		.read_only = !(flags & CLI_SESSION_WRITE),
@@ -106,11 +99,34 @@ int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags,
 		.notice_ctx = ctx,
 		.interrupted = &cli_interrupted,
 	};
-	int rc = rt_db_connect(&s->db, ctx->arena, &dopts, err);
+}
+
+static rt_db_pending *prestarted;
+
+void cli_session_prestart(struct cli_ctx *ctx)
+{
+	rt_db_opts dopts = db_opts(ctx, 0);
+	prestarted = rt_db_connect_start(ctx->arena, &dopts);
+}
+
+/* Keeps what rt_db_read_state read and what it means for the scripts. */
+static void took(struct cli_ctx *ctx, struct cli_session *s)
+{
+	s->rows = s->db_state.rows;
+	s->sums = s->db_state.sums;
+	rt_applied_state_build(&s->state, ctx->arena, ctx->graph, &s->rows, &s->sums);
+}
+
+int cli_session_lock(struct cli_ctx *ctx, struct cli_session *s, rt_error *err)
+{
+	const rt_config *cfg = ctx->cfg;
+	/* one round trip: the lock's first attempt, then the rows under it */
+	int rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, true, &s->db_state, err);
 	if (rc < 0)
 		return rc;
-	signal_db = s->db;
-	if (flags & CLI_SESSION_LOCK) {
+	if (s->db_state.locked) {
+		s->locked = true;
+	} else {
 		rt_lock_opts lopts = {
 			.schema = cfg->version_table_schema,
 			.table = cfg->version_table,
@@ -122,13 +138,42 @@ int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags,
 		if ((rc = rt_db_lock(s->db, &lopts, err)) < 0)
 			return rc;
 		s->locked = true;
+		/* another runner may just have moved the rows */
+		if ((rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, false, &s->db_state,
+		                           err)) < 0)
+			return rc;
 	}
-	/* rows and checksums are read after the lock: another runner may just
-	 * have moved them */
-	if ((rc = rt_vtable_read(s->db, ctx->arena, &s->vt, &s->rows, err)) < 0 ||
-	    (rc = rt_history_checksums(s->db, ctx->arena, &s->hist, &s->sums, err)) < 0)
+	took(ctx, s);
+	return RT_OK;
+}
+
+int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags, rt_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	const rt_config *cfg = ctx->cfg;
+	s->vt = (rt_vtable){
+		.schema = cfg->version_table_schema,
+		.name = cfg->version_table,
+		.no_pk = !cfg->version_table_pk,
+	};
+	s->hist = (rt_history){ .schema = cfg->version_table_schema, .name = cfg->history_table };
+	install_signals();
+	rt_db_opts dopts = db_opts(ctx, flags);
+	/* the first round trip also looks the tables up and computes the lock key */
+	dopts.vtable = &s->vt;
+	dopts.history = &s->hist;
+	dopts.pending = prestarted;
+	prestarted = NULL;
+	int rc = rt_db_connect(&s->db, ctx->arena, &dopts, err);
+	if (rc < 0)
 		return rc;
-	rt_applied_state_build(&s->state, ctx->arena, ctx->graph, &s->rows, &s->sums);
+	signal_db = s->db;
+	if (flags & CLI_SESSION_LOCK)
+		return cli_session_lock(ctx, s, err);
+	if ((rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, false, &s->db_state,
+	                           err)) < 0)
+		return rc;
+	took(ctx, s);
 	return RT_OK;
 }
 

@@ -128,6 +128,48 @@ static void notice_receiver(void *arg, const PGresult *res)
 	db->notice(db->notice_ctx, sev ? sev : "NOTICE", msg ? msg : PQresultErrorMessage(res));
 }
 
+struct rt_db_pending {
+	PGconn *conn;                  /* NULL once rt_db_connect took it */
+	PostgresPollingStatusType st;  /* what PQconnectPoll last asked for */
+};
+
+static bool polling_done(PGconn *c, PostgresPollingStatusType st)
+{
+	return PQstatus(c) == CONNECTION_BAD || st == PGRES_POLLING_OK ||
+	       st == PGRES_POLLING_FAILED;
+}
+
+/* Drives a non-blocking handshake: until done, or until the deadline (when
+ * > 0) passes or *interrupted is set (*cut). wait_ms 0 only does what needs
+ * no waiting. */
+static PostgresPollingStatusType drive(PGconn *c, PostgresPollingStatusType st,
+                                       double deadline, int wait_ms,
+                                       const volatile sig_atomic_t *interrupted, bool *cut)
+{
+	*cut = false;
+	while (!polling_done(c, st)) {
+		double left = deadline > 0 ? deadline - db_now() : 1.0;
+		if (left <= 0 || (interrupted && *interrupted)) {
+			*cut = true;
+			break;
+		}
+		struct pollfd pfd = {
+			.fd = PQsocket(c),
+			.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT,
+		};
+		/* slices of 250 ms so an interrupt is seen */
+		int ms = wait_ms == 0 ? 0 : left > 0.25 ? 250 : (int)(left * 1000) + 1;
+		int r = poll(&pfd, 1, ms);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0)
+			st = PQconnectPoll(c);
+		else if (r == 0 && wait_ms == 0)
+			break;
+	}
+	return st;
+}
+
 /* Blocking connect (honours the URL's connect_timeout) when deadline is 0;
  * otherwise the non-blocking handshake, abandoned at the deadline (*cut). */
 static PGconn *open_conn(const char *const *kw, const char *const *vals, double deadline,
@@ -139,38 +181,56 @@ static PGconn *open_conn(const char *const *kw, const char *const *vals, double 
 	PGconn *c = PQconnectStartParams(kw, vals, 1);
 	if (!c)
 		rt_oom();
-	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
-	while (PQstatus(c) != CONNECTION_BAD && st != PGRES_POLLING_OK &&
-	       st != PGRES_POLLING_FAILED) {
-		double left = deadline - db_now();
-		if (left <= 0 || (interrupted && *interrupted)) {
-			*cut = true;
-			break;
-		}
-		struct pollfd pfd = {
-			.fd = PQsocket(c),
-			.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT,
-		};
-		int ms = left > 0.25 ? 250 : (int)(left * 1000) + 1;
-		int r = poll(&pfd, 1, ms);
-		if (r < 0 && errno != EINTR)
-			break;
-		if (r > 0)
-			st = PQconnectPoll(c);
-	}
+	drive(c, PGRES_POLLING_WRITING, deadline, -1, interrupted, cut);
 	return c;
 }
 
-/* NULL when the session may write (or need not); else why it cannot. */
-static const char *write_refusal(PGconn *c, bool read_only)
+static bool has_connect_timeout(PGconn *c)
 {
-	if (read_only)
+	PQconninfoOption *opts = PQconninfo(c);
+	bool set = false;
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (strcmp(o->keyword, "connect_timeout") == 0)
+			set = o->val && *o->val;
+	PQconninfoFree(opts);
+	return set;
+}
+
+static void pending_free(void *p)
+{
+	struct rt_db_pending *pd = p;
+	if (pd->conn)
+		PQfinish(pd->conn);
+	pd->conn = NULL;
+}
+
+/* What the first query learnt about the tables (rt_db_opts.vtable). */
+struct probe {
+	bool done, vt_exists, hist_exists;
+	int64_t key;
+};
+
+/* The connection's first query: whether the session may write (NULL when it
+ * may, or need not; else why not) and, in the same round trip, the probe. */
+static const char *first_query(PGconn *c, const rt_db_opts *opts, struct probe *pr)
+{
+	bool tables = opts->vtable && opts->history;
+	*pr = (struct probe){ 0 };
+	if (opts->read_only && !tables)
 		return NULL;
-	PGresult *r = PQexec(c, "SELECT pg_catalog.pg_is_in_recovery(), "
-	                        "pg_catalog.current_setting('default_transaction_read_only'), "
-	                        "pg_catalog.current_setting('transaction_read_only')");
+	rt_buf sql = RT_BUF_INIT;
+	rt_buf_puts(&sql, "SELECT pg_catalog.pg_is_in_recovery(), "
+	                  "pg_catalog.current_setting('default_transaction_read_only'), "
+	                  "pg_catalog.current_setting('transaction_read_only')");
+	if (tables)
+		db_render_probe(&sql, opts->vtable, opts->history);
+	PGresult *r = PQexec(c, sql.ptr);
+	rt_buf_release(&sql);
+	bool answered = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
 	const char *why = NULL;
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+	if (opts->read_only)
+		why = NULL; /* the columns were asked for the probe's sake */
+	else if (!answered)
 		why = "could not ask whether the server accepts writes";
 	else if (strcmp(PQgetvalue(r, 0, 0), "t") == 0)
 		why = "the server is in recovery (a standby, or still replaying WAL)";
@@ -178,6 +238,12 @@ static const char *write_refusal(PGconn *c, bool read_only)
 		why = "sessions are read-only (default_transaction_read_only is on)";
 	else if (strcmp(PQgetvalue(r, 0, 2), "on") == 0)
 		why = "transactions are read-only (transaction_read_only is on)";
+	if (tables && answered) {
+		pr->done = true;
+		pr->vt_exists = strcmp(PQgetvalue(r, 0, 3), "t") == 0;
+		pr->hist_exists = strcmp(PQgetvalue(r, 0, 4), "t") == 0;
+		pr->key = strtoll(PQgetvalue(r, 0, 5), NULL, 10);
+	}
 	PQclear(r);
 	return why;
 }
@@ -201,6 +267,44 @@ static bool auth_failure(const char *msg)
 	       strstr(msg, "no pg_hba.conf entry");
 }
 
+/* The keywords and values libpq connects with: application_name first so a
+ * value in the URL, expanded from dbname later in the list, overrides it. */
+static void conn_params(const rt_db_opts *opts, const char *url, const char *kw[3],
+                        const char *vals[3])
+{
+	kw[0] = "application_name";
+	vals[0] = opts->application_name ? opts->application_name : "retort";
+	kw[1] = "dbname";
+	vals[1] = url;
+	kw[2] = vals[2] = NULL;
+}
+
+rt_db_pending *rt_db_connect_start(rt_arena *arena, const rt_db_opts *opts)
+{
+	const char *url = opts->url && *opts->url ? rt_url_drop_driver(arena, opts->url) : NULL;
+	if (url && is_conninfo(url)) {
+		PQconninfoOption *parsed = PQconninfoParse(url, NULL);
+		if (!parsed)
+			return NULL; /* rt_db_connect says why */
+		PQconninfoFree(parsed);
+	}
+	const char *kw[3], *vals[3];
+	conn_params(opts, url, kw, vals);
+	PGconn *c = PQconnectStartParams(kw, vals, 1);
+	if (!c)
+		rt_oom();
+	if (PQstatus(c) == CONNECTION_BAD || (opts->wait_seconds <= 0 && has_connect_timeout(c))) {
+		PQfinish(c);
+		return NULL;
+	}
+	struct rt_db_pending *pd = rt_alloc(arena, sizeof(*pd));
+	pd->conn = c;
+	bool cut;
+	pd->st = drive(c, PGRES_POLLING_WRITING, 0, 0, NULL, &cut);
+	rt_arena_on_free(arena, pending_free, pd);
+	return pd;
+}
+
 int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error *err)
 {
 	*out = NULL;
@@ -208,6 +312,7 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 	const char *url = given ? rt_url_drop_driver(arena, given) : NULL;
 	const char *target = given ? rt_url_mask(arena, given) : NULL;
 	rt_strv secrets = { 0 }; /* passwords libpq parsed, scrubbed from its messages */
+	rt_db_pending *pending = opts->pending && opts->pending->conn ? opts->pending : NULL;
 
 	if (url && is_conninfo(url)) {
 		char *msg = NULL;
@@ -230,12 +335,8 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 		PQconninfoFree(parsed);
 	}
 
-	/* application_name comes first so a value in the URL, expanded from
-	 * dbname later in the list, overrides it. */
-	const char *const kw[] = { "application_name", "dbname", NULL };
-	const char *const vals[] = {
-		opts->application_name ? opts->application_name : "retort", url, NULL,
-	};
+	const char *kw[3], *vals[3];
+	conn_params(opts, url, kw, vals);
 	double start = db_now();
 	double deadline = opts->wait_seconds > 0 ? start + opts->wait_seconds : 0;
 	double next_report = start;
@@ -244,16 +345,34 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 
 	for (;;) {
 		bool cut;
-		PGconn *c = open_conn(kw, vals, deadline, opts->interrupted, &cut);
+		PGconn *c;
+		if (pending) {
+			/* the first attempt is the one started before */
+			c = pending->conn;
+			pending->conn = NULL;
+			drive(c, pending->st, deadline, -1, opts->interrupted, &cut);
+			pending = NULL;
+		} else {
+			c = open_conn(kw, vals, deadline, opts->interrupted, &cut);
+		}
 		if (!target)
 			target = rt_sprintf(arena, "%s/%s", host_port(arena, c),
 			                    PQdb(c) && *PQdb(c) ? PQdb(c) : "?");
 		const char *where = host_port(arena, c);
 		if (PQstatus(c) == CONNECTION_OK) {
-			const char *why = write_refusal(c, opts->read_only);
+			struct probe pr;
+			const char *why = first_query(c, opts, &pr);
 			if (!why) {
 				rt_db *db = rt_alloc(arena, sizeof(*db));
 				db->conn = c;
+				db->probed = db->probe_fresh = pr.done;
+				db->vt_exists = pr.vt_exists;
+				db->hist_exists = pr.hist_exists;
+				db->probe_key = pr.key;
+				if (pr.done) {
+					db->probe_schema = opts->vtable->schema;
+					db->probe_table = db_vtable_name(opts->vtable);
+				}
 				db->target = target;
 				db->pid = PQbackendPID(c);
 				db->cancel = PQgetCancel(c);
@@ -514,6 +633,124 @@ int db_query(rt_db *db, rt_arena *arena, const char *sql, int nparams,
 	return finish(db, arena, r, res, err);
 }
 
+int db_exec_multi(rt_db *db, rt_arena *arena, const char *sql, rt_db_result *res, size_t n,
+                  size_t *done, rt_error *err)
+{
+	memset(res, 0, n * sizeof(*res));
+	*done = 0;
+	int rc = check_open(db, err);
+	if (rc < 0)
+		return rc;
+	if (!PQsendQuery(db->conn, sql))
+		return lost_error(db, PQerrorMessage(db->conn), err);
+	PGresult *r;
+	size_t i = 0;
+	while ((r = PQgetResult(db->conn))) {
+		if (rc < 0 || i >= n) {
+			PQclear(r); /* after a failure only the trailing results are left */
+			continue;
+		}
+		rc = finish(db, arena, r, &res[i], err);
+		if (rc == RT_OK)
+			*done = ++i;
+	}
+	if (rc == RT_OK && i < n) /* a statement the server never answered */
+		return lost_error(db, PQerrorMessage(db->conn), err);
+	return rc;
+}
+
+/* COMMIT of a failed transaction "succeeds" with the tag ROLLBACK. */
+static int rolled_back_error(rt_error *err)
+{
+	rt_error_set(err, RT_EDB, NULL, "the transaction was rolled back instead of committed");
+	rt_error_hint(err, "an earlier statement in it failed; its error is the one to fix");
+	return RT_EDB;
+}
+
+/* Sends the batch without blocking on a full socket: reading the server's
+ * answers meanwhile keeps both sides from waiting on each other. */
+static bool send_batch(rt_db *db, const rt_db_stmt *stmts, size_t n)
+{
+	PGconn *c = db->conn;
+	if (PQsetnonblocking(c, 1) != 0 || !PQenterPipelineMode(c))
+		return false;
+	bool ok = true;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = PQsendQueryParams(c, stmts[i].sql, stmts[i].nparams, NULL, stmts[i].params, NULL,
+		                       NULL, 0) == 1;
+	ok = ok && PQpipelineSync(c) == 1;
+	int f;
+	while (ok && (f = PQflush(c)) != 0) {
+		if (f < 0)
+			return false;
+		struct pollfd pfd = { .fd = PQsocket(c), .events = POLLIN | POLLOUT };
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			return false;
+		if ((pfd.revents & POLLIN) && !PQconsumeInput(c))
+			return false;
+	}
+	return ok && PQsetnonblocking(c, 0) == 0;
+}
+
+int rt_db_exec_batch(rt_db *db, rt_db_stmt *stmts, size_t n, rt_db_batch_fn each, void *ctx,
+                     size_t *failed, int *error_position, rt_error *err)
+{
+	*failed = 0;
+	*error_position = 0;
+	int rc = check_open(db, err);
+	if (rc < 0 || n == 0)
+		return rc;
+	if (!send_batch(db, stmts, n)) {
+		PQsetnonblocking(db->conn, 0);
+		/* a pipeline libpq refused to start has nothing pending */
+		if (PQpipelineStatus(db->conn) == PQ_PIPELINE_OFF && PQstatus(db->conn) == CONNECTION_OK)
+			return rt_error_set(err, RT_ERROR, NULL, "could not send a batch: %s",
+			                    PQerrorMessage(db->conn));
+		return lost_error(db, PQerrorMessage(db->conn), err);
+	}
+	/* one result then NULL per statement (PIPELINE_ABORTED after a failure),
+	 * then the Sync's */
+	rc = RT_OK;
+	for (size_t i = 0; i < n; i++) {
+		PGresult *r = PQgetResult(db->conn);
+		if (!r)
+			return lost_error(db, PQerrorMessage(db->conn), err);
+		ExecStatusType st = PQresultStatus(r);
+		if (rc == RT_OK && st != PGRES_PIPELINE_ABORTED) {
+			bool rolled_back = st == PGRES_COMMAND_OK && strcmp(stmts[i].sql, "COMMIT") == 0 &&
+			                   strcmp(PQcmdStatus(r), "ROLLBACK") == 0;
+			rt_db_result res = { 0 };
+			if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT) {
+				PQclear(r);
+				rc = rt_error_set(err, RT_EUNSUPPORTED, NULL, "COPY cannot run in a batch");
+			} else {
+				rc = finish(db, NULL, r, &res, err);
+			}
+			stmts[i].affected = res.affected;
+			if (rc == RT_OK && rolled_back)
+				rc = rolled_back_error(err);
+			if (rc < 0) {
+				*failed = i;
+				*error_position = res.error_position;
+				if (rt_db_lost(db))
+					return rc;
+			} else if (each) {
+				each(ctx, i);
+			}
+		} else {
+			PQclear(r);
+		}
+		while ((r = PQgetResult(db->conn)))
+			PQclear(r);
+	}
+	PGresult *r = PQgetResult(db->conn);
+	bool synced = r && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+	PQclear(r);
+	if (!synced || !PQexitPipelineMode(db->conn))
+		return rc < 0 ? rc : lost_error(db, PQerrorMessage(db->conn), err);
+	return rc;
+}
+
 int rt_db_begin(rt_db *db, rt_error *err)
 {
 	return rt_db_exec(db, NULL, "BEGIN", NULL, err);
@@ -525,16 +762,10 @@ int rt_db_commit(rt_db *db, rt_error *err)
 	if (rc < 0)
 		return rc;
 	PGresult *r = PQexec(db->conn, "COMMIT");
-	/* COMMIT of a failed transaction "succeeds" with the tag ROLLBACK. */
 	bool rolled_back = PQresultStatus(r) == PGRES_COMMAND_OK &&
 	                   strcmp(PQcmdStatus(r), "ROLLBACK") == 0;
 	rc = finish(db, NULL, r, NULL, err);
-	if (rc == RT_OK && rolled_back) {
-		rt_error_set(err, RT_EDB, NULL, "the transaction was rolled back instead of committed");
-		rt_error_hint(err, "an earlier statement in it failed; its error is the one to fix");
-		return RT_EDB;
-	}
-	return rc;
+	return rc == RT_OK && rolled_back ? rolled_back_error(err) : rc;
 }
 
 int rt_db_rollback(rt_db *db, rt_error *err)

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "retort/ident.h"
 #include "db_int.h"
 
 #define DEFAULT_TABLE "alembic_version"
@@ -39,6 +40,19 @@ static const char holder_sql[] =
 	"AND l.objid = ($1::bigint & 4294967295)::oid "
 	"LIMIT 1";
 
+void db_render_lock_key(rt_buf *b, const char *schema, const char *table)
+{
+	/* key_sql with the parameters inlined */
+	rt_buf_puts(b, "('x' || substr(md5('retort:' || current_database() || ':' || coalesce(");
+	if (schema)
+		rt_ident_append_literal(b, schema);
+	else
+		rt_buf_puts(b, "NULL");
+	rt_buf_puts(b, "::text, current_schema()::text, '') || ':' || ");
+	rt_ident_append_literal(b, table ? table : DEFAULT_TABLE);
+	rt_buf_puts(b, "::text), 1, 16))::bit(64)::bigint");
+}
+
 int rt_db_lock_key(rt_db *db, const char *schema, const char *table, int64_t *key,
                    rt_error *err)
 {
@@ -50,6 +64,22 @@ int rt_db_lock_key(rt_db *db, const char *schema, const char *table, int64_t *ke
 		*key = strtoll(rt_db_value(&res, 0, 0), NULL, 10);
 	rt_arena_free(a);
 	return rc;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+int db_lock_key(rt_db *db, const char *schema, const char *table, int64_t *key,
+                rt_error *err)
+{
+	const char *name = table ? table : DEFAULT_TABLE;
+	if (db->probed && same(schema, db->probe_schema) && same(name, db->probe_table)) {
+		*key = db->probe_key;
+		return RT_OK;
+	}
+	return rt_db_lock_key(db, schema, table, key, err);
 }
 
 static int find_holder(rt_db *db, rt_arena *a, rt_lock_holder *h, rt_error *err)
@@ -138,7 +168,7 @@ int rt_db_lock(rt_db *db, const rt_lock_opts *o, rt_error *err)
 	if (db->locked)
 		return rt_error_set(err, RT_ERROR, NULL,
 		                    "this session already holds the migration lock");
-	int rc = rt_db_lock_key(db, o->schema, o->table, &db->lock_key, err);
+	int rc = db_lock_key(db, o->schema, o->table, &db->lock_key, err);
 	if (rc < 0)
 		return rc;
 

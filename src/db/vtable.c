@@ -9,14 +9,14 @@
 
 #define DEFAULT_NAME "alembic_version"
 
-static const char *vt_name(const rt_vtable *vt)
+const char *db_vtable_name(const rt_vtable *vt)
 {
 	return vt->name ? vt->name : DEFAULT_NAME;
 }
 
 static void put_table(rt_buf *b, const rt_vtable *vt)
 {
-	rt_ident_append_qualified(b, vt->schema, vt_name(vt));
+	rt_ident_append_qualified(b, vt->schema, db_vtable_name(vt));
 }
 
 /* The column as SQLAlchemy qualifies it: <table>.version_num. */
@@ -37,7 +37,7 @@ void rt_vtable_render_create(rt_buf *b, const rt_vtable *vt)
 	/* SQLAlchemy leaves a space after the comma that ends a column line. */
 	rt_buf_puts(b, " (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT ");
 	rt_buf pkc = RT_BUF_INIT; /* quoted as a whole: "MyVersions_pkc" */
-	rt_buf_printf(&pkc, "%s_pkc", vt_name(vt));
+	rt_buf_printf(&pkc, "%s_pkc", db_vtable_name(vt));
 	rt_ident_append(b, pkc.ptr);
 	rt_buf_release(&pkc);
 	rt_buf_puts(b, " PRIMARY KEY (version_num)\n)");
@@ -107,7 +107,31 @@ int db_table_exists(rt_db *db, const char *schema, const char *name, bool *exist
 
 int rt_vtable_exists(rt_db *db, const rt_vtable *vt, bool *exists, rt_error *err)
 {
-	return db_table_exists(db, vt->schema, vt_name(vt), exists, err);
+	return db_table_exists(db, vt->schema, db_vtable_name(vt), exists, err);
+}
+
+void db_render_exists(rt_buf *b, const char *schema, const char *name)
+{
+	/* the same tests as db_table_exists, with literals */
+	rt_buf_puts(b, "EXISTS (SELECT FROM pg_catalog.pg_class c "
+	               "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE ");
+	if (schema) {
+		rt_buf_puts(b, "n.nspname = ");
+		rt_ident_append_literal(b, schema);
+	} else {
+		rt_buf_puts(b, "pg_catalog.pg_table_is_visible(c.oid)");
+	}
+	rt_buf_puts(b, " AND c.relname = ");
+	rt_ident_append_literal(b, name);
+	rt_buf_putc(b, ')');
+}
+
+void db_render_vtable_select(rt_buf *b, const rt_vtable *vt)
+{
+	rt_buf_puts(b, "SELECT ");
+	put_column(b, vt);
+	rt_buf_puts(b, " FROM ");
+	put_table(b, vt);
 }
 
 int rt_vtable_read(rt_db *db, rt_arena *arena, const rt_vtable *vt, rt_strv *rows,
@@ -118,10 +142,7 @@ int rt_vtable_read(rt_db *db, rt_arena *arena, const rt_vtable *vt, rt_strv *row
 	if (rc < 0 || !exists)
 		return rc;
 	rt_buf sql = RT_BUF_INIT;
-	rt_buf_puts(&sql, "SELECT ");
-	put_column(&sql, vt);
-	rt_buf_puts(&sql, " FROM ");
-	put_table(&sql, vt);
+	db_render_vtable_select(&sql, vt);
 	rt_db_result res;
 	rc = rt_db_exec(db, arena, sql.ptr, &res, err);
 	rt_buf_release(&sql);
@@ -165,7 +186,7 @@ static int guard(rt_db *db, const rt_vtable *vt, uint64_t affected, const char *
 	rt_buf name = RT_BUF_INIT;
 	if (vt->schema)
 		rt_buf_printf(&name, "%s.", vt->schema);
-	rt_buf_puts(&name, vt_name(vt));
+	rt_buf_puts(&name, db_vtable_name(vt));
 	rt_error_set(err, RT_EDRIFT, NULL, "expected to %s in '%s'; %llu found", what, name.ptr,
 	             (unsigned long long)affected);
 	rt_arena *a = rt_arena_new();
@@ -190,6 +211,21 @@ static int guard(rt_db *db, const rt_vtable *vt, uint64_t affected, const char *
 	return RT_EDRIFT;
 }
 
+int rt_vtable_guard(rt_db *db, const rt_vtable *vt, const char *from, const char *to,
+                    uint64_t affected, rt_error *err)
+{
+	if (affected == 1)
+		return RT_OK;
+	rt_buf what = RT_BUF_INIT;
+	if (to)
+		rt_buf_printf(&what, "update one row from '%s' to '%s'", from, to);
+	else
+		rt_buf_printf(&what, "delete one row '%s'", from);
+	int rc = guard(db, vt, affected, what.ptr, err);
+	rt_buf_release(&what);
+	return rc;
+}
+
 int rt_vtable_update(rt_db *db, const rt_vtable *vt, const char *from, const char *to,
                      rt_error *err)
 {
@@ -197,13 +233,7 @@ int rt_vtable_update(rt_db *db, const rt_vtable *vt, const char *from, const cha
 	rt_vtable_render_update(&sql, vt, from, to);
 	uint64_t n = 0;
 	int rc = run(db, &sql, &n, err);
-	if (rc < 0)
-		return rc;
-	rt_buf what = RT_BUF_INIT;
-	rt_buf_printf(&what, "update one row from '%s' to '%s'", from, to);
-	rc = guard(db, vt, n, what.ptr, err);
-	rt_buf_release(&what);
-	return rc;
+	return rc < 0 ? rc : rt_vtable_guard(db, vt, from, to, n, err);
 }
 
 int rt_vtable_delete(rt_db *db, const rt_vtable *vt, const char *rev, rt_error *err)
@@ -212,13 +242,7 @@ int rt_vtable_delete(rt_db *db, const rt_vtable *vt, const char *rev, rt_error *
 	rt_vtable_render_delete(&sql, vt, rev);
 	uint64_t n = 0;
 	int rc = run(db, &sql, &n, err);
-	if (rc < 0)
-		return rc;
-	rt_buf what = RT_BUF_INIT;
-	rt_buf_printf(&what, "delete one row '%s'", rev);
-	rc = guard(db, vt, n, what.ptr, err);
-	rt_buf_release(&what);
-	return rc;
+	return rc < 0 ? rc : rt_vtable_guard(db, vt, rev, NULL, n, err);
 }
 
 int rt_vtable_delete_all(rt_db *db, const rt_vtable *vt, rt_error *err)

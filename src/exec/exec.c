@@ -1,11 +1,13 @@
 /*
  * The online executor: runs prepared steps with per-step (or single)
  * transactions, Alembic's version-row changes guarded to one row each, and
- * a history row per step in the step's own transaction.
+ * a history row per step in the step's own transaction. A step travels as
+ * one batch (one round trip) with the previous step's COMMIT in front.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "retort/exec.h"
@@ -98,149 +100,386 @@ static int statement_failed(rt_error *err, const rt_step *step, const rt_stmt *s
 	return RT_EDB;
 }
 
-static int apply_rowops(rt_db *db, const rt_step *step, const rt_vtable *vt, rt_error *err)
+/* What each statement of the batch being gathered is, to read its result. */
+typedef enum item_kind {
+	IT_COMMIT,   /* ends the transaction of `step` (NULL: the setup's, or all of single's) */
+	IT_OTHER,    /* BEGIN, SET, the tables' DDL, purge, a history row */
+	IT_STMT,     /* a migration statement */
+	IT_ROWOP,    /* a version-row change, guarded */
+} item_kind;
+
+typedef struct item {
+	item_kind kind;
+	const rt_step *step;
+	const rt_stmt *stmt;
+	const rt_rowop *op;
+} item;
+
+struct run {
+	rt_db *db;
+	rt_arena *arena;
+	const rt_exec_opts *opts;
+	bool single;
+	rt_db_stmt *q;            /* the batch being gathered */
+	item *items;              /* parallel to q */
+	size_t nq, cap;
+	bool in_tx;               /* our transaction block is open (as sent) */
+	double tx_began;          /* when its BEGIN was queued (ms) */
+	bool uncommitted;         /* per-migration: the open transaction is complete */
+	const rt_step *done_step; /* ... and holds this step (NULL: the setup) */
+	double done_started;
+	const rt_step *announce;  /* step_start not yet reported */
+	const rt_step *cur;
+	size_t cur_index, total;
+	double cur_started;
+	bool committed_outside;   /* a no_transaction statement of this step ran */
+	bool cur_failed;          /* the failure was the current step's own */
+	const item *guard;        /* a row change that did not hit one row */
+};
+
+static void queue(struct run *r, item_kind kind, const char *sql, const rt_stmt *stmt,
+                  const rt_rowop *op)
 {
-	for (size_t i = 0; i < step->nops; i++) {
-		const rt_rowop *op = &step->ops[i];
-		int rc = RT_OK;
-		switch (op->kind) {
-		case RT_ROW_INSERT: rc = rt_vtable_insert(db, vt, op->to, err); break;
-		case RT_ROW_UPDATE: rc = rt_vtable_update(db, vt, op->from, op->to, err); break;
-		case RT_ROW_DELETE: rc = rt_vtable_delete(db, vt, op->from, err); break;
+	if (r->nq == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 16;
+		rt_db_stmt *q = rt_alloc_array(r->arena, cap, sizeof(*q));
+		item *it = rt_alloc_array(r->arena, cap, sizeof(*it));
+		if (r->nq) {
+			memcpy(q, r->q, r->nq * sizeof(*q));
+			memcpy(it, r->items, r->nq * sizeof(*it));
 		}
-		if (rc < 0)
-			return rc;
+		r->q = q;
+		r->items = it;
+		r->cap = cap;
 	}
-	return RT_OK;
+	r->q[r->nq] = (rt_db_stmt){ .sql = sql };
+	r->items[r->nq] = (item){ .kind = kind, .step = r->cur, .stmt = stmt, .op = op };
+	r->nq++;
 }
 
-static int record_history(rt_db *db, const rt_step *step, const rt_exec_opts *opts, double ms,
-                          rt_error *err)
+/* The open, complete transaction's COMMIT goes first (per-migration). */
+static void queue_pending_commit(struct run *r)
+{
+	if (!r->uncommitted)
+		return;
+	queue(r, IT_COMMIT, "COMMIT", NULL, NULL);
+	r->items[r->nq - 1].step = r->done_step;
+	r->uncommitted = false;
+	r->in_tx = false;
+}
+
+static void need_tx(struct run *r)
+{
+	queue_pending_commit(r);
+	if (r->in_tx)
+		return;
+	queue(r, IT_OTHER, "BEGIN", NULL, NULL);
+	r->in_tx = true;
+	r->tx_began = now_ms();
+}
+
+/* Before a no_transaction statement: commit whatever is open. */
+static void close_tx(struct run *r)
+{
+	queue_pending_commit(r);
+	if (!r->in_tx)
+		return;
+	queue(r, IT_COMMIT, "COMMIT", NULL, NULL);
+	r->items[r->nq - 1].step = NULL;
+	r->in_tx = false;
+}
+
+static void announce(struct run *r)
+{
+	if (!r->announce)
+		return;
+	const rt_exec_events *ev = &r->opts->events;
+	if (ev->step_start)
+		ev->step_start(ev->ctx, r->announce, r->cur_index, r->total);
+	r->announce = NULL;
+}
+
+static void step_done(struct run *r, const rt_step *step, double started)
+{
+	const rt_exec_events *ev = &r->opts->events;
+	if (step && ev->step_done)
+		ev->step_done(ev->ctx, step, now_ms() - started);
+}
+
+/* A statement of the batch succeeded: events for what completed (as the
+ * answers arrive, so durations are right), the row guards. */
+static void item_done(void *p, size_t i)
+{
+	struct run *r = p;
+	const item *it = &r->items[i];
+	if (it->kind == IT_COMMIT && it->step != r->cur) {
+		step_done(r, it->step, r->done_started);
+		return;
+	}
+	announce(r);
+	if (it->kind == IT_ROWOP && it->op->kind != RT_ROW_INSERT && r->q[i].affected != 1 &&
+	    !r->guard)
+		r->guard = it; /* checked once the batch is read */
+}
+
+/* Sends the gathered batch and reads it; a failing statement's error gets
+ * its source location. */
+static int flush(struct run *r, rt_error *err)
+{
+	size_t n = r->nq, failed = 0;
+	int pos = 0;
+	r->nq = 0;
+	r->guard = NULL;
+	int rc = rt_db_exec_batch(r->db, r->q, n, item_done, r, &failed, &pos, err);
+	if (rc == RT_OK && r->guard)
+		return rt_vtable_guard(r->db, r->opts->vtable, r->guard->op->from, r->guard->op->to,
+		                       r->q[r->guard - r->items].affected, err);
+	if (rc == RT_OK)
+		return RT_OK;
+	const item *it = &r->items[failed];
+	r->cur_failed = it->kind != IT_COMMIT || it->step == r->cur;
+	if (r->cur_failed)
+		announce(r);
+	if (rc == RT_EDB && it->kind == IT_STMT)
+		return statement_failed(err, it->step, it->stmt, pos);
+	return rc;
+}
+
+/* Runs one statement alone (simple protocol), as the executor always did. */
+static int run_alone(struct run *r, const rt_stmt *s, rt_error *err)
+{
+	int rc = flush(r, err);
+	if (rc < 0)
+		return rc;
+	if (r->opts->interrupted && *r->opts->interrupted)
+		return rt_error_set(err, RT_EINTR, NULL, "interrupted");
+	announce(r);
+	rt_db_result res;
+	rc = rt_db_exec(r->db, NULL, s->sql, &res, err);
+	r->cur_failed = true;
+	if (rc == RT_EDB)
+		return statement_failed(err, r->cur, s, res.error_position);
+	return rc;
+}
+
+/* Whether the first keyword of sql (after blanks and comments) is word. */
+static bool starts_with_word(const char *sql, size_t len, const char *const *words)
+{
+	size_t i = 0;
+	for (;;) {
+		while (i < len && strchr(" \t\r\n\f", sql[i]))
+			i++;
+		if (i + 1 < len && sql[i] == '-' && sql[i + 1] == '-') {
+			while (i < len && sql[i] != '\n')
+				i++;
+		} else if (i + 1 < len && sql[i] == '/' && sql[i + 1] == '*') {
+			int depth = 0; /* PostgreSQL's block comments nest */
+			do {
+				if (i + 1 < len && sql[i] == '/' && sql[i + 1] == '*')
+					depth++, i += 2;
+				else if (i + 1 < len && sql[i] == '*' && sql[i + 1] == '/')
+					depth--, i += 2;
+				else
+					i++;
+			} while (depth > 0 && i < len);
+		} else {
+			break;
+		}
+	}
+	size_t w = i;
+	while (w < len && ((sql[w] | 0x20) >= 'a' && (sql[w] | 0x20) <= 'z'))
+		w++;
+	for (const char *const *k = words; *k; k++)
+		if (strlen(*k) == w - i && strncasecmp(sql + i, *k, w - i) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A statement may join a batch when it is certainly one statement (no ';'
+ * anywhere: a batch uses the extended protocol, which takes one) and leaves
+ * our transaction block alone; COPY needs the simple protocol's data flow.
+ */
+static bool batchable(const rt_stmt *s)
+{
+	static const char *const alone[] = {
+		"begin", "start", "commit", "end", "rollback", "abort", "prepare", "copy", NULL,
+	};
+	return !s->no_transaction && !memchr(s->sql, ';', s->len) &&
+	       !starts_with_word(s->sql, s->len, alone);
+}
+
+static void queue_history(struct run *r, const rt_step *step)
 {
 	static const char *const names[] = { "upgrade", "downgrade", "stamp" };
+	/* the server adds the time since BEGIN; this is the time before it */
+	int64_t before = (int64_t)(r->tx_began - r->cur_started);
+	rt_history_row row = {
+		.revision = step->rev ? step->rev->id : NULL,
+		.direction = names[step->kind],
+		.checksum = step->rev ? step->rev->checksum : NULL,
+		.message = step->rev ? step->rev->message : NULL,
+		.duration_ms = before,
+		.add_tx_time = true,
+	};
 	if (step->rev) {
-		rt_history_row row = {
-			.revision = step->rev->id,
-			.direction = names[step->kind],
-			.checksum = step->rev->checksum,
-			.message = step->rev->message,
-			.duration_ms = (int64_t)ms,
-		};
-		return rt_history_insert(db, opts->history, &row, err);
+		queue(r, IT_OTHER, NULL, NULL, NULL);
+		rt_history_insert_stmt(&r->q[r->nq - 1], r->arena, r->opts->history, &row);
+		return;
 	}
 	/* a stamp: one row per version row it moves; a revision it makes current
 	 * is recorded with its checksum, one it removes without (no longer applied) */
 	for (size_t i = 0; i < step->nops; i++) {
 		const rt_rowop *op = &step->ops[i];
-		const char *id = op->to ? op->to : op->from;
-		const rt_revision *rev = op->to ? rt_graph_get(opts->graph, op->to) : NULL;
-		rt_history_row row = {
-			.revision = id,
-			.direction = "stamp",
-			.checksum = rev ? rev->checksum : NULL,
-			.message = rev ? rev->message : NULL,
-			.duration_ms = (int64_t)ms,
-		};
-		int rc = rt_history_insert(db, opts->history, &row, err);
-		if (rc < 0)
-			return rc;
+		const rt_revision *rev = op->to ? rt_graph_get(r->opts->graph, op->to) : NULL;
+		row.revision = op->to ? op->to : op->from;
+		row.checksum = rev ? rev->checksum : NULL;
+		row.message = rev ? rev->message : NULL;
+		queue(r, IT_OTHER, NULL, NULL, NULL);
+		rt_history_insert_stmt(&r->q[r->nq - 1], r->arena, r->opts->history, &row);
 	}
-	return RT_OK;
 }
 
-struct run {
-	rt_db *db;
-	const rt_exec_opts *opts;
-	bool single;
-	bool committed_outside; /* a no_transaction statement of this step ran */
-};
-
-static int ensure_tx(struct run *r, rt_error *err)
+static void queue_rowops(struct run *r, const rt_step *step)
 {
-	return rt_db_in_transaction(r->db) ? RT_OK : rt_db_begin(r->db, err);
+	for (size_t i = 0; i < step->nops; i++) {
+		const rt_rowop *op = &step->ops[i];
+		rt_buf sql = RT_BUF_INIT;
+		switch (op->kind) {
+		case RT_ROW_INSERT: rt_vtable_render_insert(&sql, r->opts->vtable, op->to); break;
+		case RT_ROW_UPDATE: rt_vtable_render_update(&sql, r->opts->vtable, op->from, op->to); break;
+		case RT_ROW_DELETE: rt_vtable_render_delete(&sql, r->opts->vtable, op->from); break;
+		}
+		queue(r, IT_ROWOP, rt_strdup(r->arena, sql.ptr), NULL, op);
+		rt_buf_release(&sql);
+	}
 }
 
 /* One attempt at a step. On failure the open transaction is left for the
  * caller to roll back. */
-static int run_step(struct run *r, rt_arena *arena, const rt_step *step, const rt_stmtlist *body,
-                    double started, rt_error *err)
+static int run_step(struct run *r, const rt_step *step, const rt_stmtlist *body, rt_error *err)
 {
 	int rc;
+	if (r->opts->interrupted && *r->opts->interrupted) {
+		/* the previous step is complete: commit it, as if it had been at once */
+		queue_pending_commit(r);
+		if ((rc = flush(r, err)) < 0)
+			return rc;
+		return rt_error_set(err, RT_EINTR, NULL, "interrupted");
+	}
 	for (size_t i = 0; i < body->n; i++) {
 		const rt_stmt *s = body->items[i];
-		if (r->opts->interrupted && *r->opts->interrupted)
-			return rt_error_set(err, RT_EINTR, NULL, "interrupted");
 		if (s->no_transaction) {
 			/* autocommit_block / no-transaction section: commit what is open */
-			if (rt_db_in_transaction(r->db) && (rc = rt_db_commit(r->db, err)) < 0)
-				return rc;
+			close_tx(r);
 			r->committed_outside = true;
-		} else if ((rc = ensure_tx(r, err)) < 0) {
-			return rc;
+			if ((rc = run_alone(r, s, err)) < 0)
+				return rc;
+		} else if (batchable(s)) {
+			need_tx(r);
+			queue(r, IT_STMT, s->sql, s, NULL);
+		} else {
+			need_tx(r);
+			if ((rc = run_alone(r, s, err)) < 0)
+				return rc;
 		}
-		rt_db_result res;
-		rc = rt_db_exec(r->db, arena, s->sql, &res, err);
-		if (rc == RT_EDB)
-			return statement_failed(err, step, s, res.error_position);
-		if (rc < 0)
-			return rc;
 	}
-	if ((rc = ensure_tx(r, err)) < 0 || (rc = apply_rowops(r->db, step, r->opts->vtable, err)) < 0 ||
-	    (rc = record_history(r->db, step, r->opts, now_ms() - started, err)) < 0)
+	need_tx(r);
+	queue_rowops(r, step);
+	queue_history(r, step);
+	if ((rc = flush(r, err)) < 0)
 		return rc;
-	if (!r->single)
-		return rt_db_commit(r->db, err);
+	if (r->single) {
+		step_done(r, step, r->cur_started);
+	} else {
+		/* its COMMIT leads the next batch */
+		r->uncommitted = true;
+		r->done_step = step;
+		r->done_started = r->cur_started;
+	}
 	return RT_OK;
 }
 
-static int setup_tables(struct run *r, rt_error *err)
+/* Queues the statement in sql (none when empty) in the setup's transaction:
+ * SET lock_timeout is committed before any step, so a step rolled back for
+ * a retry keeps it. */
+static void queue_setup(struct run *r, rt_buf *sql)
 {
-	bool exists;
-	int rc = rt_vtable_exists(r->db, r->opts->vtable, &exists, err);
-	if (rc < 0)
-		return rc;
-	if ((rc = rt_db_begin(r->db, err)) < 0)
-		return rc;
-	if (!exists && (rc = rt_vtable_create(r->db, r->opts->vtable, err)) < 0)
-		return rc;
-	if ((rc = rt_history_ensure(r->db, r->opts->history, err)) < 0)
-		return rc;
-	if (r->opts->purge && (rc = rt_vtable_delete_all(r->db, r->opts->vtable, err)) < 0)
-		return rc;
-	return r->single ? RT_OK : rt_db_commit(r->db, err);
+	if (!sql->len)
+		return;
+	need_tx(r);
+	queue(r, IT_OTHER, rt_strdup(r->arena, sql->ptr), NULL, NULL);
+	rt_buf_truncate(sql, 0);
+}
+
+/* The tables, purge and lock_timeout in a transaction of their own
+ * (per-migration: committed in front of the first step) or single's. */
+static int setup(struct run *r, rt_error *err)
+{
+	const rt_exec_opts *o = r->opts;
+	bool vt_exists, hist_exists;
+	int rc;
+	if (o->state) {
+		vt_exists = o->state->vtable_exists;
+		hist_exists = o->state->sums.table_exists;
+	} else {
+		/* unknown: ask, and let IF NOT EXISTS (its notice muted) settle the history */
+		if ((rc = rt_vtable_exists(r->db, o->vtable, &vt_exists, err)) < 0 ||
+		    (rc = rt_history_ensure(r->db, o->history, err)) < 0)
+			return rc;
+		hist_exists = true;
+	}
+	rt_buf sql = RT_BUF_INIT;
+	if (o->statement_lock_timeout > 0)
+		rt_buf_printf(&sql, "SET lock_timeout = '%.0fms'", o->statement_lock_timeout * 1000.0);
+	queue_setup(r, &sql);
+	if (!vt_exists)
+		rt_vtable_render_create(&sql, o->vtable);
+	queue_setup(r, &sql);
+	if (!hist_exists)
+		rt_history_render_create(&sql, o->history);
+	queue_setup(r, &sql);
+	if (o->purge)
+		rt_vtable_render_delete_all(&sql, o->vtable);
+	queue_setup(r, &sql);
+	rt_buf_release(&sql);
+	if (r->in_tx && !r->single) {
+		r->uncommitted = true;
+		r->done_step = NULL;
+	}
+	return RT_OK;
 }
 
 int rt_exec_run(rt_db *db, rt_arena *arena, const rt_prepared *prep, const rt_exec_opts *opts,
                 rt_error *err)
 {
-	struct run r = { .db = db, .opts = opts, .single = opts->transaction == RT_TX_SINGLE };
 	const rt_plan *plan = prep->plan;
-	int rc = setup_tables(&r, err);
+	struct run r = {
+		.db = db, .arena = arena, .opts = opts, .single = opts->transaction == RT_TX_SINGLE,
+		.total = plan->n, .cur_started = now_ms(),
+	};
+	int rc = setup(&r, err);
 	if (rc < 0)
 		goto fail;
-	if (opts->statement_lock_timeout > 0) {
-		char *set = rt_sprintf(arena, "SET lock_timeout = '%.0fms'",
-		                       opts->statement_lock_timeout * 1000.0);
-		if ((rc = rt_db_exec(db, NULL, set, NULL, err)) < 0)
-			goto fail;
-	}
 	for (size_t i = 0; i < plan->n; i++) {
 		const rt_step *step = plan->steps[i];
-		if (opts->events.step_start)
-			opts->events.step_start(opts->events.ctx, step, i, plan->n);
-		double started = now_ms();
+		r.cur = r.announce = step;
+		r.cur_index = i;
+		r.cur_started = now_ms();
 		for (unsigned attempt = 0;; attempt++) {
-			r.committed_outside = false;
-			rc = run_step(&r, arena, step, &prep->bodies[i], started, err);
+			r.committed_outside = r.cur_failed = false;
+			rc = run_step(&r, step, &prep->bodies[i], err);
 			bool lock_timeout = rc == RT_EDB &&
 			                    strcmp(err->sqlstate, SQLSTATE_LOCK_NOT_AVAILABLE) == 0;
 			/* retry only what the rollback undoes completely */
-			if (!lock_timeout || r.single || r.committed_outside ||
+			if (!lock_timeout || !r.cur_failed || r.single || r.committed_outside ||
 			    attempt >= opts->lock_retries)
 				break;
 			rt_error roll = RT_ERROR_INIT;
 			rt_db_rollback(db, &roll);
 			rt_error_clear(&roll);
+			r.in_tx = false;
+			r.nq = 0;
 			double delay = 0.5 * (double)(1u << (attempt < 5 ? attempt : 5)) *
 			               (0.75 + 0.5 * (double)rand() / RAND_MAX);
 			if (opts->events.step_retry)
@@ -253,10 +492,15 @@ int rt_exec_run(rt_db *db, rt_arena *arena, const rt_prepared *prep, const rt_ex
 		}
 		if (rc < 0)
 			goto fail;
-		if (opts->events.step_done)
-			opts->events.step_done(opts->events.ctx, step, now_ms() - started);
 	}
-	if (r.single && (rc = rt_db_commit(db, err)) < 0)
+	/* the last step's COMMIT (per-migration), or the whole run's (single) */
+	r.cur = NULL;
+	if (r.single && r.in_tx) {
+		r.uncommitted = true;
+		r.done_step = NULL;
+	}
+	queue_pending_commit(&r);
+	if ((rc = flush(&r, err)) < 0)
 		goto fail;
 	return RT_OK;
 

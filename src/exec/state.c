@@ -2,8 +2,42 @@
  * What the database holds compared with the scripts: unknown version rows,
  * the applied set, and applied revisions whose files changed since.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "retort/checksum.h"
 #include "retort/exec.h"
+
+/* The recorded checksums sorted by revision, for lookups in O(log n):
+ * a linear search per applied revision would grow with their square. */
+typedef struct sum_entry {
+	const char *rev, *checksum;
+} sum_entry;
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const sum_entry *)a)->rev, ((const sum_entry *)b)->rev);
+}
+
+static sum_entry *sorted_sums(rt_arena *arena, const rt_history_sums *sums)
+{
+	size_t n = sums->revisions.n;
+	sum_entry *e = rt_alloc_array(arena, n ? n : 1, sizeof(*e));
+	for (size_t i = 0; i < n; i++)
+		e[i] = (sum_entry){ sums->revisions.v[i], sums->checksums.v[i] };
+	qsort(e, n, sizeof(*e), cmp_entry);
+	return e;
+}
+
+/* rt_history_checksum_of over the sorted copy. */
+static bool recorded_sum(const sum_entry *e, size_t n, const char *rev, const char **checksum)
+{
+	sum_entry key = { rev, NULL };
+	const sum_entry *hit = n ? bsearch(&key, e, n, sizeof(*e), cmp_entry) : NULL;
+	if (hit)
+		*checksum = hit->checksum;
+	return hit != NULL;
+}
 
 void rt_applied_state_build(rt_applied_state *out, rt_arena *arena, const rt_graph *g,
                             const rt_strv *rows, const rt_history_sums *sums)
@@ -17,6 +51,8 @@ void rt_applied_state_build(rt_applied_state *out, rt_arena *arena, const rt_gra
 		else
 			rt_strv_push(arena, &out->unknown_rows, rows->v[i]);
 	}
+	size_t nsums = sums ? sums->revisions.n : 0;
+	sum_entry *sorted = sums ? sorted_sums(arena, sums) : NULL;
 	for (size_t i = 0; i < rt_graph_size(g); i++) {
 		const rt_revision *r = rt_graph_at(g, i);
 		bool applied = false;
@@ -26,7 +62,7 @@ void rt_applied_state_build(rt_applied_state *out, rt_arena *arena, const rt_gra
 			continue;
 		rt_revlist_push(arena, &out->applied, r);
 		const char *recorded = NULL;
-		if (!sums || !rt_history_checksum_of(sums, r->id, &recorded) || !recorded) {
+		if (!recorded_sum(sorted, nsums, r->id, &recorded) || !recorded) {
 			rt_revlist_push(arena, &out->unrecorded, r);
 		} else if (!rt_checksum_equal(recorded, r->checksum)) {
 			rt_revlist_push(arena, &out->drifted, r);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Concurrent runs: eight retorts at once apply each step exactly once; a second retort
-# reports the lock holder and gives up after --lock-timeout or waits; retort beside a
-# real Alembic (which takes no lock) fails cleanly and leaves a valid version table.
+# reports the lock holder and gives up after --lock-timeout or waits; a run with nothing
+# to do needs no lock; retort beside a real Alembic (which takes no lock) fails cleanly
+# and leaves a valid version table.
 # shellcheck source=tests/db/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -66,6 +67,25 @@ wait $holder
 check_eq "$?" 0 "the holder finished"
 check_grep "$WORK/holder.out" "^Done: 3 steps" "the holder applied the plan"
 check_eq "$(rows)" $S3 "rows at head"
+
+begin "a run with nothing to do takes no lock; a run with work still waits for it"
+slow_project idle "SELECT 1"
+fresh_db idle
+expect 0 retort upgrade
+# another session holds the migration lock (the documented key) for a while
+q "SELECT pg_advisory_lock(('x' || substr(md5('retort:' || current_database() || ':' ||
+	current_schema() || ':' || 'alembic_version'), 1, 16))::bit(64)::bigint), pg_sleep(4)" >/dev/null &
+locker=$!
+backend_pid '%pg_advisory_lock%' >/dev/null || fail "the locking session never started"
+expect 0 retort --lock-timeout 0 upgrade
+check_eq "$(cat "$OUT")" "Nothing to do; at $S3" "at head: done without the lock"
+expect 0 retort --lock-timeout 0 verify
+expect 5 retort --lock-timeout 0 downgrade $S2
+check_grep "$ERR" "migration lock .* not acquired within 0 s" "a run with work needs the lock"
+check_eq "$(rows)" $S3 "and changed nothing"
+wait $locker
+expect 0 retort --lock-timeout 0 downgrade $S2
+check_eq "$(rows)" $S2 "once it is free, the run goes ahead"
 
 begin "retort and Alembic race on one step's DDL"
 slow_project race_ddl "CREATE TABLE t_slow (id int); SELECT pg_sleep(2)"

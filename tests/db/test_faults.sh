@@ -38,6 +38,9 @@ rolled_back "after SIGKILL"
 check_eq "$(advisory_locks)" 0 "the server released the lock"
 expect 0 retort upgrade
 check_eq "$(rows)$(relation t_slow)$(history_count $S2)" "${S2}t1" "the re-run applied the step once"
+check_eq "$(q "SELECT duration_ms BETWEEN 3000 AND 60000 AND started_at < clock_timestamp() -
+	interval '3 s' FROM retort_history WHERE revision = '$S2'")" t \
+	"its history row has the step's duration (3 s of pg_sleep), measured by the server"
 
 for sig in TERM INT; do
 	want=$([ $sig = TERM ] && echo 143 || echo 130)
