@@ -48,7 +48,7 @@ int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg,
 	rt_offline_opts oo = {
 		.vtable = &vt,
 		.transaction = ctx->cfg->transaction,
-		.create_version_table = !from,
+		.create_version_table = rows.n == 0, /* no start, or base: as Alembic */
 		.config = ctx->cfg,
 	};
 	rt_buf script = RT_BUF_INIT;

@@ -405,7 +405,8 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 			return rt_error_set(err, RT_EINTR, NULL, "interrupted while connecting to '%s'",
 			                    target);
 		double now = db_now();
-		if (deadline <= 0 || now + 0.01 >= deadline)
+		/* a rejected password or pg_hba.conf rule does not change by waiting */
+		if (deadline <= 0 || now + 0.01 >= deadline || auth)
 			break;
 		if (opts->progress && now >= next_report) {
 			char *line = rt_sprintf(arena, "waiting for the database at %s (%.0f s left): %s",
@@ -419,7 +420,7 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 			                    target);
 	}
 
-	if (deadline > 0)
+	if (deadline > 0 && !auth)
 		rt_error_set(err, RT_ECONNECT, NULL,
 		             "the database at '%s' did not accept connections and writes within %g s: %s",
 		             target, opts->wait_seconds, reason);
