@@ -35,6 +35,15 @@ char *rt_strdup(rt_arena *arena, const char *s);
 char *rt_strndup(rt_arena *arena, const char *s, size_t n);
 char *rt_sprintf(rt_arena *arena, const char *fmt, ...) RT_PRINTF(2, 3);
 char *rt_vsprintf(rt_arena *arena, const char *fmt, va_list ap) RT_PRINTF(2, 0);
+#if defined(__GNUC__) || defined(__clang__)
+#define RT_SENTINEL __attribute__((sentinel))
+#else
+#define RT_SENTINEL
+#endif
+/* The concatenation of first and the strings after it up to a NULL one, in
+ * arena: rt_concat(a, x, ".", y, NULL) is rt_sprintf(a, "%s.%s", x, y)
+ * without the formatting work (translating a body makes many such names). */
+char *rt_concat(rt_arena *arena, const char *first, ...) RT_SENTINEL;
 
 /* Runs fn(data) when the arena is freed, newest first (PGresult, FILE *...). */
 void rt_arena_on_free(rt_arena *arena, void (*fn)(void *), void *data);

@@ -19,6 +19,14 @@ struct rt_translate_ctx;
 typedef struct rt_project_opts {
 	const rt_strv *version_locations; /* directories, in configured order */
 	bool recursive;                   /* recursive_version_locations */
+	/* Optional: called by rt_project_load for each revision it keeps, in load
+	 * order, while the loader still holds that file's whole parse, so
+	 * rt_revision_body on rev translates without reading the file again
+	 * (check visits every body this way). rev is complete and arena-owned;
+	 * the callback must not keep pointers into the statements it asks for
+	 * beyond the arena it passes. */
+	void (*loaded)(void *arg, const rt_revision *rev);
+	void *loaded_arg;
 } rt_project_opts;
 
 /* One discovered file, in load order. */

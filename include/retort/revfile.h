@@ -74,4 +74,13 @@ int rt_revfile_read(rt_revfile **out, rt_arena *arena, const rt_source *src, rt_
 int rt_revfile_read_header(rt_revfile **out, rt_arena *arena, rt_arena *scratch,
                            const rt_source *src, rt_diags *diags);
 
+/*
+ * rt_revfile_read_header that also hands back the whole parse: *full (when
+ * full is not NULL) is what rt_revfile_read gave in scratch, NULL on a
+ * syntax error, valid until scratch is released. Lets a loader translate a
+ * file's bodies while it still holds the parse instead of reading it again.
+ */
+int rt_revfile_read_both(rt_revfile **out, rt_revfile **full, rt_arena *arena,
+                         rt_arena *scratch, const rt_source *src, rt_diags *diags);
+
 #endif

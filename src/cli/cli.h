@@ -44,6 +44,8 @@ struct cli_cmd {
 	const char *summary; /* one line for `retort help` */
 	const struct cli_opt *opts; /* NULL-terminated table, may be NULL */
 	unsigned flags;
+	/* optional, before the project is read: may set popts->loaded (check) */
+	void (*prepare_load)(struct cli_ctx *ctx, rt_project_opts *popts);
 	int (*run)(struct cli_ctx *ctx, const rt_strv *args, rt_error *err);
 };
 

@@ -19,44 +19,63 @@ static const struct cli_opt opts[] = {
 	{ 0 },
 };
 
-/* Tries both bodies of every revision; a revision retort cannot run gets one
- * warning naming what stops each direction. Returns how many there are. */
-static size_t check_bodies(struct cli_ctx *ctx)
+/* What check learns while the project loads: each revision's bodies are
+ * tried as soon as it is read, while the loader still holds its parse. */
+static struct {
+	rt_translate_ctx *tctx;
+	rt_arena *tmp;   /* the statements of one revision, reset after it */
+	rt_diags found;  /* one warning per revision retort cannot run */
+	size_t refused;
+} bodies;
+
+static void free_tmp(void *tmp)
 {
-	size_t refused = 0;
+	rt_arena_free(tmp);
+}
+
+/* Tries both bodies of rev; a revision retort cannot run gets one warning
+ * naming what stops each direction. */
+static void check_bodies(void *arg, const rt_revision *rev)
+{
+	(void)arg;
 	static const char *const names[] = { "upgrade", "downgrade" };
-	rt_translate_ctx *tctx = rt_translate_ctx_new(ctx->arena, ctx->cfg);
-	for (size_t i = 0; i < ctx->project->n; i++) {
-		const rt_revision *rev = ctx->project->revs[i];
-		rt_error errs[2] = { RT_ERROR_INIT, RT_ERROR_INIT };
-		int first = -1;
-		for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++) {
-			rt_stmtlist stmts = { 0 };
-			if (rt_revision_body(&stmts, ctx->arena, rev, (rt_direction)dir, tctx, &errs[dir]) < 0 &&
-			    first < 0)
-				first = dir;
-		}
-		if (first >= 0) {
-			refused++;
-			rt_buf why = RT_BUF_INIT;
-			for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++)
-				if (errs[dir].message)
-					rt_buf_printf(&why, "%s%s(): %s", why.len ? "; " : "", names[dir],
-					              errs[dir].message);
-			const rt_error *e = &errs[first];
-			rt_diag *d = rt_diags_add(&ctx->diags, RT_SEV_WARNING,
-			                          e->code == RT_EUNSUPPORTED ? "untranslatable-body"
-			                                                     : "missing-body",
-			                          e->loc.path ? &e->loc : &rev->loc, e->hint,
-			                          "'%s' cannot be run by retort: %s", rev->id,
-			                          rt_buf_cstr(&why));
-			d->revision = rev->id;
-			rt_buf_release(&why);
-		}
-		rt_error_clear(&errs[0]);
-		rt_error_clear(&errs[1]);
+	rt_error errs[2] = { RT_ERROR_INIT, RT_ERROR_INIT };
+	int first = -1;
+	for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++) {
+		rt_stmtlist stmts = { 0 };
+		if (rt_revision_body(&stmts, bodies.tmp, rev, (rt_direction)dir, bodies.tctx,
+		                     &errs[dir]) < 0 && first < 0)
+			first = dir;
 	}
-	return refused;
+	rt_arena_reset(bodies.tmp);
+	if (first >= 0) {
+		bodies.refused++;
+		rt_buf why = RT_BUF_INIT;
+		for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++)
+			if (errs[dir].message)
+				rt_buf_printf(&why, "%s%s(): %s", why.len ? "; " : "", names[dir],
+				              errs[dir].message);
+		const rt_error *e = &errs[first];
+		rt_diag *d = rt_diags_add(&bodies.found, RT_SEV_WARNING,
+		                          e->code == RT_EUNSUPPORTED ? "untranslatable-body"
+		                                                     : "missing-body",
+		                          e->loc.path ? &e->loc : &rev->loc, e->hint,
+		                          "'%s' cannot be run by retort: %s", rev->id,
+		                          rt_buf_cstr(&why));
+		d->revision = rev->id;
+		rt_buf_release(&why);
+	}
+	rt_error_clear(&errs[0]);
+	rt_error_clear(&errs[1]);
+}
+
+static void prepare_load(struct cli_ctx *ctx, rt_project_opts *popts)
+{
+	bodies.tctx = rt_translate_ctx_new(ctx->arena, ctx->cfg);
+	bodies.tmp = rt_arena_new();
+	rt_arena_on_free(ctx->arena, free_tmp, bodies.tmp);
+	rt_diags_init(&bodies.found, ctx->arena);
+	popts->loaded = check_bodies;
 }
 
 static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
@@ -67,7 +86,13 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 		.allow_multiple_heads = o.allow_multiple_heads || ctx->cfg->allow_multiple_heads,
 	};
 	rt_graph_check(ctx->graph, &gopts, &ctx->diags);
-	size_t refused = check_bodies(ctx);
+	/* after the graph's findings, as when bodies were tried after loading */
+	for (size_t i = 0; i < bodies.found.n; i++) {
+		const rt_diag *f = bodies.found.items[i];
+		rt_diags_add(&ctx->diags, f->severity, f->kind, &f->loc, f->hint, "%s", f->message)
+			->revision = f->revision;
+	}
+	size_t refused = bodies.refused;
 	cli_print_diags(ctx, &ctx->diags);
 
 	rt_revlist heads = { 0 };
@@ -107,5 +132,6 @@ const struct cli_cmd cli_cmd_check = {
 	.summary = "verify every version file, the graph and every body; list every problem",
 	.opts = opts,
 	.flags = CLI_NEED_GRAPH | CLI_TOLERATE_BROKEN,
+	.prepare_load = prepare_load,
 	.run = run,
 };

@@ -165,6 +165,24 @@ static bool use_color(FILE *f)
 	return !(nc && *nc) && isatty(fileno(f));
 }
 
+/* Commands that open a database session unless --sql asks for the offline
+ * script: their connection is started before the version files are read, so
+ * the server starts the session's backend meanwhile. */
+static bool connects(const struct cli_cmd *cmd)
+{
+	static const struct cli_cmd *const online[] = {
+		&cli_cmd_upgrade, &cli_cmd_downgrade, &cli_cmd_stamp,
+		&cli_cmd_current, &cli_cmd_verify, &cli_cmd_repair,
+	};
+	bool found = false;
+	for (size_t i = 0; i < sizeof(online) / sizeof(online[0]); i++)
+		found = found || cmd == online[i];
+	for (const struct cli_opt *o = cmd->opts; found && o && o->long_name; o++)
+		if (o->kind == CLI_OPT_FLAG && strcmp(o->long_name, "sql") == 0 && *(bool *)o->dest)
+			found = false;
+	return found;
+}
+
 static int setup(struct cli_ctx *ctx, const struct cli_cmd *cmd, rt_error *err)
 {
 	int rc = rt_config_load(&ctx->cfg, ctx->arena, &g.ov, NULL, NULL, NULL, err);
@@ -176,6 +194,8 @@ static int setup(struct cli_ctx *ctx, const struct cli_cmd *cmd, rt_error *err)
 		cli_print_diags(ctx, &ctx->cfg->warnings);
 	if (!(cmd->flags & (CLI_NEED_PROJECT | CLI_NEED_GRAPH)))
 		return RT_OK;
+	if (connects(cmd))
+		cli_session_prestart(ctx);
 	/* every path retort prints is then the short one the user would type
 	 * (alembic.ini's %(here)s makes them absolute) */
 	for (size_t i = 0; i < ctx->cfg->version_locations.n; i++)
@@ -184,6 +204,8 @@ static int setup(struct cli_ctx *ctx, const struct cli_cmd *cmd, rt_error *err)
 		.version_locations = &ctx->cfg->version_locations,
 		.recursive = ctx->cfg->recursive_version_locations,
 	};
+	if (cmd->prepare_load)
+		cmd->prepare_load(ctx, &popts);
 	rc = rt_project_load(&ctx->project, ctx->arena, &popts, &ctx->diags, err);
 	if (rc < 0)
 		return rc;

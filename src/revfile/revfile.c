@@ -437,13 +437,15 @@ static const char *dup_or_null(rt_arena *arena, const char *s)
 	return s ? rt_strdup(arena, s) : NULL;
 }
 
-int rt_revfile_read_header(rt_revfile **out, rt_arena *arena, rt_arena *scratch,
-                           const rt_source *src, rt_diags *diags)
+int rt_revfile_read_both(rt_revfile **out, rt_revfile **fullp, rt_arena *arena,
+                         rt_arena *scratch, const rt_source *src, rt_diags *diags)
 {
 	*out = NULL;
 	size_t first_diag = diags->n;
 	rt_revfile *full;
 	int rc = rt_revfile_read(&full, scratch, src, diags);
+	if (fullp)
+		*fullp = full;
 	if (!full)
 		return rc;
 	rt_revfile *rf = rt_alloc(arena, sizeof(*rf));
@@ -465,4 +467,10 @@ int rt_revfile_read_header(rt_revfile **out, rt_arena *arena, rt_arena *scratch,
 		diags->items[i]->revision = rf->revision;
 	*out = rf;
 	return rc;
+}
+
+int rt_revfile_read_header(rt_revfile **out, rt_arena *arena, rt_arena *scratch,
+                           const rt_source *src, rt_diags *diags)
+{
+	return rt_revfile_read_both(out, NULL, arena, scratch, src, diags);
 }

@@ -2,8 +2,8 @@
  * The project loader: discovered files become rt_revisions. A .py is read
  * once for its metadata and checksum, parsed in a scratch arena that is
  * reset for the next file (only the metadata is kept), and read again only
- * when a step's body is wanted. Files are judged here; the graph
- * (duplicates, parents, cycles) is not.
+ * when a step's body is wanted after loading (opts->loaded sees each body
+ * before the reset). Files are judged here; the graph is not.
  */
 #include <string.h>
 
@@ -47,8 +47,8 @@ static int load_py(rt_revision **out, rt_arena *arena, struct rt_pycache *cache,
 	py->path = f->path; /* locations and diagnostics outlive the scratch */
 	if (f->sidecar_path && (rc = rt_source_load(&sc, arena, f->sidecar_path, err)) < 0)
 		return rc;
-	rt_revfile *rf = NULL;
-	if (rt_revfile_read_header(&rf, arena, cache->scratch, py, diags) != RT_OK || !rf ||
+	rt_revfile *rf = NULL, *full = NULL;
+	if (rt_revfile_read_both(&rf, &full, arena, cache->scratch, py, diags) != RT_OK || !rf ||
 	    !rf->revision)
 		return RT_OK; /* the reader reported why */
 
@@ -75,6 +75,9 @@ static int load_py(rt_revision **out, rt_arena *arena, struct rt_pycache *cache,
 	const rt_source *srcs[2] = { py, sc };
 	if ((rc = rt_checksum_sources(rev->checksum, srcs, sc ? 2 : 1, err)) < 0)
 		return rc;
+	/* the parse is rev's until the loader resets the scratch */
+	cache->rev = rev;
+	cache->rf = full;
 	*out = rev;
 	return RT_OK;
 }
@@ -135,13 +138,17 @@ int rt_project_load(rt_project **out, rt_arena *arena, const rt_project_opts *op
 		rt_revision *rev;
 		rc = d.files[i].standalone ? load_sql(&rev, arena, &d.files[i], diags, err)
 		                           : load_py(&rev, arena, cache, &d.files[i], diags, err);
+		if (rc == RT_OK && rev) {
+			rev->load_order = (unsigned)p->n;
+			p->revs[p->n++] = rev;
+			if (opts->loaded)
+				opts->loaded(opts->loaded_arg, rev);
+		}
+		cache->rev = NULL;
+		cache->rf = NULL;
 		rt_arena_reset(cache->scratch);
 		if (rc < 0)
 			return rc;
-		if (!rev)
-			continue;
-		rev->load_order = (unsigned)p->n;
-		p->revs[p->n++] = rev;
 	}
 	*out = p;
 	return RT_OK;

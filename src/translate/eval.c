@@ -100,25 +100,28 @@ void tr_scope_lazy(tr_run *r, tr_scope *sc, const char *name, const py_expr *e)
 
 /* ---- canonical names ---- */
 
-static const struct { const char *from, *to; } prefixes[] = {
-	{ "sqlalchemy.dialects.postgresql.base.", "pg." },
-	{ "sqlalchemy.dialects.postgresql.json.", "pg." },
-	{ "sqlalchemy.dialects.postgresql.array.", "pg." },
-	{ "sqlalchemy.dialects.postgresql.types.", "pg." },
-	{ "sqlalchemy.dialects.postgresql.named_types.", "pg." },
-	{ "sqlalchemy.dialects.postgresql.", "pg." },
-	{ "sqlalchemy.sql.sqltypes.", "sa." },
-	{ "sqlalchemy.sql.expression.", "sa." },
-	{ "sqlalchemy.sql.functions.", "sa." },
-	{ "sqlalchemy.sql.schema.", "sa." },
-	{ "sqlalchemy.sql.", "sa." },
-	{ "sqlalchemy.types.", "sa." },
-	{ "sqlalchemy.schema.", "sa." },
-	{ "sqlalchemy.", "sa." },
-	{ "alembic.op.", "op." },
-	{ "alembic.context.", "context." },
-	{ "citext.", "pg." },
+/* each prefix with its length (sizeof - 1), longest of a family first */
+#define PFX(from, to) { from, sizeof(from) - 1, to }
+static const struct { const char *from; size_t n; const char *to; } prefixes[] = {
+	PFX("sqlalchemy.dialects.postgresql.base.", "pg."),
+	PFX("sqlalchemy.dialects.postgresql.json.", "pg."),
+	PFX("sqlalchemy.dialects.postgresql.array.", "pg."),
+	PFX("sqlalchemy.dialects.postgresql.types.", "pg."),
+	PFX("sqlalchemy.dialects.postgresql.named_types.", "pg."),
+	PFX("sqlalchemy.dialects.postgresql.", "pg."),
+	PFX("sqlalchemy.sql.sqltypes.", "sa."),
+	PFX("sqlalchemy.sql.expression.", "sa."),
+	PFX("sqlalchemy.sql.functions.", "sa."),
+	PFX("sqlalchemy.sql.schema.", "sa."),
+	PFX("sqlalchemy.sql.", "sa."),
+	PFX("sqlalchemy.types.", "sa."),
+	PFX("sqlalchemy.schema.", "sa."),
+	PFX("sqlalchemy.", "sa."),
+	PFX("alembic.op.", "op."),
+	PFX("alembic.context.", "context."),
+	PFX("citext.", "pg."),
 };
+#undef PFX
 
 /* "sqlalchemy.dialects.postgresql.UUID" -> "pg.UUID", "alembic.op" -> "op". */
 static const char *canon(tr_run *r, const char *full)
@@ -127,10 +130,12 @@ static const char *canon(tr_run *r, const char *full)
 		return "op";
 	if (strcmp(full, "alembic.context") == 0)
 		return "context";
+	size_t len = strlen(full);
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		size_t n = strlen(prefixes[i].from);
-		if (strncmp(full, prefixes[i].from, n) == 0)
-			return rt_sprintf(r->arena, "%s%s", prefixes[i].to, full + n);
+		size_t n = prefixes[i].n;
+		if (len >= n && full[0] == prefixes[i].from[0] &&
+		    memcmp(full, prefixes[i].from, n) == 0)
+			return rt_concat(r->arena, prefixes[i].to, full + n, NULL);
 	}
 	return full;
 }
@@ -175,7 +180,7 @@ static int lookup(tr_run *r, tr_scope *sc, const char *name, uint32_t off, uint3
 	}
 	for (size_t i = 0; builtins[i]; i++)
 		if (strcmp(name, builtins[i]) == 0) {
-			*out = tr_ref(r, rt_sprintf(r->arena, "builtins.%s", name), off, len);
+			*out = tr_ref(r, rt_concat(r->arena, "builtins.", name, NULL), off, len);
 			return RT_OK;
 		}
 	static const struct { const char *name, *full; } dflt[] = {
@@ -1384,7 +1389,7 @@ static int method_call(tr_run *r, tr_scope *sc, tr_val *m, tr_args *a, const py_
 		};
 		for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
 			if (strcmp(name, mods[i].m) == 0 && a->npos == 0 && a->nkw == 0) {
-				*out = sql_val(r, rt_sprintf(r->arena, "%s%s", self->s, mods[i].sfx), NULL, off,
+				*out = sql_val(r, rt_concat(r->arena, self->s, mods[i].sfx, NULL), NULL, off,
 				               len);
 				return RT_OK;
 			}
@@ -1450,7 +1455,7 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 	uint32_t off = e->off, len = e->len;
 	switch (base->kind) {
 	case V_REF:
-		*out = tr_ref(r, rt_sprintf(r->arena, "%s.%s", base->written, a), off, len);
+		*out = tr_ref(r, rt_concat(r->arena, base->written, ".", a, NULL), off, len);
 		return RT_OK;
 	case V_BIND:
 		if (strcmp(a, "dialect") == 0) {
@@ -1719,7 +1724,7 @@ int tr_eval(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		}
 		if (e->u.unary.op == PY_OP_MINUS && v->kind == V_FLOAT) {
 			tr_val *f = tr_new(r, V_FLOAT, e->off, e->len);
-			f->s = v->s[0] == '-' ? v->s + 1 : rt_sprintf(r->arena, "-%s", v->s);
+			f->s = v->s[0] == '-' ? v->s + 1 : rt_concat(r->arena, "-", v->s, NULL);
 			f->slen = strlen(f->s);
 			*out = f;
 			return RT_OK;

@@ -83,8 +83,10 @@ static int exec_import(tr_run *r, tr_scope *sc, const py_stmt *s)
 			if (strcmp(al->name, "*") == 0)
 				return tr_refuse(r, al->off, al->len, "'from ... import *'");
 			const char *mod = s->u.import_.module ? s->u.import_.module : "";
-			full = rt_sprintf(r->arena, "%.*s%s%s%s", (int)s->u.import_.level, "..........",
-			                  mod, *mod ? "." : "", al->name);
+			/* the level's dots (at most ten, as "%.*s" of ten dots gave) */
+			static const char dots[] = "..........";
+			size_t level = s->u.import_.level < 10 ? s->u.import_.level : 10;
+			full = rt_concat(r->arena, dots + 10 - level, mod, *mod ? "." : "", al->name, NULL);
 			bind = al->asname ? al->asname : al->name;
 		}
 		tr_scope_set(r, sc, bind, tr_ref(r, full, al->off, al->len));

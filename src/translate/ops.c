@@ -22,7 +22,8 @@ static void ignore_other_dialects(tr_args *a)
 static int check_args(tr_run *r, tr_args *a, size_t npos, const char *op)
 {
 	ignore_other_dialects(a);
-	return tr_args_check(r, a, npos, rt_sprintf(r->arena, "op.%s", op), r->cur_off, r->cur_len);
+	return tr_args_check(r, a, npos, rt_concat(r->arena, "op.", op, NULL), r->cur_off,
+	                     r->cur_len);
 }
 
 /* PostgreSQL's identifier limit; SQLAlchemy refuses longer explicit names. */

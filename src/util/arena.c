@@ -273,11 +273,29 @@ char *rt_vsprintf(rt_arena *a, const char *fmt, va_list ap)
 {
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
+	char *p;
+	int n;
+#ifndef RT_DEBUG_ARENA
+	/* one formatting pass straight into the current block's free room; only
+	 * text that does not fit is measured and formatted again */
+	struct block *b = a->blocks;
+	if (b && b->used < b->size) {
+		p = (char *)b->data + b->used;
+		n = vsnprintf(p, b->size - b->used, fmt, cp);
+		va_end(cp);
+		if (n >= 0 && (size_t)n < b->size - b->used) {
+			b->used += round_up((size_t)n + 1);
+			return p;
+		}
+	} else
+#endif
+	{
+		n = vsnprintf(NULL, 0, fmt, cp);
+		va_end(cp);
+	}
 	if (n < 0)
 		return rt_strdup(a, "");
-	char *p = rt_alloc_raw(a, (size_t)n + 1);
+	p = rt_alloc_raw(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
@@ -288,6 +306,26 @@ char *rt_sprintf(rt_arena *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *p = rt_vsprintf(a, fmt, ap);
 	va_end(ap);
+	return p;
+}
+
+char *rt_concat(rt_arena *a, const char *first, ...)
+{
+	va_list ap;
+	size_t n = strlen(first);
+	va_start(ap, first);
+	for (const char *s; (s = va_arg(ap, const char *));)
+		n += strlen(s);
+	va_end(ap);
+	char *p = rt_alloc_raw(a, n + 1), *w = p;
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *)) {
+		size_t k = strlen(s);
+		memcpy(w, s, k);
+		w += k;
+	}
+	va_end(ap);
+	*w = '\0';
 	return p;
 }
 

@@ -44,8 +44,17 @@ void rt_buf_vprintf(rt_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	/* one formatting pass into the room already there; measured and
+	 * formatted again only when the text does not fit */
+	size_t room = b->cap - b->len;
+	int n = vsnprintf(room ? b->ptr + b->len : NULL, room, fmt, cp);
 	va_end(cp);
+	if (n >= 0 && (size_t)n < room) {
+		b->len += (size_t)n;
+		return;
+	}
+	if (room)
+		b->ptr[b->len] = '\0';
 	if (n < 0)
 		return;
 	rt_buf_grow(b, (size_t)n);

@@ -7,19 +7,23 @@
 
 #include "retort/source.h"
 
+/* Counts the lines, then notes where each starts: two memchr walks; every
+ * entry is written, so the map needs no zeroing. */
 static void build_line_map(rt_arena *arena, rt_source *src)
 {
+	const char *s = src->text, *end = s + src->len;
 	size_t n = 1;
-	for (size_t i = 0; i < src->len; i++)
-		if (src->text[i] == '\n')
-			n++;
-	src->line_starts = rt_alloc_array(arena, n, sizeof(uint32_t));
-	src->nlines = n;
+	for (const char *p = s; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
+	if (n > SIZE_MAX / sizeof(uint32_t))
+		rt_oom();
+	uint32_t *ls = rt_alloc_raw(arena, n * sizeof(*ls));
 	size_t k = 0;
-	src->line_starts[k++] = 0;
-	for (size_t i = 0; i < src->len; i++)
-		if (src->text[i] == '\n')
-			src->line_starts[k++] = (uint32_t)(i + 1);
+	ls[k++] = 0;
+	for (const char *p = s; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		ls[k++] = (uint32_t)(p + 1 - s);
+	src->line_starts = ls;
+	src->nlines = n;
 }
 
 rt_source *rt_source_from_mem(rt_arena *arena, const char *path, const char *text, size_t len)
@@ -51,7 +55,7 @@ int rt_source_load(rt_source **out, rt_arena *arena, const char *path, rt_error 
 		                    RT_MAX_SOURCE_FILE);
 	}
 	size_t cap = (size_t)st.st_size, len = 0;
-	char *text = rt_alloc(arena, cap + 1);
+	char *text = rt_alloc_raw(arena, cap + 1); /* read in full below (len bytes kept) */
 	while (len < cap) {
 		ssize_t n = read(fd, text + len, cap - len);
 		if (n < 0 && errno == EINTR)

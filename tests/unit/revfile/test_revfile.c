@@ -381,6 +381,26 @@ static void test_revfile__header_read_matches_full_read(void **state)
 			assert_null(rf->downgrade);
 		}
 		rt_arena_free(keep);
+
+		/* read_both: the same header, and the whole parse while scratch lives */
+		keep = rt_arena_new();
+		scratch = rt_arena_new();
+		rt_diags_init(&d, keep);
+		src = rt_source_from_mem(scratch, paths[i], texts[i], strlen(texts[i]));
+		rt_revfile *whole;
+		assert_int_equal(rt_revfile_read_both(&rf, &whole, keep, scratch, src, &d), full->rc);
+		assert_string_equal(diags(a, &d), want_diags);
+		assert_true((whole == NULL) == (full->rf == NULL));
+		assert_true((rf == NULL) == (full->rf == NULL));
+		if (whole) {
+			assert_ptr_equal(whole->src, src);
+			assert_non_null(whole->module);
+			assert_true((whole->upgrade == NULL) == (full->rf->upgrade == NULL));
+			assert_string_equal(meta_text(a, whole), want);
+			assert_string_equal(meta_text(a, rf), want);
+		}
+		rt_arena_free(scratch);
+		rt_arena_free(keep);
 	}
 	rt_arena_free(a);
 }

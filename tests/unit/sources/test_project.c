@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "retort/project.h"
 #include "retort/sqlsplit.h"
@@ -236,6 +237,71 @@ static void test_project__bodies_read_again(void **state)
 	assert_int_equal(nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
+/* What the loaded callback saw: ids in order and each body's statements. */
+struct seen {
+	rt_arena *arena;
+	rt_strv ids, sql;
+	int rcs[4];
+};
+
+/* Removes the file first: a body found now comes from the loader's parse. */
+static void on_loaded(void *arg, const rt_revision *rev)
+{
+	struct seen *s = arg;
+	rt_strv_push(s->arena, &s->ids, rev->id);
+	assert_int_equal(unlink(rev->path), 0);
+	for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++) {
+		rt_stmtlist l = { 0 };
+		rt_error err = RT_ERROR_INIT;
+		s->rcs[2 * (s->ids.n - 1) + (size_t)dir] =
+			rt_revision_body(&l, s->arena, rev, (rt_direction)dir, NULL, &err);
+		rt_error_clear(&err);
+		rt_strv_push(s->arena, &s->sql, l.n ? l.items[0]->sql : "");
+	}
+}
+
+/* opts->loaded sees each revision in load order while its parse is held,
+ * and the parse is gone once loading moves on (later bodies read again). */
+static void test_project__bodies_while_loading(void **state)
+{
+	(void)state;
+	char tmp[] = "/tmp/rt-project-XXXXXX";
+	assert_non_null(mkdtemp(tmp));
+	put(tmp, "a.py", a_py);
+	put(tmp, "b.py", "revision = 'b'\ndown_revision = 'a'\n"
+	                 "def upgrade():\n    op.execute('SELECT 2')\n");
+	struct seen s = { .arena = rt_arena_new() };
+	run r;
+	memset(&r, 0, sizeof(r));
+	r.arena = rt_arena_new();
+	rt_diags_init(&r.diags, r.arena);
+	rt_strv sv = { 0 };
+	rt_strv_push(r.arena, &sv, tmp);
+	rt_project_opts opts = { .version_locations = &sv, .loaded = on_loaded, .loaded_arg = &s };
+	r.rc = rt_project_load(&r.p, r.arena, &opts, &r.diags, &r.err);
+	assert_int_equal(r.rc, RT_OK);
+	assert_int_equal(r.p->n, 2);
+	assert_int_equal(s.ids.n, 2);
+	assert_string_equal(s.ids.v[0], "a");
+	assert_string_equal(s.ids.v[1], "b");
+	assert_int_equal(s.rcs[0], RT_OK);
+	assert_string_equal(s.sql.v[0], "SELECT 'a up'");
+	assert_int_equal(s.rcs[1], RT_OK);
+	assert_string_equal(s.sql.v[1], "SELECT 'a down'");
+	assert_int_equal(s.rcs[2], RT_OK);
+	assert_string_equal(s.sql.v[2], "SELECT 2");
+	assert_int_equal(s.rcs[3], RT_ENOTFOUND);
+	/* after loading, a body needs the (now removed) file again */
+	rt_stmtlist l = { 0 };
+	rt_error err = RT_ERROR_INIT;
+	assert_int_equal(rt_revision_body(&l, r.arena, r.p->revs[0], RT_UPGRADE, NULL, &err),
+	                 RT_EOS);
+	rt_error_clear(&err);
+	rt_arena_free(s.arena);
+	done(&r);
+	assert_int_equal(rmdir(tmp), 0);
+}
+
 /* A file edited after loading is refused, not run as something unchecked. */
 static void test_project__body_of_changed_file(void **state)
 {
@@ -314,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_project__broken_sql_files),
 		cmocka_unit_test(test_project__crlf_same_checksum),
 		cmocka_unit_test(test_project__bodies_read_again),
+		cmocka_unit_test(test_project__bodies_while_loading),
 		cmocka_unit_test(test_project__body_of_changed_file),
 		cmocka_unit_test(test_project__missing_location),
 	};

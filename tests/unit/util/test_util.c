@@ -103,6 +103,58 @@ static void test_util__arena_marks_and_reuse(void **state)
 	assert_int_equal(cleanup_count, 11);
 }
 
+/* rt_sprintf formats into the block's free room when the text fits and
+ * formats again elsewhere when it does not, leaving older strings intact;
+ * rt_concat joins its pieces. */
+static void test_util__arena_sprintf_and_concat(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	char *first = rt_sprintf(a, "%s", "kept");
+	/* three quarter-blocks and one short of a quarter leave 16 bytes of the
+	 * first 64 KiB block (first took 16) */
+	for (int i = 0; i < 3; i++)
+		(void)rt_alloc_raw(a, 16384);
+	(void)rt_alloc_raw(a, 16384 - 32);
+	char *longer = rt_sprintf(a, "%0100d|%s", 7, "end");
+	assert_int_equal(strlen(longer), 104);
+	assert_int_equal(longer[99], '7');
+	assert_string_equal(longer + 100, "|end");
+	assert_string_equal(first, "kept");
+	char *fits = rt_sprintf(a, "%d-%s", 12, "ab");
+	assert_string_equal(fits, "12-ab");
+	assert_string_equal(longer + 100, "|end");
+	char *huge = rt_sprintf(a, "%070000d", 5);
+	assert_int_equal(strlen(huge), 70000);
+	assert_int_equal(huge[69999], '5');
+	assert_string_equal(fits, "12-ab");
+
+	assert_string_equal(rt_concat(a, "", NULL), "");
+	assert_string_equal(rt_concat(a, "sa", ".", "Column", NULL), "sa.Column");
+	assert_string_equal(rt_concat(a, "x", "", "y", NULL), "xy");
+	rt_arena_free(a);
+}
+
+/* rt_buf_printf is exact whether the text fits the room left or not. */
+static void test_util__buf_printf_at_every_length(void **state)
+{
+	(void)state;
+	rt_buf b = RT_BUF_INIT, want = RT_BUF_INIT;
+	char piece[300];
+	for (int n = 0; n < 300; n++) {
+		memset(piece, 'a' + n % 26, (size_t)n);
+		piece[n] = '\0';
+		rt_buf_printf(&b, "%s;", piece);
+		rt_buf_add(&want, piece, (size_t)n);
+		rt_buf_putc(&want, ';');
+		assert_int_equal(b.len, want.len);
+		assert_int_equal(b.ptr[b.len], '\0');
+	}
+	assert_memory_equal(b.ptr, want.ptr, want.len);
+	rt_buf_release(&b);
+	rt_buf_release(&want);
+}
+
 static void test_util__buf_and_json(void **state)
 {
 	(void)state;
@@ -180,6 +232,27 @@ static void test_util__source_loc_counts_code_points(void **state)
 	rt_arena_free(a);
 }
 
+/* Line maps: no newline, a final newline, an empty text, blank lines. */
+static void test_util__source_line_maps(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	static const struct { const char *text; size_t nlines; uint32_t starts[4]; } cases[] = {
+		{ "", 1, { 0 } },
+		{ "abc", 1, { 0 } },
+		{ "abc\n", 2, { 0, 4 } },
+		{ "\n\nx", 3, { 0, 1, 2 } },
+		{ "a\r\nb\n\n", 4, { 0, 3, 5, 6 } },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rt_source *src = rt_source_from_mem(a, NULL, cases[i].text, strlen(cases[i].text));
+		assert_int_equal(src->nlines, cases[i].nlines);
+		for (size_t k = 0; k < cases[i].nlines; k++)
+			assert_int_equal(src->line_starts[k], cases[i].starts[k]);
+	}
+	rt_arena_free(a);
+}
+
 static void test_util__stmt_maps_offsets(void **state)
 {
 	(void)state;
@@ -213,10 +286,13 @@ int main(void)
 		cmocka_unit_test(test_util__arena_strings_and_vectors),
 		cmocka_unit_test(test_util__arena_cleanup_runs_once),
 		cmocka_unit_test(test_util__arena_marks_and_reuse),
+		cmocka_unit_test(test_util__arena_sprintf_and_concat),
 		cmocka_unit_test(test_util__buf_and_json),
+		cmocka_unit_test(test_util__buf_printf_at_every_length),
 		cmocka_unit_test(test_util__error_owns_strings),
 		cmocka_unit_test(test_util__diags_sorted_and_counted),
 		cmocka_unit_test(test_util__source_loc_counts_code_points),
+		cmocka_unit_test(test_util__source_line_maps),
 		cmocka_unit_test(test_util__stmt_maps_offsets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
