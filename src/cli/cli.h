@@ -27,6 +27,7 @@
 struct cli_ctx {
 	rt_arena *arena;
 	rt_config *cfg;
+	const rt_config_overrides *ov; /* the global flags as given (to repeat them in advice) */
 	rt_project *project;
 	rt_graph *graph;
 	rt_diags diags;     /* findings from loading and building, for check and refusals */

@@ -79,46 +79,26 @@ static void put_arg(rt_buf *b, const char *s)
 	rt_buf_putc(b, '\'');
 }
 
-static bool from_flag(const rt_config *cfg, const char *key, const char *flag)
-{
-	const char *origin = rt_config_key_origin(cfg, key);
-	return origin && strcmp(origin, flag) == 0;
-}
-
 /* The global flags this run was given that a later retort run needs too. */
 static void retort_flags(rt_buf *b, struct cli_ctx *ctx)
 {
-	const rt_config *cfg = ctx->cfg;
-	const char *cfgpath = cfg->config_path ? cli_relpath(cfg->config_path) : NULL;
-	if (cfgpath && strcmp(cfgpath, "retort.yaml") != 0 && strcmp(cfgpath, "alembic.ini") != 0) {
-		rt_buf_puts(b, " -c");
-		put_arg(b, cfgpath);
-	}
-	if (cfg->database_url_origin && strcmp(cfg->database_url_origin, "--database") == 0) {
-		rt_buf_puts(b, " -d");
-		put_arg(b, rt_url_mask(ctx->arena, cfg->database_url));
-	}
-	if (from_flag(cfg, "script_location", "--scripts")) {
-		rt_buf_puts(b, " -s");
-		put_arg(b, cli_relpath(cfg->script_location));
-	}
-	if (from_flag(cfg, "version_locations", "--version-location")) {
-		for (size_t i = 0; i < cfg->version_locations.n; i++) {
-			rt_buf_puts(b, " --version-location");
-			put_arg(b, cfg->version_locations.v[i]);
-		}
-	}
-	static const char *const tables[][2] = {
-		{ "version_table", "--version-table" },
-		{ "version_table_schema", "--version-table-schema" },
-		{ "history_table", "--history-table" },
+	const rt_config_overrides *ov = ctx->ov;
+	static const char *const names[] = { "-c", "-d", "-s", "--version-table",
+		                             "--version-table-schema", "--history-table" };
+	const char *values[] = {
+		ov->config_path,
+		ov->database_url ? rt_url_mask(ctx->arena, ov->database_url) : NULL,
+		ov->script_location, ov->version_table, ov->version_table_schema, ov->history_table,
 	};
-	const char *values[] = { cfg->version_table, cfg->version_table_schema, cfg->history_table };
-	for (size_t i = 0; i < 3; i++) {
-		if (values[i] && from_flag(cfg, tables[i][0], tables[i][1])) {
-			rt_buf_printf(b, " %s", tables[i][1]);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (values[i]) {
+			rt_buf_printf(b, " %s", names[i]);
 			put_arg(b, values[i]);
 		}
+	}
+	for (size_t k = 0; k < ov->version_locations.n; k++) {
+		rt_buf_puts(b, " --version-location");
+		put_arg(b, ov->version_locations.v[k]);
 	}
 }
 

@@ -229,7 +229,7 @@ static int setup(struct cli_ctx *ctx, const struct cli_cmd *cmd, rt_error *err)
 
 int main(int argc, char **argv)
 {
-	struct cli_ctx ctx = { .out = stdout, .err = stderr };
+	struct cli_ctx ctx = { .out = stdout, .err = stderr, .ov = &g.ov };
 	rt_error err = RT_ERROR_INIT;
 	int rc = RT_OK;
 	ctx.arena = rt_arena_new();
