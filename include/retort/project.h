@@ -63,13 +63,19 @@ typedef struct rt_project {
 } rt_project;
 
 /*
- * Discovers and reads every file: each .py with rt_revfile_read, its
+ * Discovers and reads every file: each .py with rt_revfile_read_header
+ * (rt_revfile_read_both, blocks included, when opts->loaded is set), its
  * sidecar and each standalone file with rt_sqlfile_parse, and fills every
  * rt_revision field including the checksum. Problems in a file go to
- * diags; a file whose metadata is unusable is reported and left out. A
+ * diags (without opts->loaded, not those inside def/class blocks:
+ * rt_revision_body reports them); a file whose metadata is unusable is reported and left out. A
  * sidecar that does not parse leaves rev->sql NULL (rt_revision_body then
  * refuses that revision). Each standalone file gets a warning that Alembic
  * cannot see it.
+ *
+ * With many .py files and two CPUs, and no opts->loaded, they are read on
+ * the calling thread and one more, joined before this returns; the result
+ * and the order of diags are those of a one-thread load.
  *
  * Returns RT_OK with *out set (arena-owned) unless loading is impossible:
  * a missing location (RT_ENOTFOUND), an unreadable file (RT_EOS), a file
@@ -84,7 +90,8 @@ int rt_project_load(rt_project **out, rt_arena *arena, const rt_project_opts *op
  * otherwise a .py revision's body is translated (rt_translate_body, with
  * tctx carrying the per-run enum memo; NULL for a fresh one), and a
  * standalone revision has no body (RT_ENOTFOUND). A revision whose sidecar
- * or standalone file has section errors gives RT_ESYNTAX. Other codes come
+ * or standalone file has section errors gives RT_ESYNTAX, as does a .py
+ * whose syntax error the load did not see (inside a def/class block). Other codes come
  * from the producers (RT_EUNSUPPORTED, RT_ENOTFOUND for a missing
  * upgrade()/downgrade()).
  */

@@ -1,8 +1,9 @@
 /*
  * Reading an Alembic version file without running Python.
  *
- * The file is tokenized and parsed as a whole Python module (src/py/); the
- * module-level assignments to revision, down_revision, branch_labels and
+ * The file is tokenized and parsed as a whole Python module (src/py/), or
+ * for the header alone without the def/class blocks; the module-level
+ * assignments to revision, down_revision, branch_labels and
  * depends_on are evaluated as literals, the docstring gives the message, and
  * the upgrade()/downgrade() function bodies are kept as syntax trees for the
  * translator. Nothing is executed.
@@ -62,23 +63,30 @@ int rt_revfile_read(rt_revfile **out, rt_arena *arena, const rt_source *src, rt_
 
 /*
  * The metadata of rt_revfile_read without the syntax tree: src is parsed
- * in scratch exactly as rt_revfile_read does (same diagnostics, same
- * return value, *out NULL only on a syntax error), then the metadata
- * (ids, lists, locations, spans, message, doc) is copied into arena, and
- * src, module, upgrade and downgrade are NULL. Nothing in *out or in diags
- * points into scratch or into src, except the locations' path, which is
- * src->path: it must outlive arena. The caller may release scratch (and
- * src, if it lives there) as soon as this returns; loading a project does
- * so for each file, so memory does not grow with the syntax trees.
+ * in scratch as rt_revfile_read does but without reading the blocks of
+ * def and class statements (PY_LEX_SKIP_BODIES in src/py/pylex.h: their
+ * ends are found by a byte scan), then the metadata (ids, lists,
+ * locations, spans, message, doc) is copied into arena, and src, module,
+ * upgrade and downgrade are NULL. The metadata, diagnostics and return
+ * value (*out NULL only on a syntax error) are rt_revfile_read's, except
+ * that a syntax error inside such a block is not reported (Alembic would
+ * fail to import the file; `check` and running the body report it).
+ * Nothing in *out or in diags points into scratch or into src, except the
+ * locations' path, which is src->path: it must outlive arena. The caller
+ * may release scratch (and src, if it lives there) as soon as this
+ * returns; loading a project does so for each file, so memory does not
+ * grow with the syntax trees.
  */
 int rt_revfile_read_header(rt_revfile **out, rt_arena *arena, rt_arena *scratch,
                            const rt_source *src, rt_diags *diags);
 
 /*
- * rt_revfile_read_header that also hands back the whole parse: *full (when
- * full is not NULL) is what rt_revfile_read gave in scratch, NULL on a
- * syntax error, valid until scratch is released. Lets a loader translate a
- * file's bodies while it still holds the parse instead of reading it again.
+ * rt_revfile_read_header that also hands back the whole parse: when full
+ * is not NULL, every block is read (diagnostics are rt_revfile_read's)
+ * and *full is what rt_revfile_read gave in scratch, NULL on a syntax
+ * error, valid until scratch is released. Lets a loader translate a file's
+ * bodies while it still holds the parse instead of reading it again. With
+ * full NULL this is rt_revfile_read_header.
  */
 int rt_revfile_read_both(rt_revfile **out, rt_revfile **full, rt_arena *arena,
                          rt_arena *scratch, const rt_source *src, rt_diags *diags);

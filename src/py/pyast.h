@@ -262,6 +262,7 @@ typedef struct py_module {
 	const rt_source *src;
 	py_stmts body;
 	const py_expr *docstring;  /* PY_E_STR (not bytes) when the first statement is one */
+	size_t skipped;            /* def/class bodies left unread (PY_LEX_SKIP_BODIES) */
 } py_module;
 
 /* Location of a node's span, for diagnostics. */

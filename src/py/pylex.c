@@ -3,6 +3,7 @@
  * tab stops of 8 and the tab/space consistency check, implicit line joining,
  * PEP 701 f-strings, number syntax), producing byte-span tokens. It checks
  * lexical validity only; string values are decoded later (py_str_decode).
+ * For header reads it can pass over def/class blocks (PY_LEX_SKIP_BODIES).
  */
 #include <string.h>
 
@@ -402,10 +403,20 @@ static int scan_string(struct scan *sc, size_t open_off, size_t quote_pos, unsig
 		return scan_fbody(sc, &f, pos, false, NULL, endp);
 	}
 	bool triple = flags & PY_STR_TRIPLE;
+	const char *s = sc->s;
 	for (;;) {
+		/* run over the bytes that cannot end or escape anything (most of a
+		 * docstring or an SQL string) */
+		if (triple)
+			while (pos < sc->end && s[pos] != q && s[pos] != '\\')
+				pos++;
+		else
+			while (pos < sc->end && s[pos] != q && s[pos] != '\\' && s[pos] != '\n' &&
+			       s[pos] != '\r')
+				pos++;
 		if (pos >= sc->end)
 			return unterminated(sc, open_off, flags);
-		char c = sc->s[pos];
+		char c = s[pos];
 		if (c == '\\') {
 			/* even in raw strings a backslash keeps the next quote in */
 			pos += (at(sc, pos + 1) == '\r' && at(sc, pos + 2) == '\n') ? 3 : 2;
@@ -658,6 +669,9 @@ struct lexer {
 		size_t off;
 	} br[RT_MAX_NESTING];
 	unsigned nbr;
+	bool skip_bodies;  /* PY_LEX_SKIP_BODIES */
+	bool body_next;    /* the logical line just ended was a def/class header */
+	size_t line_first; /* index of the current logical line's first token */
 };
 
 static void emit(struct lexer *lx, py_tok_kind kind, unsigned sub, size_t off, size_t len)
@@ -953,9 +967,14 @@ static int keyword(const char *s, size_t n)
 	case 'y': lo = PY_KW_YIELD; hi = PY_KW_COUNT; break;
 	default: return -1;
 	}
-	for (unsigned k = lo; k < hi; k++)
-		if (strncmp(kw_text[k], s, n) == 0 && kw_text[k][n] == '\0')
+	for (unsigned k = lo; k < hi; k++) {
+		const char *w = kw_text[k];
+		size_t i = 0;
+		while (i < n && w[i] == s[i]) /* stops at w's NUL: s holds no NUL */
+			i++;
+		if (i == n && w[n] == '\0')
 			return (int)k;
+	}
 	return -1;
 }
 
@@ -1080,16 +1099,169 @@ static int lex_operator(struct lexer *lx, size_t *posp)
 	return fail(sc, RT_ESYNTAX, pos, 1, "invalid character '%c' (U+%04X)", c, c);
 }
 
+/* ---- skipping def/class blocks (PY_LEX_SKIP_BODIES) ---- */
+
+/* Does the logical line being ended (tokens from line_first) open a
+ * def/class block on the next line: `[async] def|class ... :`? */
+static bool opens_body(const struct lexer *lx)
+{
+	const py_token *t = lx->toks->v + lx->line_first;
+	size_t n = lx->toks->n - lx->line_first;
+	if (n < 3 || t[n - 1].kind != PY_TK_OP || t[n - 1].sub != PY_OP_COLON ||
+	    t[0].kind != PY_TK_KEYWORD)
+		return false;
+	if (t[0].sub == PY_KW_ASYNC)
+		t++;
+	return t[0].kind == PY_TK_KEYWORD && (t[0].sub == PY_KW_DEF || t[0].sub == PY_KW_CLASS);
+}
+
+/*
+ * From a line start, past blank and comment-only lines (as indentation()
+ * skips them) to the next line with content: *linep is its start, *posp its
+ * first non-blank byte, *colp its column. Returns 1, 0 at the end of the
+ * text, or -1 when indentation() would have to judge the line (a tab or
+ * form feed in its indentation, a line starting with a backslash, an
+ * absurd indentation).
+ */
+static int content_line(const struct scan *sc, size_t *linep, size_t *posp, unsigned *colp)
+{
+	const char *s = sc->s;
+	size_t pos = *posp;
+	for (;;) {
+		size_t start = pos;
+		bool plain = true;
+		while (pos < sc->end && (s[pos] == ' ' || s[pos] == '\t' || s[pos] == '\f'))
+			plain &= s[pos++] == ' ';
+		if (pos < sc->end && s[pos] == '#')
+			while (pos < sc->end && s[pos] != '\n' && s[pos] != '\r')
+				pos++;
+		if (pos >= sc->end)
+			return 0;
+		if (s[pos] == '\n' || s[pos] == '\r') {
+			pos += (s[pos] == '\r' && at(sc, pos + 1) == '\n') ? 2 : 1;
+			continue;
+		}
+		if (!plain || s[pos] == '\\' || pos - start > 100000)
+			return -1;
+		*linep = start;
+		*posp = pos;
+		*colp = (unsigned)(pos - start);
+		return 1;
+	}
+}
+
+/*
+ * The block of a def/class header starts at the line start *posp: finds
+ * where it ends without tokenizing it. On success emits INDENT and a
+ * PY_TK_BODY token, pushes the block's indentation (so indentation() emits
+ * the DEDENT and checks the next line exactly as after a tokenized block),
+ * and moves *posp to the start of the first line after the block. Returns
+ * false, having changed nothing, when the block must be tokenized instead
+ * (see content_line, and any string, bracket or continuation the scan
+ * cannot close).
+ */
+static bool skip_body(struct lexer *lx, size_t *posp)
+{
+	const struct scan *sc = &lx->sc;
+	const char *s = sc->s;
+	size_t end = sc->end, line = 0, pos = *posp;
+	unsigned top = lx->indent[lx->nindent], col;
+	if (lx->nindent >= RT_MAX_NESTING || content_line(sc, &line, &pos, &col) != 1 ||
+	    col <= top)
+		return false; /* tokenized: an error, or a deep block, indentation() reports */
+	unsigned body_col = col;
+	size_t first = pos, last = pos, after = end;
+	unsigned depth = 0;
+	rt_error err = RT_ERROR_INIT;
+	struct scan str = *sc; /* strings are scanned by the tokenizer's own rules */
+	str.err = &err;
+	str.depth = 0;
+	bool ok = true;
+	while (ok) {
+		if (pos >= end) {
+			ok = depth == 0;
+			break;
+		}
+		unsigned char c = (unsigned char)s[pos];
+		size_t start = pos;
+		if (c == '\n' || c == '\r') {
+			pos += (c == '\r' && at(sc, pos + 1) == '\n') ? 2 : 1;
+			if (depth > 0)
+				continue;
+			int k = content_line(sc, &line, &pos, &col);
+			if (k == 0)
+				break;
+			if (k < 0) {
+				ok = false;
+			} else if (col <= top) {
+				after = line;
+				break;
+			}
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\f') {
+			pos++;
+			continue;
+		}
+		if (c == '#') {
+			while (pos < end && s[pos] != '\n' && s[pos] != '\r')
+				pos++;
+			continue;
+		}
+		if (c == '\\') {
+			char n = at(sc, pos + 1);
+			pos += (n == '\r' && at(sc, pos + 2) == '\n') ? 3 : 2;
+			ok = (n == '\n' || n == '\r') && pos < end;
+			continue;
+		}
+		if (c == '\'' || c == '"' || is_ident_start(c)) {
+			while (pos < end && is_ident_char((unsigned char)s[pos]))
+				pos++;
+			int pf = prefix_flags(s + start, pos - start);
+			if (pf >= 0 && (at(sc, pos) == '\'' || at(sc, pos) == '"'))
+				ok = scan_string(&str, start, pos, (unsigned)pf, &pos) == RT_OK;
+		} else if (is_digit((char)c)) {
+			/* a number (letters, digits, dots): one run into a quote is
+			 * left to the tokenizer, which knows where the number ends */
+			while (pos < end && (is_ident_char((unsigned char)s[pos]) || s[pos] == '.'))
+				pos++;
+			ok = at(sc, pos) != '\'' && at(sc, pos) != '"';
+		} else {
+			if (c == '(' || c == '[' || c == '{')
+				ok = ++depth <= RT_MAX_NESTING;
+			else if (c == ')' || c == ']' || c == '}')
+				ok = depth-- > 0;
+			pos++;
+		}
+		last = pos;
+	}
+	rt_error_clear(&err);
+	if (!ok)
+		return false;
+	lx->nindent++;
+	lx->indent[lx->nindent] = lx->altindent[lx->nindent] = body_col; /* spaces only */
+	emit(lx, PY_TK_INDENT, 0, first, 0);
+	emit(lx, PY_TK_BODY, 0, first, last - first);
+	lx->line_has_tokens = false;
+	*posp = after;
+	return true;
+}
+
 static int lex_run(struct lexer *lx, size_t pos)
 {
 	struct scan *sc = &lx->sc;
 	bool line_start = !lx->fragment;
 	for (;;) {
 		if (line_start && lx->nbr == 0) {
+			if (lx->body_next) {
+				lx->body_next = false;
+				skip_body(lx, &pos);
+			}
 			int blank = indentation(lx, &pos);
 			if (blank < 0)
 				return blank;
 			line_start = false;
+			lx->line_first = lx->toks->n;
 		}
 		while (at(sc, pos) == ' ' || at(sc, pos) == '\t' || at(sc, pos) == '\f')
 			pos++;
@@ -1105,8 +1277,10 @@ static int lex_run(struct lexer *lx, size_t pos)
 			pos += (c == '\r' && at(sc, pos + 1) == '\n') ? 2 : 1;
 			if (lx->fragment || lx->nbr > 0)
 				continue;
-			if (lx->line_has_tokens)
+			if (lx->line_has_tokens) {
+				lx->body_next = lx->skip_bodies && opens_body(lx);
 				emit(lx, PY_TK_NEWLINE, 0, nl, pos - nl);
+			}
 			lx->line_has_tokens = false;
 			line_start = true;
 		} else if (c == '\\') {
@@ -1177,6 +1351,8 @@ static void lexer_init(struct lexer *lx, py_tokens *out, rt_arena *arena,
 	lx->toks = out;
 	lx->fragment = false;
 	lx->line_has_tokens = false;
+	lx->skip_bodies = lx->body_next = false;
+	lx->line_first = 0;
 	lx->indent[0] = lx->altindent[0] = 0;
 	lx->nindent = lx->nbr = 0;
 	out->cap = (end - start) / 3 + 16;
@@ -1184,10 +1360,12 @@ static void lexer_init(struct lexer *lx, py_tokens *out, rt_arena *arena,
 	out->n = 0;
 }
 
-int py_lex(py_tokens *out, rt_arena *arena, const rt_source *src, rt_error *err)
+int py_lex(py_tokens *out, rt_arena *arena, const rt_source *src, unsigned flags,
+           rt_error *err)
 {
 	struct lexer lx;
 	lexer_init(&lx, out, arena, src, 0, src->len, err);
+	lx.skip_bodies = flags & PY_LEX_SKIP_BODIES;
 	int rc = check_encoding(&lx.sc);
 	if (rc < 0)
 		return rc;

@@ -23,6 +23,8 @@ typedef enum py_tok_kind {
 	PY_TK_NUMBER,
 	PY_TK_STRING,  /* sub = PY_STR_* flags */
 	PY_TK_OP,      /* sub = py_op */
+	PY_TK_BODY,    /* a def/class block left unread (PY_LEX_SKIP_BODIES): its span runs
+	                * from the block's first token to the end of its last one */
 } py_tok_kind;
 
 /* Hard keywords, in CPython's keyword.kwlist order. */
@@ -77,14 +79,30 @@ typedef struct py_tokens {
 /* Spelling of an operator, for messages ("**="). */
 const char *py_op_text(py_op op);
 
+/* py_lex flags. */
+enum {
+	/*
+	 * The indented block of a `def` or `class` whose header ends its line
+	 * becomes INDENT, one PY_TK_BODY token, DEDENT: the block is scanned
+	 * at byte level (strings with every prefix and PEP 701 f-strings,
+	 * comments, brackets, continuations) only to find where it ends, so
+	 * errors inside it are not reported. A block the scanner is unsure of
+	 * (tabs or form feeds in its indentation, an unterminated string or
+	 * bracket, a stray backslash, a number run into a quote) is tokenized
+	 * as usual. Tokens outside blocks, with their offsets, are unchanged.
+	 */
+	PY_LEX_SKIP_BODIES = 1u << 0,
+};
+
 /*
  * Tokenizes the whole of src: NEWLINE/INDENT/DEDENT as CPython emits them,
  * a final EOF token. Tokens are allocated in arena. Errors (bad character,
  * unterminated string or bracket, inconsistent indentation, invalid UTF-8,
  * NUL byte, nesting over RT_MAX_NESTING) set err with the location and return
- * RT_ESYNTAX (RT_ELIMIT for the nesting cap).
+ * RT_ESYNTAX (RT_ELIMIT for the nesting cap). flags: PY_LEX_* (0: all).
  */
-int py_lex(py_tokens *out, rt_arena *arena, const rt_source *src, rt_error *err);
+int py_lex(py_tokens *out, rt_arena *arena, const rt_source *src, unsigned flags,
+           rt_error *err);
 
 /*
  * Tokenizes src->text[start, end) as the inside of brackets: newlines are

@@ -18,6 +18,7 @@ struct parser {
 	unsigned depth;
 	bool failed;
 	rt_code code;  /* of the first error */
+	size_t skipped; /* PY_TK_BODY blocks met */
 };
 
 #define VEC_PUSH(arena, vec, item) do { \
@@ -1401,6 +1402,10 @@ static bool block(struct parser *p, py_stmts *body, const py_token *owner)
 	if (!enter(p))
 		return false;
 	next(p);
+	if (peek(p)->kind == PY_TK_BODY) { /* left unread: the block stays empty */
+		next(p);
+		p->skipped++;
+	}
 	while (peek(p)->kind != PY_TK_DEDENT && peek(p)->kind != PY_TK_EOF)
 		if (!statement(p, body))
 			return false;
@@ -2257,14 +2262,15 @@ static bool statement(struct parser *p, py_stmts *body)
 	return true;
 }
 
-int py_parse_module(struct py_module **out, rt_arena *arena, const rt_source *src, rt_error *err)
+int py_parse_module(struct py_module **out, rt_arena *arena, const rt_source *src,
+                    unsigned flags, rt_error *err)
 {
 	*out = NULL;
 	rt_error local = RT_ERROR_INIT, lex_err = RT_ERROR_INIT;
 	if (!err)
 		err = &local;
 	py_tokens toks;
-	int lex_rc = py_lex(&toks, arena, src, err);
+	int lex_rc = py_lex(&toks, arena, src, flags, err);
 	if (lex_rc < 0) {
 		/* Report errors in source order, as CPython's streaming tokenizer
 		 * does: parse what was tokenized before the failure, and keep a
@@ -2297,6 +2303,7 @@ int py_parse_module(struct py_module **out, rt_arena *arena, const rt_source *sr
 		    !s->u.expr.value->u.str.is_bytes)
 			m->docstring = s->u.expr.value;
 	}
+	m->skipped = p.skipped;
 	*out = m;
 	return RT_OK;
 }

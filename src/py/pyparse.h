@@ -15,7 +15,11 @@
  * executed and names are not resolved. On a syntax error returns RT_ESYNTAX
  * (RT_ELIMIT when nesting exceeds RT_MAX_NESTING) with err located at the
  * offending token and *out NULL. Any input terminates without crashing.
+ * flags are py_lex's: with PY_LEX_SKIP_BODIES, def/class blocks the
+ * tokenizer skipped have empty bodies (counted in (*out)->skipped) and
+ * errors inside them go unreported; everything else is as without it.
  */
-int py_parse_module(struct py_module **out, rt_arena *arena, const rt_source *src, rt_error *err);
+int py_parse_module(struct py_module **out, rt_arena *arena, const rt_source *src,
+                    unsigned flags, rt_error *err);
 
 #endif

@@ -362,13 +362,16 @@ static const char *legacy_id(rt_arena *arena, const char *path)
 	return rt_strndup(arena, base, n - 3);
 }
 
-int rt_revfile_read(rt_revfile **out, rt_arena *arena, const rt_source *src, rt_diags *diags)
+/* rt_revfile_read, with py_parse_module's flags (PY_LEX_SKIP_BODIES for
+ * the header readers: the metadata never comes from inside a block). */
+static int read_file(rt_revfile **out, rt_arena *arena, const rt_source *src, rt_diags *diags,
+                     unsigned flags)
 {
 	*out = NULL;
 	size_t first_diag = diags->n, errors = diags->errors;
 	rt_error err = RT_ERROR_INIT;
 	py_module *m;
-	int rc = py_parse_module(&m, arena, src, &err);
+	int rc = py_parse_module(&m, arena, src, flags, &err);
 	if (rc < 0) {
 		rt_error_hint(&err, "retort reads version files as Python 3.12 source without "
 		              "running them; fix the syntax (python3 -m py_compile shows it too)");
@@ -426,6 +429,11 @@ int rt_revfile_read(rt_revfile **out, rt_arena *arena, const rt_source *src, rt_
 	return diags->errors > errors ? RT_ESYNTAX : RT_OK;
 }
 
+int rt_revfile_read(rt_revfile **out, rt_arena *arena, const rt_source *src, rt_diags *diags)
+{
+	return read_file(out, arena, src, diags, 0);
+}
+
 static void copy_strv(rt_arena *arena, rt_strv *dst, const rt_strv *src)
 {
 	for (size_t i = 0; i < src->n; i++)
@@ -443,7 +451,7 @@ int rt_revfile_read_both(rt_revfile **out, rt_revfile **fullp, rt_arena *arena,
 	*out = NULL;
 	size_t first_diag = diags->n;
 	rt_revfile *full;
-	int rc = rt_revfile_read(&full, scratch, src, diags);
+	int rc = read_file(&full, scratch, src, diags, fullp ? 0 : PY_LEX_SKIP_BODIES);
 	if (fullp)
 		*fullp = full;
 	if (!full)

@@ -1,10 +1,16 @@
 /*
  * The project loader: discovered files become rt_revisions. A .py is read
- * once for its metadata and checksum, parsed in a scratch arena that is
- * reset for the next file (only the metadata is kept), and read again only
- * when a step's body is wanted after loading (opts->loaded sees each body
- * before the reset). Files are judged here; the graph is not.
+ * once for its metadata and checksum, parsed without its def/class blocks
+ * in a scratch arena that is reset for the next file (only the metadata is
+ * kept), and read whole when a step's body is wanted (opts->loaded has
+ * every file read whole and sees each body before the reset). Many files
+ * are read on two threads, made revisions in load order. Files are judged
+ * here; the graph is not.
  */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "retort/checksum.h"
@@ -34,24 +40,46 @@ static void copy_list(rt_arena *arena, rt_strv *dst, const rt_strv *src)
 		rt_strv_push(arena, dst, src->v[i]);
 }
 
-/* A .py version file and its sidecar; NULL *out when its metadata is unusable.
- * The .py text and its syntax tree live in cache->scratch, reset after. */
-static int load_py(rt_revision **out, rt_arena *arena, struct rt_pycache *cache,
-                   const rt_srcfile *f, rt_diags *diags, rt_error *err)
+/* A .py version file read, before it becomes a revision. */
+struct pyread {
+	rt_revfile *rf;         /* header (in `keep`), NULL when unusable: the reader said why */
+	rt_revfile *full;       /* the whole parse (in scratch), when asked for */
+	rt_source *sc;          /* the sidecar's text (in `keep`), or NULL */
+	char checksum[RT_CHECKSUM_HEX_LEN + 1];
+};
+
+/*
+ * Reads f's .py (text and parse in scratch) and its sidecar's text: the
+ * header into keep, its problems to diags, and the checksum of both. With
+ * `whole` the blocks are read too and r->full is the parse (for a caller
+ * that visits the bodies now). Returns RT_OK, or the loading error.
+ */
+static int read_py(struct pyread *r, rt_arena *keep, rt_arena *scratch, const rt_srcfile *f,
+                   bool whole, rt_diags *diags, rt_error *err)
 {
-	*out = NULL;
-	rt_source *py, *sc = NULL;
-	int rc = rt_source_load(&py, cache->scratch, f->path, err);
+	*r = (struct pyread){ 0 };
+	rt_source *py;
+	int rc = rt_source_load(&py, scratch, f->path, err);
 	if (rc < 0)
 		return rc;
 	py->path = f->path; /* locations and diagnostics outlive the scratch */
-	if (f->sidecar_path && (rc = rt_source_load(&sc, arena, f->sidecar_path, err)) < 0)
+	if (f->sidecar_path && (rc = rt_source_load(&r->sc, keep, f->sidecar_path, err)) < 0)
 		return rc;
-	rt_revfile *rf = NULL, *full = NULL;
-	if (rt_revfile_read_both(&rf, &full, arena, cache->scratch, py, diags) != RT_OK || !rf ||
-	    !rf->revision)
-		return RT_OK; /* the reader reported why */
+	if (rt_revfile_read_both(&r->rf, whole ? &r->full : NULL, keep, scratch, py, diags) !=
+	    RT_OK || !r->rf || !r->rf->revision) {
+		r->rf = NULL;
+		return RT_OK;
+	}
+	const rt_source *srcs[2] = { py, r->sc };
+	rc = rt_checksum_sources(r->checksum, srcs, r->sc ? 2 : 1, err);
+	return rc < 0 ? rc : RT_OK;
+}
 
+/* The revision of a usable .py read; its sidecar's sections are parsed here. */
+static rt_revision *py_revision(rt_arena *arena, struct rt_pycache *cache,
+                                const struct pyread *r, const char *path, rt_diags *diags)
+{
+	const rt_revfile *rf = r->rf;
 	rt_revision *rev = rt_alloc(arena, sizeof(*rev));
 	rev->id = rf->revision;
 	copy_list(arena, &rev->down, &rf->down);
@@ -59,27 +87,21 @@ static int load_py(rt_revision **out, rt_arena *arena, struct rt_pycache *cache,
 	copy_list(arena, &rev->depends, &rf->depends);
 	rev->message = rf->message;
 	rev->origin = RT_REV_PY;
-	rev->path = py->path;
+	rev->path = path;
 	rev->loc = rf->revision_loc;
 	rev->down_loc = rf->down_loc;
 	rev->labels_loc = rf->labels_loc;
 	rev->depends_loc = rf->depends_loc;
 	rev->py = rf;
 	rev->pycache = cache;
-	if (sc) {
+	memcpy(rev->checksum, r->checksum, sizeof(rev->checksum));
+	if (r->sc) {
 		rt_sqlfile *sf;
-		rev->sidecar_path = sc->path;
-		rt_sqlfile_parse(&sf, arena, sc, RT_SQLFILE_SIDECAR, diags);
+		rev->sidecar_path = r->sc->path;
+		rt_sqlfile_parse(&sf, arena, r->sc, RT_SQLFILE_SIDECAR, diags);
 		rev->sql = sf->sections_ok ? sf : NULL;
 	}
-	const rt_source *srcs[2] = { py, sc };
-	if ((rc = rt_checksum_sources(rev->checksum, srcs, sc ? 2 : 1, err)) < 0)
-		return rc;
-	/* the parse is rev's until the loader resets the scratch */
-	cache->rev = rev;
-	cache->rf = full;
-	*out = rev;
-	return RT_OK;
+	return rev;
 }
 
 /* A standalone .sql revision; NULL *out when its header is unusable. */
@@ -121,6 +143,124 @@ static int load_sql(rt_revision **out, rt_arena *arena, const rt_srcfile *f, rt_
 	return RT_OK;
 }
 
+/*
+ * Reading .py files on two threads. Each .py is read (its text and its
+ * sidecar's, header, checksum) by whichever thread takes its index next;
+ * the results are then made revisions on the calling thread in load order
+ * (sidecar sections and standalone .sql files are parsed there), so output
+ * and diagnostics do not depend on which thread read what. Each thread has
+ * its own arenas (the caller's thread uses the run's arena and the cache's
+ * scratch; the helper's `keep` arena is freed with the run's).
+ */
+enum { PARALLEL_MIN_FILES = 32 };
+
+/* One .py read ahead of the load-order pass. */
+struct slot {
+	int rc;
+	rt_error err;
+	rt_diags diags;    /* the file's findings, in the reading thread's arena */
+	struct pyread r;
+};
+
+struct pool {
+	const rt_discovery *d;
+	struct slot *slots;
+	atomic_size_t next;
+};
+
+struct reader {
+	struct pool *pool;
+	rt_arena *keep, *scratch;
+};
+
+static void *read_slots(void *arg)
+{
+	const struct reader *t = arg;
+	struct pool *pool = t->pool;
+	for (size_t i; (i = atomic_fetch_add(&pool->next, 1)) < pool->d->n;) {
+		const rt_srcfile *f = &pool->d->files[i];
+		if (f->standalone)
+			continue;
+		struct slot *sl = &pool->slots[i];
+		rt_diags_init(&sl->diags, t->keep);
+		sl->rc = read_py(&sl->r, t->keep, t->scratch, f, false, &sl->diags, &sl->err);
+		rt_arena_reset(t->scratch);
+	}
+	return NULL;
+}
+
+static bool two_cpus(void)
+{
+	cpu_set_t set;
+	return sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) >= 2;
+}
+
+/*
+ * Reads the .py files of d on this thread and one more, into slots
+ * (NULL when not worth it: few files, one CPU, or no thread to be had).
+ */
+static struct slot *read_parallel(rt_arena *arena, struct rt_pycache *cache,
+                                  const rt_discovery *d)
+{
+	size_t eligible = 0;
+	for (size_t i = 0; i < d->n; i++)
+		eligible += !d->files[i].standalone;
+	if (eligible < PARALLEL_MIN_FILES || !two_cpus())
+		return NULL;
+	struct pool *pool = rt_alloc(arena, sizeof(*pool));
+	pool->d = d;
+	pool->slots = rt_alloc_array(arena, d->n, sizeof(*pool->slots));
+	atomic_init(&pool->next, 0);
+	struct reader helper = { pool, rt_arena_new(), rt_arena_new() };
+	rt_arena_on_free(arena, free_scratch, helper.keep);
+	pthread_t thread;
+	bool started = pthread_create(&thread, NULL, read_slots, &helper) == 0;
+	struct reader self = { pool, arena, cache->scratch };
+	read_slots(&self);
+	if (started)
+		pthread_join(thread, NULL);
+	rt_arena_free(helper.scratch);
+	return pool->slots;
+}
+
+/* Adds a file's findings, read on another thread, to the run's. */
+static void add_diags(rt_diags *diags, const rt_diags *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		const rt_diag *g = from->items[i];
+		rt_diag *copy = rt_diags_add(diags, g->severity, g->kind, &g->loc, g->hint, "%s",
+		                             g->message);
+		copy->revision = g->revision;
+	}
+}
+
+/* One file in load order: its revision (NULL when unusable) or a loading error. */
+static int load_file(rt_revision **out, rt_arena *arena, struct rt_pycache *cache,
+                     const rt_srcfile *f, struct slot *sl, bool whole, rt_diags *diags,
+                     rt_error *err)
+{
+	*out = NULL;
+	if (f->standalone)
+		return load_sql(out, arena, f, diags, err);
+	struct pyread local, *r = &local;
+	int rc;
+	if (sl) { /* read ahead */
+		add_diags(diags, &sl->diags);
+		if ((rc = sl->rc) < 0)
+			rt_error_move(err, &sl->err);
+		r = &sl->r;
+	} else {
+		rc = read_py(r, arena, cache->scratch, f, whole, diags, err);
+	}
+	if (rc < 0 || !r->rf)
+		return rc;
+	*out = py_revision(arena, cache, r, f->path, diags);
+	/* the parse is the revision's until the loader resets the scratch */
+	cache->rev = *out;
+	cache->rf = r->full;
+	return RT_OK;
+}
+
 int rt_project_load(rt_project **out, rt_arena *arena, const rt_project_opts *opts,
                     rt_diags *diags, rt_error *err)
 {
@@ -134,10 +274,13 @@ int rt_project_load(rt_project **out, rt_arena *arena, const rt_project_opts *op
 	struct rt_pycache *cache = rt_alloc(arena, sizeof(*cache));
 	cache->scratch = rt_arena_new();
 	rt_arena_on_free(arena, free_scratch, cache->scratch);
-	for (size_t i = 0; i < d.n; i++) {
+	/* `loaded` needs each file's whole parse while it runs: one file at a time */
+	struct slot *slots = opts->loaded ? NULL : read_parallel(arena, cache, &d);
+	size_t i = 0;
+	for (; i < d.n && rc >= 0; i++) {
 		rt_revision *rev;
-		rc = d.files[i].standalone ? load_sql(&rev, arena, &d.files[i], diags, err)
-		                           : load_py(&rev, arena, cache, &d.files[i], diags, err);
+		rc = load_file(&rev, arena, cache, &d.files[i], slots ? &slots[i] : NULL,
+		               opts->loaded != NULL, diags, err);
 		if (rc == RT_OK && rev) {
 			rev->load_order = (unsigned)p->n;
 			p->revs[p->n++] = rev;
@@ -147,9 +290,11 @@ int rt_project_load(rt_project **out, rt_arena *arena, const rt_project_opts *op
 		cache->rev = NULL;
 		cache->rf = NULL;
 		rt_arena_reset(cache->scratch);
-		if (rc < 0)
-			return rc;
 	}
+	for (; slots && i < d.n; i++)
+		rt_error_clear(&slots[i].err); /* read ahead of a loading error */
+	if (rc < 0)
+		return rc;
 	*out = p;
 	return RT_OK;
 }
@@ -178,9 +323,20 @@ static int reparse(struct rt_pycache *c, const rt_revision *rev, rt_error *err)
 	rt_diags diags;
 	rt_diags_init(&diags, c->scratch);
 	rt_revfile *rf;
-	if (rt_revfile_read(&rf, c->scratch, py, &diags) != RT_OK || !rf)
+	if (rt_revfile_read(&rf, c->scratch, py, &diags) != RT_OK || !rf) {
+		/* the load skipped the blocks: an error inside one shows now */
+		for (size_t i = 0; i < diags.n; i++) {
+			const rt_diag *g = diags.items[i];
+			if (g->severity != RT_SEV_ERROR)
+				continue;
+			rt_error_set(err, RT_ESYNTAX, &g->loc, "%s", g->message);
+			if (g->hint)
+				rt_error_hint(err, "%s", g->hint);
+			return RT_ESYNTAX;
+		}
 		/* the same bytes read the same way: unreachable unless memory is corrupt */
 		return rt_error_set(err, RT_ERROR, &loc, "'%s' no longer reads as it did", rev->path);
+	}
 	c->rev = rev;
 	c->rf = rf;
 	return RT_OK;

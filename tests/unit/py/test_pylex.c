@@ -17,13 +17,13 @@
  * strings as S<text>, operators as their spelling, and layout tokens as
  * NL, IN, DE, EOF; separated by spaces.
  */
-static const char *toks(rt_arena *a, const char *text, size_t len)
+static const char *toks_flags(rt_arena *a, const char *text, size_t len, unsigned flags)
 {
 	rt_source *src = rt_source_from_mem(a, "t.py", text, len);
 	py_tokens t;
 	rt_error err = RT_ERROR_INIT;
 	rt_buf b = RT_BUF_INIT;
-	if (py_lex(&t, a, src, &err) < 0) {
+	if (py_lex(&t, a, src, flags, &err) < 0) {
 		rt_buf_printf(&b, "ERR %u:%u: %s", err.loc.line, err.loc.col, err.message);
 	} else {
 		for (size_t i = 0; i < t.n; i++) {
@@ -39,6 +39,11 @@ static const char *toks(rt_arena *a, const char *text, size_t len)
 				rt_buf_putc(&b, 'S');
 				rt_buf_add(&b, src->text + k->off, k->len);
 				break;
+			case PY_TK_BODY:
+				rt_buf_puts(&b, "BODY<");
+				rt_buf_add(&b, src->text + k->off, k->len);
+				rt_buf_putc(&b, '>');
+				break;
 			default: rt_buf_add(&b, src->text + k->off, k->len); break;
 			}
 		}
@@ -49,7 +54,13 @@ static const char *toks(rt_arena *a, const char *text, size_t len)
 	return s;
 }
 
+static const char *toks(rt_arena *a, const char *text, size_t len)
+{
+	return toks_flags(a, text, len, 0);
+}
+
 #define TOKS(a, text) toks((a), (text), sizeof(text) - 1)
+#define SKIP(a, text) toks_flags((a), (text), sizeof(text) - 1, PY_LEX_SKIP_BODIES)
 
 static void test_py_lex__names_keywords_and_soft_keywords(void **state)
 {
@@ -58,7 +69,7 @@ static void test_py_lex__names_keywords_and_soft_keywords(void **state)
 	const char *text = "match case type _ async await None x1\n";
 	rt_source *src = rt_source_from_mem(a, "t.py", text, strlen(text));
 	py_tokens t;
-	assert_int_equal(py_lex(&t, a, src, NULL), RT_OK);
+	assert_int_equal(py_lex(&t, a, src, 0, NULL), RT_OK);
 	assert_int_equal(t.n, 10);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(t.v[i].kind, PY_TK_NAME);
@@ -83,7 +94,7 @@ static void test_py_lex__every_operator(void **state)
 	                  "** // @ ~ ^ | & % / * - + < > = . , ; :";
 	rt_source *src = rt_source_from_mem(a, "t.py", ops, strlen(ops));
 	py_tokens t;
-	assert_int_equal(py_lex(&t, a, src, NULL), RT_OK);
+	assert_int_equal(py_lex(&t, a, src, 0, NULL), RT_OK);
 	rt_buf b = RT_BUF_INIT;
 	for (size_t i = 0; i < t.n && t.v[i].kind == PY_TK_OP; i++) {
 		if (i)
@@ -126,7 +137,7 @@ static void test_py_lex__string_prefixes_and_quotes(void **state)
 	                   "Rf'm' fR'n' '''o'\"''' \"\"\"p\n\"\"\" 'q\\'' \"r\\\"\"\n";
 	rt_source *src = rt_source_from_mem(a, "t.py", text, strlen(text));
 	py_tokens t;
-	assert_int_equal(py_lex(&t, a, src, NULL), RT_OK);
+	assert_int_equal(py_lex(&t, a, src, 0, NULL), RT_OK);
 	static const unsigned want[] = {
 		PY_STR_RAW, PY_STR_U, PY_STR_RAW, PY_STR_U, PY_STR_BYTES, PY_STR_BYTES,
 		PY_STR_BYTES | PY_STR_RAW, PY_STR_BYTES | PY_STR_RAW, PY_STR_BYTES | PY_STR_RAW,
@@ -154,7 +165,7 @@ static void decodes(rt_arena *a, const char *lit, const char *want, size_t want_
 {
 	rt_source *src = rt_source_from_mem(a, "t.py", lit, strlen(lit));
 	py_tokens t;
-	assert_int_equal(py_lex(&t, a, src, NULL), RT_OK);
+	assert_int_equal(py_lex(&t, a, src, 0, NULL), RT_OK);
 	py_strtok info;
 	py_strtok_info(src, &t.v[0], &info);
 	rt_buf out = RT_BUF_INIT;
@@ -171,7 +182,7 @@ static void decode_fails(rt_arena *a, const char *lit, const char *want)
 {
 	rt_source *src = rt_source_from_mem(a, "t.py", lit, strlen(lit));
 	py_tokens t;
-	assert_int_equal(py_lex(&t, a, src, NULL), RT_OK);
+	assert_int_equal(py_lex(&t, a, src, 0, NULL), RT_OK);
 	py_strtok info;
 	py_strtok_info(src, &t.v[0], &info);
 	rt_buf out = RT_BUF_INIT;
@@ -250,7 +261,7 @@ static void test_py_lex__bom_crlf_and_encoding(void **state)
 	const char *text = "\xEF\xBB\xBFx = 1\r\nif x:\r\n    y\r\n";
 	rt_source *src = rt_source_from_mem(a, "t.py", text, strlen(text));
 	py_tokens t;
-	assert_int_equal(py_lex(&t, a, src, NULL), RT_OK);
+	assert_int_equal(py_lex(&t, a, src, 0, NULL), RT_OK);
 	assert_int_equal(t.v[0].off, 3);
 	assert_string_equal(TOKS(a, "\xEF\xBB\xBFx = 1\r\nif x:\r\n    y\r\n"),
 	                    "x = 1 NL if x : NL IN y NL DE EOF");
@@ -299,7 +310,7 @@ static void test_py_lex__fstrings(void **state)
 	const char *text = "f'a{b!r:>{w}}c{{d}}{e=}'\n";
 	rt_source *src = rt_source_from_mem(a, "t.py", text, strlen(text));
 	py_tokens t;
-	assert_int_equal(py_lex(&t, a, src, NULL), RT_OK);
+	assert_int_equal(py_lex(&t, a, src, 0, NULL), RT_OK);
 	py_fparts parts;
 	assert_int_equal(py_fstring_split(&parts, a, src, &t.v[0], NULL), RT_OK);
 	assert_int_equal(parts.n, 4);
@@ -347,10 +358,56 @@ static void test_py_lex__fragment_and_nesting_cap(void **state)
 	rt_buf_release(&b);
 	src = rt_source_from_mem(a, "t.py", deep, strlen(deep));
 	rt_error err = RT_ERROR_INIT;
-	assert_int_equal(py_lex(&t, a, src, &err), RT_ELIMIT);
+	assert_int_equal(py_lex(&t, a, src, 0, &err), RT_ELIMIT);
 	assert_int_equal(err.loc.col, 201);
 	assert_string_equal(err.message, "too many nested brackets (more than 200)");
 	rt_error_clear(&err);
+	rt_arena_free(a);
+}
+
+/*
+ * PY_LEX_SKIP_BODIES: a def/class block becomes IN BODY DE, the body's span
+ * ending at its last token (comments, blank lines and the continuation
+ * backslash excluded), and everything around it is tokenized as usual.
+ */
+static void test_py_lex__skip_bodies(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	/* brackets and strings may cross column 0; comments at column 0 do not end it */
+	assert_string_equal(SKIP(a, "def f():\n    a = (1,\n2)  # c\n\n# col0\n    b = '''\nx\n'''"
+	                            " \\\n  + 1 # t\n\nx = 1\n"),
+	                    "def f ( ) : NL IN BODY<a = (1,\n2)  # c\n\n# col0\n    b = '''\nx\n'''"
+	                    " \\\n  + 1> DE x = 1 NL EOF");
+	/* nested blocks, a class, async def, decorators, CRLF, the end of the text */
+	assert_string_equal(SKIP(a, "@d(\n1)\nclass C(B):\r\n    def g(self):\r\n        pass\r\n"
+	                            "async def h() -> 'x':\n  return f\"{x[\"k\"]}\"\n"
+	                            "if x:\n    def i(): pass\n    def j():\n        y\nz"),
+	                    "@ d ( 1 ) NL class C ( B ) : NL IN BODY<def g(self):\r\n        pass> "
+	                    "DE async def h ( ) -> S'x' : NL IN BODY<return f\"{x[\"k\"]}\"> DE "
+	                    "if x : NL IN def i ( ) : pass NL def j ( ) : NL IN BODY<y> DE DE "
+	                    "z NL EOF");
+	/* a header with its body on the line, or a block not indented: nothing skipped */
+	assert_string_equal(SKIP(a, "def f(): return 1\nclass A: pass\n"),
+	                    TOKS(a, "def f(): return 1\nclass A: pass\n"));
+	assert_string_equal(SKIP(a, "def f():\nx\n"), TOKS(a, "def f():\nx\n"));
+	/* unsure: tabs or a form feed in the indentation, an unterminated string or
+	 * bracket, a stray backslash, a number run into a quote: tokenized as usual */
+	static const char *const unsure[] = {
+		"def f():\n\tx\n", "def f():\n    x\n \ty\n", "def f():\n    x\n\f    y\n",
+		"def f():\n    x = 'a\n", "def f():\n    x = (1,\n", "def f():\n    x = 1 \\ y\n",
+		"def f():\n    x = 0x1f'a'\n", "def f():\n    x)\n", "def f():\n    x\n    \\\n    y\n",
+		"def f():\n    x = f'{'\n",
+	};
+	for (size_t i = 0; i < sizeof(unsure) / sizeof(unsure[0]); i++) {
+		const char *t = unsure[i];
+		size_t n = strlen(t);
+		assert_string_equal(toks_flags(a, t, n, PY_LEX_SKIP_BODIES), toks(a, t, n));
+		assert_null(strstr(toks_flags(a, t, n, PY_LEX_SKIP_BODIES), "BODY"));
+	}
+	/* after the block, indentation is checked as after a tokenized one */
+	assert_string_equal(SKIP(a, "if x:\n    def f():\n        y\n  z\n"),
+	                    "ERR 4:3: unindent does not match any outer indentation level");
 	rt_arena_free(a);
 }
 
@@ -368,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_py_lex__errors_say_what_was_opened_where),
 		cmocka_unit_test(test_py_lex__fstrings),
 		cmocka_unit_test(test_py_lex__fragment_and_nesting_cap),
+		cmocka_unit_test(test_py_lex__skip_bodies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

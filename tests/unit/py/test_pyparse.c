@@ -28,7 +28,7 @@ static const char *dump(rt_arena *a, const char *text)
 	rt_error err = RT_ERROR_INIT;
 	py_module *m;
 	rt_buf b = RT_BUF_INIT;
-	if (py_parse_module(&m, a, mem(a, text), &err) < 0)
+	if (py_parse_module(&m, a, mem(a, text), 0, &err) < 0)
 		rt_buf_printf(&b, "ERR %u:%u: %s", err.loc.line, err.loc.col, err.message);
 	else
 		py_dump_module(&b, m);
@@ -42,7 +42,7 @@ static py_module *parse_ok(rt_arena *a, const char *text)
 {
 	rt_error err = RT_ERROR_INIT;
 	py_module *m = NULL;
-	int rc = py_parse_module(&m, a, mem(a, text), &err);
+	int rc = py_parse_module(&m, a, mem(a, text), 0, &err);
 	if (rc != RT_OK)
 		fail_msg("parse failed: %u:%u: %s", err.loc.line, err.loc.col, err.message);
 	rt_error_clear(&err);
@@ -69,7 +69,7 @@ static void assert_matches_cpython(rt_arena *a, const char *py, const char *expe
 	fixture_text(a, py, &src);
 	rt_error err = RT_ERROR_INIT;
 	py_module *m;
-	if (py_parse_module(&m, a, src, &err) < 0)
+	if (py_parse_module(&m, a, src, 0, &err) < 0)
 		fail_msg("%s:%u:%u: %s", py, err.loc.line, err.loc.col, err.message);
 	rt_buf b = RT_BUF_INIT;
 	py_dump_module(&b, m);
@@ -348,7 +348,7 @@ static void assert_limit(rt_arena *a, const char *text)
 {
 	rt_error err = RT_ERROR_INIT;
 	py_module *m;
-	assert_int_equal(py_parse_module(&m, a, mem(a, text), &err), RT_ELIMIT);
+	assert_int_equal(py_parse_module(&m, a, mem(a, text), 0, &err), RT_ELIMIT);
 	assert_null(m);
 	assert_non_null(strstr(err.message, "200"));
 	rt_error_clear(&err);

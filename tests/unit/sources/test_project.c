@@ -332,6 +332,130 @@ static void test_project__body_of_changed_file(void **state)
 	assert_int_equal(nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
+static void count_loaded(void *arg, const rt_revision *rev)
+{
+	(void)rev;
+	(*(size_t *)arg)++;
+}
+
+/*
+ * Loading reads a version file without its def/class blocks: a syntax
+ * error inside upgrade() shows when the body is wanted (located as the
+ * full read locates it), or at load when opts->loaded visits the bodies.
+ */
+static void test_project__syntax_error_in_a_body(void **state)
+{
+	(void)state;
+	char tmp[] = "/tmp/rt-project-XXXXXX";
+	assert_non_null(mkdtemp(tmp));
+	put(tmp, "a.py", "revision = 'a'\ndown_revision = None\n"
+	                 "def upgrade():\n    op.execute('SELECT 1') +\n");
+	run r;
+	load(&r, tmp);
+	assert_int_equal(r.rc, RT_OK);
+	assert_int_equal(r.diags.n, 0);
+	assert_int_equal(r.p->n, 1);
+	rt_stmtlist l = { 0 };
+	rt_error err = RT_ERROR_INIT;
+	assert_int_equal(rt_revision_body(&l, r.arena, r.p->revs[0], RT_UPGRADE, NULL, &err),
+	                 RT_ESYNTAX);
+	assert_int_equal(err.loc.line, 4);
+	assert_string_equal(err.loc.path, r.p->revs[0]->path);
+	assert_non_null(strstr(err.message, "expected"));
+	assert_non_null(err.hint);
+	rt_error_clear(&err);
+	done(&r);
+
+	size_t n = 0;
+	memset(&r, 0, sizeof(r));
+	r.arena = rt_arena_new();
+	rt_diags_init(&r.diags, r.arena);
+	rt_strv sv = { 0 };
+	rt_strv_push(r.arena, &sv, tmp);
+	rt_project_opts opts = { .version_locations = &sv, .loaded = count_loaded,
+	                         .loaded_arg = &n };
+	assert_int_equal(rt_project_load(&r.p, r.arena, &opts, &r.diags, &r.err), RT_OK);
+	assert_int_equal(r.p->n, 0);
+	assert_int_equal(n, 0);
+	const rt_diag *g = find_diag(&r, "syntax-error");
+	assert_int_equal(g->loc.line, 4);
+	done(&r);
+	assert_int_equal(nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+static void ignore_loaded(void *arg, const rt_revision *rev)
+{
+	(void)arg;
+	(void)rev;
+}
+
+/* Everything a load gives, as text: revisions in order with their fields,
+ * then the diagnostics in order. */
+static const char *load_text(rt_arena *a, const char *dir, bool one_at_a_time)
+{
+	rt_diags d;
+	rt_diags_init(&d, a);
+	rt_strv sv = { 0 };
+	rt_strv_push(a, &sv, dir);
+	rt_project_opts opts = { .version_locations = &sv };
+	if (one_at_a_time)
+		opts.loaded = ignore_loaded; /* the loader then reads files one by one */
+	rt_project *p;
+	rt_error err = RT_ERROR_INIT;
+	assert_int_equal(rt_project_load(&p, a, &opts, &d, &err), RT_OK);
+	char *s = rt_strdup(a, "");
+	for (size_t i = 0; i < p->n; i++) {
+		const rt_revision *r = p->revs[i];
+		s = rt_sprintf(a, "%s%u %s <- %s [%s] %s %s %u:%u %s\n", s, r->load_order, r->id,
+		               r->down.n ? r->down.v[0] : "-", r->message ? r->message : "-",
+		               r->checksum, r->path, r->loc.line, r->loc.col,
+		               r->sql ? "sql" : "-");
+	}
+	for (size_t i = 0; i < d.n; i++)
+		s = rt_sprintf(a, "%s%s:%u:%u %s %s [%s]\n", s, d.items[i]->loc.path,
+		               d.items[i]->loc.line, d.items[i]->loc.col, d.items[i]->kind,
+		               d.items[i]->message, d.items[i]->revision ? d.items[i]->revision : "-");
+	return s;
+}
+
+/* Enough files to be read on two threads: the result (revisions, checksums,
+ * diagnostics and their order) is the one-file-at-a-time load's. */
+static void test_project__parallel_load_is_ordered(void **state)
+{
+	(void)state;
+	char tmp[] = "/tmp/rt-project-XXXXXX";
+	assert_non_null(mkdtemp(tmp));
+	char name[64], text[512];
+	for (int i = 0; i < 150; i++) {
+		snprintf(name, sizeof(name), "r%03d_%s.py", i, i % 7 == 0 ? "x" : "y");
+		if (i == 40) /* a file whose metadata is unusable */
+			snprintf(text, sizeof(text), "revision = f()\ndown_revision = 'r%03d'\n", i - 1);
+		else if (i == 90) /* a syntax error outside the blocks */
+			snprintf(text, sizeof(text), "revision = 'r%03d'\ndown_revision = (\n", i);
+		else
+			snprintf(text, sizeof(text),
+			         "\"\"\"step %d\"\"\"\nrevision = 'r%03d'\ndown_revision = %s'r%03d'\n"
+			         "branch_labels = %s\ndef upgrade():\n    op.execute('SELECT %d')\n",
+			         i, i, i ? "" : "None and ", i - 1, i == 60 ? "1" : "None", i);
+		put(tmp, name, text);
+	}
+	put(tmp, "r010_y.sql", "-- retort:upgrade\nSELECT 10;\n"); /* a sidecar */
+	put(tmp, "r200_z.sql", "-- revision: r200\n-- down_revision: r149\n"
+	                       "-- retort:upgrade\nSELECT 200;\n"); /* standalone */
+	rt_arena *a = rt_arena_new();
+	const char *two = load_text(a, tmp, false), *one = load_text(a, tmp, true);
+	assert_string_equal(two, one);
+	assert_non_null(strstr(two, " r149 <- r148 [step 149]"));
+	assert_non_null(strstr(two, " r010 <- r009 [step 10] "));
+	assert_non_null(strstr(two, "r010_y.py 2:12 sql\n"));
+	assert_non_null(strstr(two, " r200 <- r149 "));
+	assert_non_null(strstr(two, "standalone-sql"));
+	assert_non_null(strstr(two, "syntax-error"));
+	assert_non_null(strstr(two, "non-literal-value"));
+	rt_arena_free(a);
+	assert_int_equal(nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 static void test_project__crlf_same_checksum(void **state)
 {
 	(void)state;
@@ -383,6 +507,8 @@ int main(void)
 		cmocka_unit_test(test_project__bodies_while_loading),
 		cmocka_unit_test(test_project__body_of_changed_file),
 		cmocka_unit_test(test_project__missing_location),
+		cmocka_unit_test(test_project__syntax_error_in_a_body),
+		cmocka_unit_test(test_project__parallel_load_is_ordered),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown_pg_query);
 }
