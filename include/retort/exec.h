@@ -33,19 +33,21 @@ void rt_applied_state_build(rt_applied_state *out, rt_arena *arena, const rt_gra
  * more), with a hint; RT_OK when neither exists. */
 int rt_applied_state_check(const rt_applied_state *st, rt_error *err);
 
-/* ---- the bodies of every step, produced before anything runs ---- */
+/* ---- the bodies of every step, proven producible before anything runs ---- */
 
 typedef struct rt_prepared {
 	const rt_plan *plan;
-	rt_stmtlist *bodies; /* one list per step (empty for stamps) */
+	const rt_config *cfg;
 } rt_prepared;
 
 /* Translates every step's body in plan order (cfg gives the `types:` map;
  * may be NULL); the first that cannot be produced fails
  * with its error (RT_EUNSUPPORTED, RT_ESYNTAX, RT_ENOTFOUND...), naming the
- * revision, before the database is touched. */
-int rt_exec_prepare(rt_prepared *out, rt_arena *arena, const rt_plan *plan,
-                    const rt_config *cfg, rt_error *err);
+ * revision, before the database is touched. The statements are not kept:
+ * rt_exec_run produces each step's again (same order, same results) just
+ * before running it, so a long plan never holds every body in memory. */
+int rt_exec_prepare(rt_prepared *out, const rt_plan *plan, const rt_config *cfg,
+                    rt_error *err);
 
 /* ---- running ---- */
 

@@ -223,7 +223,7 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 	if (plan->warning && ctx->verbosity >= 0)
 		fprintf(ctx->err, "retort: warning: %s\n", plan->warning);
 	rt_prepared prep;
-	if ((rc = rt_exec_prepare(&prep, ctx->arena, plan, ctx->cfg, err)) < 0)
+	if ((rc = rt_exec_prepare(&prep, plan, ctx->cfg, err)) < 0)
 		goto out;
 	print_plan(ctx, plan, m->dry_run);
 	if (m->dry_run || (plan->n == 0 && !plan->purge)) {

@@ -16,31 +16,44 @@
 
 #define SQLSTATE_LOCK_NOT_AVAILABLE "55P03"
 
-int rt_exec_prepare(rt_prepared *out, rt_arena *arena, const rt_plan *plan,
-                    const rt_config *cfg, rt_error *err)
+/* Step i's body into arena, or an error that names the step. */
+static int step_body(rt_stmtlist *out, rt_arena *arena, const rt_step *step,
+                     rt_translate_ctx *tctx, rt_error *err)
 {
+	*out = (rt_stmtlist){ 0 };
+	if (!step->rev)
+		return RT_OK; /* a stamp runs no migration code */
+	rt_direction dir = step->kind == RT_STEP_DOWNGRADE ? RT_DOWNGRADE : RT_UPGRADE;
+	int rc = rt_revision_body(out, arena, step->rev, dir, tctx, err);
+	if (rc < 0) {
+		/* keep the producer's location; say which step needed it */
+		char *what = rt_sprintf(arena, "%s of '%s' cannot run: %s",
+		                        dir == RT_UPGRADE ? "upgrade" : "downgrade", step->rev->id,
+		                        err->message);
+		free(err->message);
+		err->message = rt_xstrdup(what);
+	}
+	return rc;
+}
+
+int rt_exec_prepare(rt_prepared *out, const rt_plan *plan, const rt_config *cfg,
+                    rt_error *err)
+{
+	*out = (rt_prepared){ .plan = plan, .cfg = cfg };
 	/* one translation context for the run: Alembic creates each enum type
 	 * from create_table at most once per run */
-	rt_translate_ctx *tctx = rt_translate_ctx_new(arena, cfg);
-	out->plan = plan;
-	out->bodies = rt_alloc_array(arena, plan->n ? plan->n : 1, sizeof(*out->bodies));
-	for (size_t i = 0; i < plan->n; i++) {
-		const rt_step *step = plan->steps[i];
-		if (!step->rev)
-			continue; /* a stamp runs no migration code */
-		rt_direction dir = step->kind == RT_STEP_DOWNGRADE ? RT_DOWNGRADE : RT_UPGRADE;
-		int rc = rt_revision_body(&out->bodies[i], arena, step->rev, dir, tctx, err);
-		if (rc < 0) {
-			/* keep the producer's location; say which step needed it */
-			char *what = rt_sprintf(arena, "%s of '%s' cannot run: %s",
-			                        dir == RT_UPGRADE ? "upgrade" : "downgrade",
-			                        step->rev->id, err->message);
-			free(err->message);
-			err->message = rt_xstrdup(what);
-			return rc;
-		}
+	rt_arena *scratch = rt_arena_new();
+	rt_translate_ctx *tctx = rt_translate_ctx_new(scratch, cfg);
+	rt_arena *step_arena = rt_arena_new();
+	int rc = RT_OK;
+	for (size_t i = 0; i < plan->n && rc == RT_OK; i++) {
+		rt_stmtlist body;
+		rc = step_body(&body, step_arena, plan->steps[i], tctx, err);
+		rt_arena_reset(step_arena);
 	}
-	return RT_OK;
+	rt_arena_free(step_arena);
+	rt_arena_free(scratch);
+	return rc;
 }
 
 static double now_ms(void)
@@ -118,6 +131,7 @@ typedef struct item {
 struct run {
 	rt_db *db;
 	rt_arena *arena;
+	rt_arena *batch;          /* texts of the batch being gathered, reset once answered */
 	const rt_exec_opts *opts;
 	bool single;
 	rt_db_stmt *q;            /* the batch being gathered */
@@ -234,8 +248,10 @@ static int flush(struct run *r, rt_error *err)
 	if (rc == RT_OK && r->guard)
 		return rt_vtable_guard(r->db, r->opts->vtable, r->guard->op->from, r->guard->op->to,
 		                       r->q[r->guard - r->items].affected, err);
-	if (rc == RT_OK)
+	if (rc == RT_OK) {
+		rt_arena_reset(r->batch); /* sent and answered: a long run stays small */
 		return RT_OK;
+	}
 	const item *it = &r->items[failed];
 	r->cur_failed = it->kind != IT_COMMIT || it->step == r->cur;
 	if (r->cur_failed)
@@ -324,7 +340,7 @@ static void queue_history(struct run *r, const rt_step *step)
 	};
 	if (step->rev) {
 		queue(r, IT_OTHER, NULL, NULL, NULL);
-		rt_history_insert_stmt(&r->q[r->nq - 1], r->arena, r->opts->history, &row);
+		rt_history_insert_stmt(&r->q[r->nq - 1], r->batch, r->opts->history, &row);
 		return;
 	}
 	/* a stamp: one row per version row it moves; a revision it makes current
@@ -336,7 +352,7 @@ static void queue_history(struct run *r, const rt_step *step)
 		row.checksum = rev ? rev->checksum : NULL;
 		row.message = rev ? rev->message : NULL;
 		queue(r, IT_OTHER, NULL, NULL, NULL);
-		rt_history_insert_stmt(&r->q[r->nq - 1], r->arena, r->opts->history, &row);
+		rt_history_insert_stmt(&r->q[r->nq - 1], r->batch, r->opts->history, &row);
 	}
 }
 
@@ -350,7 +366,7 @@ static void queue_rowops(struct run *r, const rt_step *step)
 		case RT_ROW_UPDATE: rt_vtable_render_update(&sql, r->opts->vtable, op->from, op->to); break;
 		case RT_ROW_DELETE: rt_vtable_render_delete(&sql, r->opts->vtable, op->from); break;
 		}
-		queue(r, IT_ROWOP, rt_strdup(r->arena, sql.ptr), NULL, op);
+		queue(r, IT_ROWOP, rt_strdup(r->batch, sql.ptr), NULL, op);
 		rt_buf_release(&sql);
 	}
 }
@@ -456,19 +472,27 @@ int rt_exec_run(rt_db *db, rt_arena *arena, const rt_prepared *prep, const rt_ex
 	const rt_plan *plan = prep->plan;
 	struct run r = {
 		.db = db, .arena = arena, .opts = opts, .single = opts->transaction == RT_TX_SINGLE,
-		.total = plan->n, .cur_started = now_ms(),
+		.total = plan->n, .cur_started = now_ms(), .batch = rt_arena_new(),
 	};
+	/* bodies again, in the order rt_exec_prepare made them (same context
+	 * state, same statements), one step at a time */
+	rt_arena *step_arena = rt_arena_new();
+	rt_translate_ctx *tctx = rt_translate_ctx_new(arena, prep->cfg);
 	int rc = setup(&r, err);
 	if (rc < 0)
 		goto fail;
 	for (size_t i = 0; i < plan->n; i++) {
 		const rt_step *step = plan->steps[i];
+		rt_stmtlist body;
+		rt_arena_reset(step_arena); /* the previous step's batch is answered */
+		if ((rc = step_body(&body, step_arena, step, tctx, err)) < 0)
+			goto fail;
 		r.cur = r.announce = step;
 		r.cur_index = i;
 		r.cur_started = now_ms();
 		for (unsigned attempt = 0;; attempt++) {
 			r.committed_outside = r.cur_failed = false;
-			rc = run_step(&r, step, &prep->bodies[i], err);
+			rc = run_step(&r, step, &body, err);
 			bool lock_timeout = rc == RT_EDB &&
 			                    strcmp(err->sqlstate, SQLSTATE_LOCK_NOT_AVAILABLE) == 0;
 			/* retry only what the rollback undoes completely */
@@ -502,6 +526,8 @@ int rt_exec_run(rt_db *db, rt_arena *arena, const rt_prepared *prep, const rt_ex
 	queue_pending_commit(&r);
 	if ((rc = flush(&r, err)) < 0)
 		goto fail;
+	rt_arena_free(r.batch);
+	rt_arena_free(step_arena);
 	return RT_OK;
 
 fail:;
@@ -515,5 +541,7 @@ fail:;
 		             "and its transaction rolled back");
 		rc = RT_EINTR;
 	}
+	rt_arena_free(r.batch);
+	rt_arena_free(step_arena);
 	return rc;
 }
