@@ -211,15 +211,20 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 	struct cli_session s;
 	int rc = cli_session_open(ctx, &s, m->dry_run ? 0 : CLI_SESSION_WRITE, err);
 	rt_plan *plan;
+	rt_arena_mark before_plan = rt_arena_mark_get(ctx->arena);
 	if (rc < 0 || (rc = plan_from(ctx, m, &s, &plan, err)) < 0)
 		goto out;
 	/* The lock only when there is work: at the target with the checksums
 	 * verified, nothing is written. With work, the rows are read again under
-	 * the lock and the plan made anew: another runner may have moved them. */
+	 * the lock and the plan made anew (the first one is dropped): another
+	 * runner may have moved them. */
 	bool work = plan->n > 0 || plan->purge;
-	if (work && !m->dry_run &&
-	    ((rc = cli_session_lock(ctx, &s, err)) < 0 || (rc = plan_from(ctx, m, &s, &plan, err)) < 0))
-		goto out;
+	if (work && !m->dry_run) {
+		rt_arena_release(ctx->arena, before_plan);
+		if ((rc = cli_session_lock(ctx, &s, err)) < 0 ||
+		    (rc = plan_from(ctx, m, &s, &plan, err)) < 0)
+			goto out;
+	}
 	if (plan->warning && ctx->verbosity >= 0)
 		fprintf(ctx->err, "retort: warning: %s\n", plan->warning);
 	rt_prepared prep;
