@@ -91,5 +91,7 @@ typedef struct rt_strv {
 void rt_strv_push(rt_arena *arena, rt_strv *sv, const char *s);
 /* Index of s in sv, or -1. */
 long rt_strv_index(const rt_strv *sv, const char *s);
+/* Whether a and b hold the same strings in the same order. */
+bool rt_strv_equal(const rt_strv *a, const rt_strv *b);
 
 #endif

@@ -299,16 +299,6 @@ static void report(struct cli_ctx *ctx, const struct rebase *rb)
 	warn_tips(ctx, rb);
 }
 
-static bool same_ids(const rt_strv *a, const rt_strv *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return false;
-	return true;
-}
-
 static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
 	if (cli_expect_args(ctx, args, 1, 1, err) < 0)
@@ -330,7 +320,7 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 	int rc = resolve(ctx, args->v[0], &rb, err);
 	if (rc < 0)
 		return rc;
-	if (same_ids(&rb.rev->down, &rb.parents)) {
+	if (rt_strv_equal(&rb.rev->down, &rb.parents)) {
 		if (ctx->format == RT_FORMAT_JSON) {
 			rt_buf f = RT_BUF_INIT;
 			rt_buf_puts(&f, "\"id\":");

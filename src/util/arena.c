@@ -365,3 +365,13 @@ long rt_strv_index(const rt_strv *sv, const char *s)
 			return (long)i;
 	return -1;
 }
+
+bool rt_strv_equal(const rt_strv *a, const rt_strv *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return false;
+	return true;
+}

@@ -20,16 +20,6 @@ static bool same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-static bool same_strv(const rt_strv *a, const rt_strv *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (strcmp(a->v[i], b->v[i]) != 0)
-			return false;
-	return true;
-}
-
 static bool same_loc(const rt_loc *a, const rt_loc *b)
 {
 	return a->line == b->line && a->col == b->col && a->offset == b->offset &&
@@ -55,10 +45,10 @@ static bool same_meta(const rt_revfile *a, const rt_revfile *b)
 	if (!a || !b)
 		return a == b;
 	return same_str(a->revision, b->revision) && same_loc(&a->revision_loc, &b->revision_loc) &&
-	       a->has_down_revision == b->has_down_revision && same_strv(&a->down, &b->down) &&
+	       a->has_down_revision == b->has_down_revision && rt_strv_equal(&a->down, &b->down) &&
 	       same_loc(&a->down_loc, &b->down_loc) && a->down_off == b->down_off &&
-	       a->down_len == b->down_len && same_strv(&a->labels, &b->labels) &&
-	       same_loc(&a->labels_loc, &b->labels_loc) && same_strv(&a->depends, &b->depends) &&
+	       a->down_len == b->down_len && rt_strv_equal(&a->labels, &b->labels) &&
+	       same_loc(&a->labels_loc, &b->labels_loc) && rt_strv_equal(&a->depends, &b->depends) &&
 	       same_loc(&a->depends_loc, &b->depends_loc) && same_str(a->message, b->message) &&
 	       same_str(a->doc, b->doc);
 }

@@ -31,6 +31,13 @@ static void test_util__arena_strings_and_vectors(void **state)
 	assert_int_equal(sv.n, 100);
 	assert_int_equal(rt_strv_index(&sv, "r57"), 57);
 	assert_int_equal(rt_strv_index(&sv, "nope"), -1);
+	rt_strv same = { 0 }, other = { 0 };
+	for (int i = 0; i < 100; i++)
+		rt_strv_push(a, &same, rt_sprintf(a, "r%d", i));
+	assert_true(rt_strv_equal(&sv, &same));
+	assert_false(rt_strv_equal(&sv, &other));
+	same.v[99] = "r98";
+	assert_false(rt_strv_equal(&sv, &same));
 	rt_arena_free(a);
 }
 
