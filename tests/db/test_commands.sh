@@ -208,4 +208,20 @@ check_eq "$("$PY" -c "print(2 <= $t1 - $t0 < 8)")" True "--wait waits its time, 
 check_grep "$ERR" "waiting for the database at 127\.0\.0\.1:1" "--wait progress message"
 check_grep "$ERR" "within 2 s" "--wait says how long it waited"
 check_nogrep "$ERR" "s3cretpw" "no password while waiting"
+# a rejected password does not get right by waiting: --wait gives up at once
+q "CREATE ROLE pwuser LOGIN PASSWORD 'right'"
+hba=$RETORT_TEST_CLUSTER/data/pg_hba.conf
+cp "$hba" "$WORK/pg_hba.orig"
+{ echo "host all pwuser 127.0.0.1/32 scram-sha-256"; cat "$WORK/pg_hba.orig"; } >"$hba"
+q "SELECT pg_reload_conf()" >/dev/null
+sleep 0.5
+t0=$(date +%s.%N)
+expect 4 retort -d "postgresql://pwuser:wr0ngpw@127.0.0.1:$PGPORT/$RETORT_TEST_DB" --wait 20 current
+t1=$(date +%s.%N)
+check_eq "$("$PY" -c "print($t1 - $t0 < 5)")" True "--wait does not retry a rejected password"
+check_grep "$ERR" "password authentication failed" "the server's reason is shown"
+check_grep "$ERR" "hint: authentication failed" "the hint is about credentials"
+check_nogrep "$ERR" "wr0ngpw" "no password in the error"
+cp "$WORK/pg_hba.orig" "$hba"
+q "SELECT pg_reload_conf()" >/dev/null
 finish
