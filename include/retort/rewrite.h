@@ -32,7 +32,8 @@ typedef struct rt_rewrite_spans {
  * tuple ('a', 'b')), written in the quote character the old value used (default ').
  * Every other byte is kept: annotations (`down_revision: Union[str, None] = ...`),
  * comments, the rest of the file. The docstring's "Revises: ..." line (Alembic's
- * template: "Revises: a, b" or "Revises: " for none) is updated when present, and
+ * template: "Revises: a, b" or "Revises: " for none; the line right after
+ * "Revision ID:", else the first one) is updated when present, and
  * only that line. RT_OK, or RT_EUSAGE when down_revision is not a literal that can be
  * rewritten (rf->down_len == 0), naming file:line:col. rf must come from
  * rt_revfile_read (a header-only revfile, without src, gives RT_ERROR).

@@ -40,15 +40,20 @@ _BLANK = r'[ \t\f\v]'
 _MARKER = re.compile(rf'{_BLANK}*--{_BLANK}*(retort){_BLANK}*:(.*)', re.I | re.S)
 _SECTION = re.compile(
     rf'{_BLANK}*(upgrade|downgrade)({_BLANK}+no-transaction)?{_BLANK}*')
-_TOKEN = re.compile(r"""
-    (?P<space> [ \t\n\r\f\v]+ )
-  | (?P<comment> --[^\n]* | /\* )
+# As PostgreSQL 15's lexer (the one retort links): a vertical tab is not white
+# space; identifiers and dollar-quote tags are ASCII letters, digits, '_' and
+# every non-ASCII character (\w differs on both sides).
+_START = r'[A-Za-z_\x80-\U0010ffff]'
+_CONT = r'[A-Za-z0-9_\x80-\U0010ffff]'
+_TOKEN = re.compile(rf"""
+    (?P<space> [ \t\n\r\f]+ )
+  | (?P<comment> --[^\n\r]* | /\* )
   | (?P<string> [eE]'[^'\\]*(?:(?:\\.|'')[^'\\]*)*'?   # E'..': backslash escapes
               | '[^']*(?:''[^']*)*'? | "[^"]*(?:""[^"]*)*"? )
-  | (?P<dollar> \$(?:[^\W\d]\w*)?\$ )
-  | (?P<word> [^\W\d][\w$]* )
+  | (?P<dollar> \$(?:{_START}{_CONT}*)?\$ )
+  | (?P<word> {_START}(?:{_CONT}|\$)* )
   | (?P<other> . )""", re.S | re.X)
-_ROUTINE = re.compile(r'create (or replace )?(function|procedure)\b')
+_ROUTINE = re.compile(r'create (or replace )?(function|procedure)(?: |$)')
 
 
 def _sections(direction):

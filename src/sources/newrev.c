@@ -109,6 +109,30 @@ static void put_date(rt_buf *b, const rt_newrev_time *t)
 
 /* ---- validation ---- */
 
+/* The first escape in s that makes a Python str literal a syntax error (\x, \u
+ * or \U without their hex digits, or past U+10FFFF; any \N, as a character
+ * name cannot be checked here): its offset, and its length in *len. -1: none. */
+static long bad_escape(const char *s, int *len)
+{
+	for (const char *p = s; *p; p++) {
+		if (*p != '\\' || !p[1])
+			continue;
+		int want = p[1] == 'x' ? 2 : p[1] == 'u' ? 4 : p[1] == 'U' ? 8 : 0, got = 0;
+		unsigned long cp = 0;
+		while (got < want && isxdigit((unsigned char)p[2 + got])) {
+			char c = p[2 + got++];
+			cp = cp * 16 + (unsigned long)(isdigit((unsigned char)c) ? c - '0'
+			                                                        : (c | 0x20) - 'a' + 10);
+		}
+		if (p[1] == 'N' || got < want || cp > 0x10FFFF) {
+			*len = 2 + got;
+			return p - s;
+		}
+		p++; /* skip the escaped character: \\x is an escaped backslash, then x */
+	}
+	return -1;
+}
+
 int rt_newrev_validate(const rt_newrev *nr, rt_error *err)
 {
 	const char *id = nr->rev_id;
@@ -123,6 +147,14 @@ int rt_newrev_validate(const rt_newrev *nr, rt_error *err)
 	if (m && (strstr(m, "\"\"\"") || (n && (m[n - 1] == '"' || m[n - 1] == '\\')))) {
 		rt_error_set(err, RT_EUSAGE, NULL, "message '%s' cannot stand in a docstring", m);
 		rt_error_hint(err, "leave out '\"\"\"' and a final '\"' or '\\'");
+		return RT_EUSAGE;
+	}
+	int elen;
+	long at = m ? bad_escape(m, &elen) : -1;
+	if (at >= 0) {
+		rt_error_set(err, RT_EUSAGE, NULL, "message '%s' holds the escape '%.*s', which "
+		             "Python rejects in a docstring", m, elen, m + at);
+		rt_error_hint(err, "write the backslash twice ('\\\\'), or leave it out");
 		return RT_EUSAGE;
 	}
 	return RT_OK;
@@ -242,15 +274,20 @@ static const char *const loader_body[] = {
 	"_MARKER = re.compile(rf'{_BLANK}*--{_BLANK}*(retort){_BLANK}*:(.*)', re.I | re.S)",
 	"_SECTION = re.compile(",
 	"    rf'{_BLANK}*(upgrade|downgrade)({_BLANK}+no-transaction)?{_BLANK}*')",
-	"_TOKEN = re.compile(r\"\"\"",
-	"    (?P<space> [ \\t\\n\\r\\f\\v]+ )",
-	"  | (?P<comment> --[^\\n]* | /\\* )",
+	"# As PostgreSQL 15's lexer (the one retort links): a vertical tab is not white",
+	"# space; identifiers and dollar-quote tags are ASCII letters, digits, '_' and",
+	"# every non-ASCII character (\\w differs on both sides).",
+	"_START = r'[A-Za-z_\\x80-\\U0010ffff]'",
+	"_CONT = r'[A-Za-z0-9_\\x80-\\U0010ffff]'",
+	"_TOKEN = re.compile(rf\"\"\"",
+	"    (?P<space> [ \\t\\n\\r\\f]+ )",
+	"  | (?P<comment> --[^\\n\\r]* | /\\* )",
 	"  | (?P<string> [eE]'[^'\\\\]*(?:(?:\\\\.|'')[^'\\\\]*)*'?   # E'..': backslash escapes",
 	"              | '[^']*(?:''[^']*)*'? | \"[^\"]*(?:\"\"[^\"]*)*\"? )",
-	"  | (?P<dollar> \\$(?:[^\\W\\d]\\w*)?\\$ )",
-	"  | (?P<word> [^\\W\\d][\\w$]* )",
+	"  | (?P<dollar> \\$(?:{_START}{_CONT}*)?\\$ )",
+	"  | (?P<word> {_START}(?:{_CONT}|\\$)* )",
 	"  | (?P<other> . )\"\"\", re.S | re.X)",
-	"_ROUTINE = re.compile(r'create (or replace )?(function|procedure)\\b')",
+	"_ROUTINE = re.compile(r'create (or replace )?(function|procedure)(?: |$)')",
 	"",
 	"",
 	"def _sections(direction):",
@@ -589,6 +626,11 @@ int rt_newrev_write(const char *path, const rt_buf *text, rt_error *err)
 		left -= (size_t)w;
 	}
 	int saved = errno;
+	/* on disk before anything refers to it (squash re-points children next) */
+	if (left == 0 && fsync(fd) != 0) {
+		saved = errno;
+		left = 1;
+	}
 	if (close(fd) != 0 && left == 0) {
 		saved = errno;
 		left = 1;

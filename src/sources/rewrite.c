@@ -68,33 +68,47 @@ static char old_quote(const char *text, size_t off, size_t len)
 	return '\'';
 }
 
+/* The offset just past `key` when the line at s (indentation skipped) starts
+ * with it, else 0. */
+static size_t line_key(const char *text, size_t s, size_t end, const char *key)
+{
+	size_t n = strlen(key);
+	while (s < end && (text[s] == ' ' || text[s] == '\t'))
+		s++;
+	return end - s >= n && memcmp(text + s, key, n) == 0 ? s + n : 0;
+}
+
 /*
- * The rest of the docstring's first "Revises:" line (after the colon), as
- * Alembic's template writes it: at a line start inside the docstring,
- * optionally indented. The value stops at the line end, a CR, or a quote or
+ * The rest of the docstring's "Revises:" line (after the colon), as Alembic's
+ * template writes it: at a line start inside the docstring, optionally
+ * indented, right after the "Revision ID:" line; without such a line, the
+ * first "Revises:" line (a message line may start so too, above the
+ * template's). The value stops at the line end, a CR, or a quote or
  * backslash (the docstring's closing quotes on the same line). False when
  * there is no such line.
  */
 static bool find_revises(const char *text, size_t off, size_t len, size_t *vs, size_t *ve)
 {
-	static const char key[] = "Revises:";
-	size_t end = off + len;
-	for (size_t p = off; p < end; p++) {
+	size_t end = off + len, first = 0, after_id = 0;
+	bool prev_id = false;
+	for (size_t p = off; p < end && !after_id; p++) {
 		if (text[p] != '\n')
 			continue;
-		size_t s = p + 1;
-		while (s < end && (text[s] == ' ' || text[s] == '\t'))
-			s++;
-		if (end - s < sizeof(key) - 1 || memcmp(text + s, key, sizeof(key) - 1) != 0)
-			continue;
-		size_t e = s + sizeof(key) - 1;
-		*vs = e;
-		while (e < end && !strchr("\n\r'\"\\", text[e]))
-			e++;
-		*ve = e;
-		return true;
+		size_t v = line_key(text, p + 1, end, "Revises:");
+		if (v && prev_id)
+			after_id = v;
+		if (v && !first)
+			first = v;
+		prev_id = line_key(text, p + 1, end, "Revision ID:") != 0;
 	}
-	return false;
+	size_t e = after_id ? after_id : first;
+	if (!e)
+		return false;
+	*vs = e;
+	while (e < end && !strchr("\n\r'\"\\", text[e]))
+		e++;
+	*ve = e;
+	return true;
 }
 
 /* Appends text with the edits (sorted, disjoint) applied; records spans. */

@@ -213,6 +213,21 @@ static void test_newrev__validate(void **state)
 	nr.message = "ends in \\";
 	assert_int_equal(rt_newrev_validate(&nr, &err), RT_EUSAGE);
 	rt_error_clear(&err);
+	/* escapes Python rejects in a docstring: the file would not load */
+	static const char *const bad[] = { "C:\\xyz", "\\x4", "\\u00e", "\\U0011ffff",
+	                                   "\\U0000004", "fix \\N handling", "\\N{BULLET}" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		nr.message = bad[i];
+		assert_int_equal(rt_newrev_validate(&nr, &err), RT_EUSAGE);
+		assert_non_null(strstr(err.message, "escape"));
+		rt_error_clear(&err);
+	}
+	static const char *const good[] = { "C:\\\\xyz", "\\x41 \\u00e9 \\U0001F600",
+	                                    "a \\d path", "\\\\N" };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		nr.message = good[i];
+		assert_int_equal(rt_newrev_validate(&nr, &err), RT_OK);
+	}
 	rt_arena_free(a);
 }
 

@@ -222,6 +222,18 @@ static void test_rewrite__docstring_cases(void **state)
 	expect_py("'''m\nRevises: a1'''\nrevision = 'r1'\ndown_revision = 'a1'\n",
 	          (const char *[]){ "b2", NULL },
 	          "'''m\nRevises: b2'''\nrevision = 'r1'\ndown_revision = 'b2'\n", 2);
+	/* a message line starting "Revises:" is not the template's line, which follows
+	 * "Revision ID:" */
+	expect_py("\"\"\"fix\nRevises: the old way\n\nRevision ID: r1\nRevises: a1\n\"\"\"\n"
+	          "revision = 'r1'\ndown_revision = 'a1'\n",
+	          (const char *[]){ "b2", NULL },
+	          "\"\"\"fix\nRevises: the old way\n\nRevision ID: r1\nRevises: b2\n\"\"\"\n"
+	          "revision = 'r1'\ndown_revision = 'b2'\n", 2);
+	expect_py("\"\"\"fix\r\nRevises: x\r\n\r\nRevision ID: r1\r\nRevises: a1\r\n\"\"\"\r\n"
+	          "revision = 'r1'\r\ndown_revision = 'a1'\r\n",
+	          (const char *[]){ "b2", NULL },
+	          "\"\"\"fix\r\nRevises: x\r\n\r\nRevision ID: r1\r\nRevises: b2\r\n\"\"\"\r\n"
+	          "revision = 'r1'\r\ndown_revision = 'b2'\r\n", 2);
 	/* "Revises:" inside a later string is not the docstring */
 	expect_py("revision = 'r1'\nx = '''\nRevises: a1\n'''\ndown_revision = 'a1'\n",
 	          (const char *[]){ "b2", NULL },
