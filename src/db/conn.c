@@ -676,9 +676,13 @@ static bool send_batch(rt_db *db, const rt_db_stmt *stmts, size_t n)
 	if (PQsetnonblocking(c, 1) != 0 || !PQenterPipelineMode(c))
 		return false;
 	bool ok = true;
+	/* a Flush behind each statement: the server otherwise holds every answer
+	 * until the Sync, and a step would be reported done (and the next one
+	 * started) only when the batch behind its COMMIT had finished */
 	for (size_t i = 0; ok && i < n; i++)
 		ok = PQsendQueryParams(c, stmts[i].sql, stmts[i].nparams, NULL, stmts[i].params, NULL,
-		                       NULL, 0) == 1;
+		                       NULL, 0) == 1 &&
+		     PQsendFlushRequest(c) == 1;
 	ok = ok && PQpipelineSync(c) == 1;
 	int f;
 	while (ok && (f = PQflush(c)) != 0) {

@@ -485,8 +485,19 @@ int rt_exec_run(rt_db *db, rt_arena *arena, const rt_prepared *prep, const rt_ex
 		const rt_step *step = plan->steps[i];
 		rt_stmtlist body;
 		rt_arena_reset(step_arena); /* the previous step's batch is answered */
-		if ((rc = step_body(&body, step_arena, step, tctx, err)) < 0)
+		if ((rc = step_body(&body, step_arena, step, tctx, err)) < 0) {
+			/* the previous step is complete: its COMMIT, which would have led
+			 * this step's batch, goes alone (a failing COMMIT is the error) */
+			rt_error commit_err = RT_ERROR_INIT;
+			r.cur = NULL; /* as for the last step's COMMIT */
+			queue_pending_commit(&r);
+			int crc = flush(&r, &commit_err);
+			if (crc < 0) {
+				rt_error_move(err, &commit_err);
+				rc = crc;
+			}
 			goto fail;
+		}
 		r.cur = r.announce = step;
 		r.cur_index = i;
 		r.cur_started = now_ms();

@@ -59,6 +59,39 @@ for sig in TERM INT; do
 	check_eq "$(rows)$(history_count $S2)" "${S2}1" "another run takes the lock at once and finishes"
 done
 
+begin "while a batched statement runs, progress names its step, the one before is done"
+project progress
+mkrev ${S1}_a.py $S1 None "CREATE TABLE t_a (id int)" "DROP TABLE t_a"
+mkrev ${S2}_slow.py $S2 "'$S1'" "SELECT pg_sleep(3)" "SELECT 1"
+fresh_db progress
+"$RETORT_BIN" upgrade >"$WORK/bg.out" 2>"$WORK/bg.err" &
+bg=$!
+backend_pid '%pg_sleep(3)%' >/dev/null || fail "retort never reached its slow step"
+sleep 0.5
+check_grep "$WORK/bg.out" "^Running upgrade $S1 -> $S2, .* \.\.\.$" "the slow step is shown running"
+wait $bg
+check_eq "$?" 0 "the run succeeds"
+first=$(sed -n "1s/^Running upgrade  -> $S1, .* \.\.\. \([0-9]*\) ms$/\1/p" "$WORK/bg.out")
+check_eq "$([ -n "$first" ] && [ "$first" -lt 2500 ] && echo short)" short \
+	"the first step's duration ($first ms) does not include the slow step's"
+
+begin "a later step that cannot start (its file changed) leaves the completed steps committed"
+project changed
+S3=cccc00000003
+mkrev ${S1}_a.py $S1 None "CREATE TABLE t_a (id int)" "DROP TABLE t_a"
+mkrev ${S2}_slow.py $S2 "'$S1'" "SELECT pg_sleep(2)" "SELECT 1"
+mkrev ${S3}_c.py $S3 "'$S2'" "CREATE TABLE t_c (id int)" "DROP TABLE t_c"
+fresh_db changed
+"$RETORT_BIN" upgrade >"$WORK/bg.out" 2>"$WORK/bg.err" &
+bg=$!
+backend_pid '%pg_sleep(2)%' >/dev/null || fail "retort never reached its slow step"
+echo "# edited during the run" >>versions/${S3}_c.py
+wait $bg
+check_eq "$?" 7 "the changed file stops the run (exit 7)"
+check_grep "$WORK/bg.err" "'versions/${S3}_c.py' changed while retort was running" "the message names it"
+check_eq "$(rows)$(history_count $S2)$(relation t_c)" "${S2}1f" \
+	"the step that completed before it is committed (per-migration)"
+
 begin "the server restarts mid-run"
 slow_project restart
 start_slow

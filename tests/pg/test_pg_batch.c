@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pgtest.h"
 
@@ -169,6 +170,46 @@ static void test_pg_batch__statements_in_one_round_trip(void **state)
 	rt_error_clear(&err);
 }
 
+/* When each statement's answer reached the callback (ms since the batch began). */
+struct arrivals {
+	struct timespec t0;
+	double ms[4];
+};
+
+static void record_arrival(void *p, size_t i)
+{
+	struct arrivals *a = p;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	a->ms[i] = (double)(t.tv_sec - a->t0.tv_sec) * 1e3 + (double)(t.tv_nsec - a->t0.tv_nsec) / 1e6;
+}
+
+/* The server answers each statement as it completes, not all at the Sync:
+ * the executor reports a step done (and the next one started) from these
+ * answers while a slow statement behind them still runs. */
+static void test_pg_batch__answers_arrive_as_statements_complete(void **state)
+{
+	pgt *t = *state;
+	rt_error err = RT_ERROR_INIT;
+	rt_db_stmt st[] = {
+		{ .sql = "BEGIN" },
+		{ .sql = "SELECT 1" },
+		{ .sql = "SELECT pg_sleep(1)" },
+		{ .sql = "COMMIT" },
+	};
+	struct arrivals a = { 0 };
+	clock_gettime(CLOCK_MONOTONIC, &a.t0);
+	size_t failed;
+	int pos;
+	assert_int_equal(rt_db_exec_batch(t->db, st, 4, record_arrival, &a, &failed, &pos, &err),
+	                 RT_OK);
+	assert_true(a.ms[0] < 500.0);
+	assert_true(a.ms[1] < 500.0);
+	assert_true(a.ms[2] >= 1000.0);
+	assert_true(a.ms[3] >= a.ms[2]);
+	rt_error_clear(&err);
+}
+
 static void test_pg_batch__history_row_timed_by_the_server(void **state)
 {
 	pgt *t = *state;
@@ -239,6 +280,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pg_batch__state_with_the_lock_attempt,
 		                                pgt_setup, pgt_teardown),
 		cmocka_unit_test_setup_teardown(test_pg_batch__statements_in_one_round_trip,
+		                                pgt_setup, pgt_teardown),
+		cmocka_unit_test_setup_teardown(test_pg_batch__answers_arrive_as_statements_complete,
 		                                pgt_setup, pgt_teardown),
 		cmocka_unit_test_setup_teardown(test_pg_batch__history_row_timed_by_the_server,
 		                                pgt_setup, pgt_teardown),
