@@ -36,6 +36,13 @@ static int read_msg(rt_db *db, rt_arena *arena, const rt_vtable *vt, const rt_hi
 	if (!m->check && !m->rows && !m->sums)
 		return RT_OK;
 	rt_buf sql = RT_BUF_INIT;
+	/* what is read after taking the lock must be read after it: one
+	 * read-committed block, whatever default_transaction_isolation says (a
+	 * repeatable-read snapshot would predate the lock); the lock is the
+	 * session's, so it outlives the block */
+	size_t first = m->lock ? 1 : 0;
+	if (m->lock)
+		rt_buf_puts(&sql, "BEGIN ISOLATION LEVEL READ COMMITTED;\n");
 	if (m->check) {
 		rt_buf_puts(&sql, "SELECT ");
 		if (m->lock)
@@ -54,21 +61,31 @@ static int read_msg(rt_db *db, rt_arena *arena, const rt_vtable *vt, const rt_hi
 		db_render_history_select(&sql, h);
 		rt_buf_puts(&sql, ";\n");
 	}
-	rt_db_result res[3];
-	size_t n = (size_t)m->check + (size_t)m->rows + (size_t)m->sums, done = 0, k = 0;
+	if (m->lock)
+		rt_buf_puts(&sql, "COMMIT;\n");
+	rt_db_result res[5];
+	size_t n = 2 * first + (size_t)m->check + (size_t)m->rows + (size_t)m->sums, done = 0,
+	       k = first;
 	int rc = db_exec_multi(db, arena, sql.ptr, res, n, &done, err);
 	rt_buf_release(&sql);
-	if (m->check && done > 0) {
+	if (m->check && done > first) {
 		/* also on a later failure: a lock taken is held */
+		const rt_db_result *probe = &res[first];
 		size_t c = 0;
 		if (m->lock) {
-			out->locked = strcmp(rt_db_value(&res[0], 0, c++), "t") == 0;
+			out->locked = strcmp(rt_db_value(probe, 0, c++), "t") == 0;
 			db->locked = db->locked || out->locked;
 		}
-		db->vt_exists = strcmp(rt_db_value(&res[0], 0, c++), "t") == 0;
-		db->hist_exists = strcmp(rt_db_value(&res[0], 0, c), "t") == 0;
+		db->vt_exists = strcmp(rt_db_value(probe, 0, c++), "t") == 0;
+		db->hist_exists = strcmp(rt_db_value(probe, 0, c), "t") == 0;
 		db->probed = true;
-		k = 1;
+		k = first + 1;
+	}
+	if (rc < 0 && m->lock && !rt_db_lost(db)) {
+		/* a failed statement skipped the COMMIT: end the block */
+		rt_error ignored = RT_ERROR_INIT;
+		rt_db_rollback(db, &ignored);
+		rt_error_clear(&ignored);
 	}
 	if (rc < 0)
 		return rc;
