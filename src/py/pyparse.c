@@ -1017,26 +1017,27 @@ static py_expr *named_expression(struct parser *p)
 	return expression(p);
 }
 
-/* star_named_expression: '*' bitwise_or | named_expression */
-static py_expr *star_named_expression(struct parser *p)
+/* '*' bitwise_or | otherwise: the shape of the two productions below */
+static py_expr *starred_or(struct parser *p, py_expr *(*otherwise)(struct parser *))
 {
 	uint32_t off = peek(p)->off;
 	if (accept_op(p, PY_OP_STAR)) {
 		py_expr *e = bitwise_or(p);
 		return e ? unary_node(p, PY_E_STARRED, 0, e, off) : NULL;
 	}
-	return named_expression(p);
+	return otherwise(p);
+}
+
+/* star_named_expression: '*' bitwise_or | named_expression */
+static py_expr *star_named_expression(struct parser *p)
+{
+	return starred_or(p, named_expression);
 }
 
 /* star_expression: '*' bitwise_or | expression */
 static py_expr *star_expression(struct parser *p)
 {
-	uint32_t off = peek(p)->off;
-	if (accept_op(p, PY_OP_STAR)) {
-		py_expr *e = bitwise_or(p);
-		return e ? unary_node(p, PY_E_STARRED, 0, e, off) : NULL;
-	}
-	return expression(p);
+	return starred_or(p, expression);
 }
 
 /* star_expressions: star_expression (',' star_expression)* [','] */
