@@ -49,6 +49,17 @@ void rt_error_hint(rt_error *err, const char *fmt, ...) RT_PRINTF(2, 3);
 void rt_error_clear(rt_error *err);
 /* Moves src into dst (dst cleared first; src left empty). */
 void rt_error_move(rt_error *dst, rt_error *src);
+/* Says which larger task a failure from a lower layer belongs to: the message
+ * becomes "<fmt>: <message>"; code, location, detail, hint, object and
+ * SQLSTATE are kept. Returns err->code, so callers can `return
+ * rt_error_prefix(err, "upgrade of '%s'", id)`. */
+int rt_error_prefix(rt_error *err, const char *fmt, ...) RT_PRINTF(2, 3);
+/* rt_error_prefix, and also a new code and, when loc is not NULL, a new
+ * location (a server's failure re-labelled at the statement's source). */
+int rt_error_wrap(rt_error *err, rt_code code, const rt_loc *loc, const char *fmt, ...)
+	RT_PRINTF(4, 5);
+/* Adds a line to the detail (after what is there, if anything). */
+void rt_error_detail_append(rt_error *err, const char *fmt, ...) RT_PRINTF(2, 3);
 
 typedef enum rt_severity {
 	RT_SEV_ERROR = 0,

@@ -79,6 +79,64 @@ void rt_error_move(rt_error *dst, rt_error *src)
 	memset(src, 0, sizeof(*src));
 }
 
+static int vprefix(rt_error *err, const char *fmt, va_list ap)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_vprintf(&b, fmt, ap);
+	if (err->message)
+		rt_buf_printf(&b, ": %s", err->message);
+	free(err->message);
+	err->message = rt_buf_detach(&b);
+	return err->code;
+}
+
+int rt_error_prefix(rt_error *err, const char *fmt, ...)
+{
+	if (!err)
+		return RT_OK;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vprefix(err, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int rt_error_wrap(rt_error *err, rt_code code, const rt_loc *loc, const char *fmt, ...)
+{
+	if (!err)
+		return code;
+	err->code = code;
+	if (loc) {
+		free(err->path);
+		err->path = NULL;
+		err->loc = *loc;
+		if (loc->path) {
+			err->path = rt_xstrdup(loc->path);
+			err->loc.path = err->path;
+		}
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vprefix(err, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void rt_error_detail_append(rt_error *err, const char *fmt, ...)
+{
+	if (!err)
+		return;
+	rt_buf b = RT_BUF_INIT;
+	if (err->detail)
+		rt_buf_printf(&b, "%s\n", err->detail);
+	va_list ap;
+	va_start(ap, fmt);
+	rt_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	free(err->detail);
+	err->detail = rt_buf_detach(&b);
+}
+
 void rt_diags_init(rt_diags *d, rt_arena *arena)
 {
 	memset(d, 0, sizeof(*d));

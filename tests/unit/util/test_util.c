@@ -198,6 +198,31 @@ static void test_util__error_owns_strings(void **state)
 	assert_int_equal(rt_error_set(NULL, RT_EOS, NULL, "ignored"), RT_EOS);
 }
 
+static void test_util__error_wrap_keeps_facts(void **state)
+{
+	(void)state;
+	rt_error err = RT_ERROR_INIT;
+	rt_error_set(&err, RT_EDB, NULL, "relation \"t\" does not exist");
+	memcpy(err.sqlstate, "42P01", 6);
+	rt_error_hint(&err, "server hint");
+	assert_int_equal(rt_error_prefix(&err, "step '%s'", "a1"), RT_EDB);
+	assert_string_equal(err.message, "step 'a1': relation \"t\" does not exist");
+	rt_loc at = { .path = "versions/a1.py", .line = 7, .col = 5 };
+	assert_int_equal(rt_error_wrap(&err, RT_ESYNTAX, &at, "upgrade"), RT_ESYNTAX);
+	assert_string_equal(err.message, "upgrade: step 'a1': relation \"t\" does not exist");
+	assert_string_equal(err.loc.path, "versions/a1.py");
+	assert_int_equal(err.loc.line, 7);
+	assert_string_equal(err.sqlstate, "42P01");
+	assert_string_equal(err.hint, "server hint");
+	rt_error_detail_append(&err, "first");
+	rt_error_detail_append(&err, "second %d", 2);
+	assert_string_equal(err.detail, "first\nsecond 2");
+	assert_int_equal(rt_error_wrap(&err, RT_EDB, NULL, "again"), RT_EDB);
+	assert_string_equal(err.loc.path, "versions/a1.py"); /* NULL keeps the location */
+	rt_error_clear(&err);
+	assert_int_equal(rt_error_prefix(NULL, "x"), RT_OK);
+}
+
 static void test_util__diags_sorted_and_counted(void **state)
 {
 	(void)state;
@@ -297,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_util__buf_and_json),
 		cmocka_unit_test(test_util__buf_printf_at_every_length),
 		cmocka_unit_test(test_util__error_owns_strings),
+		cmocka_unit_test(test_util__error_wrap_keeps_facts),
 		cmocka_unit_test(test_util__diags_sorted_and_counted),
 		cmocka_unit_test(test_util__source_loc_counts_code_points),
 		cmocka_unit_test(test_util__source_line_maps),
