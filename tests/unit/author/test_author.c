@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@ typedef struct proj {
 	rt_config cfg;
 	rt_project *project;
 	rt_graph *g;
+	size_t errors; /* the graph's, as loaded */
 } proj;
 
 static void put_file(const char *path, const char *text)
@@ -44,6 +46,18 @@ static char *slurp(rt_arena *arena, const char *path)
 		return NULL;
 	}
 	return rt_strndup(arena, src->text, src->len);
+}
+
+/* Entries in a folder: a write leaves no temporary file behind. */
+static size_t entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
 }
 
 static bool exists(const char *path)
@@ -76,11 +90,11 @@ static void load(proj *p)
 	rt_error err = RT_ERROR_INIT;
 	assert_int_equal(rt_project_load(&p->project, p->arena, &popts, &d, &err), RT_OK);
 	rt_graph_build(&p->g, p->arena, p->project->revs, p->project->n, &d);
-	assert_int_equal(d.errors, 0);
+	p->errors = d.errors;
 }
 
-/* A project from "id:parent" pairs, e.g. "a1:" "b2:a1". */
-static proj *make(const char *const *revs)
+/* A project from "id:parent" pairs, e.g. "a1:" "b2:a1"; it may be broken. */
+static proj *make_any(const char *const *revs)
 {
 	proj *p = calloc(1, sizeof(*p));
 	strcpy(p->dir, "/tmp/rt-author-XXXXXX");
@@ -98,6 +112,13 @@ static proj *make(const char *const *revs)
 		add_rev(p, rt_strndup(p->arena, *revs, (size_t)(colon - *revs)), colon + 1);
 	}
 	load(p);
+	return p;
+}
+
+static proj *make(const char *const *revs)
+{
+	proj *p = make_any(revs);
+	assert_int_equal(p->errors, 0);
 	return p;
 }
 
@@ -153,6 +174,7 @@ static void write_random_id_and_sidecar(void **state)
 	                                           nr.rev_id));
 	assert_string_equal(slurp(p->arena, w.sql_path), rt_buf_cstr(&sql));
 	assert_non_null(strstr(slurp(p->arena, w.py_path), "retort:"));
+	assert_int_equal(entries(p->versions), 4 + 2);
 	rt_buf_release(&sql);
 	rt_error_clear(&err);
 	done(p);
@@ -170,6 +192,7 @@ static void write_never_overwrites(void **state)
 	                                          &err), RT_EUSAGE);
 	assert_string_equal(err.message, rt_sprintf(p->arena, "'%s' already exists", path));
 	assert_string_equal(slurp(p->arena, path), "mine\n");
+	assert_int_equal(entries(p->versions), 4 + 1);
 	assert_null(w.py_path);
 	rt_error_clear(&err);
 	done(p);
@@ -192,6 +215,7 @@ static void write_sidecar_failure_removes_py(void **state)
 	assert_string_equal(err.message, rt_sprintf(p->arena, "'%s' already exists", sql));
 	assert_false(exists(py));
 	assert_string_equal(slurp(p->arena, sql), "-- someone else's\n");
+	assert_int_equal(entries(p->versions), 4 + 1);
 	rt_buf_release(&text);
 	rt_error_clear(&err);
 	done(p);
@@ -272,6 +296,21 @@ static void rebase_refusals(void **state)
 	/* already there: nothing planned */
 	assert_int_equal(rebase(p, &rb, "c3", "b2", &err), RT_OK);
 	assert_true(rb.unchanged);
+	rt_rebase_release(&rb);
+	rt_error_clear(&err);
+	done(p);
+}
+
+/* Errors the project had already are no reason to refuse; only new ones are. */
+static void rebase_judges_new_errors_only(void **state)
+{
+	proj *p = make_any((const char *const[]){ "a1:", "b2:zz", "c3:yy", NULL });
+	assert_int_equal(p->errors, 2); /* zz and yy are missing */
+	rt_rebase rb;
+	rt_error err = RT_ERROR_INIT;
+	assert_int_equal(rebase(p, &rb, "b2", "a1", &err), RT_OK); /* c3 stays broken */
+	assert_int_equal(rb.problems.n, 0);
+	assert_non_null(strstr(rt_buf_cstr(&rb.text), "down_revision = 'a1'\n"));
 	rt_rebase_release(&rb);
 	rt_error_clear(&err);
 	done(p);
@@ -434,6 +473,7 @@ int main(void)
 		cmocka_unit_test(write_sidecar_failure_removes_py),
 		cmocka_unit_test(revision_refusals),
 		cmocka_unit_test(rebase_refusals),
+		cmocka_unit_test(rebase_judges_new_errors_only),
 		cmocka_unit_test(rebase_check_then_apply),
 		cmocka_unit_test(squash_plan_and_apply),
 		cmocka_unit_test(squash_partial_failure),
