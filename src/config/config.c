@@ -154,7 +154,7 @@ static int read_ini(rt_arena *arena, rt_config *cfg, const rt_source *src, const
 	if (rc < 0)
 		return rc;
 	ini_file *ini;
-	if ((rc = ini_parse(arena, src, here, &ini, err)) < 0)
+	if ((rc = cfg_ini_parse(arena, src, here, &ini, err)) < 0)
 		return rc;
 	cfg->ini_path = src->path;
 	return cfg_apply_ini(arena, cfg, ini, cwd, skip_url, err);

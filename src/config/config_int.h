@@ -93,14 +93,14 @@ bool cfg_url_is_postgres(const char *s);
  */
 typedef struct ini_file ini_file;
 /* here: the absolute folder of the file, the `%(here)s` default. */
-int ini_parse(rt_arena *arena, const rt_source *src, const char *here, ini_file **out,
-              rt_error *err);
-bool ini_has_section(const ini_file *ini, const char *section);
+int cfg_ini_parse(rt_arena *arena, const rt_source *src, const char *here, ini_file **out,
+                  rt_error *err);
+bool cfg_ini_has_section(const ini_file *ini, const char *section);
 /* The interpolated value of key in section (or [DEFAULT]). RT_ENOTFOUND
  * (err untouched) when absent; RT_ECONFIG for a bad %(...)s reference.
  * loc (may be NULL) receives the value's position. */
-int ini_get(const ini_file *ini, const char *section, const char *key, const char **value,
-            rt_loc *loc, rt_error *err);
+int cfg_ini_get(const ini_file *ini, const char *section, const char *key, const char **value,
+                rt_loc *loc, rt_error *err);
 
 /* Applies an alembic.ini's [alembic] section to cfg. Relative paths
  * resolve against cwd, as Alembic does (NULL: stay relative). With

@@ -67,10 +67,10 @@ static void report_heads(const rt_graph *g, rt_diags *d, uint32_t first, uint32_
 		rt_diag *dg = rt_diags_add(
 			d, RT_SEV_ERROR, "multiple-heads", down_loc(r),
 			rt_sprintf(a, "join them with `retort merge heads`, or make the chains one "
-			              "line: `retort rebase %s --onto %s`", node_id(g, b2),
-			           node_id(g, first)),
+			              "line: `retort rebase %s --onto %s`", gr_node_id(g, b2),
+			           gr_node_id(g, first)),
 			"two heads: '%s' and '%s' share no ancestor; their bases are '%s' and '%s'",
-			node_id(g, first), node_id(g, second), node_id(g, b1), node_id(g, b2));
+			gr_node_id(g, first), gr_node_id(g, second), gr_node_id(g, b1), gr_node_id(g, b2));
 		dg->revision = r->id;
 		return;
 	}
@@ -88,10 +88,10 @@ static void report_heads(const rt_graph *g, rt_diags *d, uint32_t first, uint32_
 	rt_diag *dg = rt_diags_add(
 		d, RT_SEV_ERROR, "multiple-heads", down_loc(r),
 		rt_sprintf(a, "join them with `retort merge heads`, or move one chain onto the "
-		              "other: `retort rebase %s --onto %s`", node_id(g, start),
-		           node_id(g, first)),
-		"two heads: '%s' and '%s' both descend from '%s'", node_id(g, first),
-		node_id(g, second), node_id(g, fork));
+		              "other: `retort rebase %s --onto %s`", gr_node_id(g, start),
+		           gr_node_id(g, first)),
+		"two heads: '%s' and '%s' both descend from '%s'", gr_node_id(g, first),
+		gr_node_id(g, second), gr_node_id(g, fork));
 	dg->revision = r->id;
 }
 
@@ -111,9 +111,9 @@ static void collect(const rt_graph *g, const idxv *from, bool heads, idxv *out, 
 	for (uint32_t k = 0; k < from->n; k++) {
 		uint32_t i = from->v[k];
 		/* a shadowed duplicate is listed by Alembic but is not a tip */
-		if ((heads && g->nodes[i].kids.n) || idxv_has(out, i) || hangs_off_error(g, i))
+		if ((heads && g->nodes[i].kids.n) || gr_idxv_has(out, i) || hangs_off_error(g, i))
 			continue;
-		idxv_push(a, out, i);
+		gr_idxv_push(a, out, i);
 	}
 }
 

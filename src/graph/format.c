@@ -90,7 +90,7 @@ static void log_entry(rt_buf *b, const rt_graph *g, uint32_t i, const rt_graph_f
 	}
 	if (nd->kids.n > 1) {
 		rt_buf_puts(b, "Branches into: ");
-		join_ids(b, g, &nd->kids);
+		gr_join_ids(b, g, &nd->kids);
 		rt_buf_putc(b, '\n');
 	}
 	if (nd->labels.n) {
@@ -132,7 +132,7 @@ void rt_graph_format_history(rt_buf *b, const rt_graph *g, const rt_revlist *rev
                              const rt_graph_fmt *fmt)
 {
 	for (size_t k = 0; k < revs->n; k++) {
-		uint32_t i = node_of(g, revs->v[k]);
+		uint32_t i = gr_node_of(g, revs->v[k]);
 		if (i != NODE_NONE)
 			print_rev(b, g, i, fmt, F_BRANCHES | F_DOC | F_PARENTS | F_TREE | F_HEADS,
 			          is_current(fmt, revs->v[k]));
@@ -157,7 +157,7 @@ void rt_graph_format_branches(rt_buf *b, const rt_graph *g, const rt_graph_fmt *
 	}
 	bool verbose = fmt && fmt->verbose;
 	for (size_t k = 0; k < all.n; k++) {
-		uint32_t i = node_of(g, all.v[k]);
+		uint32_t i = gr_node_of(g, all.v[k]);
 		const gnode *nd = &g->nodes[i];
 		if (nd->kids.n < 2)
 			continue;
@@ -183,7 +183,7 @@ void rt_graph_format_show(rt_buf *b, const rt_graph *g, const rt_revlist *revs,
                           const rt_graph_fmt *fmt)
 {
 	for (size_t k = 0; k < revs->n; k++) {
-		uint32_t i = node_of(g, revs->v[k]);
+		uint32_t i = gr_node_of(g, revs->v[k]);
 		if (i != NODE_NONE) {
 			log_entry(b, g, i, fmt, false);
 			rt_buf_putc(b, '\n');
@@ -196,9 +196,9 @@ int rt_graph_format_current(rt_buf *b, const rt_graph *g, const rt_strv *rows,
 {
 	rctx c = { .g = g, .arena = g->arena };
 	idxv top = { 0 };
-	if (rows && resolve_revision_list(&c, rows, &top) < 0)
-		return set_cli_error(&c, err, NULL, NULL, NULL);
-	uint64_t *applied = bits_new(g);
+	if (rows && gr_resolve_revision_list(&c, rows, &top) < 0)
+		return gr_set_cli_error(&c, err, NULL, NULL, NULL);
+	uint64_t *applied = gr_bits_new(g);
 	for (uint32_t k = 0; k < top.n; k++)
 		if (top.v[k] < g->n) {
 			const uint64_t *a = anc_of(g, top.v[k], true);
@@ -211,13 +211,13 @@ int rt_graph_format_current(rt_buf *b, const rt_graph *g, const rt_strv *rows,
 	for (uint32_t pass = 0; pass < 2; pass++) {
 		for (uint32_t k = 0; k < (pass ? g->n : top.n); k++) {
 			uint32_t i = pass ? k : top.v[k];
-			if (i >= g->n || !bit_get(applied, i) || idxv_has(&tips, i))
+			if (i >= g->n || !bit_get(applied, i) || gr_idxv_has(&tips, i))
 				continue;
 			bool covered = false;
 			for (uint32_t j = 0; j < g->nodes[i].kids.n && !covered; j++)
 				covered = bit_get(applied, g->nodes[i].kids.v[j]);
 			if (!covered)
-				idxv_push(g->arena, &tips, i);
+				gr_idxv_push(g->arena, &tips, i);
 		}
 	}
 	for (uint32_t k = 0; k < tips.n; k++)
