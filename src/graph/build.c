@@ -361,11 +361,12 @@ static void link_deps(builder *bd, uint32_t i)
 
 /* ---- cycles ---- */
 
-/* Nodes reachable from seeds through down edges (up=false: toward
- * ancestors) or child edges (up=true), with or without dependencies. */
-static void reach(const rt_graph *g, const idxv *seeds, bool up, bool deps, uint64_t *set,
+/* Nodes reachable from seeds through down edges (GR_DOWNWARD) or child
+ * edges (GR_UPWARD), with or without dependencies. */
+static void reach(const rt_graph *g, const idxv *seeds, gr_way way, gr_via via, uint64_t *set,
                   uint32_t *stack)
 {
+	bool up = way == GR_UPWARD, deps = via == GR_VIA_DEPS;
 	size_t sp = 0;
 	for (uint32_t s = 0; s < seeds->n; s++) {
 		if (!bit_get(set, seeds->v[s])) {
@@ -483,9 +484,10 @@ static const char *cycle_path(builder *bd, const uint32_t *comp, uint32_t v)
  * Revisions whose parents are all dangling count as bases here, since
  * Alembic would have stopped at the dangling name before.
  */
-static void alembic_cycle_set(const rt_graph *g, bool deps, uint64_t *out, uint32_t *stack,
+static void alembic_cycle_set(const rt_graph *g, gr_via via, uint64_t *out, uint32_t *stack,
                               rt_arena *a, bool *all)
 {
+	bool deps = via == GR_VIA_DEPS;
 	idxv heads = { 0 }, seeds = { 0 };
 	for (uint32_t i = 0; i < g->n; i++) {
 		const gnode *nd = &g->nodes[i];
@@ -501,8 +503,8 @@ static void alembic_cycle_set(const rt_graph *g, bool deps, uint64_t *out, uint3
 		return;
 	}
 	uint64_t *below = gr_bits_new(g), *above = gr_bits_new(g);
-	reach(g, &heads, false, deps, below, stack);
-	reach(g, &seeds, true, deps, above, stack);
+	reach(g, &heads, GR_DOWNWARD, via, below, stack);
+	reach(g, &seeds, GR_UPWARD, via, above, stack);
 	for (size_t w = 0; w < g->words; w++)
 		out[w] = ~(below[w] & above[w]);
 	if (g->n % 64)
@@ -582,10 +584,10 @@ static void detect_cycles(builder *bd)
 		compsize[comp[i]]++;
 	uint64_t *cyc = gr_bits_new(g), *dep = gr_bits_new(g);
 	bool all;
-	alembic_cycle_set(g, false, cyc, stack, bd->a, &all);
+	alembic_cycle_set(g, GR_VIA_DOWN, cyc, stack, bd->a, &all);
 	report_cycle(bd, "cycle", "Cycle", cyc, all, comp, compsize);
 	bool dall;
-	alembic_cycle_set(g, true, dep, stack, bd->a, &dall);
+	alembic_cycle_set(g, GR_VIA_DEPS, dep, stack, bd->a, &dall);
 	for (size_t w = 0; w < g->words; w++)
 		dep[w] &= ~cyc[w];
 	report_cycle(bd, "dependency-cycle", "Dependency cycle", dep, dall, comp, compsize);

@@ -75,15 +75,27 @@ static inline void bit_set(uint64_t *set, uint32_t i)
 	set[i >> 6] |= (uint64_t)1 << (i & 63);
 }
 
-static inline const uint64_t *anc_of(const rt_graph *g, uint32_t i, bool deps)
+/* Which edges an ancestry question follows. */
+typedef enum gr_via {
+	GR_VIA_DOWN, /* down_revision only */
+	GR_VIA_DEPS, /* down_revision and depends_on (Alembic's include_dependencies) */
+} gr_via;
+
+/* Which way a walk goes. */
+typedef enum gr_way {
+	GR_DOWNWARD, /* to the parents, toward the bases */
+	GR_UPWARD,   /* to the children, toward the heads */
+} gr_way;
+
+static inline const uint64_t *anc_of(const rt_graph *g, uint32_t i, gr_via via)
 {
-	return (deps ? g->anc : g->vanc) + (size_t)i * g->words;
+	return (via == GR_VIA_DEPS ? g->anc : g->vanc) + (size_t)i * g->words;
 }
 
 /* a is ancestor-or-self of b. */
-static inline bool is_anc(const rt_graph *g, uint32_t a, uint32_t b, bool deps)
+static inline bool is_anc(const rt_graph *g, uint32_t a, uint32_t b, gr_via via)
 {
-	return bit_get(anc_of(g, b, deps), a);
+	return bit_get(anc_of(g, b, via), a);
 }
 
 uint32_t gr_node_of(const rt_graph *g, const rt_revision *r);
@@ -124,24 +136,38 @@ int gr_fail(rctx *c, rev_err_kind kind, rt_code code, const char *argument, cons
 int gr_set_cli_error(rctx *c, rt_error *err, const char *direction, const char *start,
                      const char *end);
 
+/* A relative target (+N, -N) whose walk runs off the graph: Alembic's
+ * assert_relative_length (no_overwalk). */
+typedef enum gr_overwalk {
+	GR_OVERWALK_STOPS, /* the walk ends at the last revision it reached */
+	GR_OVERWALK_FAILS, /* "Relative revision ... didn't produce N migrations" */
+} gr_overwalk;
+
 /* Alembic's revision-map primitives on node indices (resolve.c). */
 int gr_resolve_revisions(rctx *c, const char *id, idxv *out);           /* get_revisions */
 int gr_resolve_revision_list(rctx *c, const rt_strv *ids, idxv *out);   /* tuple form */
 int gr_resolve_one(rctx *c, const char *id, uint32_t *out);             /* get_revision */
-int gr_parse_upgrade_target(rctx *c, const rt_strv *current, const char *target, bool strict,
-                            idxv *out);
-int gr_parse_downgrade_target(rctx *c, const rt_strv *current, const char *target, bool strict,
-                              const char **label, uint32_t *out);
+int gr_parse_upgrade_target(rctx *c, const rt_strv *current, const char *target,
+                            gr_overwalk overwalk, idxv *out);
+int gr_parse_downgrade_target(rctx *c, const rt_strv *current, const char *target,
+                              gr_overwalk overwalk, const char **label, uint32_t *out);
 int gr_resolve_branch(rctx *c, const char *label, uint32_t *out);
 /* The targets sharing lineage with check_against (a symbol, label@...). */
-int gr_filter_for_lineage(rctx *c, const idxv *targets, const char *check_against, bool deps,
+int gr_filter_for_lineage(rctx *c, const idxv *targets, const char *check_against, gr_via via,
                           idxv *out);
 
-/* Ancestors-or-self of targets (with_deps as Alembic's include_dependencies),
- * as a bitset of g->words words; with check, Alembic's overlap error. */
-int gr_ancestors_of(rctx *c, const idxv *targets, bool check, uint64_t *set);
-/* Descendants-or-self (children through depends_on too when with_deps). */
-int gr_descendants_of(rctx *c, const idxv *targets, bool with_deps, bool check, uint64_t *set);
+/* Alembic's check argument of _iterate_related_revisions. */
+typedef enum gr_overlap {
+	GR_OVERLAP_ALLOWED,
+	GR_OVERLAP_FAILS, /* a target reached from another target is an error */
+} gr_overlap;
+
+/* Ancestors-or-self of targets through down_revision and depends_on, as a
+ * bitset of g->words words. */
+int gr_ancestors_of(rctx *c, const idxv *targets, gr_overlap overlap, uint64_t *set);
+/* Descendants-or-self of targets. */
+int gr_descendants_of(rctx *c, const idxv *targets, gr_via via, gr_overlap overlap,
+                      uint64_t *set);
 uint64_t *gr_bits_new(const rt_graph *g);
 
 /* Alembic's _topological_sort of the members of `todo` (consumed),

@@ -48,9 +48,16 @@ static int range_error(rctx *c, rarg lower, rarg upper)
 	               lower.s ? lower.s : "base", upper.s ? upper.s : "base");
 }
 
+/* The keyword arguments of Alembic's _collect_upgrade_revisions. */
+typedef struct upgrade_opts {
+	bool inclusive;       /* the lower bound is collected too */
+	bool implicit_base;   /* lower need not be an ancestor of upper */
+	gr_overwalk overwalk; /* assert_relative_length */
+} upgrade_opts;
+
 /* _collect_upgrade_revisions: the revisions to run into `needs`. */
-static int collect_upgrade(rctx *c, rarg upper, rarg lower, bool inclusive, bool implicit_base,
-                           bool strict, uint64_t *needs, idxv *targets)
+static int collect_upgrade(rctx *c, rarg upper, rarg lower, upgrade_opts opts, uint64_t *needs,
+                           idxv *targets)
 {
 	const rt_graph *g = c->g;
 	rt_strv lower_tuple = { 0 };
@@ -58,7 +65,7 @@ static int collect_upgrade(rctx *c, rarg upper, rarg lower, bool inclusive, bool
 	if (upper.t) {
 		if (gr_resolve_revision_list(c, upper.t, targets) < 0)
 			return -1;
-	} else if (gr_parse_upgrade_target(c, &lower_tuple, upper.s, strict, targets) < 0) {
+	} else if (gr_parse_upgrade_target(c, &lower_tuple, upper.s, opts.overwalk, targets) < 0) {
 		return -1;
 	}
 	only_nodes(g, targets);
@@ -78,12 +85,12 @@ static int collect_upgrade(rctx *c, rarg upper, rarg lower, bool inclusive, bool
 				targets->v[k++] = targets->v[j];
 		targets->n = k;
 	}
-	if (gr_ancestors_of(c, targets, true, needs) < 0)
+	if (gr_ancestors_of(c, targets, GR_OVERLAP_FAILS, needs) < 0)
 		return -1;
 	idxv cur = { 0 };
 	if (arg_revisions(c, lower, &cur) < 0)
 		return -1;
-	if (!implicit_base) {
+	if (!opts.implicit_base) {
 		for (uint32_t k = 0; k < cur.n; k++)
 			if (cur.v[k] != NODE_NONE && (!is_node(g, cur.v[k]) || !bit_get(needs, cur.v[k])))
 				return range_error(c, lower, upper);
@@ -94,7 +101,7 @@ static int collect_upgrade(rctx *c, rarg upper, rarg lower, bool inclusive, bool
 		arg_tuple(c, upper, &upper_tuple);
 		const char *label;
 		uint32_t rev;
-		if (gr_parse_downgrade_target(c, &upper_tuple, lower.s, strict, &label, &rev) < 0)
+		if (gr_parse_downgrade_target(c, &upper_tuple, lower.s, opts.overwalk, &label, &rev) < 0)
 			return -1;
 		cur.n = 0;
 		lower = (rarg){ 0 };
@@ -105,11 +112,11 @@ static int collect_upgrade(rctx *c, rarg upper, rarg lower, bool inclusive, bool
 	}
 	only_nodes(g, &cur);
 	uint64_t *applied = gr_bits_new(g);
-	if (gr_ancestors_of(c, &cur, true, applied) < 0)
+	if (gr_ancestors_of(c, &cur, GR_OVERLAP_FAILS, applied) < 0)
 		return -1;
 	for (size_t w = 0; w < g->words; w++)
 		needs[w] &= ~applied[w];
-	if (inclusive) {
+	if (opts.inclusive) {
 		idxv low = { 0 };
 		if (arg_revisions(c, lower, &low) < 0)
 			return -1;
@@ -117,9 +124,9 @@ static int collect_upgrade(rctx *c, rarg upper, rarg lower, bool inclusive, bool
 			if (is_node(g, low.v[k]))
 				bit_set(needs, low.v[k]);
 	}
-	if (cur.n && !implicit_base) {
+	if (cur.n && !opts.implicit_base) {
 		uint64_t *desc = gr_bits_new(g);
-		if (gr_descendants_of(c, &cur, false, true, desc) < 0)
+		if (gr_descendants_of(c, &cur, GR_VIA_DOWN, GR_OVERLAP_FAILS, desc) < 0)
 			return -1;
 		for (size_t w = 0; w < g->words; w++)
 			needs[w] &= desc[w];
@@ -134,7 +141,7 @@ static int collect_downgrade(rctx *c, const rt_strv *rows, const char *target, u
 	const rt_graph *g = c->g;
 	const char *label;
 	uint32_t tr;
-	if (gr_parse_downgrade_target(c, rows, target, true, &label, &tr) < 0)
+	if (gr_parse_downgrade_target(c, rows, target, GR_OVERWALK_FAILS, &label, &tr) < 0)
 		return -1;
 	if (tr == NODE_BASE)
 		tr = NODE_NONE;
@@ -161,7 +168,7 @@ static int collect_downgrade(rctx *c, const rt_strv *rows, const char *target, u
 			return -1;
 		idxv kept = { 0 };
 		for (uint32_t k = 0; k < roots.n; k++)
-			if (is_anc(g, roots.v[k], br, false))
+			if (is_anc(g, roots.v[k], br, GR_VIA_DOWN))
 				gr_idxv_push(c->arena, &kept, roots.v[k]);
 		if (!kept.n)
 			return gr_fail(c, RE_REVISION, RT_EGRAPH, NULL,
@@ -171,8 +178,8 @@ static int collect_downgrade(rctx *c, const rt_strv *rows, const char *target, u
 	if (gr_resolve_revision_list(c, rows, heads) < 0)
 		return -1;
 	uint64_t *applied = gr_bits_new(g);
-	if (gr_descendants_of(c, &roots, true, false, todo) < 0 ||
-	    gr_ancestors_of(c, heads, false, applied) < 0)
+	if (gr_descendants_of(c, &roots, GR_VIA_DEPS, GR_OVERLAP_ALLOWED, todo) < 0 ||
+	    gr_ancestors_of(c, heads, GR_OVERLAP_ALLOWED, applied) < 0)
 		return -1;
 	bool any = false;
 	for (size_t w = 0; w < g->words; w++) {
@@ -261,7 +268,7 @@ static void not_below_others(const rt_graph *g, const rt_strv *rows, const idxv 
 			uint32_t h = gr_strmap_get(&g->ids, rows->v[r]);
 			if (h == NODE_NONE || gr_idxv_has(skip, h))
 				continue;
-			below = is_anc(g, down->v[k], h, true);
+			below = is_anc(g, down->v[k], h, GR_VIA_DEPS);
 		}
 		if (!below)
 			gr_idxv_push(a, out, down->v[k]);
@@ -322,12 +329,13 @@ static void downgrade_rows(rowsim *s, uint32_t r)
 }
 
 /* The rows the step must leave: the maximal elements of the applied set. */
-static void expected_rows(const rt_graph *g, const rt_strv *before, uint32_t r, bool up,
-                          rt_strv *out, rt_arena *a)
+static void expected_rows(const rt_graph *g, const rt_strv *before, uint32_t r,
+                          rt_step_kind kind, rt_strv *out, rt_arena *a)
 {
+	bool up = kind == RT_STEP_UPGRADE;
 	for (size_t k = 0; k < before->n; k++) {
 		uint32_t h = gr_strmap_get(&g->ids, before->v[k]);
-		if (h == r || (up && h != NODE_NONE && is_anc(g, h, r, true)))
+		if (h == r || (up && h != NODE_NONE && is_anc(g, h, r, GR_VIA_DEPS)))
 			continue;
 		rt_strv_push(a, out, before->v[k]);
 	}
@@ -340,7 +348,7 @@ static void expected_rows(const rt_graph *g, const rt_strv *before, uint32_t r, 
 		bool covered = false;
 		for (size_t j = 0; j < out->n && !covered; j++) {
 			uint32_t h = gr_strmap_get(&g->ids, out->v[j]);
-			covered = h != NODE_NONE && is_anc(g, down->v[k], h, true);
+			covered = h != NODE_NONE && is_anc(g, down->v[k], h, GR_VIA_DEPS);
 		}
 		if (!covered)
 			rt_strv_push(a, out, gr_node_id(g, down->v[k]));
@@ -430,8 +438,10 @@ static void plan_push(rt_arena *a, rt_plan *p, rt_step *st)
 	p->steps[p->n++] = st;
 }
 
-static rt_plan *revision_plan(rctx *c, const rt_strv *rows, const idxv *order, bool up)
+/* kind: RT_STEP_UPGRADE or RT_STEP_DOWNGRADE, for every step. */
+static rt_plan *revision_plan(rctx *c, const rt_strv *rows, const idxv *order, rt_step_kind kind)
 {
+	bool up = kind == RT_STEP_UPGRADE;
 	const rt_graph *g = c->g;
 	rt_plan *p = rt_alloc(c->arena, sizeof(*p));
 	rowsim s = { .c = c, .rows = copy_strv(c->arena, rows) };
@@ -440,7 +450,7 @@ static rt_plan *revision_plan(rctx *c, const rt_strv *rows, const idxv *order, b
 	for (uint32_t k = 0; k < order->n; k++) {
 		uint32_t r = order->v[up ? order->n - 1 - k : k];
 		const rt_revision *rev = g->nodes[r].rev;
-		rt_step *st = new_step(&s, up ? RT_STEP_UPGRADE : RT_STEP_DOWNGRADE);
+		rt_step *st = new_step(&s, kind);
 		st->rev = rev;
 		rt_strv self = { 0 };
 		rt_strv_push(c->arena, &self, rev->id);
@@ -451,7 +461,7 @@ static rt_plan *revision_plan(rctx *c, const rt_strv *rows, const idxv *order, b
 		else
 			downgrade_rows(&s, r);
 		rt_strv want = { 0 };
-		expected_rows(g, &st->rows_before, r, up, &want, c->arena);
+		expected_rows(g, &st->rows_before, r, kind, &want, c->arena);
 		if (s.broken || !same_set(g, seen, &s.rows, &want))
 			diff_rows(&s, &st->rows_before, &want);
 		end_step(&s, st);
@@ -471,11 +481,11 @@ int rt_plan_upgrade(rt_plan **out, rt_arena *arena, const rt_graph *g, const rt_
 	*out = NULL;
 	uint64_t *needs = gr_bits_new(g);
 	idxv targets = { 0 }, order = { 0 };
-	if (collect_upgrade(&c, (rarg){ .s = target }, (rarg){ .t = rows }, false, true, true, needs,
-	                    &targets) < 0)
+	upgrade_opts opts = { .implicit_base = true, .overwalk = GR_OVERWALK_FAILS };
+	if (collect_upgrade(&c, (rarg){ .s = target }, (rarg){ .t = rows }, opts, needs, &targets) < 0)
 		return gr_set_cli_error(&c, err, "upgrade", NULL, target);
 	gr_topo_sort(g, needs, &targets, &order);
-	*out = revision_plan(&c, rows, &order, true);
+	*out = revision_plan(&c, rows, &order, RT_STEP_UPGRADE);
 	return RT_OK;
 }
 
@@ -492,7 +502,7 @@ int rt_plan_downgrade(rt_plan **out, rt_arena *arena, const rt_graph *g, const r
 		return gr_set_cli_error(&c, err, "downgrade", NULL, target);
 	only_nodes(g, &heads);
 	gr_topo_sort(g, todo, &heads, &order);
-	*out = revision_plan(&c, rows, &order, false);
+	*out = revision_plan(&c, rows, &order, RT_STEP_DOWNGRADE);
 	return RT_OK;
 }
 
@@ -519,7 +529,7 @@ static int stamp_steps(rctx *c, const rt_strv *rows, const char *const *targets,
 	idxv filtered = { 0 };
 	for (size_t t = 0; t < nt; t++) {
 		idxv f = { 0 };
-		if (gr_filter_for_lineage(c, &heads, targets[t], true, &f) < 0)
+		if (gr_filter_for_lineage(c, &heads, targets[t], GR_VIA_DEPS, &f) < 0)
 			return -1;
 		for (uint32_t k = 0; k < f.n; k++)
 			if (!gr_idxv_has(&filtered, f.v[k]))
@@ -551,8 +561,8 @@ static int stamp_steps(rctx *c, const rt_strv *rows, const char *const *targets,
 			continue; /* already a row */
 		bool above = false, below = false;
 		for (uint32_t k = 0; k < filtered.n; k++) {
-			above |= is_anc(g, dest, filtered.v[k], true);
-			below |= is_anc(g, filtered.v[k], dest, true);
+			above |= is_anc(g, dest, filtered.v[k], GR_VIA_DEPS);
+			below |= is_anc(g, filtered.v[k], dest, GR_VIA_DEPS);
 		}
 		stampstep *st = &(*out)[(*nout)++];
 		rt_strv_push(c->arena, &st->to, gr_node_id(g, dest));
@@ -665,7 +675,8 @@ int rt_graph_history(const rt_graph *g, const char *range, const rt_strv *rows,
 		lower = rows->n ? (rarg){ .t = rows } : (rarg){ .s = "base" };
 	uint64_t *needs = gr_bits_new(g);
 	idxv targets = { 0 }, order = { 0 };
-	if (collect_upgrade(&c, upper, lower, true, false, false, needs, &targets) < 0)
+	upgrade_opts opts = { .inclusive = true, .overwalk = GR_OVERWALK_STOPS };
+	if (collect_upgrade(&c, upper, lower, opts, needs, &targets) < 0)
 		return gr_set_cli_error(&c, err, NULL, lower.s ? lower.s : py_tuple(arena, lower.t),
 		                        upper.s ? upper.s : py_tuple(arena, upper.t));
 	gr_topo_sort(g, needs, &targets, &order);

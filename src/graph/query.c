@@ -129,7 +129,7 @@ bool rt_graph_is_ancestor(const rt_graph *g, const rt_revision *anc, const rt_re
                           bool with_deps)
 {
 	uint32_t a = gr_node_of(g, anc), b = gr_node_of(g, r);
-	return a != NODE_NONE && b != NODE_NONE && is_anc(g, a, b, with_deps);
+	return a != NODE_NONE && b != NODE_NONE && is_anc(g, a, b, with_deps ? GR_VIA_DEPS : GR_VIA_DOWN);
 }
 
 /*
@@ -137,13 +137,15 @@ bool rt_graph_is_ancestor(const rt_graph *g, const rt_revision *anc, const rt_re
  * target in turn, meeting another target is an error. Without check the
  * result is just the union of the precomputed closures.
  */
-static int related(rctx *c, const idxv *targets, bool up, bool with_deps, bool check,
+static int related(rctx *c, const idxv *targets, gr_way way, gr_via via, gr_overlap overlap,
                    uint64_t *set)
 {
 	const rt_graph *g = c->g;
+	bool check = overlap == GR_OVERLAP_FAILS, up = way == GR_UPWARD;
+	bool with_deps = via == GR_VIA_DEPS;
 	if (!check && !up) {
 		for (uint32_t t = 0; t < targets->n; t++) {
-			const uint64_t *a = anc_of(g, targets->v[t], with_deps);
+			const uint64_t *a = anc_of(g, targets->v[t], via);
 			for (size_t w = 0; w < g->words; w++)
 				set[w] |= a[w];
 		}
@@ -189,14 +191,15 @@ static int related(rctx *c, const idxv *targets, bool up, bool with_deps, bool c
 	return 0;
 }
 
-int gr_ancestors_of(rctx *c, const idxv *targets, bool check, uint64_t *set)
+int gr_ancestors_of(rctx *c, const idxv *targets, gr_overlap overlap, uint64_t *set)
 {
-	return related(c, targets, false, true, check, set);
+	return related(c, targets, GR_DOWNWARD, GR_VIA_DEPS, overlap, set);
 }
 
-int gr_descendants_of(rctx *c, const idxv *targets, bool with_deps, bool check, uint64_t *set)
+int gr_descendants_of(rctx *c, const idxv *targets, gr_via via, gr_overlap overlap,
+                      uint64_t *set)
 {
-	return related(c, targets, true, with_deps, check, set);
+	return related(c, targets, GR_UPWARD, via, overlap, set);
 }
 
 static int cmp_idx(const void *pa, const void *pb)
@@ -225,7 +228,7 @@ void gr_topo_sort(const rt_graph *g, uint64_t *todo, const idxv *heads, idxv *ou
 		uint32_t c = cur.v[i];
 		uint32_t j;
 		for (j = 0; j < cur.n; j++)
-			if (j != i && is_anc(g, c, cur.v[j], true))
+			if (j != i && is_anc(g, c, cur.v[j], GR_VIA_DEPS))
 				break;
 		if (j < cur.n) {
 			i = j; /* another head still needs c: walk that one first */

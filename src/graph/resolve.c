@@ -75,7 +75,7 @@ static const char *label_at(rctx *c, const char *label, const char *sym)
 
 /* ---- symbols ---- */
 
-static int shares_lineage(rctx *c, uint32_t target, const rt_strv *against, bool deps,
+static int shares_lineage(rctx *c, uint32_t target, const rt_strv *against, gr_via via,
                           bool *yes);
 static int revision_for_ident(rctx *c, const char *rid, const char *branch, uint32_t *out);
 
@@ -85,8 +85,8 @@ static int revision_for_ident(rctx *c, const char *rid, const char *branch, uint
  */
 static int resolve_number(rctx *c, const char *id, rt_strv *ids, const char **label);
 
-int gr_filter_for_lineage(rctx *c, const idxv *targets, const char *check_against,
-                              bool deps, idxv *out)
+int gr_filter_for_lineage(rctx *c, const idxv *targets, const char *check_against, gr_via via,
+                          idxv *out)
 {
 	rt_strv ids = { 0 };
 	const char *label = NULL;
@@ -99,7 +99,7 @@ int gr_filter_for_lineage(rctx *c, const idxv *targets, const char *check_agains
 		rt_strv_push(c->arena, &shares, ids.v[k]);
 	for (uint32_t k = 0; k < targets->n; k++) {
 		bool yes;
-		if (shares_lineage(c, targets->v[k], &shares, deps, &yes) < 0)
+		if (shares_lineage(c, targets->v[k], &shares, via, &yes) < 0)
 			return -1;
 		if (yes)
 			gr_idxv_push(c->arena, out, targets->v[k]);
@@ -112,7 +112,7 @@ static int current_head(rctx *c, const char *label, rt_strv *ids)
 	const rt_graph *g = c->g;
 	idxv heads = { 0 };
 	if (label) {
-		if (gr_filter_for_lineage(c, &g->heads, label, false, &heads) < 0)
+		if (gr_filter_for_lineage(c, &g->heads, label, GR_VIA_DOWN, &heads) < 0)
 			return -1;
 	} else {
 		heads = g->heads;
@@ -145,7 +145,7 @@ static int resolve_number(rctx *c, const char *id, rt_strv *ids, const char **la
 	if (strcmp(id, "heads") == 0) {
 		idxv heads = { 0 };
 		if (*label) {
-			if (gr_filter_for_lineage(c, &g->heads, *label, false, &heads) < 0)
+			if (gr_filter_for_lineage(c, &g->heads, *label, GR_VIA_DOWN, &heads) < 0)
 				return -1;
 		} else {
 			heads = g->real_heads;
@@ -162,7 +162,7 @@ static int resolve_number(rctx *c, const char *id, rt_strv *ids, const char **la
 	return 0;
 }
 
-static int shares_lineage(rctx *c, uint32_t target, const rt_strv *against, bool deps,
+static int shares_lineage(rctx *c, uint32_t target, const rt_strv *against, gr_via via,
                           bool *yes)
 {
 	*yes = !against->n;
@@ -170,7 +170,7 @@ static int shares_lineage(rctx *c, uint32_t target, const rt_strv *against, bool
 		uint32_t t;
 		if (revision_for_ident(c, against->v[k], NULL, &t) < 0)
 			return -1;
-		if (t != NODE_NONE && (is_anc(c->g, t, target, deps) || is_anc(c->g, target, t, deps)))
+		if (t != NODE_NONE && (is_anc(c->g, t, target, via) || is_anc(c->g, target, t, via)))
 			*yes = true;
 	}
 	return 0;
@@ -219,7 +219,7 @@ static int revision_for_ident(rctx *c, const char *rid, const char *branch, uint
 			idxv kept = { 0 }, kept_keys = { 0 };
 			for (uint32_t k = 0; k < cand.n; k++) {
 				idxv one = { .v = &cand.v[k], .n = 1 }, res = { 0 };
-				if (gr_filter_for_lineage(c, &one, branch, false, &res) < 0)
+				if (gr_filter_for_lineage(c, &one, branch, GR_VIA_DOWN, &res) < 0)
 					return -1;
 				if (res.n) {
 					gr_idxv_push(c->arena, &kept, cand.v[k]);
@@ -245,7 +245,7 @@ static int revision_for_ident(rctx *c, const char *rid, const char *branch, uint
 		}
 		r = cand.v[0];
 	}
-	if (branch && !(is_anc(g, branch_rev, r, false) || is_anc(g, r, branch_rev, false)))
+	if (branch && !(is_anc(g, branch_rev, r, GR_VIA_DOWN) || is_anc(g, r, branch_rev, GR_VIA_DOWN)))
 		return gr_fail(c, RE_RESOLUTION, RT_ENOTFOUND, rid,
 		               "Revision %s is not a member of branch '%s'", gr_node_id(g, r), branch);
 	*out = r;
@@ -272,7 +272,7 @@ static bool parse_int(const char *s, long *v)
 	return true;
 }
 
-static int walk(rctx *c, uint32_t start, long steps, const char *label, bool no_overwalk,
+static int walk(rctx *c, uint32_t start, long steps, const char *label, gr_overwalk overwalk,
                 uint32_t *out);
 
 int gr_resolve_revisions(rctx *c, const char *id, idxv *out)
@@ -289,7 +289,7 @@ int gr_resolve_revisions(rctx *c, const char *id, idxv *out)
 			if (label && rt_strv_index(&g->nodes[h].labels, label) < 0)
 				continue;
 			uint32_t r;
-			if (walk(c, h, n, NULL, true, &r) < 0)
+			if (walk(c, h, n, NULL, GR_OVERWALK_FAILS, &r) < 0)
 				return -1;
 			gr_idxv_push(c->arena, out, r);
 		}
@@ -332,7 +332,7 @@ int gr_resolve_one(rctx *c, const char *id, uint32_t *out)
 
 /* _walk: steps > 0 up the children, < 0 down the parents; NODE_NONE as a
  * start is "before the bases"; NODE_BASE is Alembic's "base" marker. */
-static int walk(rctx *c, uint32_t start, long steps, const char *label, bool no_overwalk,
+static int walk(rctx *c, uint32_t start, long steps, const char *label, gr_overwalk overwalk,
                 uint32_t *out)
 {
 	const rt_graph *g = c->g;
@@ -345,7 +345,7 @@ static int walk(rctx *c, uint32_t start, long steps, const char *label, bool no_
 			const idxv *up = cur == NODE_NONE || cur == NODE_BASE ? &g->bases
 			                                                       : &g->nodes[cur].kids;
 			if (label) {
-				if (gr_filter_for_lineage(c, up, label, false, &children) < 0)
+				if (gr_filter_for_lineage(c, up, label, GR_VIA_DOWN, &children) < 0)
 					return -1;
 			} else {
 				children = *up;
@@ -356,7 +356,7 @@ static int walk(rctx *c, uint32_t start, long steps, const char *label, bool no_
 				children = (idxv){ .v = &base_marker, .n = 1 };
 		}
 		if (!children.n) {
-			*out = no_overwalk ? NODE_NONE : cur;
+			*out = overwalk == GR_OVERWALK_FAILS ? NODE_NONE : cur;
 			return 0;
 		}
 		if (children.n > 1) {
@@ -421,8 +421,8 @@ static int relative_error(rctx *c, const char *rel, long value)
 	return -1;
 }
 
-int gr_parse_upgrade_target(rctx *c, const rt_strv *current, const char *target, bool strict,
-                            idxv *out)
+int gr_parse_upgrade_target(rctx *c, const rt_strv *current, const char *target,
+                            gr_overwalk overwalk, idxv *out)
 {
 	relmatch m;
 	if (!match_relative(c, target, &m))
@@ -435,19 +435,19 @@ int gr_parse_upgrade_target(rctx *c, const rt_strv *current, const char *target,
 		if (m.label) {
 			idxv revs = { 0 };
 			if (gr_resolve_revision_list(c, current, &revs) < 0 ||
-			    gr_filter_for_lineage(c, &revs, m.label, false, &start) < 0)
+			    gr_filter_for_lineage(c, &revs, m.label, GR_VIA_DOWN, &start) < 0)
 				return -1;
 			from_rows = false;
 			if (!start.n) {
 				/* not on the branch yet: start from its latest applied ancestor */
 				uint64_t *applied = gr_bits_new(g);
-				if (gr_ancestors_of(c, &revs, false, applied) < 0)
+				if (gr_ancestors_of(c, &revs, GR_OVERLAP_ALLOWED, applied) < 0)
 					return -1;
 				idxv act = { 0 }, onb = { 0 };
 				for (uint32_t i = 0; i < g->n; i++)
 					if (bit_get(applied, i))
 						gr_idxv_push(c->arena, &act, i);
-				if (gr_filter_for_lineage(c, &act, m.label, false, &onb) < 0)
+				if (gr_filter_for_lineage(c, &act, m.label, GR_VIA_DOWN, &onb) < 0)
 					return -1;
 				for (uint32_t k = 0; k < onb.n; k++) {
 					bool below = false;
@@ -472,7 +472,7 @@ int gr_parse_upgrade_target(rctx *c, const rt_strv *current, const char *target,
 		} else if (!from_rows && start.n) {
 			s0 = start.v[0];
 		}
-		if (walk(c, s0, m.value, m.label, strict, &rev) < 0)
+		if (walk(c, s0, m.value, m.label, overwalk, &rev) < 0)
 			return -1;
 		if (rev == NODE_NONE)
 			return relative_error(c, m.rel, m.value);
@@ -489,7 +489,7 @@ int gr_parse_upgrade_target(rctx *c, const rt_strv *current, const char *target,
 	uint32_t s0;
 	if (gr_resolve_one(c, m.value > 0 ? m.symbol : label_at(c, m.label, m.symbol), &s0) < 0)
 		return -1;
-	if (walk(c, s0, m.value, m.value > 0 ? m.label : NULL, strict, &rev) < 0)
+	if (walk(c, s0, m.value, m.value > 0 ? m.label : NULL, overwalk, &rev) < 0)
 		return -1;
 	if (rev == NODE_NONE) {
 		/* Alembic 1.8.1 fails here with a bare AssertionError */
@@ -501,8 +501,8 @@ int gr_parse_upgrade_target(rctx *c, const rt_strv *current, const char *target,
 	return 0;
 }
 
-int gr_parse_downgrade_target(rctx *c, const rt_strv *current, const char *target, bool strict,
-                              const char **label, uint32_t *out)
+int gr_parse_downgrade_target(rctx *c, const rt_strv *current, const char *target,
+                              gr_overwalk overwalk, const char **label, uint32_t *out)
 {
 	const rt_graph *g = c->g;
 	*label = NULL;
@@ -517,7 +517,7 @@ int gr_parse_downgrade_target(rctx *c, const rt_strv *current, const char *targe
 				return relative_error(c, m.rel, m.value);
 			uint32_t s0;
 			if (gr_resolve_one(c, m.symbol, &s0) < 0 ||
-			    walk(c, s0, m.value, m.label, strict, &rev) < 0)
+			    walk(c, s0, m.value, m.label, overwalk, &rev) < 0)
 				return -1;
 			if (rev == NODE_NONE)
 				return gr_fail(c, RE_REVISION, RT_ENOTFOUND, NULL, "Walked too far");
@@ -530,12 +530,12 @@ int gr_parse_downgrade_target(rctx *c, const rt_strv *current, const char *targe
 			if (blabel) {
 				idxv rows = { 0 }, on = { 0 };
 				if (gr_resolve_revision_list(c, current, &rows) < 0 ||
-				    gr_filter_for_lineage(c, &rows, blabel, false, &on) < 0)
+				    gr_filter_for_lineage(c, &rows, blabel, GR_VIA_DOWN, &on) < 0)
 					return -1;
 				if (!on.n) {
 					/* _get_all_current: the applied tips, dependencies included */
 					uint64_t *all = gr_bits_new(g);
-					if (gr_ancestors_of(c, &rows, false, all) < 0)
+					if (gr_ancestors_of(c, &rows, GR_OVERLAP_ALLOWED, all) < 0)
 						return -1;
 					idxv tips = { 0 };
 					for (uint32_t i = 0; i < g->n; i++) {
@@ -543,11 +543,11 @@ int gr_parse_downgrade_target(rctx *c, const rt_strv *current, const char *targe
 							continue;
 						bool covered = false;
 						for (uint32_t j = 0; j < g->n && !covered; j++)
-							covered = j != i && bit_get(all, j) && is_anc(g, i, j, false);
+							covered = j != i && bit_get(all, j) && is_anc(g, i, j, GR_VIA_DOWN);
 						if (!covered)
 							gr_idxv_push(c->arena, &tips, i);
 					}
-					if (gr_filter_for_lineage(c, &tips, blabel, false, &on) < 0)
+					if (gr_filter_for_lineage(c, &tips, blabel, GR_VIA_DOWN, &on) < 0)
 						return -1;
 				}
 				if (on.n != 1) {
@@ -570,7 +570,7 @@ int gr_parse_downgrade_target(rctx *c, const rt_strv *current, const char *targe
 		}
 		uint32_t s0;
 		if (gr_resolve_one(c, label_at(c, blabel, symbol), &s0) < 0 ||
-		    walk(c, s0, m.value, NULL, strict, &rev) < 0)
+		    walk(c, s0, m.value, NULL, overwalk, &rev) < 0)
 			return -1;
 		if (rev == NODE_NONE) {
 			if (!m.symbol)
