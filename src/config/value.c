@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config_int.h"
+#include "retort/editdist.h"
 
 bool rt_config_parse_duration(const char *text, double *seconds)
 {
@@ -72,36 +73,12 @@ bool rt_config_valid_identifier(const char *s)
 	return n >= 1 && n <= 63;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64];
-	if (la >= 64 || lb >= 64)
-		return (size_t)-1;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 const char *cfg_suggest(const char *word, const char *const *names, size_t n)
 {
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
 	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(word, names[i]);
+		size_t d = rt_edit_distance(word, names[i]);
 		if (d < best_d) {
 			best_d = d;
 			best = names[i];

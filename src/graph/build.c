@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "graph_int.h"
+#include "retort/editdist.h"
 
 /* One loaded file: Alembic keeps every file in its head/base lists even
  * when a later file with the same id shadows it. */
@@ -59,30 +60,6 @@ static int cmp_load_order(const void *pa, const void *pb)
 
 /* ---- suggestions for dangling names ---- */
 
-static size_t edit_distance(const char *s, const char *t, size_t *row, size_t cap)
-{
-	size_t m = strlen(s), n = strlen(t);
-	if (m >= cap || n >= cap)
-		return (size_t)-1;
-	for (size_t j = 0; j <= n; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= m; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= n; j++) {
-			size_t up = row[j];
-			size_t best = diag + (s[i - 1] != t[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[n];
-}
-
 static size_t common_prefix(const char *s, const char *t)
 {
 	size_t k = 0;
@@ -100,14 +77,12 @@ static size_t common_prefix(const char *s, const char *t)
 static const char *suggest(builder *bd, const char *name, const char **one)
 {
 	*one = NULL;
-	enum { CAP = 129 };
-	size_t row[CAP];
 	rt_graph *g = bd->g;
 	size_t len = strlen(name), limit = len / 3 ? len / 3 : 1;
 	size_t best = (size_t)-1, best_lcp = 0;
 	const char *closest = NULL;
 	for (uint32_t k = 0; k < g->nkeys; k++) {
-		size_t d = edit_distance(name, g->keys[k], row, CAP);
+		size_t d = rt_edit_distance(name, g->keys[k]);
 		if (d < best) {
 			best = d;
 			closest = g->keys[k];
