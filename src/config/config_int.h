@@ -81,6 +81,11 @@ int cfg_path_abs(rt_arena *arena, const char *base, const char *path, char **out
  * close enough to be a plausible typo. */
 const char *cfg_suggest(const char *word, const char *const *names, size_t n);
 
+/* The words of the enumerated settings, shared by retort.yaml and the
+ * flags; false (out untouched) for any other text. */
+bool cfg_parse_transaction(const char *text, rt_tx_mode *out); /* per-migration, single */
+bool cfg_parse_format(const char *text, rt_format *out);       /* text, json */
+
 /* URL scheme length when s starts with "scheme://", else 0. */
 size_t cfg_url_scheme_len(const char *s);
 /* True for postgresql:// and postgres:// URLs (after dropping +driver). */

@@ -73,6 +73,28 @@ bool rt_config_valid_identifier(const char *s)
 	return n >= 1 && n <= 63;
 }
 
+bool cfg_parse_transaction(const char *text, rt_tx_mode *out)
+{
+	if (strcmp(text, "per-migration") == 0)
+		*out = RT_TX_PER_MIGRATION;
+	else if (strcmp(text, "single") == 0)
+		*out = RT_TX_SINGLE;
+	else
+		return false;
+	return true;
+}
+
+bool cfg_parse_format(const char *text, rt_format *out)
+{
+	if (strcmp(text, "text") == 0)
+		*out = RT_FORMAT_TEXT;
+	else if (strcmp(text, "json") == 0)
+		*out = RT_FORMAT_JSON;
+	else
+		return false;
+	return true;
+}
+
 const char *cfg_suggest(const char *word, const char *const *names, size_t n)
 {
 	const char *best = NULL;
