@@ -129,7 +129,8 @@ bool rt_graph_is_ancestor(const rt_graph *g, const rt_revision *anc, const rt_re
                           bool with_deps)
 {
 	uint32_t a = gr_node_of(g, anc), b = gr_node_of(g, r);
-	return a != NODE_NONE && b != NODE_NONE && is_anc(g, a, b, with_deps ? GR_VIA_DEPS : GR_VIA_DOWN);
+	gr_via via = with_deps ? GR_VIA_DEPS : GR_VIA_DOWN;
+	return a != NODE_NONE && b != NODE_NONE && is_anc(g, a, b, via);
 }
 
 /*

@@ -1443,13 +1443,18 @@ static bool parse_dotted_name(struct parser *p, const char **out)
 	return true;
 }
 
-/* NAME ['as' NAME], or a dotted name when dotted */
-static py_alias *alias(struct parser *p, bool dotted)
+typedef enum alias_kind {
+	ALIAS_DOTTED, /* import a.b as c */
+	ALIAS_NAME,   /* from m import a as c */
+} alias_kind;
+
+/* NAME ['as' NAME], or a dotted name for ALIAS_DOTTED */
+static py_alias *alias(struct parser *p, alias_kind kind)
 {
 	const py_token *t = peek(p);
 	py_alias *a = rt_alloc(p->arena, sizeof(*a));
 	a->off = t->off;
-	if (dotted) {
+	if (kind == ALIAS_DOTTED) {
 		if (!parse_dotted_name(p, &a->name))
 			return NULL;
 	} else {
@@ -1475,7 +1480,7 @@ static py_stmt *import_stmt(struct parser *p)
 	if (is_kw(t, PY_KW_IMPORT)) {
 		py_stmt *s = new_stmt(p, PY_S_IMPORT, t->off);
 		do {
-			py_alias *a = alias(p, true);
+			py_alias *a = alias(p, ALIAS_DOTTED);
 			if (!a)
 				return NULL;
 			VEC_PUSH(p->arena, s->u.import_.names, a);
@@ -1512,7 +1517,7 @@ static py_stmt *import_stmt(struct parser *p)
 		if (!paren && s->u.import_.names.n && at_stmt_end(peek(p)))
 			return syntax_at(p, RT_ESYNTAX, p->t[p->pos - 1].off, 1,
 			                 "trailing comma not allowed without surrounding parentheses");
-		py_alias *a = alias(p, false);
+		py_alias *a = alias(p, ALIAS_NAME);
 		if (!a)
 			return NULL;
 		VEC_PUSH(p->arena, s->u.import_.names, a);

@@ -70,8 +70,9 @@ static int read_py(struct pyread *r, rt_arena *keep, rt_arena *scratch, const rt
 	py->path = f->path; /* locations and diagnostics outlive the scratch */
 	if (f->sidecar_path && (rc = rt_source_load(&r->sc, keep, f->sidecar_path, err)) < 0)
 		return rc;
-	if (rt_revfile_read_both(&r->rf, extent == READ_WHOLE ? &r->full : NULL, keep, scratch, py, diags) !=
-	    RT_OK || !r->rf || !r->rf->revision) {
+	rt_revfile **full = extent == READ_WHOLE ? &r->full : NULL;
+	if (rt_revfile_read_both(&r->rf, full, keep, scratch, py, diags) != RT_OK || !r->rf ||
+	    !r->rf->revision) {
 		r->rf = NULL;
 		return RT_OK;
 	}
