@@ -73,25 +73,41 @@ bool rt_config_valid_identifier(const char *s)
 	return n >= 1 && n <= 63;
 }
 
+/* One accepted word of an enumerated setting. */
+struct word {
+	const char *text;
+	int value;
+};
+
+static bool parse_word(const char *text, const struct word *words, size_t n, int *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(text, words[i].text) == 0) {
+			*out = words[i].value;
+			return true;
+		}
+	}
+	return false;
+}
+
 bool cfg_parse_transaction(const char *text, rt_tx_mode *out)
 {
-	if (strcmp(text, "per-migration") == 0)
-		*out = RT_TX_PER_MIGRATION;
-	else if (strcmp(text, "single") == 0)
-		*out = RT_TX_SINGLE;
-	else
+	static const struct word words[] = { { "per-migration", RT_TX_PER_MIGRATION },
+		                             { "single", RT_TX_SINGLE } };
+	int v;
+	if (!parse_word(text, words, sizeof(words) / sizeof(words[0]), &v))
 		return false;
+	*out = (rt_tx_mode)v;
 	return true;
 }
 
 bool cfg_parse_format(const char *text, rt_format *out)
 {
-	if (strcmp(text, "text") == 0)
-		*out = RT_FORMAT_TEXT;
-	else if (strcmp(text, "json") == 0)
-		*out = RT_FORMAT_JSON;
-	else
+	static const struct word words[] = { { "text", RT_FORMAT_TEXT }, { "json", RT_FORMAT_JSON } };
+	int v;
+	if (!parse_word(text, words, sizeof(words) / sizeof(words[0]), &v))
 		return false;
+	*out = (rt_format)v;
 	return true;
 }
 
