@@ -7,35 +7,18 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "retort/clock.h"
 #include "retort/config.h"
 #include "db_int.h"
 
 #define RETRY_PAUSE 0.5   /* seconds between connection attempts */
 #define REPORT_EVERY 2.0  /* seconds between "waiting for the database" lines */
 
-double db_now(void)
+/* Seconds on the one monotonic clock: deadlines here are in seconds. */
+static double now_seconds(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-bool db_sleep(double seconds, const volatile sig_atomic_t *interrupted)
-{
-	double end = db_now() + seconds;
-	for (;;) {
-		if (interrupted && *interrupted)
-			return false;
-		double left = end - db_now();
-		if (left <= 0)
-			return true;
-		/* slices of at most 50 ms so an interrupt is seen promptly */
-		double slice = left < 0.05 ? left : 0.05;
-		struct timespec ts = { 0, (long)(slice * 1e9) };
-		nanosleep(&ts, NULL);
-	}
+	return rt_clock_ms() / 1e3;
 }
 
 /* First line of a libpq message, without the "FATAL:  " style prefix. */
@@ -148,7 +131,7 @@ static PostgresPollingStatusType drive(PGconn *c, PostgresPollingStatusType st,
 {
 	*cut = false;
 	while (!polling_done(c, st)) {
-		double left = deadline > 0 ? deadline - db_now() : 1.0;
+		double left = deadline > 0 ? deadline - now_seconds() : 1.0;
 		if (left <= 0 || (interrupted && *interrupted)) {
 			*cut = true;
 			break;
@@ -337,7 +320,7 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 
 	const char *kw[3], *vals[3];
 	conn_params(opts, url, kw, vals);
-	double start = db_now();
+	double start = now_seconds();
 	double deadline = opts->wait_seconds > 0 ? start + opts->wait_seconds : 0;
 	double next_report = start;
 	const char *reason = NULL, *detail = NULL;
@@ -404,7 +387,7 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 		if (opts->interrupted && *opts->interrupted)
 			return rt_error_set(err, RT_EINTR, NULL, "interrupted while connecting to '%s'",
 			                    target);
-		double now = db_now();
+		double now = now_seconds();
 		/* a rejected password or pg_hba.conf rule does not change by waiting */
 		if (deadline <= 0 || now + 0.01 >= deadline || auth)
 			break;
@@ -415,7 +398,7 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 			next_report = now + REPORT_EVERY;
 		}
 		double pause = deadline - now < RETRY_PAUSE ? deadline - now : RETRY_PAUSE;
-		if (!db_sleep(pause, opts->interrupted))
+		if (!rt_sleep(pause, opts->interrupted))
 			return rt_error_set(err, RT_EINTR, NULL, "interrupted while connecting to '%s'",
 			                    target);
 	}

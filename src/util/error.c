@@ -137,6 +137,21 @@ void rt_error_detail_append(rt_error *err, const char *fmt, ...)
 	err->detail = rt_buf_detach(&b);
 }
 
+void rt_error_message_append(rt_error *err, const char *fmt, ...)
+{
+	if (!err)
+		return;
+	rt_buf b = RT_BUF_INIT;
+	if (err->message)
+		rt_buf_puts(&b, err->message);
+	va_list ap;
+	va_start(ap, fmt);
+	rt_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	free(err->message);
+	err->message = rt_buf_detach(&b);
+}
+
 void rt_diags_init(rt_diags *d, rt_arena *arena)
 {
 	memset(d, 0, sizeof(*d));
