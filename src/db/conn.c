@@ -350,11 +350,12 @@ typedef struct attempt_failure {
 	const char *reason, *detail;
 } attempt_failure;
 
-/* The final error: what the last attempt said, with what to do about it. */
-static int connect_failed(const rt_db_opts *opts, const char *target, bool waited,
+/* The final error: what the last attempt said, with what to do about it
+ * (deadline > 0: --wait gave up, unless authentication failed at once). */
+static int connect_failed(const rt_db_opts *opts, const char *target, double deadline,
                           const attempt_failure *f, rt_error *err)
 {
-	if (waited)
+	if (deadline > 0 && f->kind != REFUSED_AUTH)
 		rt_error_set(err, RT_ECONNECT, NULL,
 		             "the database at '%s' did not accept connections and writes within %g s: %s",
 		             target, opts->wait_seconds, f->reason);
@@ -460,7 +461,7 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 		if (!rt_sleep(pause, opts->interrupted))
 			return interrupted_connecting(target, err);
 	}
-	return connect_failed(opts, target, deadline > 0 && f.kind != REFUSED_AUTH, &f, err);
+	return connect_failed(opts, target, deadline, &f, err);
 }
 
 void rt_db_close(rt_db *db)
