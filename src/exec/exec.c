@@ -93,16 +93,15 @@ typedef struct item {
 /*
  * Our transaction block, as sent (the batch being gathered included):
  *
- *   TX_IDLE      --BEGIN queued ahead of a statement-----------> TX_OPEN
- *   TX_OPEN      --per-migration: a step's batch answered, or
- *                  the setup queued------------------------------> TX_COMPLETE
- *   TX_COMPLETE  --its COMMIT queued, leading the next batch-----> TX_IDLE
- *   TX_OPEN      --COMMIT queued before a no-transaction
- *                  statement, or at the end of a single run------> TX_IDLE
- *   any          --a failure, rolled back (to retry, or to end)--> TX_IDLE
+ *   TX_IDLE      --BEGIN queued ahead of a statement-------------> TX_OPEN
+ *   TX_OPEN      --per-migration: a step's batch answered, or the
+ *                  setup queued; single: the last step answered----> TX_COMPLETE
+ *   TX_COMPLETE  --its COMMIT queued, leading the next batch-------> TX_IDLE
+ *   TX_OPEN      --COMMIT queued before a no-transaction statement--> TX_IDLE
+ *   any          --a failure, rolled back (to retry, or to end)----> TX_IDLE
  *
- * A single run stays TX_OPEN from its first BEGIN to the end: every step
- * joins the one transaction.
+ * A single run keeps one transaction open across its steps (unless a
+ * no-transaction statement commits what is open).
  */
 typedef enum tx_state {
 	TX_IDLE,
