@@ -45,11 +45,13 @@ int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg,
 		.name = ctx->cfg->version_table,
 		.no_pk = !ctx->cfg->version_table_pk,
 	};
+	rt_files_source files;
+	rt_files_source_init(&files, ctx->arena, ctx->cfg);
 	rt_offline_opts oo = {
 		.vtable = &vt,
 		.transaction = ctx->cfg->transaction,
 		.create_version_table = rows.n == 0, /* no start, or base: as Alembic */
-		.config = ctx->cfg,
+		.source = &files.source,
 	};
 	rt_buf script = RT_BUF_INIT;
 	rc = rt_offline_render(&script, ctx->arena, plan, &oo, err);
@@ -227,8 +229,9 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 	}
 	if (plan->warning && ctx->verbosity >= 0)
 		fprintf(ctx->err, "retort: warning: %s\n", plan->warning);
-	rt_prepared prep;
-	if ((rc = rt_exec_prepare(&prep, plan, ctx->cfg, err)) < 0)
+	rt_files_source files;
+	rt_files_source_init(&files, ctx->arena, ctx->cfg);
+	if ((rc = rt_exec_check_bodies(plan, &files.source, err)) < 0)
 		goto out;
 	print_plan(ctx, plan, m->dry_run);
 	if (m->dry_run || (plan->n == 0 && !plan->purge)) {
@@ -247,7 +250,7 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 		.events = { on_step_start, on_step_done, on_step_retry, ctx },
 		.interrupted = &cli_interrupted,
 	};
-	rc = rt_exec_run(s.db, ctx->arena, &prep, &eo, err);
+	rc = rt_exec_run(s.db, ctx->arena, plan, &files.source, &eo, err);
 	if (rc < 0) {
 		if (ctx->format != RT_FORMAT_JSON && ctx->verbosity >= 0)
 			fputs(" failed\n", ctx->out);

@@ -121,7 +121,8 @@ int cli_session_lock(struct cli_ctx *ctx, struct cli_session *s, rt_error *err)
 {
 	const rt_config *cfg = ctx->cfg;
 	/* one round trip: the lock's first attempt, then the rows under it */
-	int rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, true, &s->db_state, err);
+	int rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, RT_READ_STATE_TRY_LOCK,
+	                          &s->db_state, err);
 	if (rc < 0)
 		return rc;
 	if (s->db_state.locked) {
@@ -139,7 +140,7 @@ int cli_session_lock(struct cli_ctx *ctx, struct cli_session *s, rt_error *err)
 			return rc;
 		s->locked = true;
 		/* another runner may just have moved the rows */
-		if ((rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, false, &s->db_state,
+		if ((rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, 0, &s->db_state,
 		                           err)) < 0)
 			return rc;
 	}
@@ -170,7 +171,7 @@ int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags,
 	signal_db = s->db;
 	if (flags & CLI_SESSION_LOCK)
 		return cli_session_lock(ctx, s, err);
-	if ((rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, false, &s->db_state,
+	if ((rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, 0, &s->db_state,
 	                           err)) < 0)
 		return rc;
 	took(ctx, s);
