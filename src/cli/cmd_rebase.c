@@ -10,17 +10,19 @@
 #include "retort/rewrite.h"
 #include "retort/source.h"
 
-static struct {
+struct rebase_opts {
 	rt_strv onto;
 	bool dry_run, no_db;
-} o;
+};
+/* Copied from ctx->opts when the command runs (until this file moves to src/author). */
+static struct rebase_opts o;
 
 static const struct cli_opt opts[] = {
-	{ 0, "onto", CLI_OPT_LIST, &o.onto, "PARENT",
+	{ 0, "onto", CLI_OPT_LIST, CLI_OPT_AT(struct rebase_opts, onto), "PARENT",
 	  "the new parent (`base` for none; repeat for a merge revision)" },
-	{ 0, "dry-run", CLI_OPT_FLAG, &o.dry_run, NULL,
+	{ 0, "dry-run", CLI_OPT_FLAG, CLI_OPT_AT(struct rebase_opts, dry_run), NULL,
 	  "print the changed lines as a diff; write nothing" },
-	{ 0, "no-db", CLI_OPT_FLAG, &o.no_db, NULL,
+	{ 0, "no-db", CLI_OPT_FLAG, CLI_OPT_AT(struct rebase_opts, no_db), NULL,
 	  "do not check the configured database for REV being applied" },
 	{ 0 },
 };
@@ -301,6 +303,7 @@ static void report(struct cli_ctx *ctx, const struct rebase *rb)
 
 static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
+	o = *(const struct rebase_opts *)ctx->opts;
 	if (cli_expect_args(ctx, args, 1, 1, err) < 0)
 		return err->code;
 	if (!o.onto.n) {
@@ -352,5 +355,8 @@ const struct cli_cmd cli_cmd_rebase = {
 	.summary = "point a revision at other parents, rewriting only its down_revision",
 	.opts = opts,
 	.flags = CLI_NEED_GRAPH | CLI_TOLERATE_BROKEN,
+	.opts_size = sizeof(struct rebase_opts),
+	.min_args = 1,
+	.max_args = 1,
 	.run = run,
 };

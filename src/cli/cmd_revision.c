@@ -15,32 +15,34 @@
 #include "retort/checksum.h"
 #include "retort/newrev.h"
 
-static struct {
+struct revision_opts {
 	const char *message, *head, *branch_label, *rev_id, *version_path;
 	rt_strv depends_on;
 	bool sql;
-} o;
+};
+/* Copied from ctx->opts when the command runs (until this file moves to src/author). */
+static struct revision_opts o;
 
 static const struct cli_opt revision_opts[] = {
-	{ 'm', "message", CLI_OPT_STRING, &o.message, "MSG", "the revision's message" },
-	{ 0, "head", CLI_OPT_STRING, &o.head, "REV",
+	{ 'm', "message", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, message), "MSG", "the revision's message" },
+	{ 0, "head", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, head), "REV",
 	  "the head to build on (default: the single head; `base` starts a new base)" },
-	{ 0, "branch-label", CLI_OPT_STRING, &o.branch_label, "LABEL",
+	{ 0, "branch-label", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, branch_label), "LABEL",
 	  "a branch label for the new revision" },
-	{ 0, "depends-on", CLI_OPT_LIST, &o.depends_on, "REV", "a dependency (repeatable)" },
-	{ 0, "rev-id", CLI_OPT_STRING, &o.rev_id, "ID", "this id instead of a random one" },
-	{ 0, "version-path", CLI_OPT_STRING, &o.version_path, "DIR",
+	{ 0, "depends-on", CLI_OPT_LIST, CLI_OPT_AT(struct revision_opts, depends_on), "REV", "a dependency (repeatable)" },
+	{ 0, "rev-id", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, rev_id), "ID", "this id instead of a random one" },
+	{ 0, "version-path", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, version_path), "DIR",
 	  "the version location to write into (needed when there are several)" },
-	{ 0, "sql", CLI_OPT_FLAG, &o.sql, NULL,
+	{ 0, "sql", CLI_OPT_FLAG, CLI_OPT_AT(struct revision_opts, sql), NULL,
 	  "also write X.sql beside X.py; X.py runs its sections under Alembic" },
 	{ 0 },
 };
 
 static const struct cli_opt merge_opts[] = {
-	{ 'm', "message", CLI_OPT_STRING, &o.message, "MSG", "the revision's message" },
-	{ 0, "branch-label", CLI_OPT_STRING, &o.branch_label, "LABEL",
+	{ 'm', "message", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, message), "MSG", "the revision's message" },
+	{ 0, "branch-label", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, branch_label), "LABEL",
 	  "a branch label for the new revision" },
-	{ 0, "rev-id", CLI_OPT_STRING, &o.rev_id, "ID", "this id instead of a random one" },
+	{ 0, "rev-id", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, rev_id), "ID", "this id instead of a random one" },
 	{ 0 },
 };
 
@@ -259,6 +261,7 @@ static int create(struct cli_ctx *ctx, const rt_revlist *parents, rt_error *err)
 
 static int run_revision(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
+	o = *(const struct revision_opts *)ctx->opts;
 	if (cli_expect_args(ctx, args, 0, 0, err) < 0)
 		return err->code;
 	rt_revlist parents = { 0 };
@@ -268,6 +271,7 @@ static int run_revision(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 
 static int run_merge(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
+	o = *(const struct revision_opts *)ctx->opts;
 	if (cli_expect_args(ctx, args, 1, (size_t)-1, err) < 0)
 		return err->code;
 	rt_revlist parents = { 0 };
@@ -286,6 +290,7 @@ const struct cli_cmd cli_cmd_revision = {
 	.summary = "write a new, empty version file on the head",
 	.opts = revision_opts,
 	.flags = CLI_NEED_GRAPH,
+	.opts_size = sizeof(struct revision_opts),
 	.run = run_revision,
 };
 
@@ -295,5 +300,8 @@ const struct cli_cmd cli_cmd_merge = {
 	.summary = "write a merge revision joining the given heads",
 	.opts = merge_opts,
 	.flags = CLI_NEED_GRAPH,
+	.opts_size = sizeof(struct revision_opts),
+	.min_args = 1,
+	.max_args = CLI_ARGS_MANY,
 	.run = run_merge,
 };

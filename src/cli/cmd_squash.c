@@ -19,21 +19,23 @@
 #include "retort/sqlfile.h"
 #include "retort/squash.h"
 
-static struct {
+struct squash_opts {
 	const char *to, *from, *message, *archive, *rev_id;
 	bool keep, dry_run;
-} o;
+};
+/* Copied from ctx->opts when the command runs (until this file moves to src/author). */
+static struct squash_opts o;
 
 static const struct cli_opt opts[] = {
-	{ 0, "to", CLI_OPT_STRING, &o.to, "REV", "the newest revision to squash (required)" },
-	{ 0, "from", CLI_OPT_STRING, &o.from, "REV",
+	{ 0, "to", CLI_OPT_STRING, CLI_OPT_AT(struct squash_opts, to), "REV", "the newest revision to squash (required)" },
+	{ 0, "from", CLI_OPT_STRING, CLI_OPT_AT(struct squash_opts, from), "REV",
 	  "the revision kept below the range, the new one's parent (default: base)" },
-	{ 'm', "message", CLI_OPT_STRING, &o.message, "MSG", "the new revision's message (required)" },
-	{ 0, "rev-id", CLI_OPT_STRING, &o.rev_id, "ID", "this id instead of a random one" },
-	{ 0, "archive", CLI_OPT_STRING, &o.archive, "DIR",
+	{ 'm', "message", CLI_OPT_STRING, CLI_OPT_AT(struct squash_opts, message), "MSG", "the new revision's message (required)" },
+	{ 0, "rev-id", CLI_OPT_STRING, CLI_OPT_AT(struct squash_opts, rev_id), "ID", "this id instead of a random one" },
+	{ 0, "archive", CLI_OPT_STRING, CLI_OPT_AT(struct squash_opts, archive), "DIR",
 	  "where the squashed files go (default: <script_location>/squashed/<new id>)" },
-	{ 0, "keep", CLI_OPT_FLAG, &o.keep, NULL, "leave the squashed files where they are" },
-	{ 0, "dry-run", CLI_OPT_FLAG, &o.dry_run, NULL, "print what would be done; write nothing" },
+	{ 0, "keep", CLI_OPT_FLAG, CLI_OPT_AT(struct squash_opts, keep), NULL, "leave the squashed files where they are" },
+	{ 0, "dry-run", CLI_OPT_FLAG, CLI_OPT_AT(struct squash_opts, dry_run), NULL, "print what would be done; write nothing" },
 	{ 0 },
 };
 
@@ -540,6 +542,7 @@ static void json_event(job *j, const rt_buf *sr, const rt_buf *sa, const rt_buf 
 
 static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
+	o = *(const struct squash_opts *)ctx->opts;
 	if (cli_expect_args(ctx, args, 0, 0, err) < 0)
 		return err->code;
 	if (!o.to || !o.message)
@@ -589,5 +592,6 @@ const struct cli_cmd cli_cmd_squash = {
 	.summary = "replace a range of revisions by one; re-point its children; archive the files",
 	.opts = opts,
 	.flags = CLI_NEED_GRAPH,
+	.opts_size = sizeof(struct squash_opts),
 	.run = run,
 };
