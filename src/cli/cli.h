@@ -1,8 +1,9 @@
 /*
  * The command-line front end: one file per command (cmd_<name>.c), each
- * exporting a `struct cli_cmd`. main.c does the setup a command's flags ask
- * for, in data-flow order (config, then sources, then graph), runs it, and
- * maps the result to an exit code. Only src/cli/ prints or exits.
+ * exporting a `struct cli_cmd` that declares what it needs. main.c does that
+ * setup in data-flow order (config, sources, graph, database session), runs
+ * the command with a context, and maps the result to an exit code. Commands
+ * print only through cli_emit (event.c). Only src/cli/ prints or exits.
  */
 #ifndef RETORT_CLI_H
 #define RETORT_CLI_H
