@@ -27,8 +27,9 @@
 #define CLI_TOLERATE_BROKEN (1u << 2) /* run even when loading found errors (check) */
 
 /* What a command needs from the database. main.c opens the session it names
- * before the command runs (after the arguments were checked) and closes it
- * after, so a command never opens or closes one itself. */
+ * (every value from CLI_DB_READ on) before the command runs, after the
+ * arguments were checked, and closes it after: a command never opens or
+ * closes one itself. */
 enum cli_db {
 	CLI_DB_NONE,   /* never connects */
 	CLI_DB_OWN,    /* connects by itself to URLs it is given (fingerprint): no session */

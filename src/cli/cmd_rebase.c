@@ -16,13 +16,14 @@ struct rebase_opts {
 };
 /* Copied from ctx->opts when the command runs (until this file moves to src/author). */
 static struct rebase_opts o;
+#define AT(member) CLI_OPT_AT(struct rebase_opts, member)
 
 static const struct cli_opt opts[] = {
-	{ 0, "onto", CLI_OPT_LIST, CLI_OPT_AT(struct rebase_opts, onto), "PARENT",
+	{ 0, "onto", CLI_OPT_LIST, AT(onto), "PARENT",
 	  "the new parent (`base` for none; repeat for a merge revision)" },
-	{ 0, "dry-run", CLI_OPT_FLAG, CLI_OPT_AT(struct rebase_opts, dry_run), NULL,
+	{ 0, "dry-run", CLI_OPT_FLAG, AT(dry_run), NULL,
 	  "print the changed lines as a diff; write nothing" },
-	{ 0, "no-db", CLI_OPT_FLAG, CLI_OPT_AT(struct rebase_opts, no_db), NULL,
+	{ 0, "no-db", CLI_OPT_FLAG, AT(no_db), NULL,
 	  "do not check the configured database for REV being applied" },
 	{ 0 },
 };

@@ -22,27 +22,28 @@ struct revision_opts {
 };
 /* Copied from ctx->opts when the command runs (until this file moves to src/author). */
 static struct revision_opts o;
+#define AT(member) CLI_OPT_AT(struct revision_opts, member)
 
 static const struct cli_opt revision_opts[] = {
-	{ 'm', "message", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, message), "MSG", "the revision's message" },
-	{ 0, "head", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, head), "REV",
+	{ 'm', "message", CLI_OPT_STRING, AT(message), "MSG", "the revision's message" },
+	{ 0, "head", CLI_OPT_STRING, AT(head), "REV",
 	  "the head to build on (default: the single head; `base` starts a new base)" },
-	{ 0, "branch-label", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, branch_label), "LABEL",
+	{ 0, "branch-label", CLI_OPT_STRING, AT(branch_label), "LABEL",
 	  "a branch label for the new revision" },
-	{ 0, "depends-on", CLI_OPT_LIST, CLI_OPT_AT(struct revision_opts, depends_on), "REV", "a dependency (repeatable)" },
-	{ 0, "rev-id", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, rev_id), "ID", "this id instead of a random one" },
-	{ 0, "version-path", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, version_path), "DIR",
+	{ 0, "depends-on", CLI_OPT_LIST, AT(depends_on), "REV", "a dependency (repeatable)" },
+	{ 0, "rev-id", CLI_OPT_STRING, AT(rev_id), "ID", "this id instead of a random one" },
+	{ 0, "version-path", CLI_OPT_STRING, AT(version_path), "DIR",
 	  "the version location to write into (needed when there are several)" },
-	{ 0, "sql", CLI_OPT_FLAG, CLI_OPT_AT(struct revision_opts, sql), NULL,
+	{ 0, "sql", CLI_OPT_FLAG, AT(sql), NULL,
 	  "also write X.sql beside X.py; X.py runs its sections under Alembic" },
 	{ 0 },
 };
 
 static const struct cli_opt merge_opts[] = {
-	{ 'm', "message", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, message), "MSG", "the revision's message" },
-	{ 0, "branch-label", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, branch_label), "LABEL",
+	{ 'm', "message", CLI_OPT_STRING, AT(message), "MSG", "the revision's message" },
+	{ 0, "branch-label", CLI_OPT_STRING, AT(branch_label), "LABEL",
 	  "a branch label for the new revision" },
-	{ 0, "rev-id", CLI_OPT_STRING, CLI_OPT_AT(struct revision_opts, rev_id), "ID", "this id instead of a random one" },
+	{ 0, "rev-id", CLI_OPT_STRING, AT(rev_id), "ID", "this id instead of a random one" },
 	{ 0 },
 };
 

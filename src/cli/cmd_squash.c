@@ -25,17 +25,18 @@ struct squash_opts {
 };
 /* Copied from ctx->opts when the command runs (until this file moves to src/author). */
 static struct squash_opts o;
+#define AT(member) CLI_OPT_AT(struct squash_opts, member)
 
 static const struct cli_opt opts[] = {
-	{ 0, "to", CLI_OPT_STRING, CLI_OPT_AT(struct squash_opts, to), "REV", "the newest revision to squash (required)" },
-	{ 0, "from", CLI_OPT_STRING, CLI_OPT_AT(struct squash_opts, from), "REV",
+	{ 0, "to", CLI_OPT_STRING, AT(to), "REV", "the newest revision to squash (required)" },
+	{ 0, "from", CLI_OPT_STRING, AT(from), "REV",
 	  "the revision kept below the range, the new one's parent (default: base)" },
-	{ 'm', "message", CLI_OPT_STRING, CLI_OPT_AT(struct squash_opts, message), "MSG", "the new revision's message (required)" },
-	{ 0, "rev-id", CLI_OPT_STRING, CLI_OPT_AT(struct squash_opts, rev_id), "ID", "this id instead of a random one" },
-	{ 0, "archive", CLI_OPT_STRING, CLI_OPT_AT(struct squash_opts, archive), "DIR",
+	{ 'm', "message", CLI_OPT_STRING, AT(message), "MSG", "the new revision's message (required)" },
+	{ 0, "rev-id", CLI_OPT_STRING, AT(rev_id), "ID", "this id instead of a random one" },
+	{ 0, "archive", CLI_OPT_STRING, AT(archive), "DIR",
 	  "where the squashed files go (default: <script_location>/squashed/<new id>)" },
-	{ 0, "keep", CLI_OPT_FLAG, CLI_OPT_AT(struct squash_opts, keep), NULL, "leave the squashed files where they are" },
-	{ 0, "dry-run", CLI_OPT_FLAG, CLI_OPT_AT(struct squash_opts, dry_run), NULL, "print what would be done; write nothing" },
+	{ 0, "keep", CLI_OPT_FLAG, AT(keep), NULL, "leave the squashed files where they are" },
+	{ 0, "dry-run", CLI_OPT_FLAG, AT(dry_run), NULL, "print what would be done; write nothing" },
 	{ 0 },
 };
 
