@@ -247,19 +247,12 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 /* upgrade/downgrade --sql: "[FROM:]TO" rendered as an offline script. */
 int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg, rt_error *err);
 
-/* Writes a new revision as `retort revision` does (cmd_revision.c): nr->rev_id NULL gets a
- * random id; checks it with rt_newrev_validate; sets nr->date to now; picks the version
- * folder (version_path, else the first parent's folder when there are several locations,
- * else the one); names the file from file_template; renders the .py (the variant that runs
- * its sidecar under Alembic when sidecar_sql != NULL, whose text is then written to X.sql
- * beside X.py); writes both exclusively (the .py is removed if the .sql fails); prints
- * "Generating PATH ...  done" per file, or one "revision_created" JSON event (with
- * "sql_path" for a sidecar). Does not look for the id or labels in the graph: the caller
- * does. *py_path (may be NULL) receives the .py's path (arena). RT_OK, or RT_EUSAGE /
- * RT_ECONFIG / RT_EOS with err set (nothing written or printed). */
+/* Reports a revision written by src/author (cmd_revision.c): "Generating PATH ...  done"
+ * per file, or one "revision_created" JSON event (with "sql_path" for a sidecar). */
 struct rt_newrev;
-int cli_write_revision(struct cli_ctx *ctx, struct rt_newrev *nr, const char *version_path,
-                       const rt_buf *sidecar_sql, const char **py_path, rt_error *err);
+struct rt_author_written;
+void cli_report_revision(struct cli_ctx *ctx, const struct rt_newrev *nr,
+                         const struct rt_author_written *w);
 
 extern const struct cli_cmd cli_cmd_check;
 extern const struct cli_cmd cli_cmd_heads;
