@@ -170,8 +170,6 @@ void cli_json_object(rt_buf *b, const struct cli_field *fields);
 /* Exit status for a library result (SPEC §2). */
 int cli_exit_code(int rc);
 
-/* Appends "KEY":["a","b"] (no leading comma) to a JSON fragment. */
-void cli_json_strv(rt_buf *f, const char *key, const rt_strv *sv);
 /* Writes a buffer's bytes to f (nothing for an untouched, empty buffer). */
 void cli_write(FILE *f, const rt_buf *b);
 
@@ -184,21 +182,12 @@ void cli_print_error(struct cli_ctx *ctx, const rt_error *err);
 /* Prints every diagnostic (sorted) with source excerpts in text mode, or as
  * JSON "diagnostic" events. Warnings are hidden with -q. */
 void cli_print_diags(struct cli_ctx *ctx, rt_diags *diags);
-/* Writes a JSON event line: {"event":NAME, <fields>} where fields is a
- * fragment of already-encoded members (may be empty). For the commands not
- * yet on cli_emit. */
-void cli_json_event(struct cli_ctx *ctx, const char *name, const rt_buf *fields);
-
 /* A revision listing: one JSON "revision" event per revision (id, parents,
  * labels, dependencies, message, path, head/branchpoint/mergepoint flags), or
  * text, Alembic's rendering of the same list (shown with -q too). */
 void cli_emit_revisions(struct cli_ctx *ctx, const rt_revlist *revs, const char *text);
 /* Points fmt at the whole docstrings of version files (verbose listings). */
 void cli_longdoc(rt_graph_fmt *fmt);
-
-/* Fails with RT_EUSAGE unless args has between min and max entries. */
-int cli_expect_args(struct cli_ctx *ctx, const rt_strv *args, size_t min, size_t max,
-                    rt_error *err);
 
 /* A database session (session.c). Signals set cli_interrupted to the
  * signal number and cancel the running statement. */

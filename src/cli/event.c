@@ -28,12 +28,6 @@ static void json_strv(rt_buf *b, const rt_strv *sv)
 	rt_buf_putc(b, ']');
 }
 
-void cli_json_strv(rt_buf *f, const char *key, const rt_strv *sv)
-{
-	rt_buf_printf(f, "\"%s\":", key);
-	json_strv(f, sv);
-}
-
 static void json_loc(rt_buf *b, const rt_loc *loc, bool *first)
 {
 	if (!loc->path)
@@ -91,7 +85,8 @@ void cli_json_object(rt_buf *b, const struct cli_field *fields)
 	rt_buf_putc(b, '}');
 }
 
-void cli_json_event(struct cli_ctx *ctx, const char *name, const rt_buf *fields)
+/* {"event":NAME, <fields>} where fields is a fragment of encoded members. */
+static void json_line(struct cli_ctx *ctx, const char *name, const rt_buf *fields)
 {
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_puts(&b, "{\"event\":");
@@ -113,7 +108,7 @@ static void render_json(struct cli_ctx *ctx, const struct cli_event *ev)
 	rt_buf f = RT_BUF_INIT;
 	bool first = true;
 	json_members(&f, ev->fields, &first);
-	cli_json_event(ctx, ev->name, &f);
+	json_line(ctx, ev->name, &f);
 	rt_buf_release(&f);
 }
 

@@ -227,6 +227,23 @@ static int load(struct cli_ctx *ctx, const struct cli_cmd *cmd, const rt_config_
 	return RT_OK;
 }
 
+/* Fails with RT_EUSAGE unless args has between min and max entries. */
+static int expect_args(struct cli_ctx *ctx, const rt_strv *args, size_t min, size_t max,
+                       rt_error *err)
+{
+	if (args->n < min)
+		return rt_error_set(err, RT_EUSAGE, NULL, "'%s' needs %s argument%s", ctx->cmd_name,
+		                    min == max ? "exactly one" : "more", min == 1 ? "" : "s");
+	if (args->n > max) {
+		if (max == 0)
+			return rt_error_set(err, RT_EUSAGE, NULL, "'%s' takes no arguments (got '%s')",
+			                    ctx->cmd_name, args->v[0]);
+		return rt_error_set(err, RT_EUSAGE, NULL, "too many arguments for '%s' (unexpected '%s')",
+		                    ctx->cmd_name, args->v[max]);
+	}
+	return RT_OK;
+}
+
 /* The one setup path: what cmd declares, in data-flow order, then run, then
  * the session closed before the result is reported. */
 static int run_command(struct cli_ctx *ctx, const struct cli_cmd *cmd, const rt_strv *args,
@@ -234,7 +251,7 @@ static int run_command(struct cli_ctx *ctx, const struct cli_cmd *cmd, const rt_
 {
 	enum cli_db db = db_need(cmd, ctx->opts);
 	int rc = load(ctx, cmd, ov, db, err);
-	if (rc < 0 || (rc = cli_expect_args(ctx, args, cmd->min_args, cmd->max_args, err)) < 0 ||
+	if (rc < 0 || (rc = expect_args(ctx, args, cmd->min_args, cmd->max_args, err)) < 0 ||
 	    (cmd->validate && (rc = cmd->validate(ctx, args, err)) < 0))
 		return rc;
 	struct cli_session session = { 0 };

@@ -164,19 +164,3 @@ void cli_print_diags(struct cli_ctx *ctx, rt_diags *diags)
 		rt_buf_release(&b);
 	}
 }
-
-int cli_expect_args(struct cli_ctx *ctx, const rt_strv *args, size_t min, size_t max,
-                    rt_error *err)
-{
-	if (args->n < min)
-		return rt_error_set(err, RT_EUSAGE, NULL, "'%s' needs %s argument%s", ctx->cmd_name,
-		                    min == max ? "exactly one" : "more", min == 1 ? "" : "s");
-	if (args->n > max) {
-		if (max == 0)
-			return rt_error_set(err, RT_EUSAGE, NULL, "'%s' takes no arguments (got '%s')",
-			                    ctx->cmd_name, args->v[0]);
-		return rt_error_set(err, RT_EUSAGE, NULL, "too many arguments for '%s' (unexpected '%s')",
-		                    ctx->cmd_name, args->v[max]);
-	}
-	return RT_OK;
-}
