@@ -9,6 +9,7 @@
 
 #include "retort/arena.h"
 #include "retort/buf.h"
+#include "retort/editdist.h"
 #include "retort/error.h"
 #include "retort/source.h"
 #include "retort/stmt.h"
@@ -312,6 +313,22 @@ static void test_util__stmt_maps_offsets(void **state)
 	rt_arena_free(a);
 }
 
+static void test_util__edit_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(rt_edit_distance("", ""), 0);
+	assert_int_equal(rt_edit_distance("kitten", "sitting"), 3);
+	assert_int_equal(rt_edit_distance("upgrade", "upgrde"), 1);
+	assert_int_equal(rt_edit_distance("ab", "ba"), 2);
+	assert_int_equal(rt_edit_distance("", "heads"), 5);
+	char longest[RT_EDIT_DISTANCE_MAX + 2];
+	memset(longest, 'a', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	assert_int_equal(rt_edit_distance(longest, "a"), SIZE_MAX);
+	longest[RT_EDIT_DISTANCE_MAX] = '\0';
+	assert_int_equal(rt_edit_distance(longest, "a"), RT_EDIT_DISTANCE_MAX - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_util__source_loc_counts_code_points),
 		cmocka_unit_test(test_util__source_line_maps),
 		cmocka_unit_test(test_util__stmt_maps_offsets),
+		cmocka_unit_test(test_util__edit_distance),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
