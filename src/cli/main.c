@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "retort/editdist.h"
 
 static const struct cli_cmd *const commands[] = {
 	&cli_cmd_check,
@@ -74,30 +75,6 @@ static const struct cli_cmd *find_command(const char *name)
 		if (strcmp(commands[i]->name, name) == 0)
 			return commands[i];
 	return NULL;
-}
-
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64];
-	if (lb >= 64)
-		return (size_t)-1;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t best = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = cur;
-		}
-	}
-	return row[lb];
 }
 
 static void print_usage(FILE *f, const struct cli_cmd *cmd)
@@ -295,7 +272,7 @@ static int find_named_command(char **argv, int ci, const struct cli_cmd **cmd, r
 		return RT_OK;
 	rt_error_set(err, RT_EUSAGE, NULL, "unknown command '%s'", argv[ci]);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (edit_distance(argv[ci], commands[i]->name) <= 2)
+		if (rt_edit_distance(argv[ci], commands[i]->name) <= 2)
 			rt_error_hint(err, "did you mean '%s'?", commands[i]->name);
 	if (!err->hint)
 		rt_error_hint(err, "'retort --help' lists the commands");
