@@ -6,17 +6,18 @@
 #include "cli.h"
 #include "retort/author.h"
 
-static struct {
+struct rebase_opts {
 	rt_strv onto;
 	bool dry_run, no_db;
-} o;
+};
+#define AT(member) CLI_OPT_AT(struct rebase_opts, member)
 
 static const struct cli_opt opts[] = {
-	{ 0, "onto", CLI_OPT_LIST, &o.onto, "PARENT",
+	{ 0, "onto", CLI_OPT_LIST, AT(onto), "PARENT",
 	  "the new parent (`base` for none; repeat for a merge revision)" },
-	{ 0, "dry-run", CLI_OPT_FLAG, &o.dry_run, NULL,
+	{ 0, "dry-run", CLI_OPT_FLAG, AT(dry_run), NULL,
 	  "print the changed lines as a diff; write nothing" },
-	{ 0, "no-db", CLI_OPT_FLAG, &o.no_db, NULL,
+	{ 0, "no-db", CLI_OPT_FLAG, AT(no_db), NULL,
 	  "do not check the configured database for REV being applied" },
 	{ 0 },
 };
@@ -26,7 +27,8 @@ static const struct cli_opt opts[] = {
 static int check_database(void *arg, const rt_revision *rev, rt_error *err)
 {
 	struct cli_ctx *ctx = arg;
-	if (o.no_db || !ctx->cfg->database_url)
+	const struct rebase_opts *o = ctx->opts;
+	if (o->no_db || !ctx->cfg->database_url)
 		return RT_OK;
 	struct cli_session s;
 	int rc = cli_session_open(ctx, &s, 0, err);
@@ -52,70 +54,56 @@ out:
 	return rc;
 }
 
-static void report_json(struct cli_ctx *ctx, const rt_rebase *rb)
+static void report_unchanged(struct cli_ctx *ctx, const rt_rebase *rb, const char *onto)
 {
-	rt_buf f = RT_BUF_INIT;
-	rt_buf_puts(&f, "\"id\":");
-	rt_buf_json_str(&f, rb->rev->id);
-	if (rb->unchanged) {
-		rt_buf_putc(&f, ',');
-		cli_json_strv(&f, "parents", &rb->parents);
-		cli_json_event(ctx, "unchanged", &f);
-		rt_buf_release(&f);
-		return;
-	}
-	rt_revlist heads = { 0 };
-	rt_strv head_ids = { 0 };
-	rt_graph_heads(rb->graph, &heads, ctx->arena);
-	for (size_t i = 0; i < heads.n; i++)
-		rt_strv_push(ctx->arena, &head_ids, heads.v[i]->id);
-	rt_buf_puts(&f, ",\"path\":");
-	rt_buf_json_str(&f, rb->rev->path);
-	rt_buf_putc(&f, ',');
-	cli_json_strv(&f, "old_parents", &rb->rev->down);
-	rt_buf_putc(&f, ',');
-	cli_json_strv(&f, "parents", &rb->parents);
-	rt_buf_putc(&f, ',');
-	cli_json_strv(&f, "heads", &head_ids);
-	rt_buf_printf(&f, ",\"dry_run\":%s", o.dry_run ? "true" : "false");
-	if (o.dry_run) {
-		rt_buf diff = RT_BUF_INIT;
-		rt_rebase_diff(&diff, rb);
-		rt_buf_puts(&f, ",\"diff\":");
-		rt_buf_json_strn(&f, diff.ptr, diff.len);
-		rt_buf_release(&diff);
-	}
-	cli_json_event(ctx, "rebased", &f);
-	rt_buf_release(&f);
+	cli_emit(ctx, &(struct cli_event){
+		.name = "unchanged",
+		.fields = CLI_FIELDS(CLI_STR("id", rb->rev->id), CLI_STRV("parents", &rb->parents)),
+		.text = rt_sprintf(ctx->arena, "%s is already on %s (%s); nothing to do\n",
+		                   rb->rev->id, onto, rb->rev->path),
+	});
 }
 
 static void report(struct cli_ctx *ctx, rt_rebase *rb)
 {
+	const struct rebase_opts *o = ctx->opts;
 	const char *onto = rt_author_ids(ctx->arena, &rb->parents, 0);
-	if (ctx->format == RT_FORMAT_JSON) {
-		report_json(ctx, rb);
-	} else if (rb->unchanged) {
-		if (ctx->verbosity >= 0)
-			fprintf(ctx->out, "%s is already on %s (%s); nothing to do\n", rb->rev->id, onto,
-			        rb->rev->path);
-	} else if (o.dry_run) {
-		rt_buf b = RT_BUF_INIT;
-		rt_rebase_diff(&b, rb);
-		rt_buf_printf(&b, "Would rebase %s onto %s (%s); --dry-run: nothing written\n",
-		              rb->rev->id, onto, rb->rev->path);
-		cli_write(ctx->out, &b);
-		rt_buf_release(&b);
-	} else if (ctx->verbosity >= 0) {
-		fprintf(ctx->out, "Rebased %s onto %s (%s)\n", rb->rev->id, onto, rb->rev->path);
+	if (rb->unchanged) {
+		report_unchanged(ctx, rb, onto);
+		cli_print_diags(ctx, &rb->warnings);
+		return;
 	}
+	rt_revlist heads = { 0 };
+	rt_graph_heads(rb->graph, &heads, ctx->arena);
+	rt_buf diff = RT_BUF_INIT, text = RT_BUF_INIT;
+	if (o->dry_run) {
+		rt_rebase_diff(&diff, rb);
+		rt_buf_add(&text, diff.ptr, diff.len);
+		rt_buf_printf(&text, "Would rebase %s onto %s (%s); --dry-run: nothing written\n",
+		              rb->rev->id, onto, rb->rev->path);
+	} else {
+		rt_buf_printf(&text, "Rebased %s onto %s (%s)\n", rb->rev->id, onto, rb->rev->path);
+	}
+	cli_emit(ctx, &(struct cli_event){
+		.name = "rebased",
+		.fields = CLI_FIELDS(CLI_STR("id", rb->rev->id), CLI_STR("path", rb->rev->path),
+		                     CLI_STRV("old_parents", &rb->rev->down),
+		                     CLI_STRV("parents", &rb->parents), CLI_REVIDS("heads", &heads),
+		                     CLI_BOOL("dry_run", o->dry_run),
+		                     CLI_STR_OPT("diff", o->dry_run ? rt_buf_cstr(&diff) : NULL)),
+		.text = rt_buf_cstr(&text),
+		/* the diff is what a dry run is for: shown with -q too */
+		.text_flags = o->dry_run ? CLI_TEXT_ALWAYS : 0,
+	});
+	rt_buf_release(&diff);
+	rt_buf_release(&text);
 	cli_print_diags(ctx, &rb->warnings);
 }
 
 static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
-	if (cli_expect_args(ctx, args, 1, 1, err) < 0)
-		return err->code;
-	if (!o.onto.n) {
+	const struct rebase_opts *o = ctx->opts;
+	if (!o->onto.n) {
 		rt_error_set(err, RT_EUSAGE, NULL, "missing '--onto PARENT'");
 		rt_error_hint(err, "give the new parent: retort rebase %s --onto PARENT (`base` for "
 		                   "none; repeat --onto for several)", args->v[0]);
@@ -129,11 +117,11 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 		                    "check' lists them all", file_errors, file_errors == 1 ? "" : "s");
 	}
 	rt_rebase_opts ropts = {
-		.rev = args->v[0], .onto = &o.onto, .check = check_database, .check_arg = ctx,
+		.rev = args->v[0], .onto = &o->onto, .check = check_database, .check_arg = ctx,
 	};
 	rt_rebase rb;
 	int rc = rt_rebase_plan(&rb, ctx->arena, ctx->project, ctx->graph, &ropts, err);
-	if (rc == RT_OK && !rb.unchanged && !o.dry_run)
+	if (rc == RT_OK && !rb.unchanged && !o->dry_run)
 		rc = rt_rebase_apply(&rb, err);
 	if (rc == RT_OK)
 		report(ctx, &rb);
@@ -149,5 +137,8 @@ const struct cli_cmd cli_cmd_rebase = {
 	.summary = "point a revision at other parents, rewriting only its down_revision",
 	.opts = opts,
 	.flags = CLI_NEED_GRAPH | CLI_TOLERATE_BROKEN,
+	.opts_size = sizeof(struct rebase_opts),
+	.min_args = 1,
+	.max_args = 1,
 	.run = run,
 };

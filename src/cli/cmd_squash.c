@@ -10,21 +10,22 @@
 #include "cli.h"
 #include "retort/author.h"
 
-static struct {
+struct squash_opts {
 	const char *to, *from, *message, *archive, *rev_id;
 	bool keep, dry_run;
-} o;
+};
+#define AT(member) CLI_OPT_AT(struct squash_opts, member)
 
 static const struct cli_opt opts[] = {
-	{ 0, "to", CLI_OPT_STRING, &o.to, "REV", "the newest revision to squash (required)" },
-	{ 0, "from", CLI_OPT_STRING, &o.from, "REV",
+	{ 0, "to", CLI_OPT_STRING, AT(to), "REV", "the newest revision to squash (required)" },
+	{ 0, "from", CLI_OPT_STRING, AT(from), "REV",
 	  "the revision kept below the range, the new one's parent (default: base)" },
-	{ 'm', "message", CLI_OPT_STRING, &o.message, "MSG", "the new revision's message (required)" },
-	{ 0, "rev-id", CLI_OPT_STRING, &o.rev_id, "ID", "this id instead of a random one" },
-	{ 0, "archive", CLI_OPT_STRING, &o.archive, "DIR",
+	{ 'm', "message", CLI_OPT_STRING, AT(message), "MSG", "the new revision's message (required)" },
+	{ 0, "rev-id", CLI_OPT_STRING, AT(rev_id), "ID", "this id instead of a random one" },
+	{ 0, "archive", CLI_OPT_STRING, AT(archive), "DIR",
 	  "where the squashed files go (default: <script_location>/squashed/<new id>)" },
-	{ 0, "keep", CLI_OPT_FLAG, &o.keep, NULL, "leave the squashed files where they are" },
-	{ 0, "dry-run", CLI_OPT_FLAG, &o.dry_run, NULL, "print what would be done; write nothing" },
+	{ 0, "keep", CLI_OPT_FLAG, AT(keep), NULL, "leave the squashed files where they are" },
+	{ 0, "dry-run", CLI_OPT_FLAG, AT(dry_run), NULL, "print what would be done; write nothing" },
 	{ 0 },
 };
 
@@ -101,42 +102,39 @@ static void advice(struct cli_ctx *ctx, const rt_squash_advice *a, struct comman
 	}
 }
 
-static void print_advice(struct cli_ctx *ctx, const rt_squash_advice *a,
-                         const struct commands *c)
+static void append_advice(rt_buf *b, const rt_squash_advice *a, const struct commands *c)
 {
 	const char *to = a->at, *id = a->stamp;
 	const rt_revlist *children = a->repair;
-	rt_buf b = RT_BUF_INIT;
-	rt_buf_printf(&b, "\nDatabases at %s (the version table holds '%s') must be stamped once, "
+	rt_buf_printf(b, "\nDatabases at %s (the version table holds '%s') must be stamped once, "
 	                  "with either tool:\n  %s\n", to, to, rt_buf_cstr(&c->stamp_retort));
 	if (c->stamp_alembic.len)
-		rt_buf_printf(&b, "  %s\n", rt_buf_cstr(&c->stamp_alembic));
-	rt_buf_puts(&b, "  (--purge empties the version table first: it is the only way past a "
+		rt_buf_printf(b, "  %s\n", rt_buf_cstr(&c->stamp_alembic));
+	rt_buf_puts(b, "  (--purge empties the version table first: it is the only way past a "
 	                "revision that no file declares any more");
 	if (a->other_heads)
-		rt_buf_printf(&b, "; a database that also holds other branches' rows must name "
+		rt_buf_printf(b, "; a database that also holds other branches' rows must name "
 		                  "them too: stamp --purge %s OTHER...", id);
-	rt_buf_puts(&b, ")\n");
+	rt_buf_puts(b, ")\n");
 	if (c->repair.len) {
-		rt_buf_puts(&b, "Databases past it (at ");
+		rt_buf_puts(b, "Databases past it (at ");
 		for (size_t i = 0; i < children->n; i++)
-			rt_buf_printf(&b, "%s%s", i ? " or " : "", children->v[i]->id);
-		rt_buf_printf(&b, " or later) need nothing under Alembic; retort sees the re-pointed "
+			rt_buf_printf(b, "%s%s", i ? " or " : "", children->v[i]->id);
+		rt_buf_printf(b, " or later) need nothing under Alembic; retort sees the re-pointed "
 		                  "file%s as changed, so record %s once:\n  %s\n",
 		              children->n > 1 ? "s" : "", children->n > 1 ? "them" : "it",
 		              rt_buf_cstr(&c->repair));
 		if (children->n > 1)
-			rt_buf_puts(&b, "  (name only the children the database has applied)\n");
+			rt_buf_puts(b, "  (name only the children the database has applied)\n");
 	}
-	rt_buf_printf(&b, "Databases inside the range (below %s) must first run 'upgrade %s' "
+	rt_buf_printf(b, "Databases inside the range (below %s) must first run 'upgrade %s' "
 	                  "with the files as they were before this squash; new databases just "
 	                  "run %s.\n", to, to, id);
-	cli_write(ctx->out, &b);
-	rt_buf_release(&b);
 }
 
 static void print_preview(struct cli_ctx *ctx, const rt_squash_job *j)
 {
+	const struct squash_opts *o = ctx->opts;
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_printf(&b, "Squashing %zu revision%s after %s up to %s into %s:\n", j->sq.members.n,
 	              j->sq.members.n == 1 ? "" : "s", j->sq.from ? j->sq.from->id : "base",
@@ -145,7 +143,7 @@ static void print_preview(struct cli_ctx *ctx, const rt_squash_job *j)
 		const rt_revision *m = j->sq.members.v[i];
 		rt_buf_printf(&b, "  %s %s\n", m->id, m->message ? m->message : "");
 	}
-	if (o.dry_run) {
+	if (o->dry_run) {
 		rt_buf_printf(&b, "Would write %s and %s\n", j->files.py_path, j->files.sql_path);
 		for (size_t i = 0; i < j->nrewrites; i++)
 			rt_buf_printf(&b, "Would re-point %s to %s\n", j->rewrites[i].path, j->nr.rev_id);
@@ -154,7 +152,7 @@ static void print_preview(struct cli_ctx *ctx, const rt_squash_job *j)
 		if (ctx->verbosity > 0)
 			rt_buf_printf(&b, "\n%s:\n%s", j->files.sql_path, rt_buf_cstr(&j->sql));
 	}
-	cli_write(ctx->out, &b);
+	cli_emit(ctx, &(struct cli_event){ .text = rt_buf_cstr(&b) });
 	rt_buf_release(&b);
 }
 
@@ -163,78 +161,61 @@ static void print_done(struct cli_ctx *ctx, const rt_squash_job *j)
 {
 	if (j->written)
 		cli_report_revision(ctx, &j->nr, &j->files);
-	if (ctx->format == RT_FORMAT_JSON || ctx->verbosity < 0)
-		return;
+	rt_buf b = RT_BUF_INIT;
 	for (size_t i = 0; i < j->nrewrites && j->rewrites[i].done; i++)
-		fprintf(ctx->out, "Re-pointing %s to %s ...  done\n", j->rewrites[i].path,
-		        j->nr.rev_id);
+		rt_buf_printf(&b, "Re-pointing %s to %s ...  done\n", j->rewrites[i].path,
+		              j->nr.rev_id);
 	for (size_t i = 0; i < j->nmoves && j->moves[i].done; i++)
-		fprintf(ctx->out, "Archiving %s to %s/ ...  done\n", j->moves[i].path, j->archive);
+		rt_buf_printf(&b, "Archiving %s to %s/ ...  done\n", j->moves[i].path, j->archive);
+	cli_emit(ctx, &(struct cli_event){ .text = rt_buf_cstr(&b) });
+	rt_buf_release(&b);
 }
 
-static void put_ids(rt_buf *f, const char *key, const rt_revlist *l)
+static void emit_result(struct cli_ctx *ctx, const rt_squash_job *j, const struct commands *c,
+                        const char *text)
 {
-	rt_buf_printf(f, ",\"%s\":[", key);
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			rt_buf_putc(f, ',');
-		rt_buf_json_str(f, l->v[i]->id);
-	}
-	rt_buf_putc(f, ']');
-}
-
-static void json_event(struct cli_ctx *ctx, const rt_squash_job *j, const struct commands *c)
-{
-	rt_buf f = RT_BUF_INIT;
-	rt_buf_printf(&f, "\"dry_run\":%s,\"id\":", o.dry_run ? "true" : "false");
-	rt_buf_json_str(&f, j->nr.rev_id);
-	rt_buf_puts(&f, ",\"path\":");
-	rt_buf_json_str(&f, j->files.py_path);
-	rt_buf_puts(&f, ",\"sql_path\":");
-	rt_buf_json_str(&f, j->files.sql_path);
-	rt_buf_puts(&f, ",\"from\":");
-	rt_buf_json_str(&f, j->sq.from ? j->sq.from->id : NULL);
-	rt_buf_puts(&f, ",\"to\":");
-	rt_buf_json_str(&f, j->sq.to->id);
-	put_ids(&f, "members", &j->sq.members);
-	put_ids(&f, "children", &j->sq.children);
-	rt_buf_putc(&f, ',');
-	cli_json_strv(&f, "labels", &j->sq.labels);
-	rt_buf_puts(&f, ",\"archive\":");
-	rt_buf_json_str(&f, j->nmoves ? j->archive : NULL);
-	rt_buf_puts(&f, ",\"archived\":[");
-	for (size_t i = 0; i < j->nmoves; i++) {
-		if (i)
-			rt_buf_putc(&f, ',');
-		rt_buf_json_str(&f, j->moves[i].path);
-	}
-	rt_buf_puts(&f, "],\"stamp\":[");
-	rt_buf_json_str(&f, rt_buf_cstr(&c->stamp_retort));
-	if (c->stamp_alembic.len) {
-		rt_buf_putc(&f, ',');
-		rt_buf_json_str(&f, rt_buf_cstr(&c->stamp_alembic));
-	}
-	rt_buf_puts(&f, "],\"repair\":");
-	rt_buf_json_str(&f, c->repair.len ? rt_buf_cstr(&c->repair) : NULL);
-	cli_json_event(ctx, "squash", &f);
-	rt_buf_release(&f);
+	const struct squash_opts *o = ctx->opts;
+	rt_strv archived = { 0 }, stamp = { 0 };
+	for (size_t i = 0; i < j->nmoves; i++)
+		rt_strv_push(ctx->arena, &archived, j->moves[i].path);
+	rt_strv_push(ctx->arena, &stamp, rt_buf_cstr(&c->stamp_retort));
+	if (c->stamp_alembic.len)
+		rt_strv_push(ctx->arena, &stamp, rt_buf_cstr(&c->stamp_alembic));
+	cli_emit(ctx, &(struct cli_event){
+		.name = "squash",
+		.fields = CLI_FIELDS(
+			CLI_BOOL("dry_run", o->dry_run), CLI_STR("id", j->nr.rev_id),
+			CLI_STR("path", j->files.py_path), CLI_STR("sql_path", j->files.sql_path),
+			CLI_STR("from", j->sq.from ? j->sq.from->id : NULL), CLI_STR("to", j->sq.to->id),
+			CLI_REVIDS("members", &j->sq.members), CLI_REVIDS("children", &j->sq.children),
+			CLI_STRV("labels", &j->sq.labels),
+			CLI_STR("archive", j->nmoves ? j->archive : NULL), CLI_STRV("archived", &archived),
+			CLI_STRV("stamp", &stamp),
+			CLI_STR("repair", c->repair.len ? rt_buf_cstr(&c->repair) : NULL)),
+		.text = text,
+		.text_flags = CLI_TEXT_ALWAYS,
+	});
 }
 
 static void finish(struct cli_ctx *ctx, const rt_squash_job *j)
 {
+	const struct squash_opts *o = ctx->opts;
 	rt_squash_advice a = rt_squash_advise(j, ctx->graph, ctx->arena);
 	struct commands c = { RT_BUF_INIT, RT_BUF_INIT, RT_BUF_INIT };
 	advice(ctx, &a, &c);
-	if (ctx->format == RT_FORMAT_JSON) {
-		json_event(ctx, j, &c);
-	} else {
-		if (o.dry_run)
-			fputs("Dry run: nothing written.\n", ctx->out);
-		else if (o.keep)
-			fprintf(ctx->err, "retort: warning: the squashed files were kept: until they "
-			        "are removed, '%s' is a second head of the project\n", j->sq.to->id);
-		print_advice(ctx, &a, &c);
-	}
+	if (o->keep && !o->dry_run)
+		cli_emit(ctx, &(struct cli_event){
+			.text = rt_sprintf(ctx->arena, "retort: warning: the squashed files were kept: "
+			                   "until they are removed, '%s' is a second head of the "
+			                   "project\n", j->sq.to->id),
+			.text_flags = CLI_TEXT_STDERR | CLI_TEXT_ALWAYS,
+		});
+	rt_buf text = RT_BUF_INIT;
+	if (o->dry_run)
+		rt_buf_puts(&text, "Dry run: nothing written.\n");
+	append_advice(&text, &a, &c);
+	emit_result(ctx, j, &c, rt_buf_cstr(&text));
+	rt_buf_release(&text);
 	rt_buf_release(&c.stamp_retort);
 	rt_buf_release(&c.stamp_alembic);
 	rt_buf_release(&c.repair);
@@ -242,22 +223,22 @@ static void finish(struct cli_ctx *ctx, const rt_squash_job *j)
 
 static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
-	if (cli_expect_args(ctx, args, 0, 0, err) < 0)
-		return err->code;
-	if (!o.to || !o.message)
+	(void)args;
+	const struct squash_opts *o = ctx->opts;
+	if (!o->to || !o->message)
 		return rt_error_set(err, RT_EUSAGE, NULL, "squash needs --to REV and -m MSG");
 	rt_squash_opts sopts = {
-		.to = o.to, .from = o.from, .message = o.message, .rev_id = o.rev_id,
-		.archive = o.archive, .archive_root = cli_relpath(ctx->cfg->script_location),
-		.flags = o.keep ? RT_SQUASH_KEEP : 0,
+		.to = o->to, .from = o->from, .message = o->message, .rev_id = o->rev_id,
+		.archive = o->archive, .archive_root = cli_relpath(ctx->cfg->script_location),
+		.flags = o->keep ? RT_SQUASH_KEEP : 0,
 	};
 	rt_squash_job j;
 	int rc = rt_squash_plan(&j, ctx->arena, ctx->cfg, ctx->graph, &sopts, err);
 	if (rc < 0)
 		cli_print_diags(ctx, &j.problems);
-	if (rc == RT_OK && ctx->format != RT_FORMAT_JSON && ctx->verbosity >= 0)
+	if (rc == RT_OK)
 		print_preview(ctx, &j);
-	if (rc == RT_OK && !o.dry_run) {
+	if (rc == RT_OK && !o->dry_run) {
 		rc = rt_squash_apply(&j, ctx->arena, ctx->cfg, ctx->graph, err);
 		print_done(ctx, &j);
 	}
@@ -273,5 +254,6 @@ const struct cli_cmd cli_cmd_squash = {
 	.summary = "replace a range of revisions by one; re-point its children; archive the files",
 	.opts = opts,
 	.flags = CLI_NEED_GRAPH,
+	.opts_size = sizeof(struct squash_opts),
 	.run = run,
 };
