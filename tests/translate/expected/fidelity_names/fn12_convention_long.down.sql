@@ -1,0 +1,3 @@
+DROP TABLE fn_a_table_whose_name_is_long_enough_to_push_index_child;
+
+DROP INDEX ix_fn_a_table_whose_name_is_long_enough_to_push_index_a_c0f4;
