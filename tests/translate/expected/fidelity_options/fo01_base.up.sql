@@ -1,3 +1,5 @@
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
 CREATE TABLE fo_items (
     id SERIAL NOT NULL, 
     name VARCHAR(100), 

@@ -4,4 +4,4 @@ CREATE TABLE fo_tags (
     PRIMARY KEY (id)
 );
 
-CREATE INDEX ix_fo_tags_label_lower ON fo_tags USING gin (lower(label));
+CREATE INDEX ix_fo_tags_label_lower ON fo_tags (lower(label));

@@ -2,6 +2,6 @@ DROP TABLE fo_pairs;
 
 ALTER TABLE fo_items DROP CONSTRAINT fk_fo_items_parent;
 
-ALTER TABLE fo_items DROP CONSTRAINT ck_fo_items_n;
+ALTER TABLE fo_items DROP CONSTRAINT uq_fo_items_name;
 
 ALTER TABLE fo_items DROP CONSTRAINT uq_fo_items_email;
