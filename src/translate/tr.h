@@ -168,10 +168,12 @@ int tr_render_default(tr_run *r, rt_buf *b, tr_val *d);
 void tr_qualified(rt_buf *b, const char *schema, const char *name);
 int tr_get_str(tr_run *r, const tr_val *v, const char *what, const char **out);
 int tr_get_opt_str(tr_run *r, const tr_val *v, const char *what, const char **out);
-int tr_get_bool(tr_run *r, const tr_val *v, const char *what, bool dflt, bool *out);
+/* *out holds the default, kept when v is absent or None. */
+int tr_get_bool(tr_run *r, const tr_val *v, const char *what, bool *out);
 int tr_get_names(tr_run *r, const tr_val *v, const char *what, rt_strv *out);
 int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out);
-int tr_column_spec(tr_run *r, rt_buf *b, const tr_col *c, bool autoinc_col);
+/* autoinc: the table's autoincrement column (rendered SERIAL when c is it), or NULL. */
+int tr_column_spec(tr_run *r, rt_buf *b, const tr_col *c, const tr_col *autoinc);
 /* The autoincrement column of a primary key (SQLAlchemy's rules), or NULL. */
 int tr_autoinc_column(tr_run *r, tr_col **pk, size_t npk, tr_col **out);
 bool tr_is_enum(const tr_val *t);
@@ -184,10 +186,16 @@ int tr_render_fk(tr_run *r, rt_buf *b, const char *name, const rt_strv *cols,
 int tr_constraint_tail(tr_run *r, rt_buf *b, tr_args *a);
 /* [CONSTRAINT name ]CHECK (expr)[ DEFERRABLE...] of an sa.CheckConstraint. */
 int tr_render_check(tr_run *r, rt_buf *b, tr_val *ck);
+/* "CONSTRAINT name " when name is not NULL. */
+void tr_constraint_name(rt_buf *b, const char *name);
 /* a, b, c with each name quoted as needed. */
 void tr_name_list(rt_buf *b, const rt_strv *names);
+/* 'a', 'b', 'c' as SQL string literals. */
+void tr_literal_list(rt_buf *b, const rt_strv *values);
 
 /* ---- operations (ops.c) ---- */
+/* op.<op>(...) (batch NULL) or batch_op.<op>(...) on batch's table, through
+ * ops.c's table of ops; refused when op is not allowed there. */
 int tr_op_call(tr_run *r, const char *op, tr_table *batch, tr_args *a, const py_expr *call,
                tr_val **out);
 int tr_enum_method(tr_run *r, tr_val *en, const char *method, tr_args *a,
