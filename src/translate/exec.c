@@ -379,6 +379,7 @@ rt_translate_ctx *rt_translate_ctx_new(rt_arena *arena, const rt_config *cfg)
 	rt_translate_ctx *ctx = rt_alloc(arena, sizeof(*ctx));
 	ctx->arena = arena;
 	ctx->cfg = cfg;
+	ctx->conventions = &tr_default_conventions;
 	return ctx;
 }
 

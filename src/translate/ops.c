@@ -34,15 +34,6 @@ static int check_args(tr_run *r, tr_args *a, size_t npos, const char *op)
 	                     r->cur_len);
 }
 
-/* PostgreSQL's identifier limit; SQLAlchemy refuses longer explicit names. */
-static int check_name_len(tr_run *r, const char *name, const tr_val *at)
-{
-	if (name && strlen(name) > 63)
-		return tr_refuse(r, at ? at->off : r->cur_off, at ? at->len : r->cur_len,
-		                 "identifier '%s' exceeds maximum length of 63 characters", name);
-	return RT_OK;
-}
-
 static void alter_table(rt_buf *b, const char *schema, const char *table)
 {
 	rt_buf_puts(b, "ALTER TABLE ");
@@ -80,6 +71,52 @@ static void comment_literal(rt_buf *b, const char *comment)
  * it is, and exec_driver_sql takes no text(). */
 typedef enum exec_kind { EXEC_OP, EXEC_CONN, EXEC_DRIVER_SQL } exec_kind;
 
+/* sa.schema.CreateSchema(name) / DropSchema(name, cascade=) as SQLAlchemy 1.4's
+ * DDLCompiler renders them (quote= is stored and never used there). */
+static int execute_schema_ddl(tr_run *r, tr_val *el)
+{
+	tr_args *a = &el->args;
+	bool create = tr_is(el, "sa.CreateSchema");
+	const char *name;
+	bool cascade = false;
+	int rc = tr_get_str(r, tr_arg(a, 0, "name"), "the schema name", &name);
+	if (rc == RT_OK && !create)
+		rc = tr_get_bool(r, tr_arg(a, 2, "cascade"), "cascade", &cascade);
+	static const char *const ignore[] = { "quote", NULL };
+	tr_args_ignore(a, ignore);
+	if (rc == RT_OK)
+		rc = tr_args_check(r, a, create ? 2 : 3, el->written, el->off, el->len);
+	if (rc < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_puts(&b, create ? "CREATE SCHEMA " : "DROP SCHEMA ");
+	rt_ident_append(&b, name);
+	if (cascade)
+		rt_buf_puts(&b, " CASCADE");
+	tr_emit(r, &b, el->off);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
+/* The statement of sa.DDL("..."): sent as it is, as a string to conn.execute(). */
+static int ddl_statement(tr_run *r, tr_val *el, const tr_val *params, tr_val **out)
+{
+	tr_args *a = &el->args;
+	const char *s;
+	*out = tr_arg(a, 0, "statement");
+	int rc = tr_get_str(r, *out, "the DDL statement", &s);
+	if (rc == RT_OK)
+		rc = tr_args_check(r, a, 1, el->written, el->off, el->len);
+	if (rc < 0)
+		return rc;
+	/* DDL formats its statement with %: context and %-escapes are not translated */
+	if (strchr(s, '%') || params)
+		return tr_refuse(r, el->off, el->len, "sa.DDL() with %s is not supported",
+		                 params ? "parameters" : "'%' in its statement (DDL formats it with "
+		                 "its context)");
+	return RT_OK;
+}
+
 static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 {
 	bool conn = kind != EXEC_OP;
@@ -104,9 +141,21 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 		text.args.npos = 1;
 	} else if (tr_is(sql, "sa.text") && kind != EXEC_DRIVER_SQL) {
 		text = *sql;
+	} else if ((tr_is(sql, "sa.CreateSchema") || tr_is(sql, "sa.DropSchema")) &&
+	           kind != EXEC_DRIVER_SQL) {
+		return execute_schema_ddl(r, sql);
+	} else if (tr_is(sql, "sa.DDL") && kind != EXEC_DRIVER_SQL) {
+		tr_val *statement;
+		if ((rc = ddl_statement(r, sql, params, &statement)) < 0)
+			return rc;
+		memset(&text, 0, sizeof(text));
+		text.args.pos = rt_alloc(r->arena, sizeof(*text.args.pos));
+		text.args.pos[0] = statement;
+		text.args.npos = 1;
+		raw = true;
 	} else {
-		return tr_refuse(r, sql->off, sql->len, "'execute' of %s; only SQL strings and "
-		                 "sa.text() are translated", sql->kind == V_OBJ ? sql->written
+		return tr_refuse(r, sql->off, sql->len, "'execute' of %s; only SQL strings, "
+		                 "sa.text(), sa.DDL() and CreateSchema/DropSchema are translated", sql->kind == V_OBJ ? sql->written
 		                 : sql->kind == V_TABLE ? "a table expression" : "this value");
 	}
 	if (params) {
@@ -167,7 +216,19 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 
 /* ---- indexes ---- */
 
-static int index_element(tr_run *r, rt_buf *b, const tr_val *e, const tr_val *ops)
+/* What a sa.text() element of an index is: Alembic's op.create_index wraps it
+ * in a column named by its text (the name's column_0, the postgresql_ops
+ * key); an sa.Index given to op.create_table keeps it a bare expression. */
+typedef enum index_text { INDEX_TEXT_EXPRESSION, INDEX_TEXT_COLUMN } index_text;
+
+/* The SQL text written in sa.text("..."), or NULL when it is not a literal. */
+static const char *text_source(const tr_val *e)
+{
+	return e->args.npos && e->args.pos[0]->kind == V_STR ? e->args.pos[0]->s : NULL;
+}
+
+static int index_element(tr_run *r, rt_buf *b, const tr_val *e, const tr_val *ops,
+                         index_text text)
 {
 	const char *key = NULL;
 	int rc = RT_OK;
@@ -178,6 +239,8 @@ static int index_element(tr_run *r, rt_buf *b, const tr_val *e, const tr_val *op
 		key = e->name;
 		rt_buf_add(b, e->s, e->slen);
 	} else if (tr_is(e, "sa.text")) {
+		if (text == INDEX_TEXT_COLUMN)
+			key = text_source(e);
 		rc = tr_render_text(r, b, NULL, e);
 	} else {
 		return tr_refuse(r, e->off, e->len, "index element that is not a column name, "
@@ -195,10 +258,51 @@ static int index_element(tr_run *r, rt_buf *b, const tr_val *e, const tr_val *op
 	return rc;
 }
 
+/* The name a naming convention gives an unnamed index; refused without one. */
+static int convention_index_name(tr_run *r, const tr_name_facts *f, uint32_t off, uint32_t len,
+                                 const char **out)
+{
+	int rc = tr_convention_name(r, "ix", f, off, len, out);
+	if (rc == RT_OK && !*out)
+		rc = tr_refuse(r, off, len, "the index has no name, and no naming convention names it");
+	return rc;
+}
+
+/* The index's own name, or the one the convention gives Index(None, ...)
+ * from its columns: the string elements, and sa.text() ones as text says. */
+static int index_name(tr_run *r, const tr_val *name_v, const char *schema, const char *table,
+                      tr_val **elems, size_t nelems, index_text text, const char **out)
+{
+	int rc = tr_get_name(r, name_v, "the index name", out);
+	if (rc < 0 || *out)
+		return rc;
+	const char **cols = rt_alloc_array(r->arena, nelems ? nelems : 1, sizeof(*cols));
+	size_t n = 0;
+	for (size_t i = 0; i < nelems; i++) {
+		const tr_val *e = elems[i];
+		if (e->kind == V_STR) {
+			cols[n++] = e->s;
+		} else if (tr_is(e, "sa.text")) {
+			if (text == INDEX_TEXT_COLUMN && !(cols[n++] = text_source(e)))
+				return tr_refuse(r, e->off, e->len, "the text of this sa.text() names the "
+				                 "unnamed index and is not known statically");
+		} else if (n == 0) {
+			/* SQLAlchemy fails on it (op.create_index) or takes an unbound column */
+			return tr_refuse(r, e->off, e->len, "an unnamed index is named after its first "
+			                 "column, and this expression has none retort can tell; give "
+			                 "the index a name");
+		} else {
+			break;
+		}
+	}
+	tr_name_facts f = { .table = table, .schema = schema, .cols = cols, .ncols = n };
+	return convention_index_name(r, &f, r->cur_off, r->cur_len, out);
+}
+
 /* CREATE INDEX as PGDDLCompiler.visit_create_index renders it. */
 static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const char *schema,
                                const char *table, tr_val **elems, size_t nelems, tr_args *kw,
-                               const tr_val *unique_v, const char *what)
+                               const tr_val *unique_v, index_text text)
 {
 	const char *name, *using = NULL, *tablespace = NULL;
 	bool unique = false, concurrently = false, if_not_exists = false;
@@ -206,12 +310,10 @@ static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const
 	const tr_val *include = tr_arg(kw, SIZE_MAX, "postgresql_include");
 	const tr_val *with = tr_arg(kw, SIZE_MAX, "postgresql_with");
 	tr_val *where = tr_arg(kw, SIZE_MAX, "postgresql_where");
-	if (!name_v || name_v->kind == V_NONE)
-		return tr_refuse(r, r->cur_off, r->cur_len, "CREATE INDEX requires that the index "
-		                 "have a name (naming conventions from env.py are not visible)");
-	int rc = tr_get_str(r, name_v, "the index name", &name);
-	if (rc == RT_OK)
-		rc = check_name_len(r, name, name_v);
+	if (nelems == 0)
+		return tr_refuse(r, r->cur_off, r->cur_len, "%s without columns",
+		                 text == INDEX_TEXT_COLUMN ? "op.create_index" : "sa.Index");
+	int rc = index_name(r, name_v, schema, table, elems, nelems, text, &name);
 	if (rc == RT_OK)
 		rc = tr_get_bool(r, unique_v, "unique", &unique);
 	if (rc == RT_OK)
@@ -229,8 +331,6 @@ static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const
 		return rc;
 	if (ops && ops->kind != V_DICT)
 		return tr_refuse(r, ops->off, ops->len, "postgresql_ops must be a literal dict");
-	if (nelems == 0)
-		return tr_refuse(r, r->cur_off, r->cur_len, "%s without columns", what);
 	rt_buf_puts(b, unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
 	if (concurrently)
 		rt_buf_puts(b, "CONCURRENTLY ");
@@ -250,7 +350,7 @@ static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const
 	for (size_t i = 0; i < nelems && rc == RT_OK; i++) {
 		if (i)
 			rt_buf_puts(b, ", ");
-		rc = index_element(r, b, elems[i], ops);
+		rc = index_element(r, b, elems[i], ops, text);
 	}
 	rt_buf_putc(b, ')');
 	if (rc == RT_OK && include && include->kind != V_NONE) {
@@ -318,7 +418,7 @@ static int op_create_index(tr_run *r, op_call *call)
 	const tr_val *unique = tr_arg(a, batch ? SIZE_MAX : 4, "unique");
 	rt_buf b = RT_BUF_INIT;
 	rc = render_create_index(r, &b, name, schema, table, cols->items, cols->n, a, unique,
-	                         "op.create_index");
+	                         INDEX_TEXT_COLUMN);
 	static const char *const ignore[] = { "postgresql_ops", "postgresql_include",
 		                                  "postgresql_with", "postgresql_where", "info", NULL };
 	tr_args_ignore(a, ignore);
@@ -334,9 +434,9 @@ static int op_drop_index(tr_run *r, op_call *call)
 {
 	tr_table *batch = call->batch;
 	tr_args *a = call->a;
-	const char *name, *schema = batch ? batch->schema : NULL, *table;
+	const char *name, *schema = batch ? batch->schema : NULL, *table = batch ? batch->name : NULL;
 	bool concurrently = false, if_exists = false;
-	int rc = tr_get_str(r, tr_arg(a, 0, "index_name"), "the index name", &name);
+	int rc = tr_get_name(r, tr_arg(a, 0, "index_name"), "the index name", &name);
 	if (rc == RT_OK && !batch) {
 		rc = tr_get_opt_str(r, tr_arg(a, 1, "table_name"), "the table name", &table);
 		if (rc == RT_OK)
@@ -354,6 +454,13 @@ static int op_drop_index(tr_run *r, op_call *call)
 	tr_args_ignore(a, ignore);
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 1 : 3, "drop_index");
+	if (rc == RT_OK && !name) {
+		/* Alembic's DropIndexOp.to_index: Index(None, Column('x')) on the table */
+		static const char *const placeholder[] = { "x" };
+		tr_name_facts f = { .table = table ? table : "no_table", .schema = schema,
+			                .cols = placeholder, .ncols = 1 };
+		rc = convention_index_name(r, &f, r->cur_off, r->cur_len, &name);
+	}
 	if (rc < 0)
 		return rc;
 	rt_buf b = RT_BUF_INIT;
@@ -369,19 +476,6 @@ static int op_drop_index(tr_run *r, op_call *call)
 }
 
 /* ---- columns and tables ---- */
-
-static int index_label_name(tr_run *r, const char *schema, const char *table, const tr_col *c,
-                            const char **out)
-{
-	const char *n = schema ? rt_sprintf(r->arena, "ix_%s_%s_%s", schema, table, c->name)
-	                       : rt_sprintf(r->arena, "ix_%s_%s", table, c->name);
-	if (strlen(n) > 63)
-		return tr_refuse(r, c->off, c->len, "the index name SQLAlchemy derives for "
-		                 "index=True ('%s') exceeds 63 characters and would be truncated "
-		                 "with a hash", n);
-	*out = n;
-	return RT_OK;
-}
 
 /* "[schema.]table.column" of a foreign key target; false without a dot. */
 static bool split_column_ref(tr_run *r, const char *ref, const char **schema,
@@ -455,7 +549,7 @@ static int column_constraints(tr_run *r, const tr_col *c, rt_buf *b, constraint_
 		const char *spec, *name, *schema, *table, *ref;
 		rc = tr_get_str(r, tr_arg(a, 0, "column"), "the ForeignKey target", &spec);
 		if (rc == RT_OK)
-			rc = tr_get_opt_str(r, tr_arg(a, 2, "name"), "the constraint name", &name);
+			rc = tr_get_name(r, tr_arg(a, 2, "name"), "the constraint name", &name);
 		if (rc < 0)
 			return rc;
 		if (!split_column_ref(r, spec, &schema, &table, &ref))
@@ -519,7 +613,8 @@ static int emit_column_index(tr_run *r, const char *schema, const char *table,
                              const tr_col *c)
 {
 	const char *name = NULL;
-	int rc = index_label_name(r, schema, table, c, &name);
+	tr_name_facts f = { .table = table, .schema = schema, .cols = &c->name, .ncols = 1 };
+	int rc = convention_index_name(r, &f, c->off, c->len, &name);
 	if (rc < 0)
 		return rc;
 	rt_buf b = RT_BUF_INIT;
@@ -595,8 +690,6 @@ static int create_table_opts(tr_run *r, tr_args *a, tr_table *t, table_opts *o)
 	o->if_not_exists = false;
 	int rc = tr_get_str(r, tr_arg(a, 0, "table_name"), "the table name", &t->name);
 	if (rc == RT_OK)
-		rc = check_name_len(r, t->name, a->npos ? a->pos[0] : NULL);
-	if (rc == RT_OK)
 		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "schema"), "schema", &t->schema);
 	if (rc == RT_OK)
 		rc = tr_get_opt_str(r, o->comment_v, "comment", &o->comment);
@@ -668,7 +761,7 @@ static int create_table_pk(tr_run *r, tr_table *t, table_elems *e)
 				e->pk[e->npk++] = t->cols[k];
 		return tr_autoinc_column(r, e->pk, e->npk, &e->autoinc);
 	}
-	int rc = tr_get_opt_str(r, tr_arg(&pkc->args, SIZE_MAX, "name"), "the constraint name",
+	int rc = tr_get_name(r, tr_arg(&pkc->args, SIZE_MAX, "name"), "the constraint name",
 	                        &e->pk_name);
 	if (rc < 0)
 		return rc;
@@ -762,7 +855,7 @@ static int unique_element(tr_run *r, rt_buf *b, tr_val *x)
 {
 	tr_args *ca = &x->args;
 	const char *cn;
-	int rc = tr_get_opt_str(r, tr_arg(ca, SIZE_MAX, "name"), "the constraint name", &cn);
+	int rc = tr_get_name(r, tr_arg(ca, SIZE_MAX, "name"), "the constraint name", &cn);
 	if (rc < 0)
 		return rc;
 	tr_constraint_name(b, cn);
@@ -793,7 +886,7 @@ static int fk_element(tr_run *r, rt_buf *b, tr_val *x)
 	if (rc == RT_OK)
 		rc = tr_get_names(r, tr_arg(ca, 1, "refcolumns"), "the referenced columns", &refs);
 	if (rc == RT_OK)
-		rc = tr_get_opt_str(r, tr_arg(ca, 2, "name"), "the constraint name", &cn);
+		rc = tr_get_name(r, tr_arg(ca, 2, "name"), "the constraint name", &cn);
 	for (size_t k = 0; rc == RT_OK && k < refs.n; k++) {
 		const char *schema;
 		if (!split_column_ref(r, refs.v[k], &schema, &rtable, &refs.v[k]))
@@ -888,7 +981,7 @@ static int create_table_indexes(tr_run *r, const tr_table *t, const table_elems 
 		tr_args *ia = &x->args;
 		rc = render_create_index(r, &b, tr_arg(ia, 0, "name"), t->schema, t->name,
 		                         ia->pos + 1, ia->npos ? ia->npos - 1 : 0, ia,
-		                         tr_arg(ia, SIZE_MAX, "unique"), "sa.Index");
+		                         tr_arg(ia, SIZE_MAX, "unique"), INDEX_TEXT_EXPRESSION);
 		static const char *const ignore[] = { "postgresql_ops", "postgresql_include",
 			                                  "postgresql_with", "postgresql_where", "info",
 			                                  "quote", NULL };
@@ -1195,8 +1288,7 @@ static int constraint_name(tr_run *r, tr_args *a, const char **name)
 	const tr_val *v = tr_arg(a, 0, "constraint_name");
 	if (!v)
 		return tr_get_str(r, NULL, "the constraint name", name);
-	int rc = tr_get_opt_str(r, v, "the constraint name", name);
-	return rc < 0 ? rc : check_name_len(r, *name, v);
+	return tr_get_name(r, v, "the constraint name", name);
 }
 
 static void add_named(rt_buf *b, const char *schema, const char *table, const char *name)
@@ -1329,11 +1421,10 @@ static int op_drop_constraint(tr_run *r, op_call *call)
 	const char *name, *table, *schema, *type = NULL;
 	bool if_exists = false;
 	size_t s = batch ? 1 : 0;
-	int rc = tr_get_opt_str(r, tr_arg(a, 0, "constraint_name"), "the constraint name", &name);
+	int rc = tr_get_name(r, tr_arg(a, 0, "constraint_name"), "the constraint name", &name);
 	if (rc == RT_OK && !name)
 		return tr_refuse(r, r->cur_off, r->cur_len, "can't emit DROP CONSTRAINT for a "
-		                 "constraint that has no name (naming conventions from env.py are not "
-		                 "visible)");
+		                 "constraint that has no name");
 	if (rc == RT_OK)
 		rc = table_args(r, batch, a, 1, 3, &table, &schema);
 	if (rc == RT_OK)
@@ -1507,11 +1598,17 @@ static int op_exec_driver_sql(tr_run *r, op_call *call)
 static int op_f(tr_run *r, op_call *call)
 {
 	const char *s;
-	int rc = tr_get_str(r, tr_arg(call->a, 0, "name"), "the name", &s);
+	const tr_val *name = tr_arg(call->a, 0, "name");
+	int rc = tr_get_str(r, name, "the name", &s);
 	if (rc == RT_OK)
 		rc = check_args(r, call->a, 1, "f");
-	if (rc == RT_OK)
-		call->result = call->a->pos[0];
+	if (rc == RT_OK) {
+		/* a conv: a copy, so that the argument's own value stays a plain str */
+		tr_val *v = tr_new(r, V_STR, 0, 0);
+		*v = *name;
+		v->conv = true;
+		call->result = v;
+	}
 	return rc;
 }
 

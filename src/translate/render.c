@@ -816,7 +816,7 @@ int tr_render_check(tr_run *r, rt_buf *b, tr_val *ck)
 	tr_args *a = &ck->args;
 	const char *name;
 	tr_val *text = tr_arg(a, 0, "sqltext");
-	int rc = tr_get_opt_str(r, tr_arg(a, 1, "name"), "the constraint name", &name);
+	int rc = tr_get_name(r, tr_arg(a, 1, "name"), "the constraint name", &name);
 	if (rc < 0)
 		return rc;
 	if (!text)
@@ -837,6 +837,13 @@ int tr_render_check(tr_run *r, rt_buf *b, tr_val *ck)
 		return rc;
 	rt_buf_putc(b, ')');
 	rc = tr_constraint_tail(r, b, a);
+	/* PGDDLCompiler.visit_check_constraint: after DEFERRABLE / INITIALLY */
+	bool not_valid = false;
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "postgresql_not_valid"), "postgresql_not_valid",
+		                 &not_valid);
+	if (rc == RT_OK && not_valid)
+		rt_buf_puts(b, " NOT VALID");
 	static const char *const ignore[] = { "info", "comment", "_create_rule", "_type_bound",
 		                                  "table", NULL };
 	tr_args_ignore(a, ignore);

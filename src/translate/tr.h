@@ -9,6 +9,7 @@
 #include "retort/buf.h"
 #include "retort/translate.h"
 #include "py/pyast.h"
+#include "translate/naming.h"
 
 /* Bounds that make any input terminate quickly (loops, recursion). */
 #define TR_MAX_STEPS 200000u   /* statements + calls evaluated per body */
@@ -81,6 +82,7 @@ struct tr_val {
 	const py_stmt *def;         /* FUNC */
 	tr_scope *closure;          /* FUNC */
 	tr_table *table;            /* TABLE, TABLE_C, BATCH */
+	bool conv;                  /* STR from op.f(): a generated name, truncated when too long */
 };
 
 /* Names bound in one function call (or the module). */
@@ -96,6 +98,7 @@ struct rt_translate_ctx {
 	rt_arena *arena;
 	const rt_config *cfg;
 	rt_strv enums;              /* "schema\x1fname" created by create_table this run */
+	const tr_conventions *conventions; /* MetaData's naming_convention */
 };
 
 /* Control flow out of a statement list. */
@@ -192,6 +195,22 @@ void tr_constraint_name(rt_buf *b, const char *name);
 void tr_name_list(rt_buf *b, const rt_strv *names);
 /* 'a', 'b', 'c' as SQL string literals. */
 void tr_literal_list(rt_buf *b, const rt_strv *values);
+
+/* ---- names of indexes and constraints (naming.c) ---- */
+/*
+ * The name in v as SQLAlchemy renders it (*out NULL for None or no value): a
+ * generated name (op.f()) over 63 characters truncated with its md5 suffix, a
+ * plain one over 63 characters refused, as SQLAlchemy's IdentifierError.
+ */
+int tr_get_name(tr_run *r, const tr_val *v, const char *what, const char **out);
+/*
+ * The name the run's naming convention for key ("ix", "uq", ...) gives an
+ * unnamed index or constraint described by f, truncated as a generated name;
+ * *out NULL when there is no convention for key. Refused at off/len where
+ * SQLAlchemy raises.
+ */
+int tr_convention_name(tr_run *r, const char *key, const tr_name_facts *f, uint32_t off,
+                       uint32_t len, const char **out);
 
 /* ---- operations (ops.c) ---- */
 /* op.<op>(...) (batch NULL) or batch_op.<op>(...) on batch's table, through
