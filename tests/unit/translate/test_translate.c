@@ -692,6 +692,59 @@ static void test_translate__type_map(void **state)
 	rt_arena_free(a);
 }
 
+/* ---- names: the default convention, truncation (issue 15) [offline run] ---- */
+
+static void test_translate__names(void **state)
+{
+	(void)state;
+	/* 'ix_' + 'a' * 61 is 64 characters: op.f() truncates it, in create and drop */
+	expect("    op.create_index(op.f('ix_' + 'a' * 61), 't', ['a'])\n"
+	       "    op.drop_index(op.f('ix_' + 'a' * 61), table_name='t', schema='s')\n",
+	       "CREATE INDEX ix_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa_c94c ON t (a);\n"
+	       "DROP INDEX s.ix_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa_c94c");
+	/* the same name as a plain string is SQLAlchemy's IdentifierError, also when
+	 * op.f() was called on the same value before (a conv is a new value); the
+	 * refusal names where the name was written */
+	expect_refusal("    op.drop_constraint('ix_' + 'a' * 61, 't')\n", RT_EUNSUPPORTED, 7, 24,
+	               "exceeds maximum length of 63", NULL);
+	expect_refusal("    n = 'ix_' + 'a' * 61\n"
+	               "    op.f(n)\n"
+	               "    op.create_index(n, 't', ['a'])\n", RT_EUNSUPPORTED, 7, 9,
+	               "exceeds maximum length of 63", NULL);
+	/* the default convention: schema dots as '_', quoting, Alembic's placeholder x */
+	expect("    op.create_index(None, 'T', ['a'], schema='s.x')\n"
+	       "    op.drop_index(None)\n"
+	       "    op.drop_index(None, table_name='T')\n",
+	       "CREATE INDEX \"ix_s_x_T_a\" ON \"s.x\".\"T\" (a);\n"
+	       "DROP INDEX ix_no_table_x;\n"
+	       "DROP INDEX \"ix_T_x\"");
+	/* sa.text() is a column of op.create_index (its ops key), not of sa.Index */
+	expect("    op.create_index(None, 't', [sa.text('lower(a)'), 'b'], postgresql_ops={'b': 'x', "
+	       "'lower(a)': 'y'})\n"
+	       "    op.create_table('u', sa.Column('b', sa.Integer()),\n"
+	       "                    sa.Index(None, sa.text('lower(b)'), postgresql_ops={'lower(b)': 'y'}))\n",
+	       "CREATE INDEX \"ix_t_lower(a)\" ON t (lower(a) y, b x);\n"
+	       "CREATE TABLE u (\n    b INTEGER\n);\n"
+	       "CREATE INDEX ix_ ON u (lower(b))");
+	expect_refusal("    op.create_index(None, 't', [sa.func.lower(sa.column('a'))])\n",
+	               RT_EUNSUPPORTED, 7, 33, "named after its first column", NULL);
+}
+
+static void test_translate__schema_ddl(void **state)
+{
+	(void)state;
+	expect("    op.execute(sa.schema.CreateSchema('Reports', quote=False))\n"
+	       "    op.execute(sa.schema.DropSchema('a.b', cascade=True))\n"
+	       "    op.execute(sa.DDL('  DROP SCHEMA c  '))\n",
+	       "CREATE SCHEMA \"Reports\";\n"
+	       "DROP SCHEMA \"a.b\" CASCADE;\n"
+	       "DROP SCHEMA c");
+	expect_refusal("    op.execute(sa.DDL('SELECT 100%%'))\n", RT_EUNSUPPORTED, 7, 16,
+	               "'%' in its statement", NULL);
+	expect_refusal("    op.execute(sa.schema.CreateSchema('s', if_not_exists=True))\n",
+	               RT_EUNSUPPORTED, 7, 58, "if_not_exists", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -707,6 +760,8 @@ int main(void)
 		cmocka_unit_test(test_translate__evaluator),
 		cmocka_unit_test(test_translate__refusals),
 		cmocka_unit_test(test_translate__type_map),
+		cmocka_unit_test(test_translate__names),
+		cmocka_unit_test(test_translate__schema_ddl),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
