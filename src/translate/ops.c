@@ -155,7 +155,8 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 		raw = true;
 	} else {
 		return tr_refuse(r, sql->off, sql->len, "'execute' of %s; only SQL strings, "
-		                 "sa.text(), sa.DDL() and CreateSchema/DropSchema are translated", sql->kind == V_OBJ ? sql->written
+		                 "sa.text(), sa.DDL() and CreateSchema/DropSchema are translated",
+		                 sql->kind == V_OBJ ? sql->written
 		                 : sql->kind == V_TABLE ? "a table expression" : "this value");
 	}
 	if (params) {

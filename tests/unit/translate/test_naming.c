@@ -139,7 +139,8 @@ static void test_naming__truncation(void **state)
 	assert_int_equal(strlen(n63), 63);
 	assert_ptr_equal(tr_truncate_name(a, n63), n63);
 	/* 64: the first 55, '_', the last 4 hex digits of the md5 */
-	assert_string_equal(tr_truncate_name(a, "ix_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+	const char *n64 = "ix_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	assert_string_equal(tr_truncate_name(a, n64),
 	                    "ix_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa_c94c");
 	assert_string_equal(tr_truncate_name(a, "ix_fn_a_table_whose_name_is_long_enough_to_push_"
 	                                        "index_indexed_column"),
