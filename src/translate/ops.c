@@ -616,6 +616,35 @@ static int create_table_opts(tr_run *r, tr_args *a, tr_table *t, table_opts *o)
 	return rc;
 }
 
+static tr_col *find_column(const tr_table *t, const char *name)
+{
+	tr_col *found = NULL;
+	for (size_t k = 0; k < t->ncols; k++)
+		if (strcmp(t->cols[k]->name, name) == 0)
+			found = t->cols[k];
+	return found;
+}
+
+/* The columns a table-level ForeignKeyConstraint names are foreign keys for
+ * SQLAlchemy's autoincrement rule, as the column-level ones are. */
+static void mark_fk_columns(const tr_table *t, const rt_ptrvec *constraints)
+{
+	for (size_t i = 0; i < constraints->n; i++) {
+		tr_val *x = constraints->items[i];
+		const tr_val *cols = tr_is(x, "sa.ForeignKeyConstraint")
+		                     ? tr_arg(&x->args, 0, "columns") : NULL;
+		if (!cols || (cols->kind != V_LIST && cols->kind != V_TUPLE))
+			continue; /* refused when the constraint is rendered */
+		for (size_t k = 0; k < cols->n; k++) {
+			const tr_val *cv = cols->items[k];
+			const char *name = cv->kind == V_STR ? cv->s : cv->kind == V_SQL ? cv->name : NULL;
+			tr_col *c = name ? find_column(t, name) : NULL;
+			if (c)
+				c->in_fk_constraint = true;
+		}
+	}
+}
+
 /* Parses the columns into t and sorts the other elements into e. */
 static int create_table_elems(tr_run *r, tr_args *a, tr_table *t, table_elems *e)
 {
@@ -644,17 +673,10 @@ static int create_table_elems(tr_run *r, tr_args *a, tr_table *t, table_elems *e
 			                 "supported", x->kind == V_OBJ ? x->written : "of this kind");
 		}
 	}
+	mark_fk_columns(t, &e->constraints);
 	return RT_OK;
 }
 
-static tr_col *find_column(const tr_table *t, const char *name)
-{
-	tr_col *found = NULL;
-	for (size_t k = 0; k < t->ncols; k++)
-		if (strcmp(t->cols[k]->name, name) == 0)
-			found = t->cols[k];
-	return found;
-}
 
 /* The primary key (an explicit PrimaryKeyConstraint, else the flagged
  * columns) and its autoincrement column. */

@@ -622,6 +622,16 @@ static bool is_schema_item(const tr_val *v)
 	return false;
 }
 
+/* A column's sa.Sequence (positional or default=): no SERIAL for it unless
+ * it is optional (SQLAlchemy's get_column_specification). */
+static int column_sequence(tr_run *r, tr_col *c, tr_val *seq)
+{
+	bool optional = false;
+	int rc = tr_get_bool(r, tr_arg(&seq->args, SIZE_MAX, "optional"), "optional", &optional);
+	c->sequence = !optional;
+	return rc;
+}
+
 int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out)
 {
 	tr_args *a = &obj->args;
@@ -654,11 +664,8 @@ int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out)
 		else if (tr_is(x, "sa.DefaultClause"))
 			c->server_default = x;
 		else if (tr_is(x, "sa.Sequence")) {
-			bool optional = false;
-			rc = tr_get_bool(r, tr_arg(&x->args, SIZE_MAX, "optional"), "optional", &optional);
-			if (rc < 0)
+			if ((rc = column_sequence(r, c, x)) < 0)
 				return rc;
-			c->sequence = !optional;
 		} else if (!tr_is(x, "sa.FetchedValue"))
 			return tr_refuse(r, x->off, x->len, "column argument %s is not supported",
 			                 x->kind == V_OBJ ? x->written : "of this kind");
@@ -695,8 +702,12 @@ int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out)
 			return rc;
 		c->comment = v;
 	}
-	if ((v = tr_arg(a, SIZE_MAX, "default")) && v->kind != V_NONE)
+	if ((v = tr_arg(a, SIZE_MAX, "default")) && tr_is(v, "sa.Sequence")) {
+		if ((rc = column_sequence(r, c, v)) < 0)
+			return rc;
+	} else if (v && v->kind != V_NONE) {
 		c->py_default = true;
+	}
 	/* Python-side or documentation settings with no DDL */
 	static const char *const ignore[] = { "onupdate", "server_onupdate", "doc", "info", "key",
 		                                  "quote", "system", "_proxies", NULL };
@@ -724,7 +735,7 @@ static int autoinc_ok(tr_run *r, const tr_col *c, bool *ok)
 		return RT_OK;
 	if (c->server_default && !explicit_true)
 		return RT_OK;
-	if (c->fks.n && c->autoinc != 1 && c->autoinc != 2)
+	if ((c->fks.n || c->in_fk_constraint) && c->autoinc != 1 && c->autoinc != 2)
 		return RT_OK;
 	*ok = true;
 	return RT_OK;

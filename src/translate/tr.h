@@ -56,6 +56,7 @@ typedef struct tr_col {
 	tr_val *comment;           /* NULL: none */
 	tr_val *identity, *computed;
 	rt_ptrvec fks, checks;     /* sa.ForeignKey / sa.CheckConstraint objects */
+	bool in_fk_constraint;     /* named by a table-level sa.ForeignKeyConstraint */
 	uint32_t off, len;
 } tr_col;
 
