@@ -150,7 +150,7 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 			rt_stmt_add_seg(r->arena, st, 0, s->off, false);
 		rt_buf_add(&b, s->s + start, end - start);
 	} else {
-		rc = tr_render_text(r, &b, st, &text);
+		rc = tr_render_statement(r, &b, st, &text);
 	}
 	if (rc == RT_OK && b.len) {
 		if (memchr(b.ptr, 0, b.len))

@@ -156,14 +156,15 @@ static void text_piece(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *s, size_
 	rt_buf_add(b, s->s + from, to - from);
 }
 
+enum { TEXT_TRIM = 1u << 0 }; /* drop leading and trailing whitespace */
+
 /*
  * SQLAlchemy text(): `:name` (pattern (?<![:\w\\]):(\w+)(?!:)) is a bind
  * parameter, rendered from .bindparams() values as literals, refused when
  * unbound (Alembic renders NULL offline and fails online); `\:` before a
- * name is an escaped colon. Leading and trailing whitespace is dropped, as
- * Alembic's output does. With st, the offset map of the output is built.
+ * name is an escaped colon. With st, the offset map of the output is built.
  */
-int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
+static int render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text, unsigned flags)
 {
 	const tr_val *s = text->args.npos == 1 ? text->args.pos[0] : NULL;
 	if (!s || s->kind != V_STR)
@@ -171,9 +172,11 @@ int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
 		                 "known statically");
 	const unsigned char *p = (const unsigned char *)s->s;
 	size_t start = 0, end = s->slen;
-	while (start < end && (p[start] == ' ' || (p[start] >= '\t' && p[start] <= '\r')))
+	while ((flags & TEXT_TRIM) && start < end &&
+	       (p[start] == ' ' || (p[start] >= '\t' && p[start] <= '\r')))
 		start++;
-	while (end > start && (p[end - 1] == ' ' || (p[end - 1] >= '\t' && p[end - 1] <= '\r')))
+	while ((flags & TEXT_TRIM) && end > start &&
+	       (p[end - 1] == ' ' || (p[end - 1] >= '\t' && p[end - 1] <= '\r')))
 		end--;
 	if (memchr(p + start, 0, end - start))
 		return tr_refuse(r, s->off, s->len, "SQL text contains a NUL byte");
@@ -227,6 +230,16 @@ int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
 	}
 	text_piece(r, b, st, s, piece, end, gen);
 	return RT_OK;
+}
+
+int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
+{
+	return render_text(r, b, st, text, 0);
+}
+
+int tr_render_statement(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
+{
+	return render_text(r, b, st, text, TEXT_TRIM);
 }
 
 int tr_render_default(tr_run *r, rt_buf *b, tr_val *d)

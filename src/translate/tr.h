@@ -164,7 +164,12 @@ void tr_emit_stmt(tr_run *r, rt_stmt *st);
 int tr_render_type(tr_run *r, rt_buf *b, tr_val *t);
 void tr_render_literal(rt_buf *b, const tr_val *v);
 int tr_render_sql(tr_run *r, rt_buf *b, tr_val *v, const char *what);
+/* The text of an sa.text(...) with its bind parameters, whitespace as written
+ * (SQL inside DDL: CHECK, DEFAULT, index expressions). */
 int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text);
+/* The same for a whole statement (op.execute): surrounding whitespace is
+ * dropped, as Alembic's output does. */
+int tr_render_statement(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text);
 int tr_render_default(tr_run *r, rt_buf *b, tr_val *d);
 void tr_qualified(rt_buf *b, const char *schema, const char *name);
 int tr_get_str(tr_run *r, const tr_val *v, const char *what, const char **out);
