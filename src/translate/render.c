@@ -715,6 +715,8 @@ int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out)
 			return rc;
 		c->comment = v;
 	}
+	v = tr_arg(a, SIZE_MAX, "key");
+	c->key = v && v->kind == V_STR ? v->s : c->name;
 	if ((v = tr_arg(a, SIZE_MAX, "default")) && tr_is(v, "sa.Sequence")) {
 		if ((rc = column_sequence(r, c, v)) < 0)
 			return rc;

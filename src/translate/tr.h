@@ -48,6 +48,7 @@ typedef struct tr_args {
 
 typedef struct tr_col {
 	const char *name;
+	const char *key;           /* key= (Python-side name), else the name */
 	tr_val *type;
 	bool pk, nullable, nullable_set, unique, index;
 	bool py_default, sequence; /* default= (not None); a non-optional sa.Sequence */
@@ -57,6 +58,7 @@ typedef struct tr_col {
 	tr_val *identity, *computed;
 	rt_ptrvec fks, checks;     /* sa.ForeignKey / sa.CheckConstraint objects */
 	bool in_fk_constraint;     /* named by a table-level sa.ForeignKeyConstraint */
+	bool replaced;             /* replaced by a later column of the same key */
 	uint32_t off, len;
 } tr_col;
 
@@ -97,6 +99,7 @@ struct rt_translate_ctx {
 	rt_arena *arena;
 	const rt_config *cfg;
 	rt_strv enums;              /* "schema\x1fname" created by create_table this run */
+	rt_diags warnings;          /* rt_translate_ctx_warnings */
 };
 
 /* Control flow out of a statement list. */
@@ -123,6 +126,10 @@ typedef struct tr_run {
 int tr_refuse(tr_run *r, uint32_t off, uint32_t len, const char *fmt, ...) RT_PRINTF(4, 5);
 int tr_refuse_type(tr_run *r, const tr_val *t);
 int tr_limit(tr_run *r, uint32_t off, uint32_t len, const char *what);
+/* A finding that does not stop the translation (rt_translate_ctx_warnings);
+ * kind is a static string. */
+void tr_warn(tr_run *r, uint32_t off, uint32_t len, const char *kind, const char *fmt, ...)
+	RT_PRINTF(5, 6);
 /* "versions/x.sql" beside the version file, for remedies. */
 const char *tr_sidecar(tr_run *r);
 
