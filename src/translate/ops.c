@@ -759,12 +759,12 @@ static int create_table_elems(tr_run *r, tr_args *a, tr_table *t, table_elems *e
 static int create_table_pk(tr_run *r, tr_table *t, table_elems *e)
 {
 	tr_val *pkc = e->pkc;
+	e->pk = rt_alloc_array(r->arena, t->ncols + 1, sizeof(*e->pk));
 	if (!pkc) {
-		e->pk = e->flagged_pk;
-		e->npk = e->nflagged_pk;
+		for (size_t k = 0; k < e->nflagged_pk; k++)
+			e->pk[e->npk++] = e->flagged_pk[k];
 		return tr_autoinc_column(r, e->pk, e->npk, &e->autoinc);
 	}
-	e->pk = rt_alloc_array(r->arena, t->ncols + 1, sizeof(*e->pk));
 	int rc = tr_get_opt_str(r, tr_arg(&pkc->args, SIZE_MAX, "name"), "the constraint name",
 	                        &e->pk_name);
 	if (rc < 0)
