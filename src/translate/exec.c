@@ -390,8 +390,8 @@ rt_translate_ctx *rt_translate_ctx_new(rt_arena *arena, const rt_config *cfg)
 {
 	rt_translate_ctx *ctx = rt_alloc(arena, sizeof(*ctx));
 	ctx->arena = arena;
-	ctx->cfg = cfg;
 	rt_diags_init(&ctx->warnings, arena);
+	ctx->cfg = cfg;
 	return ctx;
 }
 

@@ -27,13 +27,6 @@ static void ignore_other_dialects(tr_args *a)
 				a->used[i] = true;
 }
 
-static int check_args(tr_run *r, tr_args *a, size_t npos, const char *op)
-{
-	ignore_other_dialects(a);
-	return tr_args_check(r, a, npos, rt_concat(r->arena, "op.", op, NULL), r->cur_off,
-	                     r->cur_len);
-}
-
 /* Keywords Alembic accepts and never reads (its **kw, or a Table option with
  * no DDL), named in names (NULL: every keyword not consumed yet): accepted,
  * and reported as warnings (rt_translate_ctx_warnings). */
@@ -51,6 +44,13 @@ static void ignore_with_warning(tr_run *r, tr_args *a, const char *const *names,
 		        "'%s=' has no effect in %s%s(): Alembic accepts and ignores it, so does retort",
 		        a->kwn[i], r->queueing ? "batch_op." : "op.", op);
 	}
+}
+
+static int check_args(tr_run *r, tr_args *a, size_t npos, const char *op)
+{
+	ignore_other_dialects(a);
+	return tr_args_check(r, a, npos, rt_concat(r->arena, "op.", op, NULL), r->cur_off,
+	                     r->cur_len);
 }
 
 /* PostgreSQL's identifier limit; SQLAlchemy refuses longer explicit names. */

@@ -98,8 +98,8 @@ struct tr_scope {
 struct rt_translate_ctx {
 	rt_arena *arena;
 	const rt_config *cfg;
-	rt_strv enums;              /* "schema\x1fname" created by create_table this run */
 	rt_diags warnings;          /* rt_translate_ctx_warnings */
+	rt_strv enums;              /* "schema\x1fname" created by create_table this run */
 };
 
 /* Control flow out of a statement list. */
