@@ -1113,9 +1113,18 @@ static int op_drop_column(tr_run *r, op_call *call)
 
 /* Alembic hands alter_column's other keywords to its implementation, which
  * ignores them (default=, a mistyped existing_type_=, ...); name= collides
- * with the new name it passes and fails there. */
+ * with the new name it passes and fails there. autoincrement= is read and
+ * ignored with Alembic's own warning. */
 static int alter_column_kw(tr_run *r, tr_args *a)
 {
+	static const char *const mysql_only[] = { "autoincrement", "existing_autoincrement" };
+	for (size_t i = 0; i < 2; i++) {
+		const tr_val *v = tr_arg(a, SIZE_MAX, mysql_only[i]);
+		if (v && v->kind != V_NONE)
+			tr_warn(r, v->off, v->len, "ignored-argument", "'%s=' has no effect in "
+			        "alter_column on PostgreSQL (Alembic warns: autoincrement and "
+			        "existing_autoincrement only make sense for MySQL)", mysql_only[i]);
+	}
 	for (size_t i = 0; i < a->nkw; i++) {
 		if (strcmp(a->kwn[i], "name") != 0)
 			continue;

@@ -732,6 +732,9 @@ static void test_translate__fidelity(void **state)
 	                                   "postgresql_ignore_search_path=False, info={})\n"
 	                                   "    op.drop_column('t', 'a', mssql_drop_check=True)\n"),
 	                    "ignored-argument 7:86");
+	assert_string_equal(warnings_of(a, "    op.alter_column('t', 'a', autoincrement=True, "
+	                                   "nullable=True)\n"),
+	                    "ignored-argument 7:45");
 	rt_arena_free(a);
 	/* class 6: rejected by Alembic 1.8.1 (TypeError), refused */
 	expect_refusal("    op.add_column('t', sa.Column('a', sa.Integer()), insert_before='b')\n",
