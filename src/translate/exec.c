@@ -50,6 +50,18 @@ int tr_limit(tr_run *r, uint32_t off, uint32_t len, const char *what)
 	return RT_ELIMIT;
 }
 
+void tr_warn(tr_run *r, uint32_t off, uint32_t len, const char *kind, const char *fmt, ...)
+{
+	rt_loc loc = py_loc(r->src, off, len);
+	va_list ap;
+	va_start(ap, fmt);
+	const char *msg = rt_vsprintf(r->arena, fmt, ap);
+	va_end(ap);
+	rt_diag *d = rt_diags_add(&r->ctx->warnings, RT_SEV_WARNING, kind, &loc, NULL, "%s", msg);
+	if (r->rf->revision)
+		d->revision = rt_strdup(r->ctx->arena, r->rf->revision);
+}
+
 void tr_emit_stmt(tr_run *r, rt_stmt *st)
 {
 	st->no_transaction = r->autocommit;
@@ -378,9 +390,15 @@ rt_translate_ctx *rt_translate_ctx_new(rt_arena *arena, const rt_config *cfg)
 {
 	rt_translate_ctx *ctx = rt_alloc(arena, sizeof(*ctx));
 	ctx->arena = arena;
+	rt_diags_init(&ctx->warnings, arena);
 	ctx->cfg = cfg;
 	ctx->conventions = &tr_default_conventions;
 	return ctx;
+}
+
+rt_diags *rt_translate_ctx_warnings(rt_translate_ctx *ctx)
+{
+	return &ctx->warnings;
 }
 
 int rt_translate_body(rt_stmtlist *out, rt_arena *arena, const rt_revfile *rf,

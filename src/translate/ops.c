@@ -27,6 +27,25 @@ static void ignore_other_dialects(tr_args *a)
 				a->used[i] = true;
 }
 
+/* Keywords Alembic accepts and never reads (its **kw, or a Table option with
+ * no DDL), named in names (NULL: every keyword not consumed yet): accepted,
+ * and reported as warnings (rt_translate_ctx_warnings). */
+static void ignore_with_warning(tr_run *r, tr_args *a, const char *const *names, const char *op)
+{
+	ignore_other_dialects(a);
+	for (size_t i = 0; i < a->nkw; i++) {
+		bool listed = !names;
+		for (size_t k = 0; names && names[k] && !listed; k++)
+			listed = strcmp(names[k], a->kwn[i]) == 0;
+		if (a->used[i] || !listed)
+			continue;
+		a->used[i] = true;
+		tr_warn(r, a->kwv[i]->off, a->kwv[i]->len, "ignored-argument",
+		        "'%s=' has no effect in %s%s(): Alembic accepts and ignores it, so does retort",
+		        a->kwn[i], r->queueing ? "batch_op." : "op.", op);
+	}
+}
+
 static int check_args(tr_run *r, tr_args *a, size_t npos, const char *op)
 {
 	ignore_other_dialects(a);
@@ -200,7 +219,7 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 			rt_stmt_add_seg(r->arena, st, 0, s->off, false);
 		rt_buf_add(&b, s->s + start, end - start);
 	} else {
-		rc = tr_render_text(r, &b, st, &text);
+		rc = tr_render_statement(r, &b, st, &text);
 	}
 	if (rc == RT_OK && b.len) {
 		if (memchr(b.ptr, 0, b.len))
@@ -544,7 +563,8 @@ static int column_constraints(tr_run *r, const tr_col *c, rt_buf *b, constraint_
 		if (added && (rc = sink(r, b, sctx, c->off)) < 0)
 			return rc;
 	}
-	for (size_t i = 0; i < c->fks.n; i++) {
+	/* a replaced column's foreign keys leave the table with it */
+	for (size_t i = 0; i < c->fks.n && !c->replaced; i++) {
 		tr_val *fk = c->fks.items[i];
 		tr_args *a = &fk->args;
 		const char *spec, *name, *schema, *table, *ref;
@@ -674,6 +694,10 @@ typedef struct table_index {
 
 /* The positional elements of op.create_table besides the columns. */
 typedef struct table_elems {
+	tr_col **attached;          /* every column in argument order, replaced ones too */
+	size_t nattached;
+	tr_col **flagged_pk;        /* primary_key=True columns, in SQLAlchemy's key order */
+	size_t nflagged_pk;
 	tr_val *pkc;                /* sa.PrimaryKeyConstraint, or NULL */
 	rt_ptrvec constraints;      /* sa.ForeignKey/Unique/CheckConstraint, in order */
 	table_index *indexes;
@@ -705,9 +729,87 @@ static int create_table_opts(tr_run *r, tr_args *a, tr_table *t, table_opts *o)
 		                 &o->if_not_exists);
 	static const char *const ignore[] = { "info", "keep_existing", "extend_existing", NULL };
 	tr_args_ignore(a, ignore);
+	/* Table() options read only by reflection or by the ORM, not by CREATE TABLE */
+	static const char *const no_ddl[] = { "implicit_returning", "resolve_fks",
+		                                  "include_columns", "autoload_replace",
+		                                  "postgresql_ignore_search_path", NULL };
+	if (rc == RT_OK)
+		ignore_with_warning(r, a, no_ddl, "create_table");
 	if (rc == RT_OK)
 		rc = check_args(r, a, SIZE_MAX, "create_table");
 	return rc;
+}
+
+static tr_col *find_column(const tr_table *t, const char *name)
+{
+	tr_col *found = NULL;
+	for (size_t k = 0; k < t->ncols; k++)
+		if (strcmp(t->cols[k]->name, name) == 0)
+			found = t->cols[k];
+	return found;
+}
+
+/* The columns a table-level ForeignKeyConstraint names are foreign keys for
+ * SQLAlchemy's autoincrement rule, as the column-level ones are. */
+static void mark_fk_columns(const tr_table *t, const rt_ptrvec *constraints)
+{
+	for (size_t i = 0; i < constraints->n; i++) {
+		tr_val *x = constraints->items[i];
+		const tr_val *cols = tr_is(x, "sa.ForeignKeyConstraint")
+		                     ? tr_arg(&x->args, 0, "columns") : NULL;
+		if (!cols || (cols->kind != V_LIST && cols->kind != V_TUPLE))
+			continue; /* refused when the constraint is rendered */
+		for (size_t k = 0; k < cols->n; k++) {
+			const tr_val *cv = cols->items[k];
+			const char *name = cv->kind == V_STR ? cv->s : cv->kind == V_SQL ? cv->name : NULL;
+			tr_col *c = name ? find_column(t, name) : NULL;
+			if (c)
+				c->in_fk_constraint = true;
+		}
+	}
+}
+
+static tr_col **find_key(tr_col **cols, size_t n, const char *key)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(cols[k]->key, key) == 0)
+			return &cols[k];
+	return NULL;
+}
+
+/*
+ * Adds c to the table as SQLAlchemy's Column._set_parent does: a column of
+ * the same key is replaced in place and loses its foreign keys; its UNIQUE,
+ * index=True and enum CHECK stay. SQLAlchemy 1.4 warns (a deprecation); a
+ * primary key column may not be replaced by one that is not. (SQLAlchemy
+ * also replaces a column whose key is c's name when c has another key; not
+ * modelled.)
+ */
+static int attach_column(tr_run *r, tr_table *t, table_elems *e, tr_col *c)
+{
+	tr_col **at = find_key(t->cols, t->ncols, c->key);
+	e->attached[e->nattached++] = c;
+	if (!at) {
+		t->cols[t->ncols++] = c;
+	} else {
+		if ((*at)->pk && !c->pk)
+			return tr_refuse(r, c->off, c->len, "column '%s' redefines primary-key column "
+			                 "'%s' as a non-primary-key column (SQLAlchemy refuses it)",
+			                 c->name, (*at)->name);
+		tr_warn(r, c->off, c->len, "replaced-column", "a column named '%s' is already in "
+		        "table '%s': this one replaces it, as SQLAlchemy does (with a warning)",
+		        c->key, t->name);
+		(*at)->replaced = true;
+		*at = c;
+	}
+	if (!c->pk)
+		return RT_OK;
+	tr_col **pk = find_key(e->flagged_pk, e->nflagged_pk, c->key);
+	if (pk)
+		*pk = c;
+	else
+		e->flagged_pk[e->nflagged_pk++] = c;
+	return RT_OK;
 }
 
 /* Parses the columns into t and sorts the other elements into e. */
@@ -715,15 +817,18 @@ static int create_table_elems(tr_run *r, tr_args *a, tr_table *t, table_elems *e
 {
 	size_t n = a->npos ? a->npos : 1;
 	t->cols = rt_alloc_array(r->arena, n, sizeof(*t->cols));
+	e->attached = rt_alloc_array(r->arena, n, sizeof(*e->attached));
+	e->flagged_pk = rt_alloc_array(r->arena, n, sizeof(*e->flagged_pk));
 	e->indexes = rt_alloc_array(r->arena, n, sizeof(*e->indexes));
 	for (size_t i = 1; i < a->npos; i++) {
 		tr_val *x = a->pos[i];
 		if (tr_is(x, "sa.Column")) {
 			tr_col *c;
 			int rc = tr_parse_column(r, x, &c);
+			if (rc == RT_OK)
+				rc = attach_column(r, t, e, c);
 			if (rc < 0)
 				return rc;
-			t->cols[t->ncols++] = c;
 			if (c->index)
 				e->indexes[e->nindexes++].col = c;
 		} else if (tr_is(x, "sa.PrimaryKeyConstraint")) {
@@ -738,17 +843,10 @@ static int create_table_elems(tr_run *r, tr_args *a, tr_table *t, table_elems *e
 			                 "supported", x->kind == V_OBJ ? x->written : "of this kind");
 		}
 	}
+	mark_fk_columns(t, &e->constraints);
 	return RT_OK;
 }
 
-static tr_col *find_column(const tr_table *t, const char *name)
-{
-	tr_col *found = NULL;
-	for (size_t k = 0; k < t->ncols; k++)
-		if (strcmp(t->cols[k]->name, name) == 0)
-			found = t->cols[k];
-	return found;
-}
 
 /* The primary key (an explicit PrimaryKeyConstraint, else the flagged
  * columns) and its autoincrement column. */
@@ -757,9 +855,8 @@ static int create_table_pk(tr_run *r, tr_table *t, table_elems *e)
 	tr_val *pkc = e->pkc;
 	e->pk = rt_alloc_array(r->arena, t->ncols + 1, sizeof(*e->pk));
 	if (!pkc) {
-		for (size_t k = 0; k < t->ncols; k++)
-			if (t->cols[k]->pk)
-				e->pk[e->npk++] = t->cols[k];
+		for (size_t k = 0; k < e->nflagged_pk; k++)
+			e->pk[e->npk++] = e->flagged_pk[k];
 		return tr_autoinc_column(r, e->pk, e->npk, &e->autoinc);
 	}
 	int rc = tr_get_name(r, tr_arg(&pkc->args, SIZE_MAX, "name"), "the constraint name",
@@ -815,13 +912,14 @@ static bool enum_created_by_table(tr_run *r, tr_val *t, int *rc)
 	return true;
 }
 
-/* CREATE TYPE for the enums not created yet in this run, before the table. */
-static int create_table_enums(tr_run *r, const tr_table *t)
+/* CREATE TYPE for the enums not created yet in this run, before the table
+ * (a replaced column's too: its type's event stays on the table). */
+static int create_table_enums(tr_run *r, const table_elems *e)
 {
 	int rc = RT_OK;
 	rt_buf b = RT_BUF_INIT;
-	for (size_t k = 0; k < t->ncols && rc == RT_OK; k++) {
-		tr_val *type = t->cols[k]->type;
+	for (size_t k = 0; k < e->nattached && rc == RT_OK; k++) {
+		tr_val *type = e->attached[k]->type;
 		if (enum_created_by_table(r, type, &rc)) {
 			rc = tr_render_enum_create(r, &b, type);
 			if (rc == RT_OK)
@@ -955,8 +1053,8 @@ static int emit_create_table(tr_run *r, const tr_table *t, const table_opts *o,
 		if (rc == RT_OK)
 			rc = append_element(r, &b, &el, x->off);
 	}
-	for (size_t k = 0; k < t->ncols && rc == RT_OK; k++)
-		rc = column_constraints(r, t->cols[k], &b, append_element, &el);
+	for (size_t k = 0; k < e->nattached && rc == RT_OK; k++)
+		rc = column_constraints(r, e->attached[k], &b, append_element, &el);
 	if (rc == RT_OK) {
 		rt_buf_puts(&sql, "\n)");
 		rc = table_suffix(r, &sql, o);
@@ -1008,7 +1106,7 @@ static int op_create_table(tr_run *r, op_call *call)
 	if (rc == RT_OK)
 		rc = create_table_pk(r, t, &e);
 	if (rc == RT_OK)
-		rc = create_table_enums(r, t);
+		rc = create_table_enums(r, &e);
 	if (rc == RT_OK)
 		rc = emit_create_table(r, t, &o, &e, call->off);
 	if (rc == RT_OK)
@@ -1054,8 +1152,10 @@ static int op_add_column(tr_run *r, op_call *call)
 		               "'add_column' needs an sa.Column");
 	if (rc == RT_OK)
 		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_not_exists"), "if_not_exists", &if_not_exists);
+	/* batch_op only: Alembic's op.add_column has no such arguments */
 	static const char *const ignore[] = { "insert_before", "insert_after", NULL };
-	tr_args_ignore(a, ignore);
+	if (batch)
+		tr_args_ignore(a, ignore);
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 1 : 3, "add_column");
 	tr_col *c;
@@ -1095,12 +1195,41 @@ static int op_drop_column(tr_run *r, op_call *call)
 		rc = tr_get_str(r, tr_arg(a, 1 - s, "column_name"), "the column name", &col);
 	if (rc == RT_OK)
 		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", &if_exists);
+	if (rc == RT_OK) /* Alembic's drop_column passes **kw to backends that never read it */
+		ignore_with_warning(r, a, NULL, "drop_column");
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 1 : 3, "drop_column");
 	if (rc < 0)
 		return rc;
 	return alter_drop(r, schema, table, "COLUMN", if_exists ? DROP_IF_EXISTS : 0, col,
 	                  call->off);
+}
+
+/* Alembic hands alter_column's other keywords to its implementation, which
+ * ignores them (default=, a mistyped existing_type_=, ...); name= collides
+ * with the new name it passes and fails there. autoincrement= is read and
+ * ignored with Alembic's own warning. */
+static int alter_column_kw(tr_run *r, tr_args *a)
+{
+	static const char *const mysql_only[] = { "autoincrement", "existing_autoincrement" };
+	for (size_t i = 0; i < 2; i++) {
+		const tr_val *v = tr_arg(a, SIZE_MAX, mysql_only[i]);
+		if (v && v->kind != V_NONE)
+			tr_warn(r, v->off, v->len, "ignored-argument", "'%s=' has no effect in "
+			        "alter_column on PostgreSQL (Alembic warns: autoincrement and "
+			        "existing_autoincrement only make sense for MySQL)", mysql_only[i]);
+	}
+	for (size_t i = 0; i < a->nkw; i++) {
+		if (strcmp(a->kwn[i], "name") != 0)
+			continue;
+		int rc = tr_refuse(r, a->kwv[i]->off, a->kwv[i]->len, "'name=' in alter_column: "
+		                   "Alembic fails on it (multiple values for keyword argument "
+		                   "'name')");
+		rt_error_hint(r->err, "rename the column with new_column_name=");
+		return rc;
+	}
+	ignore_with_warning(r, a, NULL, "alter_column");
+	return RT_OK;
 }
 
 static int op_alter_column(tr_run *r, op_call *call)
@@ -1130,6 +1259,8 @@ static int op_alter_column(tr_run *r, op_call *call)
 		                                  "existing_autoincrement", "autoincrement",
 		                                  "insert_before", "insert_after", NULL };
 	tr_args_ignore(a, ignore);
+	if (rc == RT_OK)
+		rc = alter_column_kw(r, a);
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 1 : 2, "alter_column");
 	if (rc < 0)
@@ -1211,6 +1342,15 @@ static int op_drop_table(tr_run *r, op_call *call)
 		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", &if_exists);
 	static const char *const ignore[] = { "info", NULL };
 	tr_args_ignore(a, ignore);
+	/* Table() options: none of them changes DROP TABLE */
+	static const char *const no_ddl[] = {
+		"comment", "implicit_returning", "resolve_fks", "include_columns", "autoload_replace",
+		"keep_existing", "extend_existing", "postgresql_ignore_search_path",
+		"postgresql_tablespace", "postgresql_partition_by", "postgresql_with_oids",
+		"postgresql_on_commit", "postgresql_inherits", NULL
+	};
+	if (rc == RT_OK)
+		ignore_with_warning(r, a, no_ddl, "drop_table");
 	if (rc == RT_OK)
 		rc = check_args(r, a, 2, "drop_table");
 	if (rc < 0)
@@ -1299,8 +1439,18 @@ static void add_named(rt_buf *b, const char *schema, const char *table, const ch
 	tr_constraint_name(b, name);
 }
 
-/* ADD [CONSTRAINT name ]<key> (columns): key is PRIMARY KEY or UNIQUE. */
-static int key_constraint(tr_run *r, op_call *call, const char *key, const char *op)
+/* PRIMARY KEY or UNIQUE; Alembic's create_primary_key takes no **kw, so no
+ * deferrable=/initially= either. */
+typedef struct key_kind {
+	const char *sql, *op;
+	bool deferrable;
+} key_kind;
+
+static const key_kind primary_key = { "PRIMARY KEY", "create_primary_key", false };
+static const key_kind unique_key = { "UNIQUE", "create_unique_constraint", true };
+
+/* ADD [CONSTRAINT name ]<key> (columns) */
+static int key_constraint(tr_run *r, op_call *call, const key_kind *key)
 {
 	tr_table *batch = call->batch;
 	tr_args *a = call->a;
@@ -1315,13 +1465,14 @@ static int key_constraint(tr_run *r, op_call *call, const char *key, const char 
 	rt_buf b = RT_BUF_INIT;
 	if (rc == RT_OK) {
 		add_named(&b, schema, table, name);
-		rt_buf_printf(&b, "%s (", key);
+		rt_buf_printf(&b, "%s (", key->sql);
 		tr_name_list(&b, &cols);
 		rt_buf_putc(&b, ')');
-		rc = tr_constraint_tail(r, &b, a);
+		if (key->deferrable)
+			rc = tr_constraint_tail(r, &b, a);
 	}
 	if (rc == RT_OK)
-		rc = check_args(r, a, batch ? 2 : 4, op);
+		rc = check_args(r, a, batch ? 2 : 4, key->op);
 	if (rc == RT_OK)
 		tr_emit(r, &b, call->off);
 	rt_buf_release(&b);
@@ -1330,12 +1481,12 @@ static int key_constraint(tr_run *r, op_call *call, const char *key, const char 
 
 static int op_create_primary_key(tr_run *r, op_call *call)
 {
-	return key_constraint(r, call, "PRIMARY KEY", "create_primary_key");
+	return key_constraint(r, call, &primary_key);
 }
 
 static int op_create_unique_constraint(tr_run *r, op_call *call)
 {
-	return key_constraint(r, call, "UNIQUE", "create_unique_constraint");
+	return key_constraint(r, call, &unique_key);
 }
 
 static int op_check_constraint(tr_run *r, op_call *call)

@@ -156,14 +156,15 @@ static void text_piece(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *s, size_
 	rt_buf_add(b, s->s + from, to - from);
 }
 
+enum { TEXT_TRIM = 1u << 0 }; /* drop leading and trailing whitespace */
+
 /*
  * SQLAlchemy text(): `:name` (pattern (?<![:\w\\]):(\w+)(?!:)) is a bind
  * parameter, rendered from .bindparams() values as literals, refused when
  * unbound (Alembic renders NULL offline and fails online); `\:` before a
- * name is an escaped colon. Leading and trailing whitespace is dropped, as
- * Alembic's output does. With st, the offset map of the output is built.
+ * name is an escaped colon. With st, the offset map of the output is built.
  */
-int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
+static int render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text, unsigned flags)
 {
 	const tr_val *s = text->args.npos == 1 ? text->args.pos[0] : NULL;
 	if (!s || s->kind != V_STR)
@@ -171,9 +172,11 @@ int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
 		                 "known statically");
 	const unsigned char *p = (const unsigned char *)s->s;
 	size_t start = 0, end = s->slen;
-	while (start < end && (p[start] == ' ' || (p[start] >= '\t' && p[start] <= '\r')))
+	while ((flags & TEXT_TRIM) && start < end &&
+	       (p[start] == ' ' || (p[start] >= '\t' && p[start] <= '\r')))
 		start++;
-	while (end > start && (p[end - 1] == ' ' || (p[end - 1] >= '\t' && p[end - 1] <= '\r')))
+	while ((flags & TEXT_TRIM) && end > start &&
+	       (p[end - 1] == ' ' || (p[end - 1] >= '\t' && p[end - 1] <= '\r')))
 		end--;
 	if (memchr(p + start, 0, end - start))
 		return tr_refuse(r, s->off, s->len, "SQL text contains a NUL byte");
@@ -227,6 +230,16 @@ int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
 	}
 	text_piece(r, b, st, s, piece, end, gen);
 	return RT_OK;
+}
+
+int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
+{
+	return render_text(r, b, st, text, 0);
+}
+
+int tr_render_statement(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
+{
+	return render_text(r, b, st, text, TEXT_TRIM);
 }
 
 int tr_render_default(tr_run *r, rt_buf *b, tr_val *d)
@@ -622,6 +635,16 @@ static bool is_schema_item(const tr_val *v)
 	return false;
 }
 
+/* A column's sa.Sequence (positional or default=): no SERIAL for it unless
+ * it is optional (SQLAlchemy's get_column_specification). */
+static int column_sequence(tr_run *r, tr_col *c, tr_val *seq)
+{
+	bool optional = false;
+	int rc = tr_get_bool(r, tr_arg(&seq->args, SIZE_MAX, "optional"), "optional", &optional);
+	c->sequence = !optional;
+	return rc;
+}
+
 int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out)
 {
 	tr_args *a = &obj->args;
@@ -654,11 +677,8 @@ int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out)
 		else if (tr_is(x, "sa.DefaultClause"))
 			c->server_default = x;
 		else if (tr_is(x, "sa.Sequence")) {
-			bool optional = false;
-			rc = tr_get_bool(r, tr_arg(&x->args, SIZE_MAX, "optional"), "optional", &optional);
-			if (rc < 0)
+			if ((rc = column_sequence(r, c, x)) < 0)
 				return rc;
-			c->sequence = !optional;
 		} else if (!tr_is(x, "sa.FetchedValue"))
 			return tr_refuse(r, x->off, x->len, "column argument %s is not supported",
 			                 x->kind == V_OBJ ? x->written : "of this kind");
@@ -695,8 +715,14 @@ int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out)
 			return rc;
 		c->comment = v;
 	}
-	if ((v = tr_arg(a, SIZE_MAX, "default")) && v->kind != V_NONE)
+	v = tr_arg(a, SIZE_MAX, "key");
+	c->key = v && v->kind == V_STR ? v->s : c->name;
+	if ((v = tr_arg(a, SIZE_MAX, "default")) && tr_is(v, "sa.Sequence")) {
+		if ((rc = column_sequence(r, c, v)) < 0)
+			return rc;
+	} else if (v && v->kind != V_NONE) {
 		c->py_default = true;
+	}
 	/* Python-side or documentation settings with no DDL */
 	static const char *const ignore[] = { "onupdate", "server_onupdate", "doc", "info", "key",
 		                                  "quote", "system", "_proxies", NULL };
@@ -724,7 +750,7 @@ static int autoinc_ok(tr_run *r, const tr_col *c, bool *ok)
 		return RT_OK;
 	if (c->server_default && !explicit_true)
 		return RT_OK;
-	if (c->fks.n && c->autoinc != 1 && c->autoinc != 2)
+	if ((c->fks.n || c->in_fk_constraint) && c->autoinc != 1 && c->autoinc != 2)
 		return RT_OK;
 	*ok = true;
 	return RT_OK;

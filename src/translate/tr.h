@@ -49,6 +49,7 @@ typedef struct tr_args {
 
 typedef struct tr_col {
 	const char *name;
+	const char *key;           /* key= (Python-side name), else the name */
 	tr_val *type;
 	bool pk, nullable, nullable_set, unique, index;
 	bool py_default, sequence; /* default= (not None); a non-optional sa.Sequence */
@@ -57,6 +58,8 @@ typedef struct tr_col {
 	tr_val *comment;           /* NULL: none */
 	tr_val *identity, *computed;
 	rt_ptrvec fks, checks;     /* sa.ForeignKey / sa.CheckConstraint objects */
+	bool in_fk_constraint;     /* named by a table-level sa.ForeignKeyConstraint */
+	bool replaced;             /* replaced by a later column of the same key */
 	uint32_t off, len;
 } tr_col;
 
@@ -97,6 +100,7 @@ struct tr_scope {
 struct rt_translate_ctx {
 	rt_arena *arena;
 	const rt_config *cfg;
+	rt_diags warnings;          /* rt_translate_ctx_warnings */
 	rt_strv enums;              /* "schema\x1fname" created by create_table this run */
 	const tr_conventions *conventions; /* MetaData's naming_convention */
 };
@@ -125,6 +129,10 @@ typedef struct tr_run {
 int tr_refuse(tr_run *r, uint32_t off, uint32_t len, const char *fmt, ...) RT_PRINTF(4, 5);
 int tr_refuse_type(tr_run *r, const tr_val *t);
 int tr_limit(tr_run *r, uint32_t off, uint32_t len, const char *what);
+/* A finding that does not stop the translation (rt_translate_ctx_warnings);
+ * kind is a static string. */
+void tr_warn(tr_run *r, uint32_t off, uint32_t len, const char *kind, const char *fmt, ...)
+	RT_PRINTF(5, 6);
 /* "versions/x.sql" beside the version file, for remedies. */
 const char *tr_sidecar(tr_run *r);
 
@@ -166,7 +174,12 @@ void tr_emit_stmt(tr_run *r, rt_stmt *st);
 int tr_render_type(tr_run *r, rt_buf *b, tr_val *t);
 void tr_render_literal(rt_buf *b, const tr_val *v);
 int tr_render_sql(tr_run *r, rt_buf *b, tr_val *v, const char *what);
+/* The text of an sa.text(...) with its bind parameters, whitespace as written
+ * (SQL inside DDL: CHECK, DEFAULT, index expressions). */
 int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text);
+/* The same for a whole statement (op.execute): surrounding whitespace is
+ * dropped, as Alembic's output does. */
+int tr_render_statement(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text);
 int tr_render_default(tr_run *r, rt_buf *b, tr_val *d);
 void tr_qualified(rt_buf *b, const char *schema, const char *name);
 int tr_get_str(tr_run *r, const tr_val *v, const char *what, const char **out);
