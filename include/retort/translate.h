@@ -28,6 +28,16 @@ typedef struct rt_translate_ctx rt_translate_ctx;
 rt_translate_ctx *rt_translate_ctx_new(rt_arena *arena, const rt_config *cfg);
 
 /*
+ * What the bodies translated with ctx did that Alembic does silently or with
+ * a Python warning, as RT_SEV_WARNING diagnostics in the order found (each
+ * with file:line:col and the revision): an argument Alembic accepts and
+ * ignores (kind "ignored-argument"), a column that replaces an earlier one
+ * of the same name in one create_table ("replaced-column"). The statements
+ * are the same with or without them; the CLI shows them at -v.
+ */
+rt_diags *rt_translate_ctx_warnings(rt_translate_ctx *ctx);
+
+/*
  * Appends to out the statements of rf's upgrade() (dir RT_UPGRADE) or
  * downgrade(), in execution order, each without a trailing ';', with an
  * offset map into the .py: into the string for op.execute text, else to the

@@ -114,6 +114,8 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 			->revision = f->revision;
 	}
 	cli_print_diags(ctx, &ctx->diags);
+	if (ctx->verbosity > 0) /* what was ignored as Alembic ignores it */
+		cli_print_diags(ctx, rt_translate_ctx_warnings(o->tctx));
 
 	rt_revlist heads = { 0 };
 	rt_graph_heads(ctx->graph, &heads, ctx->arena);

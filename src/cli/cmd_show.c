@@ -22,8 +22,11 @@ static int print_sql(struct cli_ctx *ctx, const rt_revision *rev, rt_error *err)
 {
 	const struct show_opts *o = ctx->opts;
 	rt_stmtlist stmts = { 0 };
+	rt_translate_ctx *tctx = rt_translate_ctx_new(ctx->arena, ctx->cfg);
 	int rc = rt_revision_body(&stmts, ctx->arena, rev, o->downgrade ? RT_DOWNGRADE : RT_UPGRADE,
-	                          rt_translate_ctx_new(ctx->arena, ctx->cfg), err);
+	                          tctx, err);
+	if (ctx->verbosity > 0) /* what was ignored as Alembic ignores it */
+		cli_print_diags(ctx, rt_translate_ctx_warnings(tctx));
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; i < stmts.n; i++) {

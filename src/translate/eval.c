@@ -1246,184 +1246,247 @@ static int ref_call(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_ex
 	return RT_OK;
 }
 
-static int method_call(tr_run *r, tr_scope *sc, tr_val *m, tr_args *a, const py_expr *call,
+/* What a method helper returns when the receiver has no such method. */
+enum { NO_METHOD = 1 };
+
+static bool no_args(const tr_args *a)
+{
+	return a->npos == 0 && a->nkw == 0;
+}
+
+/* s.upper(), s.lower(), s.strip() */
+static void str_case(tr_run *r, const tr_val *self, const char *name, uint32_t off, uint32_t len,
+                     tr_val **out)
+{
+	rt_buf b = RT_BUF_INIT;
+	size_t s = 0, e = self->slen;
+	if (name[0] == 's') {
+		while (s < e && (self->s[s] == ' ' || self->s[s] == '\n' || self->s[s] == '\t'))
+			s++;
+		while (e > s && (self->s[e - 1] == ' ' || self->s[e - 1] == '\n' ||
+		                 self->s[e - 1] == '\t'))
+			e--;
+	}
+	for (size_t i = s; i < e; i++) {
+		char c = self->s[i];
+		if (name[0] == 'u' && c >= 'a' && c <= 'z')
+			c = (char)(c - 32);
+		else if (name[0] == 'l' && c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
+		rt_buf_putc(&b, c);
+	}
+	*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
+	rt_buf_release(&b);
+}
+
+static int str_join(tr_run *r, const tr_val *self, tr_val *seq, uint32_t off, uint32_t len,
+                    tr_val **out)
+{
+	tr_val **items;
+	size_t n;
+	int rc = iter_items(r, seq, &items, &n);
+	if (rc < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	for (size_t i = 0; i < n && rc == RT_OK; i++) {
+		if (items[i]->kind != V_STR)
+			rc = tr_refuse(r, off, len, "'join' of a value that is not a string");
+		else {
+			if (i)
+				rt_buf_add(&b, self->s, self->slen);
+			rt_buf_add(&b, items[i]->s, items[i]->slen);
+		}
+	}
+	if (rc == RT_OK)
+		*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
+	rt_buf_release(&b);
+	return rc;
+}
+
+static int str_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uint32_t off,
+                      uint32_t len, tr_val **out)
+{
+	if (strcmp(name, "format") == 0)
+		return str_format(r, self, a, off, len, out);
+	if ((strcmp(name, "upper") == 0 || strcmp(name, "lower") == 0 ||
+	     strcmp(name, "strip") == 0) && no_args(a)) {
+		str_case(r, self, name, off, len, out);
+		return RT_OK;
+	}
+	if (strcmp(name, "join") == 0 && a->npos == 1 && a->nkw == 0)
+		return str_join(r, self, a->pos[0], off, len, out);
+	return NO_METHOD;
+}
+
+static int list_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uint32_t off,
+                       uint32_t len, tr_val **out)
+{
+	if (strcmp(name, "append") != 0 || a->npos != 1 || a->nkw != 0)
+		return NO_METHOD;
+	if (self->n >= TR_MAX_ITEMS)
+		return tr_limit(r, off, len, "a list grows too large");
+	if (self->n >= self->cap) {
+		size_t cap = self->n ? 2 * self->n : 8;
+		self->items = rt_realloc_array(r->arena, self->items, self->n, cap,
+		                               sizeof(*self->items));
+		self->cap = cap;
+	}
+	self->items[self->n++] = a->pos[0];
+	*out = tr_new(r, V_NONE, off, len);
+	return RT_OK;
+}
+
+/* d.items(), d.keys(), d.values() */
+static tr_val *dict_view(tr_run *r, const tr_val *self, const char *name, uint32_t off,
+                         uint32_t len)
+{
+	tr_val *v = tr_new(r, V_LIST, off, len);
+	v->items = rt_alloc_array(r->arena, self->n ? self->n : 1, sizeof(*v->items));
+	for (size_t i = 0; i < self->n; i++) {
+		if (name[0] == 'k')
+			v->items[i] = self->items[2 * i];
+		else if (name[0] == 'v')
+			v->items[i] = self->items[2 * i + 1];
+		else {
+			tr_val *pair = tr_new(r, V_TUPLE, off, len);
+			pair->items = self->items + 2 * i;
+			pair->n = 2;
+			v->items[i] = pair;
+		}
+	}
+	v->n = self->n;
+	return v;
+}
+
+static int dict_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uint32_t off,
+                       uint32_t len, tr_val **out)
+{
+	if ((strcmp(name, "items") == 0 || strcmp(name, "keys") == 0 ||
+	     strcmp(name, "values") == 0) && no_args(a)) {
+		*out = dict_view(r, self, name, off, len);
+		return RT_OK;
+	}
+	if (strcmp(name, "get") != 0 || (a->npos != 1 && a->npos != 2) || a->nkw != 0)
+		return NO_METHOD;
+	*out = a->npos == 2 ? a->pos[1] : tr_new(r, V_NONE, off, len);
+	for (size_t i = 0; i < self->n; i++) {
+		int e = equal(self->items[2 * i], a->pos[0]);
+		if (e < 0)
+			return tr_refuse(r, off, len, "dict lookup not known statically");
+		if (e)
+			*out = self->items[2 * i + 1];
+	}
+	return RT_OK;
+}
+
+/* Methods of SQLAlchemy objects: text().bindparams(), Enum.create()/.drop(),
+ * TypeEngine.with_variant(). */
+static int obj_method(tr_run *r, tr_val *self, const char *name, tr_args *a,
+                      const py_expr *call, tr_val **out)
+{
+	uint32_t off = call->off, len = call->len;
+	if (strcmp(self->name, "sa.text") == 0 && strcmp(name, "bindparams") == 0) {
+		if (a->npos)
+			return tr_refuse(r, off, len, "'bindparams()' with bindparam objects");
+		tr_val *v = tr_new(r, V_OBJ, self->off, self->len);
+		*v = *self;
+		v->args.kwn = NULL, v->args.kwv = NULL, v->args.used = NULL, v->args.nkw = 0;
+		for (size_t i = 0; i < self->args.nkw; i++)
+			args_push_kw(r, &v->args, self->args.kwn[i], self->args.kwv[i]);
+		for (size_t i = 0; i < a->nkw; i++)
+			args_push_kw(r, &v->args, a->kwn[i], a->kwv[i]);
+		*out = v;
+		return RT_OK;
+	}
+	if (tr_is_enum(self) && (strcmp(name, "create") == 0 || strcmp(name, "drop") == 0)) {
+		int rc = tr_enum_method(r, self, name, a, call);
+		if (rc == RT_OK)
+			*out = tr_new(r, V_NONE, off, len);
+		return rc;
+	}
+	if (strcmp(name, "with_variant") == 0 && a->npos == 2 && a->nkw == 0) {
+		const tr_val *d = a->pos[1];
+		bool pg = d->kind == V_STR && strcmp(d->s, "postgresql") == 0;
+		if (d->kind == V_LIST || d->kind == V_TUPLE)
+			for (size_t i = 0; i < d->n; i++)
+				if (d->items[i]->kind == V_STR && strcmp(d->items[i]->s, "postgresql") == 0)
+					pg = true;
+		*out = pg ? a->pos[0] : self;
+		return RT_OK;
+	}
+	return NO_METHOD;
+}
+
+/* col.desc(), col.nulls_last(), ... of a SQL expression. */
+static int sql_method(tr_run *r, const tr_val *self, const char *name, tr_args *a,
+                      uint32_t off, uint32_t len, tr_val **out)
+{
+	static const struct { const char *m, *sfx; } mods[] = {
+		{ "desc", " DESC" }, { "asc", " ASC" }, { "nulls_last", " NULLS LAST" },
+		{ "nulls_first", " NULLS FIRST" }, { "nullslast", " NULLS LAST" },
+		{ "nullsfirst", " NULLS FIRST" },
+	};
+	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
+		if (strcmp(name, mods[i].m) == 0 && no_args(a)) {
+			*out = sql_val(r, rt_concat(r->arena, self->s, mods[i].sfx, NULL), NULL, off, len);
+			return RT_OK;
+		}
+	return NO_METHOD;
+}
+
+/* Methods of op.get_bind(): only what a migration does to send SQL. */
+static int bind_method(tr_run *r, const char *name, tr_args *a, const py_expr *call,
                        tr_val **out)
+{
+	uint32_t off = call->off, len = call->len;
+	if (strcmp(name, "commit") == 0 && no_args(a)) {
+		/* before an autocommit block: the block commits anyway */
+		*out = tr_new(r, V_NONE, off, len);
+		return RT_OK;
+	}
+	if (strcmp(name, "execute") == 0 || strcmp(name, "exec_driver_sql") == 0) {
+		int rc = tr_op_call(r, name[4] == '_' ? "exec_driver_sql" : "bind.execute", NULL,
+		                    a, call, out);
+		if (rc == RT_OK)
+			*out = tr_new(r, V_RESULT, off, len);
+		return rc;
+	}
+	return tr_refuse(r, off, len, "'op.get_bind()' used for data access ('%s')", name);
+}
+
+static int migctx_method(tr_run *r, const char *name, tr_args *a, uint32_t off, uint32_t len,
+                         tr_val **out)
+{
+	if (strcmp(name, "autocommit_block") == 0 && no_args(a)) {
+		tr_val *v = tr_new(r, V_OBJ, off, len);
+		v->name = "autocommit_block";
+		v->written = "autocommit_block";
+		*out = v;
+		return RT_OK;
+	}
+	return tr_refuse(r, off, len, "'op.get_context().%s()' depends on the migration "
+	                 "environment", name);
+}
+
+static int method_call(tr_run *r, tr_val *m, tr_args *a, const py_expr *call, tr_val **out)
 {
 	tr_val *self = m->self;
 	const char *name = m->name;
 	uint32_t off = call->off, len = call->len;
-	(void)sc;
+	int rc = NO_METHOD;
 	switch (self->kind) {
-	case V_STR:
-		if (strcmp(name, "format") == 0)
-			return str_format(r, self, a, off, len, out);
-		if ((strcmp(name, "upper") == 0 || strcmp(name, "lower") == 0 ||
-		     strcmp(name, "strip") == 0) && a->npos == 0 && a->nkw == 0) {
-			rt_buf b = RT_BUF_INIT;
-			size_t s = 0, e = self->slen;
-			if (name[0] == 's') {
-				while (s < e && (self->s[s] == ' ' || self->s[s] == '\n' || self->s[s] == '\t'))
-					s++;
-				while (e > s && (self->s[e - 1] == ' ' || self->s[e - 1] == '\n' ||
-				                 self->s[e - 1] == '\t'))
-					e--;
-			}
-			for (size_t i = s; i < e; i++) {
-				char c = self->s[i];
-				if (name[0] == 'u' && c >= 'a' && c <= 'z')
-					c = (char)(c - 32);
-				else if (name[0] == 'l' && c >= 'A' && c <= 'Z')
-					c = (char)(c + 32);
-				rt_buf_putc(&b, c);
-			}
-			*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
-			rt_buf_release(&b);
-			return RT_OK;
-		}
-		if (strcmp(name, "join") == 0 && a->npos == 1 && a->nkw == 0) {
-			tr_val **items;
-			size_t n;
-			int rc = iter_items(r, a->pos[0], &items, &n);
-			if (rc < 0)
-				return rc;
-			rt_buf b = RT_BUF_INIT;
-			for (size_t i = 0; i < n && rc == RT_OK; i++) {
-				if (items[i]->kind != V_STR)
-					rc = tr_refuse(r, off, len, "'join' of a value that is not a string");
-				else {
-					if (i)
-						rt_buf_add(&b, self->s, self->slen);
-					rt_buf_add(&b, items[i]->s, items[i]->slen);
-				}
-			}
-			if (rc == RT_OK)
-				*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
-			rt_buf_release(&b);
-			return rc;
-		}
-		break;
-	case V_LIST:
-		if (strcmp(name, "append") == 0 && a->npos == 1 && a->nkw == 0) {
-			if (self->n >= TR_MAX_ITEMS)
-				return tr_limit(r, off, len, "a list grows too large");
-			if (self->n >= self->cap) {
-				size_t cap = self->n ? 2 * self->n : 8;
-				self->items = rt_realloc_array(r->arena, self->items, self->n, cap,
-				                               sizeof(*self->items));
-				self->cap = cap;
-			}
-			self->items[self->n++] = a->pos[0];
-			*out = tr_new(r, V_NONE, off, len);
-			return RT_OK;
-		}
-		break;
-	case V_DICT:
-		if ((strcmp(name, "items") == 0 || strcmp(name, "keys") == 0 ||
-		     strcmp(name, "values") == 0) && a->npos == 0 && a->nkw == 0) {
-			tr_val *v = tr_new(r, V_LIST, off, len);
-			v->items = rt_alloc_array(r->arena, self->n ? self->n : 1, sizeof(*v->items));
-			for (size_t i = 0; i < self->n; i++) {
-				if (name[0] == 'k')
-					v->items[i] = self->items[2 * i];
-				else if (name[0] == 'v')
-					v->items[i] = self->items[2 * i + 1];
-				else {
-					tr_val *pair = tr_new(r, V_TUPLE, off, len);
-					pair->items = self->items + 2 * i;
-					pair->n = 2;
-					v->items[i] = pair;
-				}
-			}
-			v->n = self->n;
-			*out = v;
-			return RT_OK;
-		}
-		if (strcmp(name, "get") == 0 && (a->npos == 1 || a->npos == 2) && a->nkw == 0) {
-			*out = a->npos == 2 ? a->pos[1] : tr_new(r, V_NONE, off, len);
-			for (size_t i = 0; i < self->n; i++) {
-				int e = equal(self->items[2 * i], a->pos[0]);
-				if (e < 0)
-					return tr_refuse(r, off, len, "dict lookup not known statically");
-				if (e)
-					*out = self->items[2 * i + 1];
-			}
-			return RT_OK;
-		}
-		break;
-	case V_OBJ:
-		if (strcmp(self->name, "sa.text") == 0 && strcmp(name, "bindparams") == 0) {
-			if (a->npos)
-				return tr_refuse(r, off, len, "'bindparams()' with bindparam objects");
-			tr_val *v = tr_new(r, V_OBJ, self->off, self->len);
-			*v = *self;
-			v->args.kwn = NULL, v->args.kwv = NULL, v->args.used = NULL, v->args.nkw = 0;
-			for (size_t i = 0; i < self->args.nkw; i++)
-				args_push_kw(r, &v->args, self->args.kwn[i], self->args.kwv[i]);
-			for (size_t i = 0; i < a->nkw; i++)
-				args_push_kw(r, &v->args, a->kwn[i], a->kwv[i]);
-			*out = v;
-			return RT_OK;
-		}
-		if (tr_is_enum(self) && (strcmp(name, "create") == 0 || strcmp(name, "drop") == 0)) {
-			int rc = tr_enum_method(r, self, name, a, call);
-			if (rc == RT_OK)
-				*out = tr_new(r, V_NONE, off, len);
-			return rc;
-		}
-		if (strcmp(name, "with_variant") == 0 && a->npos == 2 && a->nkw == 0) {
-			const tr_val *d = a->pos[1];
-			bool pg = d->kind == V_STR && strcmp(d->s, "postgresql") == 0;
-			if (d->kind == V_LIST || d->kind == V_TUPLE)
-				for (size_t i = 0; i < d->n; i++)
-					if (d->items[i]->kind == V_STR && strcmp(d->items[i]->s, "postgresql") == 0)
-						pg = true;
-			*out = pg ? a->pos[0] : self;
-			return RT_OK;
-		}
-		break;
-	case V_SQL: {
-		static const struct { const char *m, *sfx; } mods[] = {
-			{ "desc", " DESC" }, { "asc", " ASC" }, { "nulls_last", " NULLS LAST" },
-			{ "nulls_first", " NULLS FIRST" }, { "nullslast", " NULLS LAST" },
-			{ "nullsfirst", " NULLS FIRST" },
-		};
-		for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
-			if (strcmp(name, mods[i].m) == 0 && a->npos == 0 && a->nkw == 0) {
-				*out = sql_val(r, rt_concat(r->arena, self->s, mods[i].sfx, NULL), NULL, off,
-				               len);
-				return RT_OK;
-			}
-		break;
+	case V_STR: rc = str_method(r, self, name, a, off, len, out); break;
+	case V_LIST: rc = list_method(r, self, name, a, off, len, out); break;
+	case V_DICT: rc = dict_method(r, self, name, a, off, len, out); break;
+	case V_OBJ: rc = obj_method(r, self, name, a, call, out); break;
+	case V_SQL: rc = sql_method(r, self, name, a, off, len, out); break;
+	case V_BIND: return bind_method(r, name, a, call, out);
+	case V_MIGCTX: return migctx_method(r, name, a, off, len, out);
+	case V_BATCH: return tr_op_call(r, name, self->table, a, call, out);
+	default: break;
 	}
-	case V_BIND:
-		if (strcmp(name, "commit") == 0 && a->npos == 0 && a->nkw == 0) {
-			/* before an autocommit block: the block commits anyway */
-			*out = tr_new(r, V_NONE, off, len);
-			return RT_OK;
-		}
-		if (strcmp(name, "execute") == 0 || strcmp(name, "exec_driver_sql") == 0) {
-			int rc = tr_op_call(r, name[4] == '_' ? "exec_driver_sql" : "bind.execute", NULL,
-			                    a, call, out);
-			if (rc == RT_OK)
-				*out = tr_new(r, V_RESULT, off, len);
-			return rc;
-		}
-		return tr_refuse(r, off, len, "'op.get_bind()' used for data access ('%s')", name);
-	case V_MIGCTX:
-		if (strcmp(name, "autocommit_block") == 0 && a->npos == 0 && a->nkw == 0) {
-			tr_val *v = tr_new(r, V_OBJ, off, len);
-			v->name = "autocommit_block";
-			v->written = "autocommit_block";
-			*out = v;
-			return RT_OK;
-		}
-		return tr_refuse(r, off, len, "'op.get_context().%s()' depends on the migration "
-		                 "environment", name);
-	case V_BATCH:
-		return tr_op_call(r, name, self->table, a, call, out);
-	default:
-		break;
-	}
+	if (rc != NO_METHOD)
+		return rc;
 	return tr_refuse(r, off, len, "a call to method '%s' of %s", name,
 	                 self->kind == V_OBJ ? self->written : self->kind == V_RESULT
 	                 ? "a query result (data access)" : "a value retort does not model");
@@ -1437,7 +1500,7 @@ int tr_call_value(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_expr
 	switch (fn->kind) {
 	case V_REF: return ref_call(r, sc, fn, a, call, out);
 	case V_FUNC: return call_def(r, fn, a, call, out);
-	case V_BOUND: return method_call(r, sc, fn, a, call, out);
+	case V_BOUND: return method_call(r, fn, a, call, out);
 	default:
 		return tr_refuse(r, call->off, call->len, "a call of %s", py_expr_describe(call->u.call.func));
 	}

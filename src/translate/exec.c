@@ -50,6 +50,18 @@ int tr_limit(tr_run *r, uint32_t off, uint32_t len, const char *what)
 	return RT_ELIMIT;
 }
 
+void tr_warn(tr_run *r, uint32_t off, uint32_t len, const char *kind, const char *fmt, ...)
+{
+	rt_loc loc = py_loc(r->src, off, len);
+	va_list ap;
+	va_start(ap, fmt);
+	const char *msg = rt_vsprintf(r->arena, fmt, ap);
+	va_end(ap);
+	rt_diag *d = rt_diags_add(&r->ctx->warnings, RT_SEV_WARNING, kind, &loc, NULL, "%s", msg);
+	if (r->rf->revision)
+		d->revision = rt_strdup(r->ctx->arena, r->rf->revision);
+}
+
 void tr_emit_stmt(tr_run *r, rt_stmt *st)
 {
 	st->no_transaction = r->autocommit;
@@ -191,6 +203,64 @@ static int exec_with(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 
 /* ---- statements ---- */
 
+/* x op= y evaluated as x = x op y */
+static int exec_augassign(tr_run *r, tr_scope *sc, const py_stmt *s)
+{
+	const py_expr *t = s->u.augassign.target;
+	if (t->kind != PY_E_NAME)
+		return tr_refuse(r, t->off, t->len, "augmented assignment to %s", py_expr_describe(t));
+	tr_val *cur, *rhs, *v;
+	int rc = tr_eval(r, sc, t, &cur);
+	if (rc == RT_OK)
+		rc = tr_eval(r, sc, s->u.augassign.value, &rhs);
+	if (rc == RT_OK)
+		rc = tr_binary(r, s->u.augassign.op, cur, rhs, s->off, s->len, &v);
+	if (rc == RT_OK)
+		tr_scope_set(r, sc, t->u.name.id, v);
+	return rc;
+}
+
+/* A for loop over a literal list, tuple or dict, unrolled. */
+static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
+{
+	if (s->u.for_.is_async)
+		return tr_refuse(r, s->off, s->len, "'async for'");
+	tr_val *v;
+	int rc = tr_eval(r, sc, s->u.for_.iter, &v);
+	if (rc < 0)
+		return rc;
+	tr_val **items;
+	size_t n;
+	if (v->kind == V_LIST || v->kind == V_TUPLE) {
+		items = v->items;
+		n = v->n;
+	} else if (v->kind == V_DICT) {
+		n = v->n;
+		items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*items));
+		for (size_t i = 0; i < n; i++)
+			items[i] = v->items[2 * i];
+	} else {
+		return tr_refuse(r, s->u.for_.iter->off, s->u.for_.iter->len,
+		                 "a loop over %s, not a literal list", py_expr_describe(s->u.for_.iter));
+	}
+	for (size_t i = 0; i < n; i++) {
+		rc = tr_bind_target(r, sc, s->u.for_.target, items[i]);
+		if (rc == RT_OK)
+			rc = tr_exec_block(r, sc, &s->u.for_.body, flow);
+		if (rc < 0)
+			return rc;
+		if (*flow == TR_CONTINUE)
+			*flow = TR_NEXT;
+		if (*flow == TR_BREAK) {
+			*flow = TR_NEXT;
+			return RT_OK; /* a break skips the else block */
+		}
+		if (*flow == TR_RETURN)
+			return RT_OK;
+	}
+	return tr_exec_block(r, sc, &s->u.for_.orelse, flow);
+}
+
 static int exec_stmt(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 {
 	int rc;
@@ -215,22 +285,8 @@ static int exec_stmt(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 			return RT_OK;
 		rc = tr_eval(r, sc, s->u.annassign.value, &v);
 		return rc < 0 ? rc : tr_bind_target(r, sc, s->u.annassign.target, v);
-	case PY_S_AUGASSIGN: {
-		const py_expr *t = s->u.augassign.target;
-		if (t->kind != PY_E_NAME)
-			return tr_refuse(r, t->off, t->len, "augmented assignment to %s",
-			                 py_expr_describe(t));
-		/* x op= y evaluated as x = x op y */
-		tr_val *cur, *rhs;
-		rc = tr_eval(r, sc, t, &cur);
-		if (rc == RT_OK)
-			rc = tr_eval(r, sc, s->u.augassign.value, &rhs);
-		if (rc == RT_OK)
-			rc = tr_binary(r, s->u.augassign.op, cur, rhs, s->off, s->len, &v);
-		if (rc == RT_OK)
-			tr_scope_set(r, sc, t->u.name.id, v);
-		return rc;
-	}
+	case PY_S_AUGASSIGN:
+		return exec_augassign(r, sc, s);
 	case PY_S_IF: {
 		bool b;
 		rc = tr_eval(r, sc, s->u.cond.test, &v);
@@ -240,45 +296,8 @@ static int exec_stmt(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 			return rc;
 		return tr_exec_block(r, sc, b ? &s->u.cond.body : &s->u.cond.orelse, flow);
 	}
-	case PY_S_FOR: {
-		if (s->u.for_.is_async)
-			return tr_refuse(r, s->off, s->len, "'async for'");
-		rc = tr_eval(r, sc, s->u.for_.iter, &v);
-		if (rc < 0)
-			return rc;
-		tr_val **items;
-		size_t n;
-		if (v->kind == V_LIST || v->kind == V_TUPLE) {
-			items = v->items;
-			n = v->n;
-		} else if (v->kind == V_DICT) {
-			n = v->n;
-			items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*items));
-			for (size_t i = 0; i < n; i++)
-				items[i] = v->items[2 * i];
-		} else {
-			return tr_refuse(r, s->u.for_.iter->off, s->u.for_.iter->len,
-			                 "a loop over %s, not a literal list", py_expr_describe(s->u.for_.iter));
-		}
-		bool broke = false;
-		for (size_t i = 0; i < n; i++) {
-			rc = tr_bind_target(r, sc, s->u.for_.target, items[i]);
-			if (rc == RT_OK)
-				rc = tr_exec_block(r, sc, &s->u.for_.body, flow);
-			if (rc < 0)
-				return rc;
-			if (*flow == TR_CONTINUE)
-				*flow = TR_NEXT;
-			if (*flow == TR_BREAK) {
-				*flow = TR_NEXT;
-				broke = true;
-				break;
-			}
-			if (*flow == TR_RETURN)
-				return RT_OK;
-		}
-		return broke ? RT_OK : tr_exec_block(r, sc, &s->u.for_.orelse, flow);
-	}
+	case PY_S_FOR:
+		return exec_for(r, sc, s, flow);
 	case PY_S_WITH:
 		return exec_with(r, sc, s, flow);
 	case PY_S_RETURN:
@@ -371,8 +390,15 @@ rt_translate_ctx *rt_translate_ctx_new(rt_arena *arena, const rt_config *cfg)
 {
 	rt_translate_ctx *ctx = rt_alloc(arena, sizeof(*ctx));
 	ctx->arena = arena;
+	rt_diags_init(&ctx->warnings, arena);
 	ctx->cfg = cfg;
+	ctx->conventions = &tr_default_conventions;
 	return ctx;
+}
+
+rt_diags *rt_translate_ctx_warnings(rt_translate_ctx *ctx)
+{
+	return &ctx->warnings;
 }
 
 int rt_translate_body(rt_stmtlist *out, rt_arena *arena, const rt_revfile *rf,

@@ -8,6 +8,14 @@
 #include "retort/ident.h"
 #include "tr.h"
 
+/* One op.* (or batch_op.*) call being translated. */
+typedef struct op_call {
+	tr_table *batch;            /* the batch_alter_table target; NULL for op.* */
+	tr_args *a;
+	uint32_t off;               /* the call */
+	tr_val *result;             /* the call's value; NULL: None */
+} op_call;
+
 /* Arguments that are settings of other dialects: no effect on PostgreSQL. */
 static void ignore_other_dialects(tr_args *a)
 {
@@ -19,20 +27,30 @@ static void ignore_other_dialects(tr_args *a)
 				a->used[i] = true;
 }
 
+/* Keywords Alembic accepts and never reads (its **kw, or a Table option with
+ * no DDL), named in names (NULL: every keyword not consumed yet): accepted,
+ * and reported as warnings (rt_translate_ctx_warnings). */
+static void ignore_with_warning(tr_run *r, tr_args *a, const char *const *names, const char *op)
+{
+	ignore_other_dialects(a);
+	for (size_t i = 0; i < a->nkw; i++) {
+		bool listed = !names;
+		for (size_t k = 0; names && names[k] && !listed; k++)
+			listed = strcmp(names[k], a->kwn[i]) == 0;
+		if (a->used[i] || !listed)
+			continue;
+		a->used[i] = true;
+		tr_warn(r, a->kwv[i]->off, a->kwv[i]->len, "ignored-argument",
+		        "'%s=' has no effect in %s%s(): Alembic accepts and ignores it, so does retort",
+		        a->kwn[i], r->queueing ? "batch_op." : "op.", op);
+	}
+}
+
 static int check_args(tr_run *r, tr_args *a, size_t npos, const char *op)
 {
 	ignore_other_dialects(a);
 	return tr_args_check(r, a, npos, rt_concat(r->arena, "op.", op, NULL), r->cur_off,
 	                     r->cur_len);
-}
-
-/* PostgreSQL's identifier limit; SQLAlchemy refuses longer explicit names. */
-static int check_name_len(tr_run *r, const char *name, const tr_val *at)
-{
-	if (name && strlen(name) > 63)
-		return tr_refuse(r, at ? at->off : r->cur_off, at ? at->len : r->cur_len,
-		                 "identifier '%s' exceeds maximum length of 63 characters", name);
-	return RT_OK;
 }
 
 static void alter_table(rt_buf *b, const char *schema, const char *table)
@@ -42,13 +60,15 @@ static void alter_table(rt_buf *b, const char *schema, const char *table)
 	rt_buf_putc(b, ' ');
 }
 
+enum { DROP_IF_EXISTS = 1u << 0 };
+
 /* ALTER TABLE [schema.]table DROP <what> [IF EXISTS] name */
 static int alter_drop(tr_run *r, const char *schema, const char *table, const char *what,
-                      bool if_exists, const char *name, uint32_t off)
+                      unsigned flags, const char *name, uint32_t off)
 {
 	rt_buf b = RT_BUF_INIT;
 	alter_table(&b, schema, table);
-	rt_buf_printf(&b, "DROP %s %s", what, if_exists ? "IF EXISTS " : "");
+	rt_buf_printf(&b, "DROP %s %s", what, flags & DROP_IF_EXISTS ? "IF EXISTS " : "");
 	rt_ident_append(&b, name);
 	tr_emit(r, &b, off);
 	rt_buf_release(&b);
@@ -65,8 +85,60 @@ static void comment_literal(rt_buf *b, const char *comment)
 
 /* ---- execute ---- */
 
-static int op_execute(tr_run *r, tr_args *a, bool conn, bool driver_sql)
+/* How a SQL string reaches the database: op.execute() wraps it in text(); in
+ * SQLAlchemy 1.4 conn.execute(str) and conn.exec_driver_sql(str) send it as
+ * it is, and exec_driver_sql takes no text(). */
+typedef enum exec_kind { EXEC_OP, EXEC_CONN, EXEC_DRIVER_SQL } exec_kind;
+
+/* sa.schema.CreateSchema(name) / DropSchema(name, cascade=) as SQLAlchemy 1.4's
+ * DDLCompiler renders them (quote= is stored and never used there). */
+static int execute_schema_ddl(tr_run *r, tr_val *el)
 {
+	tr_args *a = &el->args;
+	bool create = tr_is(el, "sa.CreateSchema");
+	const char *name;
+	bool cascade = false;
+	int rc = tr_get_str(r, tr_arg(a, 0, "name"), "the schema name", &name);
+	if (rc == RT_OK && !create)
+		rc = tr_get_bool(r, tr_arg(a, 2, "cascade"), "cascade", &cascade);
+	static const char *const ignore[] = { "quote", NULL };
+	tr_args_ignore(a, ignore);
+	if (rc == RT_OK)
+		rc = tr_args_check(r, a, create ? 2 : 3, el->written, el->off, el->len);
+	if (rc < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_puts(&b, create ? "CREATE SCHEMA " : "DROP SCHEMA ");
+	rt_ident_append(&b, name);
+	if (cascade)
+		rt_buf_puts(&b, " CASCADE");
+	tr_emit(r, &b, el->off);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
+/* The statement of sa.DDL("..."): sent as it is, as a string to conn.execute(). */
+static int ddl_statement(tr_run *r, tr_val *el, const tr_val *params, tr_val **out)
+{
+	tr_args *a = &el->args;
+	const char *s;
+	*out = tr_arg(a, 0, "statement");
+	int rc = tr_get_str(r, *out, "the DDL statement", &s);
+	if (rc == RT_OK)
+		rc = tr_args_check(r, a, 1, el->written, el->off, el->len);
+	if (rc < 0)
+		return rc;
+	/* DDL formats its statement with %: context and %-escapes are not translated */
+	if (strchr(s, '%') || params)
+		return tr_refuse(r, el->off, el->len, "sa.DDL() with %s is not supported",
+		                 params ? "parameters" : "'%' in its statement (DDL formats it with "
+		                 "its context)");
+	return RT_OK;
+}
+
+static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
+{
+	bool conn = kind != EXEC_OP;
 	tr_val *sql = tr_arg(a, 0, conn ? "statement" : "sqltext");
 	static const char *const ignore[] = { "execution_options", NULL };
 	tr_args_ignore(a, ignore);
@@ -77,8 +149,6 @@ static int op_execute(tr_run *r, tr_args *a, bool conn, bool driver_sql)
 	if (rc < 0)
 		return rc;
 	tr_val text;
-	/* op.execute(str) wraps the string in text(); in SQLAlchemy 1.4
-	 * conn.execute(str) and conn.exec_driver_sql(str) send it as it is */
 	bool raw = conn && sql->kind == V_STR;
 	if (sql->kind == V_STR) {
 		memset(&text, 0, sizeof(text));
@@ -88,11 +158,24 @@ static int op_execute(tr_run *r, tr_args *a, bool conn, bool driver_sql)
 		text.len = sql->len;
 		text.args.pos = &sql;
 		text.args.npos = 1;
-	} else if (tr_is(sql, "sa.text") && !driver_sql) {
+	} else if (tr_is(sql, "sa.text") && kind != EXEC_DRIVER_SQL) {
 		text = *sql;
+	} else if ((tr_is(sql, "sa.CreateSchema") || tr_is(sql, "sa.DropSchema")) &&
+	           kind != EXEC_DRIVER_SQL) {
+		return execute_schema_ddl(r, sql);
+	} else if (tr_is(sql, "sa.DDL") && kind != EXEC_DRIVER_SQL) {
+		tr_val *statement;
+		if ((rc = ddl_statement(r, sql, params, &statement)) < 0)
+			return rc;
+		memset(&text, 0, sizeof(text));
+		text.args.pos = rt_alloc(r->arena, sizeof(*text.args.pos));
+		text.args.pos[0] = statement;
+		text.args.npos = 1;
+		raw = true;
 	} else {
-		return tr_refuse(r, sql->off, sql->len, "'execute' of %s; only SQL strings and "
-		                 "sa.text() are translated", sql->kind == V_OBJ ? sql->written
+		return tr_refuse(r, sql->off, sql->len, "'execute' of %s; only SQL strings, "
+		                 "sa.text(), sa.DDL() and CreateSchema/DropSchema are translated",
+		                 sql->kind == V_OBJ ? sql->written
 		                 : sql->kind == V_TABLE ? "a table expression" : "this value");
 	}
 	if (params) {
@@ -136,7 +219,7 @@ static int op_execute(tr_run *r, tr_args *a, bool conn, bool driver_sql)
 			rt_stmt_add_seg(r->arena, st, 0, s->off, false);
 		rt_buf_add(&b, s->s + start, end - start);
 	} else {
-		rc = tr_render_text(r, &b, st, &text);
+		rc = tr_render_statement(r, &b, st, &text);
 	}
 	if (rc == RT_OK && b.len) {
 		if (memchr(b.ptr, 0, b.len))
@@ -153,7 +236,19 @@ static int op_execute(tr_run *r, tr_args *a, bool conn, bool driver_sql)
 
 /* ---- indexes ---- */
 
-static int index_element(tr_run *r, rt_buf *b, const tr_val *e, const tr_val *ops)
+/* What a sa.text() element of an index is: Alembic's op.create_index wraps it
+ * in a column named by its text (the name's column_0, the postgresql_ops
+ * key); an sa.Index given to op.create_table keeps it a bare expression. */
+typedef enum index_text { INDEX_TEXT_EXPRESSION, INDEX_TEXT_COLUMN } index_text;
+
+/* The SQL text written in sa.text("..."), or NULL when it is not a literal. */
+static const char *text_source(const tr_val *e)
+{
+	return e->args.npos && e->args.pos[0]->kind == V_STR ? e->args.pos[0]->s : NULL;
+}
+
+static int index_element(tr_run *r, rt_buf *b, const tr_val *e, const tr_val *ops,
+                         index_text text)
 {
 	const char *key = NULL;
 	int rc = RT_OK;
@@ -164,6 +259,8 @@ static int index_element(tr_run *r, rt_buf *b, const tr_val *e, const tr_val *op
 		key = e->name;
 		rt_buf_add(b, e->s, e->slen);
 	} else if (tr_is(e, "sa.text")) {
+		if (text == INDEX_TEXT_COLUMN)
+			key = text_source(e);
 		rc = tr_render_text(r, b, NULL, e);
 	} else {
 		return tr_refuse(r, e->off, e->len, "index element that is not a column name, "
@@ -181,31 +278,69 @@ static int index_element(tr_run *r, rt_buf *b, const tr_val *e, const tr_val *op
 	return rc;
 }
 
+/* The name a naming convention gives an unnamed index; refused without one. */
+static int convention_index_name(tr_run *r, const tr_name_facts *f, uint32_t off, uint32_t len,
+                                 const char **out)
+{
+	int rc = tr_convention_name(r, "ix", f, off, len, out);
+	if (rc == RT_OK && !*out)
+		rc = tr_refuse(r, off, len, "the index has no name, and no naming convention names it");
+	return rc;
+}
+
+/* The index's own name, or the one the convention gives Index(None, ...)
+ * from its columns: the string elements, and sa.text() ones as text says. */
+static int index_name(tr_run *r, const tr_val *name_v, const char *schema, const char *table,
+                      tr_val **elems, size_t nelems, index_text text, const char **out)
+{
+	int rc = tr_get_name(r, name_v, "the index name", out);
+	if (rc < 0 || *out)
+		return rc;
+	const char **cols = rt_alloc_array(r->arena, nelems ? nelems : 1, sizeof(*cols));
+	size_t n = 0;
+	for (size_t i = 0; i < nelems; i++) {
+		const tr_val *e = elems[i];
+		if (e->kind == V_STR) {
+			cols[n++] = e->s;
+		} else if (tr_is(e, "sa.text")) {
+			if (text == INDEX_TEXT_COLUMN && !(cols[n++] = text_source(e)))
+				return tr_refuse(r, e->off, e->len, "the text of this sa.text() names the "
+				                 "unnamed index and is not known statically");
+		} else if (n == 0) {
+			/* SQLAlchemy fails on it (op.create_index) or takes an unbound column */
+			return tr_refuse(r, e->off, e->len, "an unnamed index is named after its first "
+			                 "column, and this expression has none retort can tell; give "
+			                 "the index a name");
+		} else {
+			break;
+		}
+	}
+	tr_name_facts f = { .table = table, .schema = schema, .cols = cols, .ncols = n };
+	return convention_index_name(r, &f, r->cur_off, r->cur_len, out);
+}
+
 /* CREATE INDEX as PGDDLCompiler.visit_create_index renders it. */
 static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const char *schema,
                                const char *table, tr_val **elems, size_t nelems, tr_args *kw,
-                               const tr_val *unique_v, const char *what)
+                               const tr_val *unique_v, index_text text)
 {
 	const char *name, *using = NULL, *tablespace = NULL;
-	bool unique, concurrently, if_not_exists;
+	bool unique = false, concurrently = false, if_not_exists = false;
 	const tr_val *ops = tr_arg(kw, SIZE_MAX, "postgresql_ops");
 	const tr_val *include = tr_arg(kw, SIZE_MAX, "postgresql_include");
 	const tr_val *with = tr_arg(kw, SIZE_MAX, "postgresql_with");
 	tr_val *where = tr_arg(kw, SIZE_MAX, "postgresql_where");
-	if (!name_v || name_v->kind == V_NONE)
-		return tr_refuse(r, r->cur_off, r->cur_len, "CREATE INDEX requires that the index "
-		                 "have a name (naming conventions from env.py are not visible)");
-	int rc = tr_get_str(r, name_v, "the index name", &name);
+	if (nelems == 0)
+		return tr_refuse(r, r->cur_off, r->cur_len, "%s without columns",
+		                 text == INDEX_TEXT_COLUMN ? "op.create_index" : "sa.Index");
+	int rc = index_name(r, name_v, schema, table, elems, nelems, text, &name);
 	if (rc == RT_OK)
-		rc = check_name_len(r, name, name_v);
-	if (rc == RT_OK)
-		rc = tr_get_bool(r, unique_v, "unique", false, &unique);
+		rc = tr_get_bool(r, unique_v, "unique", &unique);
 	if (rc == RT_OK)
 		rc = tr_get_bool(r, tr_arg(kw, SIZE_MAX, "postgresql_concurrently"),
-		                 "postgresql_concurrently", false, &concurrently);
+		                 "postgresql_concurrently", &concurrently);
 	if (rc == RT_OK)
-		rc = tr_get_bool(r, tr_arg(kw, SIZE_MAX, "if_not_exists"), "if_not_exists", false,
-		                 &if_not_exists);
+		rc = tr_get_bool(r, tr_arg(kw, SIZE_MAX, "if_not_exists"), "if_not_exists", &if_not_exists);
 	if (rc == RT_OK)
 		rc = tr_get_opt_str(r, tr_arg(kw, SIZE_MAX, "postgresql_using"), "postgresql_using",
 		                    &using);
@@ -216,8 +351,6 @@ static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const
 		return rc;
 	if (ops && ops->kind != V_DICT)
 		return tr_refuse(r, ops->off, ops->len, "postgresql_ops must be a literal dict");
-	if (nelems == 0)
-		return tr_refuse(r, r->cur_off, r->cur_len, "%s without columns", what);
 	rt_buf_puts(b, unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
 	if (concurrently)
 		rt_buf_puts(b, "CONCURRENTLY ");
@@ -237,7 +370,7 @@ static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const
 	for (size_t i = 0; i < nelems && rc == RT_OK; i++) {
 		if (i)
 			rt_buf_puts(b, ", ");
-		rc = index_element(r, b, elems[i], ops);
+		rc = index_element(r, b, elems[i], ops, text);
 	}
 	rt_buf_putc(b, ')');
 	if (rc == RT_OK && include && include->kind != V_NONE) {
@@ -282,8 +415,10 @@ static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const
 	return rc;
 }
 
-static int op_create_index(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+static int op_create_index(tr_run *r, op_call *call)
 {
+	tr_table *batch = call->batch;
+	tr_args *a = call->a;
 	size_t s = batch ? 1 : 0;
 	const char *table, *schema = batch ? batch->schema : NULL;
 	const tr_val *name = tr_arg(a, 0, "index_name");
@@ -303,23 +438,25 @@ static int op_create_index(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 	const tr_val *unique = tr_arg(a, batch ? SIZE_MAX : 4, "unique");
 	rt_buf b = RT_BUF_INIT;
 	rc = render_create_index(r, &b, name, schema, table, cols->items, cols->n, a, unique,
-	                         "op.create_index");
+	                         INDEX_TEXT_COLUMN);
 	static const char *const ignore[] = { "postgresql_ops", "postgresql_include",
 		                                  "postgresql_with", "postgresql_where", "info", NULL };
 	tr_args_ignore(a, ignore);
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 2 : 5, "create_index");
 	if (rc == RT_OK)
-		tr_emit(r, &b, off);
+		tr_emit(r, &b, call->off);
 	rt_buf_release(&b);
 	return rc;
 }
 
-static int op_drop_index(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+static int op_drop_index(tr_run *r, op_call *call)
 {
-	const char *name, *schema = batch ? batch->schema : NULL, *table;
-	bool concurrently, if_exists;
-	int rc = tr_get_str(r, tr_arg(a, 0, "index_name"), "the index name", &name);
+	tr_table *batch = call->batch;
+	tr_args *a = call->a;
+	const char *name, *schema = batch ? batch->schema : NULL, *table = batch ? batch->name : NULL;
+	bool concurrently = false, if_exists = false;
+	int rc = tr_get_name(r, tr_arg(a, 0, "index_name"), "the index name", &name);
 	if (rc == RT_OK && !batch) {
 		rc = tr_get_opt_str(r, tr_arg(a, 1, "table_name"), "the table name", &table);
 		if (rc == RT_OK)
@@ -327,9 +464,9 @@ static int op_drop_index(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 	}
 	if (rc == RT_OK)
 		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "postgresql_concurrently"),
-		                 "postgresql_concurrently", false, &concurrently);
+		                 "postgresql_concurrently", &concurrently);
 	if (rc == RT_OK)
-		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", false, &if_exists);
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", &if_exists);
 	/* accepted by Alembic and not rendered in DROP INDEX */
 	static const char *const ignore[] = { "postgresql_where", "postgresql_using",
 		                                  "postgresql_ops", "postgresql_include",
@@ -337,6 +474,13 @@ static int op_drop_index(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 	tr_args_ignore(a, ignore);
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 1 : 3, "drop_index");
+	if (rc == RT_OK && !name) {
+		/* Alembic's DropIndexOp.to_index: Index(None, Column('x')) on the table */
+		static const char *const placeholder[] = { "x" };
+		tr_name_facts f = { .table = table ? table : "no_table", .schema = schema,
+			                .cols = placeholder, .ncols = 1 };
+		rc = convention_index_name(r, &f, r->cur_off, r->cur_len, &name);
+	}
 	if (rc < 0)
 		return rc;
 	rt_buf b = RT_BUF_INIT;
@@ -346,23 +490,53 @@ static int op_drop_index(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 	if (if_exists)
 		rt_buf_puts(&b, "IF EXISTS ");
 	tr_qualified(&b, schema, name);
-	tr_emit(r, &b, off);
+	tr_emit(r, &b, call->off);
 	rt_buf_release(&b);
 	return RT_OK;
 }
 
 /* ---- columns and tables ---- */
 
-static int index_label_name(tr_run *r, const char *schema, const char *table, const tr_col *c,
-                            const char **out)
+/* "[schema.]table.column" of a foreign key target; false without a dot. */
+static bool split_column_ref(tr_run *r, const char *ref, const char **schema,
+                             const char **table, const char **column)
 {
-	const char *n = schema ? rt_sprintf(r->arena, "ix_%s_%s_%s", schema, table, c->name)
-	                       : rt_sprintf(r->arena, "ix_%s_%s", table, c->name);
-	if (strlen(n) > 63)
-		return tr_refuse(r, c->off, c->len, "the index name SQLAlchemy derives for "
-		                 "index=True ('%s') exceeds 63 characters and would be truncated "
-		                 "with a hash", n);
-	*out = n;
+	const char *dot = strrchr(ref, '.');
+	if (!dot)
+		return false;
+	char *tab = rt_strndup(r->arena, ref, (size_t)(dot - ref));
+	char *sdot = strrchr(tab, '.');
+	*schema = NULL;
+	if (sdot) {
+		*sdot = '\0';
+		*schema = tab;
+		tab = sdot + 1;
+	}
+	*table = tab;
+	*column = dot + 1;
+	return true;
+}
+
+/* A non-native Enum's CHECK (create_constraint=True), as SQLAlchemy adds it. */
+static int enum_check(tr_run *r, const tr_col *c, rt_buf *b, bool *added)
+{
+	const char *name, *schema;
+	rt_strv values = { 0 };
+	bool native, create = false;
+	*added = false;
+	int rc = tr_enum_info(r, c->type, &name, &schema, &values, &native);
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(&c->type->args, SIZE_MAX, "create_constraint"),
+		                 "create_constraint", &create);
+	if (rc < 0 || native || !create)
+		return rc;
+	tr_constraint_name(b, name);
+	rt_buf_puts(b, "CHECK (");
+	rt_ident_append(b, c->name);
+	rt_buf_puts(b, " IN (");
+	tr_literal_list(b, &values);
+	rt_buf_puts(b, "))");
+	*added = true;
 	return RT_OK;
 }
 
@@ -383,59 +557,29 @@ static int column_constraints(tr_run *r, const tr_col *c, rt_buf *b, constraint_
 			return rc;
 	}
 	if (tr_is_enum(c->type) && c->type->kind == V_OBJ) {
-		const char *name, *schema;
-		rt_strv values = { 0 };
-		bool native, create;
-		rc = tr_enum_info(r, c->type, &name, &schema, &values, &native);
-		if (rc == RT_OK)
-			rc = tr_get_bool(r, tr_arg(&c->type->args, SIZE_MAX, "create_constraint"),
-			                 "create_constraint", false, &create);
-		if (rc < 0)
+		bool added;
+		if ((rc = enum_check(r, c, b, &added)) < 0)
 			return rc;
-		if (!native && create) {
-			if (name) {
-				rt_buf_puts(b, "CONSTRAINT ");
-				rt_ident_append(b, name);
-				rt_buf_putc(b, ' ');
-			}
-			rt_buf_puts(b, "CHECK (");
-			rt_ident_append(b, c->name);
-			rt_buf_puts(b, " IN (");
-			for (size_t i = 0; i < values.n; i++) {
-				if (i)
-					rt_buf_puts(b, ", ");
-				rt_ident_append_literal(b, values.v[i]);
-			}
-			rt_buf_puts(b, "))");
-			if ((rc = sink(r, b, sctx, c->off)) < 0)
-				return rc;
-		}
+		if (added && (rc = sink(r, b, sctx, c->off)) < 0)
+			return rc;
 	}
-	for (size_t i = 0; i < c->fks.n; i++) {
+	/* a replaced column's foreign keys leave the table with it */
+	for (size_t i = 0; i < c->fks.n && !c->replaced; i++) {
 		tr_val *fk = c->fks.items[i];
 		tr_args *a = &fk->args;
-		const char *spec, *name;
+		const char *spec, *name, *schema, *table, *ref;
 		rc = tr_get_str(r, tr_arg(a, 0, "column"), "the ForeignKey target", &spec);
 		if (rc == RT_OK)
-			rc = tr_get_opt_str(r, tr_arg(a, 2, "name"), "the constraint name", &name);
+			rc = tr_get_name(r, tr_arg(a, 2, "name"), "the constraint name", &name);
 		if (rc < 0)
 			return rc;
-		const char *dot = strrchr(spec, '.');
-		if (!dot)
+		if (!split_column_ref(r, spec, &schema, &table, &ref))
 			return tr_refuse(r, fk->off, fk->len, "ForeignKey target '%s' is not "
 			                 "'table.column'", spec);
-		char *tab = rt_strndup(r->arena, spec, (size_t)(dot - spec));
-		char *sdot = strrchr(tab, '.');
-		const char *schema = NULL;
-		if (sdot) {
-			*sdot = '\0';
-			schema = tab;
-			tab = sdot + 1;
-		}
 		rt_strv cols = { 0 }, refs = { 0 };
 		rt_strv_push(r->arena, &cols, c->name);
-		rt_strv_push(r->arena, &refs, dot + 1);
-		rc = tr_render_fk(r, b, name, &cols, schema, tab, &refs, a, fk->off, fk->len);
+		rt_strv_push(r->arena, &refs, ref);
+		rc = tr_render_fk(r, b, name, &cols, schema, table, &refs, a, fk->off, fk->len);
 		if (rc == RT_OK)
 			rc = tr_args_check(r, a, 3, "sa.ForeignKey", fk->off, fk->len);
 		if (rc == RT_OK)
@@ -446,16 +590,23 @@ static int column_constraints(tr_run *r, const tr_col *c, rt_buf *b, constraint_
 	return RT_OK;
 }
 
+/* The elements of a CREATE TABLE (columns, then constraints), comma-separated. */
 struct element_list {
 	rt_buf *out;
+	size_t n;
 };
+
+static void element_start(struct element_list *el)
+{
+	rt_buf_puts(el->out, el->n++ ? ", \n    " : "\n    ");
+}
 
 static int append_element(tr_run *r, rt_buf *b, void *ctx, uint32_t off)
 {
 	(void)r;
 	(void)off;
 	struct element_list *el = ctx;
-	rt_buf_puts(el->out, ", \n    ");
+	element_start(el);
 	rt_buf_add(el->out, b->ptr, b->len);
 	rt_buf_truncate(b, 0);
 	return RT_OK;
@@ -478,27 +629,26 @@ static int emit_alter_add(tr_run *r, rt_buf *b, void *ctx, uint32_t off)
 	return RT_OK;
 }
 
-static int emit_column_extras(tr_run *r, const char *schema, const char *table,
-                              const tr_col *c)
+/* The CREATE INDEX of a column's index=True. */
+static int emit_column_index(tr_run *r, const char *schema, const char *table,
+                             const tr_col *c)
 {
-	int rc = RT_OK;
+	const char *name = NULL;
+	tr_name_facts f = { .table = table, .schema = schema, .cols = &c->name, .ncols = 1 };
+	int rc = convention_index_name(r, &f, c->off, c->len, &name);
+	if (rc < 0)
+		return rc;
 	rt_buf b = RT_BUF_INIT;
-	if (c->index) {
-		const char *name = NULL;
-		rc = index_label_name(r, schema, table, c, &name);
-		if (rc == RT_OK) {
-			rt_buf_printf(&b, "CREATE %sINDEX ", c->unique ? "UNIQUE " : "");
-			rt_ident_append(&b, name);
-			rt_buf_puts(&b, " ON ");
-			tr_qualified(&b, schema, table);
-			rt_buf_puts(&b, " (");
-			rt_ident_append(&b, c->name);
-			rt_buf_putc(&b, ')');
-			tr_emit(r, &b, c->off);
-		}
-	}
+	rt_buf_printf(&b, "CREATE %sINDEX ", c->unique ? "UNIQUE " : "");
+	rt_ident_append(&b, name);
+	rt_buf_puts(&b, " ON ");
+	tr_qualified(&b, schema, table);
+	rt_buf_puts(&b, " (");
+	rt_ident_append(&b, c->name);
+	rt_buf_putc(&b, ')');
+	tr_emit(r, &b, c->off);
 	rt_buf_release(&b);
-	return rc;
+	return RT_OK;
 }
 
 static void column_comment(tr_run *r, const char *schema, const char *table, const tr_col *c)
@@ -512,6 +662,222 @@ static void column_comment(tr_run *r, const char *schema, const char *table, con
 	comment_literal(&b, c->comment->s);
 	tr_emit(r, &b, c->comment->off);
 	rt_buf_release(&b);
+}
+
+static void table_comment(tr_run *r, const char *schema, const char *table, const char *comment,
+                          uint32_t off)
+{
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_puts(&b, "COMMENT ON TABLE ");
+	tr_qualified(&b, schema, table);
+	rt_buf_puts(&b, " IS ");
+	comment_literal(&b, comment);
+	tr_emit(r, &b, off);
+	rt_buf_release(&b);
+}
+
+/* ---- create_table ---- */
+
+/* What op.create_table's keywords say about the table itself. */
+typedef struct table_opts {
+	const tr_val *comment_v;    /* comment=, for its offset */
+	const tr_val *inherits;     /* postgresql_inherits= */
+	const char *comment, *partition, *tablespace;
+	bool if_not_exists;
+} table_opts;
+
+/* An index created after the table, in argument order. */
+typedef struct table_index {
+	const tr_col *col;          /* a column's index=True, or NULL */
+	tr_val *index;              /* an sa.Index element, or NULL */
+} table_index;
+
+/* The positional elements of op.create_table besides the columns. */
+typedef struct table_elems {
+	tr_col **attached;          /* every column in argument order, replaced ones too */
+	size_t nattached;
+	tr_col **flagged_pk;        /* primary_key=True columns, in SQLAlchemy's key order */
+	size_t nflagged_pk;
+	tr_val *pkc;                /* sa.PrimaryKeyConstraint, or NULL */
+	rt_ptrvec constraints;      /* sa.ForeignKey/Unique/CheckConstraint, in order */
+	table_index *indexes;
+	size_t nindexes;
+	tr_col **pk;                /* the primary key columns, in key order */
+	size_t npk;
+	const char *pk_name;
+	tr_col *autoinc;            /* the column rendered SERIAL, or NULL */
+} table_elems;
+
+static int create_table_opts(tr_run *r, tr_args *a, tr_table *t, table_opts *o)
+{
+	o->comment_v = tr_arg(a, SIZE_MAX, "comment");
+	o->inherits = tr_arg(a, SIZE_MAX, "postgresql_inherits");
+	o->if_not_exists = false;
+	int rc = tr_get_str(r, tr_arg(a, 0, "table_name"), "the table name", &t->name);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "schema"), "schema", &t->schema);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, o->comment_v, "comment", &o->comment);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "postgresql_partition_by"),
+		                    "postgresql_partition_by", &o->partition);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "postgresql_tablespace"),
+		                    "postgresql_tablespace", &o->tablespace);
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_not_exists"), "if_not_exists",
+		                 &o->if_not_exists);
+	static const char *const ignore[] = { "info", "keep_existing", "extend_existing", NULL };
+	tr_args_ignore(a, ignore);
+	/* Table() options read only by reflection or by the ORM, not by CREATE TABLE */
+	static const char *const no_ddl[] = { "implicit_returning", "resolve_fks",
+		                                  "include_columns", "autoload_replace",
+		                                  "postgresql_ignore_search_path", NULL };
+	if (rc == RT_OK)
+		ignore_with_warning(r, a, no_ddl, "create_table");
+	if (rc == RT_OK)
+		rc = check_args(r, a, SIZE_MAX, "create_table");
+	return rc;
+}
+
+static tr_col *find_column(const tr_table *t, const char *name)
+{
+	tr_col *found = NULL;
+	for (size_t k = 0; k < t->ncols; k++)
+		if (strcmp(t->cols[k]->name, name) == 0)
+			found = t->cols[k];
+	return found;
+}
+
+/* The columns a table-level ForeignKeyConstraint names are foreign keys for
+ * SQLAlchemy's autoincrement rule, as the column-level ones are. */
+static void mark_fk_columns(const tr_table *t, const rt_ptrvec *constraints)
+{
+	for (size_t i = 0; i < constraints->n; i++) {
+		tr_val *x = constraints->items[i];
+		const tr_val *cols = tr_is(x, "sa.ForeignKeyConstraint")
+		                     ? tr_arg(&x->args, 0, "columns") : NULL;
+		if (!cols || (cols->kind != V_LIST && cols->kind != V_TUPLE))
+			continue; /* refused when the constraint is rendered */
+		for (size_t k = 0; k < cols->n; k++) {
+			const tr_val *cv = cols->items[k];
+			const char *name = cv->kind == V_STR ? cv->s : cv->kind == V_SQL ? cv->name : NULL;
+			tr_col *c = name ? find_column(t, name) : NULL;
+			if (c)
+				c->in_fk_constraint = true;
+		}
+	}
+}
+
+static tr_col **find_key(tr_col **cols, size_t n, const char *key)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(cols[k]->key, key) == 0)
+			return &cols[k];
+	return NULL;
+}
+
+/*
+ * Adds c to the table as SQLAlchemy's Column._set_parent does: a column of
+ * the same key is replaced in place and loses its foreign keys; its UNIQUE,
+ * index=True and enum CHECK stay. SQLAlchemy 1.4 warns (a deprecation); a
+ * primary key column may not be replaced by one that is not. (SQLAlchemy
+ * also replaces a column whose key is c's name when c has another key; not
+ * modelled.)
+ */
+static int attach_column(tr_run *r, tr_table *t, table_elems *e, tr_col *c)
+{
+	tr_col **at = find_key(t->cols, t->ncols, c->key);
+	e->attached[e->nattached++] = c;
+	if (!at) {
+		t->cols[t->ncols++] = c;
+	} else {
+		if ((*at)->pk && !c->pk)
+			return tr_refuse(r, c->off, c->len, "column '%s' redefines primary-key column "
+			                 "'%s' as a non-primary-key column (SQLAlchemy refuses it)",
+			                 c->name, (*at)->name);
+		tr_warn(r, c->off, c->len, "replaced-column", "a column named '%s' is already in "
+		        "table '%s': this one replaces it, as SQLAlchemy does (with a warning)",
+		        c->key, t->name);
+		(*at)->replaced = true;
+		*at = c;
+	}
+	if (!c->pk)
+		return RT_OK;
+	tr_col **pk = find_key(e->flagged_pk, e->nflagged_pk, c->key);
+	if (pk)
+		*pk = c;
+	else
+		e->flagged_pk[e->nflagged_pk++] = c;
+	return RT_OK;
+}
+
+/* Parses the columns into t and sorts the other elements into e. */
+static int create_table_elems(tr_run *r, tr_args *a, tr_table *t, table_elems *e)
+{
+	size_t n = a->npos ? a->npos : 1;
+	t->cols = rt_alloc_array(r->arena, n, sizeof(*t->cols));
+	e->attached = rt_alloc_array(r->arena, n, sizeof(*e->attached));
+	e->flagged_pk = rt_alloc_array(r->arena, n, sizeof(*e->flagged_pk));
+	e->indexes = rt_alloc_array(r->arena, n, sizeof(*e->indexes));
+	for (size_t i = 1; i < a->npos; i++) {
+		tr_val *x = a->pos[i];
+		if (tr_is(x, "sa.Column")) {
+			tr_col *c;
+			int rc = tr_parse_column(r, x, &c);
+			if (rc == RT_OK)
+				rc = attach_column(r, t, e, c);
+			if (rc < 0)
+				return rc;
+			if (c->index)
+				e->indexes[e->nindexes++].col = c;
+		} else if (tr_is(x, "sa.PrimaryKeyConstraint")) {
+			e->pkc = x;
+		} else if (tr_is(x, "sa.ForeignKeyConstraint") || tr_is(x, "sa.UniqueConstraint") ||
+		           tr_is(x, "sa.CheckConstraint")) {
+			rt_ptrvec_push(r->arena, &e->constraints, x);
+		} else if (tr_is(x, "sa.Index")) {
+			e->indexes[e->nindexes++].index = x;
+		} else {
+			return tr_refuse(r, x->off, x->len, "'op.create_table' argument %s is not "
+			                 "supported", x->kind == V_OBJ ? x->written : "of this kind");
+		}
+	}
+	mark_fk_columns(t, &e->constraints);
+	return RT_OK;
+}
+
+
+/* The primary key (an explicit PrimaryKeyConstraint, else the flagged
+ * columns) and its autoincrement column. */
+static int create_table_pk(tr_run *r, tr_table *t, table_elems *e)
+{
+	tr_val *pkc = e->pkc;
+	e->pk = rt_alloc_array(r->arena, t->ncols + 1, sizeof(*e->pk));
+	if (!pkc) {
+		for (size_t k = 0; k < e->nflagged_pk; k++)
+			e->pk[e->npk++] = e->flagged_pk[k];
+		return tr_autoinc_column(r, e->pk, e->npk, &e->autoinc);
+	}
+	int rc = tr_get_name(r, tr_arg(&pkc->args, SIZE_MAX, "name"), "the constraint name",
+	                        &e->pk_name);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < pkc->args.npos; i++) {
+		const tr_val *cv = pkc->args.pos[i];
+		const char *cn;
+		if ((rc = tr_get_str(r, cv, "a primary key column", &cn)) < 0)
+			return rc;
+		tr_col *c = find_column(t, cn);
+		if (!c)
+			return tr_refuse(r, cv->off, cv->len, "primary key column '%s' is not a column "
+			                 "of '%s'", cn, t->name);
+		c->pk = true;
+		if (!c->nullable_set)
+			c->nullable = false;
+		e->pk[e->npk++] = c;
+	}
+	return tr_autoinc_column(r, e->pk, e->npk, &e->autoinc);
 }
 
 static bool enum_created_by_table(tr_run *r, tr_val *t, int *rc)
@@ -528,8 +894,8 @@ static bool enum_created_by_table(tr_run *r, tr_val *t, int *rc)
 	}
 	*rc = tr_enum_info(r, t, &name, &schema, &values, &native);
 	if (*rc == RT_OK && strcmp(t->name, "pg.ENUM") == 0)
-		*rc = tr_get_bool(r, tr_arg(&t->args, SIZE_MAX, "create_type"),
-		                  "create_type", true, &create_type);
+		*rc = tr_get_bool(r, tr_arg(&t->args, SIZE_MAX, "create_type"), "create_type",
+		                  &create_type);
 	if (*rc < 0 || !native || !create_type)
 		return false;
 	const tr_val *md = tr_arg(&t->args, SIZE_MAX, "metadata");
@@ -546,286 +912,215 @@ static bool enum_created_by_table(tr_run *r, tr_val *t, int *rc)
 	return true;
 }
 
-static int op_create_table(tr_run *r, tr_args *a, uint32_t off, tr_val **out)
+/* CREATE TYPE for the enums not created yet in this run, before the table
+ * (a replaced column's too: its type's event stays on the table). */
+static int create_table_enums(tr_run *r, const table_elems *e)
 {
-	const char *name, *schema, *comment = NULL, *partition = NULL, *tablespace = NULL;
-	bool if_not_exists;
-	const tr_val *cv = tr_arg(a, SIZE_MAX, "comment");
-	const tr_val *inherits = tr_arg(a, SIZE_MAX, "postgresql_inherits");
-	int rc = tr_get_str(r, tr_arg(a, 0, "table_name"), "the table name", &name);
-	if (rc == RT_OK)
-		rc = check_name_len(r, name, a->npos ? a->pos[0] : NULL);
-	if (rc == RT_OK)
-		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "schema"), "schema", &schema);
-	if (rc == RT_OK)
-		rc = tr_get_opt_str(r, cv, "comment", &comment);
-	if (rc == RT_OK)
-		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "postgresql_partition_by"),
-		                    "postgresql_partition_by", &partition);
-	if (rc == RT_OK)
-		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "postgresql_tablespace"),
-		                    "postgresql_tablespace", &tablespace);
-	if (rc == RT_OK)
-		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_not_exists"), "if_not_exists", false,
-		                 &if_not_exists);
-	static const char *const ignore[] = { "info", "keep_existing", "extend_existing", NULL };
-	tr_args_ignore(a, ignore);
-	if (rc == RT_OK)
-		rc = check_args(r, a, SIZE_MAX, "create_table");
+	int rc = RT_OK;
+	rt_buf b = RT_BUF_INIT;
+	for (size_t k = 0; k < e->nattached && rc == RT_OK; k++) {
+		tr_val *type = e->attached[k]->type;
+		if (enum_created_by_table(r, type, &rc)) {
+			rc = tr_render_enum_create(r, &b, type);
+			if (rc == RT_OK)
+				tr_emit(r, &b, type->off);
+		}
+	}
+	rt_buf_release(&b);
+	return rc;
+}
+
+/* [CONSTRAINT name ]PRIMARY KEY (cols)[ DEFERRABLE...] */
+static int pk_element(tr_run *r, rt_buf *sql, const table_elems *e)
+{
+	rt_strv cols = { 0 };
+	for (size_t k = 0; k < e->npk; k++)
+		rt_strv_push(r->arena, &cols, e->pk[k]->name);
+	tr_constraint_name(sql, e->pk_name);
+	rt_buf_puts(sql, "PRIMARY KEY (");
+	tr_name_list(sql, &cols);
+	rt_buf_putc(sql, ')');
+	if (!e->pkc)
+		return RT_OK;
+	tr_args *pa = &e->pkc->args;
+	int rc = tr_constraint_tail(r, sql, pa);
+	static const char *const ignore[] = { "info", "_implicit_generated", NULL };
+	tr_args_ignore(pa, ignore);
+	return rc < 0 ? rc : tr_args_check(r, pa, SIZE_MAX, "sa.PrimaryKeyConstraint",
+	                                   e->pkc->off, e->pkc->len);
+}
+
+static int unique_element(tr_run *r, rt_buf *b, tr_val *x)
+{
+	tr_args *ca = &x->args;
+	const char *cn;
+	int rc = tr_get_name(r, tr_arg(ca, SIZE_MAX, "name"), "the constraint name", &cn);
 	if (rc < 0)
 		return rc;
-
-	tr_table *t = rt_alloc(r->arena, sizeof(*t));
-	t->name = name;
-	t->schema = schema;
-	t->cols = rt_alloc_array(r->arena, a->npos ? a->npos : 1, sizeof(*t->cols));
-	tr_val *pkc = NULL;
-	rt_ptrvec others = { 0 }, order = { 0 };
-	for (size_t i = 1; i < a->npos; i++) {
-		tr_val *x = a->pos[i];
-		if (tr_is(x, "sa.Column")) {
-			tr_col *c;
-			if ((rc = tr_parse_column(r, x, &c)) < 0)
-				return rc;
-			t->cols[t->ncols++] = c;
-			rt_ptrvec_push(r->arena, &order, x);
-			x->table = (tr_table *)c; /* remembers the parsed column for ordering */
-		} else if (tr_is(x, "sa.PrimaryKeyConstraint")) {
-			pkc = x;
-		} else if (tr_is(x, "sa.ForeignKeyConstraint") || tr_is(x, "sa.UniqueConstraint") ||
-		           tr_is(x, "sa.CheckConstraint")) {
-			rt_ptrvec_push(r->arena, &others, x);
-		} else if (tr_is(x, "sa.Index")) {
-			rt_ptrvec_push(r->arena, &order, x);
-		} else {
-			return tr_refuse(r, x->off, x->len, "'op.create_table' argument %s is not "
-			                 "supported", x->kind == V_OBJ ? x->written : "of this kind");
+	tr_constraint_name(b, cn);
+	rt_buf_puts(b, "UNIQUE (");
+	for (size_t k = 0; k < ca->npos && rc == RT_OK; k++) {
+		const char *col;
+		rc = tr_get_str(r, ca->pos[k], "a unique column", &col);
+		if (rc == RT_OK) {
+			if (k)
+				rt_buf_puts(b, ", ");
+			rt_ident_append(b, col);
 		}
 	}
+	rt_buf_putc(b, ')');
+	if (rc == RT_OK)
+		rc = tr_constraint_tail(r, b, ca);
+	static const char *const ignore[] = { "info", "postgresql_nulls_not_distinct", NULL };
+	tr_args_ignore(ca, ignore);
+	return rc < 0 ? rc : tr_args_check(r, ca, SIZE_MAX, "sa.UniqueConstraint", x->off, x->len);
+}
 
-	/* the primary key: an explicit PrimaryKeyConstraint or the flagged columns */
-	tr_col **pk = rt_alloc_array(r->arena, t->ncols + 1, sizeof(*pk));
-	size_t npk = 0;
-	const char *pk_name = NULL;
-	if (pkc) {
-		if ((rc = tr_get_opt_str(r, tr_arg(&pkc->args, SIZE_MAX, "name"), "the constraint "
-		                         "name", &pk_name)) < 0)
-			return rc;
-		for (size_t i = 0; i < pkc->args.npos; i++) {
-			const char *cn;
-			if ((rc = tr_get_str(r, pkc->args.pos[i], "a primary key column", &cn)) < 0)
-				return rc;
-			tr_col *c = NULL;
-			for (size_t k = 0; k < t->ncols; k++)
-				if (strcmp(t->cols[k]->name, cn) == 0)
-					c = t->cols[k];
-			if (!c)
-				return tr_refuse(r, pkc->args.pos[i]->off, pkc->args.pos[i]->len,
-				                 "primary key column '%s' is not a column of '%s'", cn, name);
-			c->pk = true;
-			if (!c->nullable_set)
-				c->nullable = false;
-			pk[npk++] = c;
-		}
-	} else {
-		for (size_t k = 0; k < t->ncols; k++)
-			if (t->cols[k]->pk)
-				pk[npk++] = t->cols[k];
+static int fk_element(tr_run *r, rt_buf *b, tr_val *x)
+{
+	tr_args *ca = &x->args;
+	const char *cn, *rschema = NULL, *rtable = NULL;
+	rt_strv cols = { 0 }, refs = { 0 };
+	int rc = tr_get_names(r, tr_arg(ca, 0, "columns"), "the foreign key columns", &cols);
+	if (rc == RT_OK)
+		rc = tr_get_names(r, tr_arg(ca, 1, "refcolumns"), "the referenced columns", &refs);
+	if (rc == RT_OK)
+		rc = tr_get_name(r, tr_arg(ca, 2, "name"), "the constraint name", &cn);
+	for (size_t k = 0; rc == RT_OK && k < refs.n; k++) {
+		const char *schema;
+		if (!split_column_ref(r, refs.v[k], &schema, &rtable, &refs.v[k]))
+			return tr_refuse(r, x->off, x->len, "referenced column '%s' is not "
+			                 "'table.column'", refs.v[k]);
+		if (schema)
+			rschema = schema;
 	}
-	tr_col *autoinc;
-	if ((rc = tr_autoinc_column(r, pk, npk, &autoinc)) < 0)
-		return rc;
+	if (rc == RT_OK)
+		rc = tr_render_fk(r, b, cn, &cols, rschema, rtable, &refs, ca, x->off, x->len);
+	return rc < 0 ? rc : tr_args_check(r, ca, 3, "sa.ForeignKeyConstraint", x->off, x->len);
+}
 
-	/* CREATE TYPE for enums not created yet in this run, first */
-	rt_buf b = RT_BUF_INIT;
-	for (size_t k = 0; k < t->ncols; k++) {
-		if (enum_created_by_table(r, t->cols[k]->type, &rc)) {
-			rc = tr_render_enum_create(r, &b, t->cols[k]->type);
-			if (rc == RT_OK)
-				tr_emit(r, &b, t->cols[k]->type->off);
-		}
-		if (rc < 0) {
-			rt_buf_release(&b);
-			return rc;
-		}
+/* INHERITS, PARTITION BY and TABLESPACE after the element list. */
+static int table_suffix(tr_run *r, rt_buf *sql, const table_opts *o)
+{
+	int rc = RT_OK;
+	const tr_val *inherits = o->inherits;
+	if (inherits && inherits->kind != V_NONE) {
+		rt_strv names = { 0 };
+		if (inherits->kind == V_STR)
+			rt_strv_push(r->arena, &names, inherits->s);
+		else
+			rc = tr_get_names(r, inherits, "postgresql_inherits", &names);
+		rt_buf_puts(sql, "\n INHERITS ( ");
+		tr_name_list(sql, &names);
+		rt_buf_puts(sql, " )");
 	}
+	if (o->partition)
+		rt_buf_printf(sql, "\n PARTITION BY %s", o->partition);
+	if (o->tablespace) {
+		rt_buf_puts(sql, "\n TABLESPACE ");
+		rt_ident_append(sql, o->tablespace);
+	}
+	return rc;
+}
 
-	rt_buf sql = RT_BUF_INIT;
-	rt_buf_puts(&sql, if_not_exists ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ");
-	tr_qualified(&sql, schema, name);
+/* The CREATE TABLE statement itself, elements in SQLAlchemy's order:
+ * columns, primary key, table constraints, constraints from column flags. */
+static int emit_create_table(tr_run *r, const tr_table *t, const table_opts *o,
+                             const table_elems *e, uint32_t off)
+{
+	rt_buf sql = RT_BUF_INIT, b = RT_BUF_INIT;
+	struct element_list el = { .out = &sql };
+	int rc = RT_OK;
+	rt_buf_puts(&sql, o->if_not_exists ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ");
+	tr_qualified(&sql, t->schema, t->name);
 	rt_buf_puts(&sql, " (");
 	for (size_t k = 0; k < t->ncols && rc == RT_OK; k++) {
-		rt_buf_puts(&sql, k ? ", \n    " : "\n    ");
-		rc = tr_column_spec(r, &sql, t->cols[k], t->cols[k] == autoinc);
+		element_start(&el);
+		rc = tr_column_spec(r, &sql, t->cols[k], e->autoinc);
 	}
-	bool first = t->ncols == 0;
-	struct element_list el = { .out = &sql };
-	if (rc == RT_OK && npk) {
-		if (first)
-			rt_buf_puts(&sql, "\n    ");
-		else
-			rt_buf_puts(&sql, ", \n    ");
-		first = false;
-		if (pk_name) {
-			rt_buf_puts(&sql, "CONSTRAINT ");
-			rt_ident_append(&sql, pk_name);
-			rt_buf_putc(&sql, ' ');
-		}
-		rt_buf_puts(&sql, "PRIMARY KEY (");
-		for (size_t k = 0; k < npk; k++) {
-			if (k)
-				rt_buf_puts(&sql, ", ");
-			rt_ident_append(&sql, pk[k]->name);
-		}
-		rt_buf_putc(&sql, ')');
-		if (pkc) {
-			rc = tr_constraint_tail(r, &sql, &pkc->args);
-			static const char *const pk_ignore[] = { "info", "_implicit_generated", NULL };
-			tr_args_ignore(&pkc->args, pk_ignore);
-			if (rc == RT_OK)
-				rc = tr_args_check(r, &pkc->args, SIZE_MAX, "sa.PrimaryKeyConstraint", pkc->off,
-				                   pkc->len);
-		}
+	if (rc == RT_OK && e->npk) {
+		element_start(&el);
+		rc = pk_element(r, &sql, e);
 	}
-	for (size_t i = 0; i < others.n && rc == RT_OK; i++) {
-		tr_val *x = others.items[i];
-		tr_args *ca = &x->args;
-		if (tr_is(x, "sa.CheckConstraint")) {
+	for (size_t i = 0; i < e->constraints.n && rc == RT_OK; i++) {
+		tr_val *x = e->constraints.items[i];
+		if (tr_is(x, "sa.CheckConstraint"))
 			rc = tr_render_check(r, &b, x);
-		} else if (tr_is(x, "sa.UniqueConstraint")) {
-			const char *cn;
-			rc = tr_get_opt_str(r, tr_arg(ca, SIZE_MAX, "name"), "the constraint name", &cn);
-			if (rc < 0)
-				break;
-			if (cn) {
-				rt_buf_puts(&b, "CONSTRAINT ");
-				rt_ident_append(&b, cn);
-				rt_buf_putc(&b, ' ');
-			}
-			rt_buf_puts(&b, "UNIQUE (");
-			for (size_t k = 0; k < ca->npos && rc == RT_OK; k++) {
-				const char *col;
-				rc = tr_get_str(r, ca->pos[k], "a unique column", &col);
-				if (rc == RT_OK) {
-					if (k)
-						rt_buf_puts(&b, ", ");
-					rt_ident_append(&b, col);
-				}
-			}
-			rt_buf_putc(&b, ')');
-			if (rc == RT_OK)
-				rc = tr_constraint_tail(r, &b, ca);
-			static const char *const uq_ignore[] = { "info", "postgresql_nulls_not_distinct",
-				                                     NULL };
-			tr_args_ignore(ca, uq_ignore);
-			if (rc == RT_OK)
-				rc = tr_args_check(r, ca, SIZE_MAX, "sa.UniqueConstraint", x->off, x->len);
-		} else {
-			const char *cn;
-			rt_strv cols = { 0 }, refs = { 0 };
-			const char *rschema = NULL, *rtable = NULL;
-			rc = tr_get_names(r, tr_arg(ca, 0, "columns"), "the foreign key columns", &cols);
-			if (rc == RT_OK)
-				rc = tr_get_names(r, tr_arg(ca, 1, "refcolumns"), "the referenced columns",
-				                  &refs);
-			if (rc == RT_OK)
-				rc = tr_get_opt_str(r, tr_arg(ca, 2, "name"), "the constraint name", &cn);
-			for (size_t k = 0; rc == RT_OK && k < refs.n; k++) {
-				const char *dot = strrchr(refs.v[k], '.');
-				if (!dot) {
-					rc = tr_refuse(r, x->off, x->len, "referenced column '%s' is not "
-					               "'table.column'", refs.v[k]);
-					break;
-				}
-				char *tab = rt_strndup(r->arena, refs.v[k], (size_t)(dot - refs.v[k]));
-				char *sdot = strrchr(tab, '.');
-				if (sdot) {
-					*sdot = '\0';
-					rschema = tab;
-					tab = sdot + 1;
-				}
-				rtable = tab;
-				refs.v[k] = dot + 1;
-			}
-			if (rc == RT_OK)
-				rc = tr_render_fk(r, &b, cn, &cols, rschema, rtable, &refs, ca, x->off, x->len);
-			if (rc == RT_OK)
-				rc = tr_args_check(r, ca, 3, "sa.ForeignKeyConstraint", x->off, x->len);
-		}
-		if (rc == RT_OK) {
-			rt_buf_puts(&sql, first ? "\n    " : ", \n    ");
-			first = false;
-			rt_buf_add(&sql, b.ptr, b.len);
-			rt_buf_truncate(&b, 0);
-		}
+		else if (tr_is(x, "sa.UniqueConstraint"))
+			rc = unique_element(r, &b, x);
+		else
+			rc = fk_element(r, &b, x);
+		if (rc == RT_OK)
+			rc = append_element(r, &b, &el, x->off);
 	}
-	for (size_t k = 0; k < t->ncols && rc == RT_OK; k++)
-		rc = column_constraints(r, t->cols[k], &b, append_element, &el);
+	for (size_t k = 0; k < e->nattached && rc == RT_OK; k++)
+		rc = column_constraints(r, e->attached[k], &b, append_element, &el);
 	if (rc == RT_OK) {
 		rt_buf_puts(&sql, "\n)");
-		if (inherits && inherits->kind != V_NONE) {
-			rt_strv names = { 0 };
-			if (inherits->kind == V_STR)
-				rt_strv_push(r->arena, &names, inherits->s);
-			else
-				rc = tr_get_names(r, inherits, "postgresql_inherits", &names);
-			rt_buf_puts(&sql, "\n INHERITS ( ");
-			for (size_t k = 0; k < names.n; k++) {
-				if (k)
-					rt_buf_puts(&sql, ", ");
-				rt_ident_append(&sql, names.v[k]);
-			}
-			rt_buf_puts(&sql, " )");
-		}
-		if (partition)
-			rt_buf_printf(&sql, "\n PARTITION BY %s", partition);
-		if (tablespace) {
-			rt_buf_puts(&sql, "\n TABLESPACE ");
-			rt_ident_append(&sql, tablespace);
-		}
+		rc = table_suffix(r, &sql, o);
 	}
 	if (rc == RT_OK)
 		tr_emit(r, &sql, off);
+	rt_buf_release(&b);
+	rt_buf_release(&sql);
+	return rc;
+}
 
-	/* indexes in argument order, then the table comment, then column comments */
-	for (size_t i = 0; i < order.n && rc == RT_OK; i++) {
-		tr_val *x = order.items[i];
-		if (tr_is(x, "sa.Column")) {
-			rc = emit_column_extras(r, schema, name, (tr_col *)x->table);
+/* The indexes (index=True columns, sa.Index elements) in argument order. */
+static int create_table_indexes(tr_run *r, const tr_table *t, const table_elems *e)
+{
+	int rc = RT_OK;
+	rt_buf b = RT_BUF_INIT;
+	for (size_t i = 0; i < e->nindexes && rc == RT_OK; i++) {
+		if (e->indexes[i].col) {
+			rc = emit_column_index(r, t->schema, t->name, e->indexes[i].col);
 			continue;
 		}
+		tr_val *x = e->indexes[i].index;
 		tr_args *ia = &x->args;
-		const tr_val *iname = tr_arg(ia, 0, "name");
-		rc = render_create_index(r, &b, iname, schema, name, ia->pos + 1,
-		                         ia->npos ? ia->npos - 1 : 0, ia,
-		                         tr_arg(ia, SIZE_MAX, "unique"), "sa.Index");
-		static const char *const ix_ignore[] = { "postgresql_ops", "postgresql_include",
-			                                     "postgresql_with", "postgresql_where",
-			                                     "info", "quote", NULL };
-		tr_args_ignore(ia, ix_ignore);
+		rc = render_create_index(r, &b, tr_arg(ia, 0, "name"), t->schema, t->name,
+		                         ia->pos + 1, ia->npos ? ia->npos - 1 : 0, ia,
+		                         tr_arg(ia, SIZE_MAX, "unique"), INDEX_TEXT_EXPRESSION);
+		static const char *const ignore[] = { "postgresql_ops", "postgresql_include",
+			                                  "postgresql_with", "postgresql_where", "info",
+			                                  "quote", NULL };
+		tr_args_ignore(ia, ignore);
 		ignore_other_dialects(ia);
 		if (rc == RT_OK)
 			rc = tr_args_check(r, ia, SIZE_MAX, "sa.Index", x->off, x->len);
 		if (rc == RT_OK)
 			tr_emit(r, &b, x->off);
 	}
-	if (rc == RT_OK && comment) {
-		rt_buf_puts(&b, "COMMENT ON TABLE ");
-		tr_qualified(&b, schema, name);
-		rt_buf_puts(&b, " IS ");
-		comment_literal(&b, comment);
-		tr_emit(r, &b, cv->off);
-	}
-	for (size_t k = 0; k < t->ncols && rc == RT_OK; k++)
-		if (t->cols[k]->comment)
-			column_comment(r, schema, name, t->cols[k]);
 	rt_buf_release(&b);
-	rt_buf_release(&sql);
+	return rc;
+}
+
+static int op_create_table(tr_run *r, op_call *call)
+{
+	tr_table *t = rt_alloc(r->arena, sizeof(*t));
+	table_opts o;
+	table_elems e = { 0 };
+	int rc = create_table_opts(r, call->a, t, &o);
+	if (rc == RT_OK)
+		rc = create_table_elems(r, call->a, t, &e);
+	if (rc == RT_OK)
+		rc = create_table_pk(r, t, &e);
+	if (rc == RT_OK)
+		rc = create_table_enums(r, &e);
+	if (rc == RT_OK)
+		rc = emit_create_table(r, t, &o, &e, call->off);
+	if (rc == RT_OK)
+		rc = create_table_indexes(r, t, &e);
 	if (rc < 0)
 		return rc;
-	tr_val *v = tr_new(r, V_TABLE, r->cur_off, r->cur_len);
-	v->table = t;
-	*out = v;
+	/* the table comment, then the column comments */
+	if (o.comment)
+		table_comment(r, t->schema, t->name, o.comment, o.comment_v->off);
+	for (size_t k = 0; k < t->ncols; k++)
+		if (t->cols[k]->comment)
+			column_comment(r, t->schema, t->name, t->cols[k]);
+	call->result = tr_new(r, V_TABLE, r->cur_off, r->cur_len);
+	call->result->table = t;
 	return RT_OK;
 }
 
@@ -843,10 +1138,12 @@ static int table_args(tr_run *r, tr_table *batch, tr_args *a, size_t table_pos,
 	return rc;
 }
 
-static int op_add_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+static int op_add_column(tr_run *r, op_call *call)
 {
+	tr_table *batch = call->batch;
+	tr_args *a = call->a;
 	const char *table, *schema;
-	bool if_not_exists;
+	bool if_not_exists = false;
 	size_t s = batch ? 1 : 0;
 	int rc = table_args(r, batch, a, 0, 2, &table, &schema);
 	tr_val *cv = tr_arg(a, 1 - s, "column");
@@ -854,10 +1151,11 @@ static int op_add_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 		rc = tr_refuse(r, cv ? cv->off : r->cur_off, cv ? cv->len : r->cur_len,
 		               "'add_column' needs an sa.Column");
 	if (rc == RT_OK)
-		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_not_exists"), "if_not_exists", false,
-		                 &if_not_exists);
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_not_exists"), "if_not_exists", &if_not_exists);
+	/* batch_op only: Alembic's op.add_column has no such arguments */
 	static const char *const ignore[] = { "insert_before", "insert_after", NULL };
-	tr_args_ignore(a, ignore);
+	if (batch)
+		tr_args_ignore(a, ignore);
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 1 : 3, "add_column");
 	tr_col *c;
@@ -871,39 +1169,73 @@ static int op_add_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 	rt_buf b = RT_BUF_INIT;
 	alter_table(&b, schema, table);
 	rt_buf_puts(&b, if_not_exists ? "ADD COLUMN IF NOT EXISTS " : "ADD COLUMN ");
-	rc = tr_column_spec(r, &b, c, autoinc == c);
+	rc = tr_column_spec(r, &b, c, autoinc);
 	if (rc == RT_OK)
-		tr_emit(r, &b, off);
+		tr_emit(r, &b, call->off);
 	struct alter_add aa = { .schema = schema, .table = table };
 	if (rc == RT_OK)
 		rc = column_constraints(r, c, &b, emit_alter_add, &aa);
-	if (rc == RT_OK)
-		rc = emit_column_extras(r, schema, table, c);
+	if (rc == RT_OK && c->index)
+		rc = emit_column_index(r, schema, table, c);
 	if (rc == RT_OK && c->comment)
 		column_comment(r, schema, table, c);
 	rt_buf_release(&b);
 	return rc;
 }
 
-static int op_drop_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+static int op_drop_column(tr_run *r, op_call *call)
 {
+	tr_table *batch = call->batch;
+	tr_args *a = call->a;
 	const char *table, *schema, *col;
-	bool if_exists;
+	bool if_exists = false;
 	size_t s = batch ? 1 : 0;
 	int rc = table_args(r, batch, a, 0, 2, &table, &schema);
 	if (rc == RT_OK)
 		rc = tr_get_str(r, tr_arg(a, 1 - s, "column_name"), "the column name", &col);
 	if (rc == RT_OK)
-		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", false, &if_exists);
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", &if_exists);
+	if (rc == RT_OK) /* Alembic's drop_column passes **kw to backends that never read it */
+		ignore_with_warning(r, a, NULL, "drop_column");
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 1 : 3, "drop_column");
 	if (rc < 0)
 		return rc;
-	return alter_drop(r, schema, table, "COLUMN", if_exists, col, off);
+	return alter_drop(r, schema, table, "COLUMN", if_exists ? DROP_IF_EXISTS : 0, col,
+	                  call->off);
 }
 
-static int op_alter_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+/* Alembic hands alter_column's other keywords to its implementation, which
+ * ignores them (default=, a mistyped existing_type_=, ...); name= collides
+ * with the new name it passes and fails there. autoincrement= is read and
+ * ignored with Alembic's own warning. */
+static int alter_column_kw(tr_run *r, tr_args *a)
 {
+	static const char *const mysql_only[] = { "autoincrement", "existing_autoincrement" };
+	for (size_t i = 0; i < 2; i++) {
+		const tr_val *v = tr_arg(a, SIZE_MAX, mysql_only[i]);
+		if (v && v->kind != V_NONE)
+			tr_warn(r, v->off, v->len, "ignored-argument", "'%s=' has no effect in "
+			        "alter_column on PostgreSQL (Alembic warns: autoincrement and "
+			        "existing_autoincrement only make sense for MySQL)", mysql_only[i]);
+	}
+	for (size_t i = 0; i < a->nkw; i++) {
+		if (strcmp(a->kwn[i], "name") != 0)
+			continue;
+		int rc = tr_refuse(r, a->kwv[i]->off, a->kwv[i]->len, "'name=' in alter_column: "
+		                   "Alembic fails on it (multiple values for keyword argument "
+		                   "'name')");
+		rt_error_hint(r->err, "rename the column with new_column_name=");
+		return rc;
+	}
+	ignore_with_warning(r, a, NULL, "alter_column");
+	return RT_OK;
+}
+
+static int op_alter_column(tr_run *r, op_call *call)
+{
+	tr_table *batch = call->batch;
+	tr_args *a = call->a;
 	const char *table, *schema, *col, *new_name = NULL, *using = NULL;
 	size_t s = batch ? 1 : 0;
 	int rc = table_args(r, batch, a, 0, SIZE_MAX, &table, &schema);
@@ -928,6 +1260,8 @@ static int op_alter_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 		                                  "insert_before", "insert_after", NULL };
 	tr_args_ignore(a, ignore);
 	if (rc == RT_OK)
+		rc = alter_column_kw(r, a);
+	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 1 : 2, "alter_column");
 	if (rc < 0)
 		return rc;
@@ -946,17 +1280,17 @@ static int op_alter_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 		if (using)
 			rt_buf_printf(&b, " USING %s", using);
 		if (rc == RT_OK)
-			tr_emit(r, &b, off);
+			tr_emit(r, &b, call->off);
 	}
 	if (rc == RT_OK && nullable && nullable->kind != V_NONE) {
-		bool n;
-		rc = tr_get_bool(r, nullable, "nullable", true, &n);
+		bool n = true;
+		rc = tr_get_bool(r, nullable, "nullable", &n);
 		alter_table(&b, schema, table);
 		rt_buf_puts(&b, "ALTER COLUMN ");
 		rt_ident_append(&b, col);
 		rt_buf_puts(&b, n ? " DROP NOT NULL" : " SET NOT NULL");
 		if (rc == RT_OK)
-			tr_emit(r, &b, off);
+			tr_emit(r, &b, call->off);
 	}
 	if (rc == RT_OK && dflt) {
 		if (tr_is(dflt, "sa.Computed") || tr_is(dflt, "sa.Identity"))
@@ -972,7 +1306,7 @@ static int op_alter_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 			rc = tr_render_default(r, &b, dflt);
 		}
 		if (rc == RT_OK)
-			tr_emit(r, &b, off);
+			tr_emit(r, &b, call->off);
 	}
 	if (rc == RT_OK && comment) {
 		const char *cs;
@@ -984,7 +1318,7 @@ static int op_alter_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 		rt_buf_puts(&b, " IS ");
 		comment_literal(&b, cs);
 		if (rc == RT_OK)
-			tr_emit(r, &b, off);
+			tr_emit(r, &b, call->off);
 	}
 	if (rc == RT_OK && new_name) {
 		alter_table(&b, schema, table);
@@ -992,21 +1326,31 @@ static int op_alter_column(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 		rt_ident_append(&b, col);
 		rt_buf_puts(&b, " TO ");
 		rt_ident_append(&b, new_name);
-		tr_emit(r, &b, off);
+		tr_emit(r, &b, call->off);
 	}
 	rt_buf_release(&b);
 	return rc;
 }
 
-static int op_drop_table(tr_run *r, tr_args *a, uint32_t off)
+static int op_drop_table(tr_run *r, op_call *call)
 {
+	tr_args *a = call->a;
 	const char *table, *schema;
-	bool if_exists;
+	bool if_exists = false;
 	int rc = table_args(r, NULL, a, 0, 1, &table, &schema);
 	if (rc == RT_OK)
-		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", false, &if_exists);
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", &if_exists);
 	static const char *const ignore[] = { "info", NULL };
 	tr_args_ignore(a, ignore);
+	/* Table() options: none of them changes DROP TABLE */
+	static const char *const no_ddl[] = {
+		"comment", "implicit_returning", "resolve_fks", "include_columns", "autoload_replace",
+		"keep_existing", "extend_existing", "postgresql_ignore_search_path",
+		"postgresql_tablespace", "postgresql_partition_by", "postgresql_with_oids",
+		"postgresql_on_commit", "postgresql_inherits", NULL
+	};
+	if (rc == RT_OK)
+		ignore_with_warning(r, a, no_ddl, "drop_table");
 	if (rc == RT_OK)
 		rc = check_args(r, a, 2, "drop_table");
 	if (rc < 0)
@@ -1014,13 +1358,14 @@ static int op_drop_table(tr_run *r, tr_args *a, uint32_t off)
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_puts(&b, if_exists ? "DROP TABLE IF EXISTS " : "DROP TABLE ");
 	tr_qualified(&b, schema, table);
-	tr_emit(r, &b, off);
+	tr_emit(r, &b, call->off);
 	rt_buf_release(&b);
 	return RT_OK;
 }
 
-static int op_rename_table(tr_run *r, tr_args *a, uint32_t off)
+static int op_rename_table(tr_run *r, op_call *call)
 {
+	tr_args *a = call->a;
 	const char *old, *new_name, *schema;
 	int rc = tr_get_str(r, tr_arg(a, 0, "old_table_name"), "the table name", &old);
 	if (rc == RT_OK)
@@ -1035,13 +1380,19 @@ static int op_rename_table(tr_run *r, tr_args *a, uint32_t off)
 	alter_table(&b, schema, old);
 	rt_buf_puts(&b, "RENAME TO ");
 	rt_ident_append(&b, new_name);
-	tr_emit(r, &b, off);
+	tr_emit(r, &b, call->off);
 	rt_buf_release(&b);
 	return RT_OK;
 }
 
-static int op_table_comment(tr_run *r, tr_table *batch, tr_args *a, bool drop, uint32_t off)
+typedef enum comment_op { COMMENT_CREATE, COMMENT_DROP } comment_op;
+
+/* op.create_table_comment / op.drop_table_comment (COMMENT ... IS NULL). */
+static int table_comment_op(tr_run *r, op_call *call, comment_op which)
 {
+	tr_table *batch = call->batch;
+	tr_args *a = call->a;
+	bool drop = which == COMMENT_DROP;
 	const char *table, *schema, *comment = NULL;
 	size_t s = batch ? 1 : 0;
 	int rc = table_args(r, batch, a, 0, drop ? 2 : 3, &table, &schema);
@@ -1057,14 +1408,18 @@ static int op_table_comment(tr_run *r, tr_table *batch, tr_args *a, bool drop, u
 		                drop ? "drop_table_comment" : "create_table_comment");
 	if (rc < 0)
 		return rc;
-	rt_buf b = RT_BUF_INIT;
-	rt_buf_puts(&b, "COMMENT ON TABLE ");
-	tr_qualified(&b, schema, table);
-	rt_buf_puts(&b, " IS ");
-	comment_literal(&b, comment);
-	tr_emit(r, &b, off);
-	rt_buf_release(&b);
+	table_comment(r, schema, table, comment, call->off);
 	return RT_OK;
+}
+
+static int op_create_table_comment(tr_run *r, op_call *call)
+{
+	return table_comment_op(r, call, COMMENT_CREATE);
+}
+
+static int op_drop_table_comment(tr_run *r, op_call *call)
+{
+	return table_comment_op(r, call, COMMENT_DROP);
 }
 
 /* ---- constraints ---- */
@@ -1074,24 +1429,31 @@ static int constraint_name(tr_run *r, tr_args *a, const char **name)
 	const tr_val *v = tr_arg(a, 0, "constraint_name");
 	if (!v)
 		return tr_get_str(r, NULL, "the constraint name", name);
-	int rc = tr_get_opt_str(r, v, "the constraint name", name);
-	return rc < 0 ? rc : check_name_len(r, *name, v);
+	return tr_get_name(r, v, "the constraint name", name);
 }
 
 static void add_named(rt_buf *b, const char *schema, const char *table, const char *name)
 {
 	alter_table(b, schema, table);
 	rt_buf_puts(b, "ADD ");
-	if (name) {
-		rt_buf_puts(b, "CONSTRAINT ");
-		rt_ident_append(b, name);
-		rt_buf_putc(b, ' ');
-	}
+	tr_constraint_name(b, name);
 }
 
-static int op_key_constraint(tr_run *r, tr_table *batch, tr_args *a, bool primary,
-                             uint32_t off)
+/* PRIMARY KEY or UNIQUE; Alembic's create_primary_key takes no **kw, so no
+ * deferrable=/initially= either. */
+typedef struct key_kind {
+	const char *sql, *op;
+	bool deferrable;
+} key_kind;
+
+static const key_kind primary_key = { "PRIMARY KEY", "create_primary_key", false };
+static const key_kind unique_key = { "UNIQUE", "create_unique_constraint", true };
+
+/* ADD [CONSTRAINT name ]<key> (columns) */
+static int key_constraint(tr_run *r, op_call *call, const key_kind *key)
 {
+	tr_table *batch = call->batch;
+	tr_args *a = call->a;
 	const char *name, *table, *schema;
 	rt_strv cols = { 0 };
 	size_t s = batch ? 1 : 0;
@@ -1103,26 +1465,34 @@ static int op_key_constraint(tr_run *r, tr_table *batch, tr_args *a, bool primar
 	rt_buf b = RT_BUF_INIT;
 	if (rc == RT_OK) {
 		add_named(&b, schema, table, name);
-		rt_buf_puts(&b, primary ? "PRIMARY KEY (" : "UNIQUE (");
-		for (size_t i = 0; i < cols.n; i++) {
-			if (i)
-				rt_buf_puts(&b, ", ");
-			rt_ident_append(&b, cols.v[i]);
-		}
+		rt_buf_printf(&b, "%s (", key->sql);
+		tr_name_list(&b, &cols);
 		rt_buf_putc(&b, ')');
-		rc = tr_constraint_tail(r, &b, a);
+		if (key->deferrable)
+			rc = tr_constraint_tail(r, &b, a);
 	}
 	if (rc == RT_OK)
-		rc = check_args(r, a, batch ? 2 : 4, primary ? "create_primary_key"
-		                : "create_unique_constraint");
+		rc = check_args(r, a, batch ? 2 : 4, key->op);
 	if (rc == RT_OK)
-		tr_emit(r, &b, off);
+		tr_emit(r, &b, call->off);
 	rt_buf_release(&b);
 	return rc;
 }
 
-static int op_check_constraint(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+static int op_create_primary_key(tr_run *r, op_call *call)
 {
+	return key_constraint(r, call, &primary_key);
+}
+
+static int op_create_unique_constraint(tr_run *r, op_call *call)
+{
+	return key_constraint(r, call, &unique_key);
+}
+
+static int op_check_constraint(tr_run *r, op_call *call)
+{
+	tr_table *batch = call->batch;
+	tr_args *a = call->a;
 	const char *name, *table, *schema;
 	size_t s = batch ? 1 : 0;
 	int rc = constraint_name(r, a, &name);
@@ -1149,13 +1519,15 @@ static int op_check_constraint(tr_run *r, tr_table *batch, tr_args *a, uint32_t 
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 2 : 4, "create_check_constraint");
 	if (rc == RT_OK)
-		tr_emit(r, &b, off);
+		tr_emit(r, &b, call->off);
 	rt_buf_release(&b);
 	return rc;
 }
 
-static int op_foreign_key(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+static int op_foreign_key(tr_run *r, op_call *call)
 {
+	tr_table *batch = call->batch;
+	tr_args *a = call->a;
 	const char *name, *source, *referent, *sschema = NULL, *rschema = NULL;
 	rt_strv local = { 0 }, remote = { 0 };
 	size_t s = batch ? 1 : 0;
@@ -1189,42 +1561,45 @@ static int op_foreign_key(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
 	if (rc == RT_OK)
 		rc = check_args(r, a, 5 - s, "create_foreign_key");
 	if (rc == RT_OK)
-		tr_emit(r, &b, off);
+		tr_emit(r, &b, call->off);
 	rt_buf_release(&b);
 	return rc;
 }
 
-static int op_drop_constraint(tr_run *r, tr_table *batch, tr_args *a, uint32_t off)
+static int op_drop_constraint(tr_run *r, op_call *call)
 {
+	tr_table *batch = call->batch;
+	tr_args *a = call->a;
 	const char *name, *table, *schema, *type = NULL;
-	bool if_exists;
+	bool if_exists = false;
 	size_t s = batch ? 1 : 0;
-	int rc = tr_get_opt_str(r, tr_arg(a, 0, "constraint_name"), "the constraint name", &name);
+	int rc = tr_get_name(r, tr_arg(a, 0, "constraint_name"), "the constraint name", &name);
 	if (rc == RT_OK && !name)
 		return tr_refuse(r, r->cur_off, r->cur_len, "can't emit DROP CONSTRAINT for a "
-		                 "constraint that has no name (naming conventions from env.py are not "
-		                 "visible)");
+		                 "constraint that has no name");
 	if (rc == RT_OK)
 		rc = table_args(r, batch, a, 1, 3, &table, &schema);
 	if (rc == RT_OK)
 		rc = tr_get_opt_str(r, tr_arg(a, 2 - s, "type_"), "type_", &type);
 	if (rc == RT_OK)
-		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", false, &if_exists);
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", &if_exists);
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 2 : 4, "drop_constraint");
 	if (rc < 0)
 		return rc;
-	return alter_drop(r, schema, table, "CONSTRAINT", if_exists, name, off);
+	return alter_drop(r, schema, table, "CONSTRAINT", if_exists ? DROP_IF_EXISTS : 0, name,
+	                  call->off);
 }
 
 /* ---- data ---- */
 
-static int op_bulk_insert(tr_run *r, tr_args *a, uint32_t off)
+static int op_bulk_insert(tr_run *r, op_call *call)
 {
+	tr_args *a = call->a;
 	tr_val *table = tr_arg(a, 0, "table");
 	tr_val *rows = tr_arg(a, 1, "rows");
-	bool multi;
-	int rc = tr_get_bool(r, tr_arg(a, 2, "multiinsert"), "multiinsert", true, &multi);
+	bool multi = true;
+	int rc = tr_get_bool(r, tr_arg(a, 2, "multiinsert"), "multiinsert", &multi);
 	if (rc == RT_OK)
 		rc = check_args(r, a, 3, "bulk_insert");
 	if (rc < 0)
@@ -1277,7 +1652,7 @@ static int op_bulk_insert(tr_run *r, tr_args *a, uint32_t off)
 		}
 		rt_buf_release(&vals);
 		if (rc == RT_OK)
-			tr_emit(r, &b, row->off ? row->off : off);
+			tr_emit(r, &b, row->off ? row->off : call->off);
 	}
 	rt_buf_release(&b);
 	return rc;
@@ -1291,11 +1666,11 @@ int tr_enum_method(tr_run *r, tr_val *en, const char *method, tr_args *a,
 	bool create = strcmp(method, "create") == 0;
 	bool generic = strcmp(en->name, "sa.Enum") == 0;
 	const tr_val *bind = tr_arg(a, 0, "bind");
-	bool checkfirst;
+	/* sa.Enum's checkfirst defaults to False, postgresql.ENUM's to True */
+	bool checkfirst = !generic;
 	r->cur_off = call->off;
 	r->cur_len = call->len;
-	/* sa.Enum's checkfirst defaults to False, postgresql.ENUM's to True */
-	int rc = tr_get_bool(r, tr_arg(a, 1, "checkfirst"), "checkfirst", !generic, &checkfirst);
+	int rc = tr_get_bool(r, tr_arg(a, 1, "checkfirst"), "checkfirst", &checkfirst);
 	if (rc == RT_OK && (!bind || bind->kind != V_BIND))
 		rc = tr_refuse(r, call->off, call->len, "'%s.%s()' needs op.get_bind()",
 		               en->written, method);
@@ -1356,82 +1731,118 @@ int tr_enum_method(tr_run *r, tr_val *en, const char *method, tr_args *a,
 
 /* ---- dispatch ---- */
 
+static int op_execute(tr_run *r, op_call *call)
+{
+	return execute_sql(r, call->a, EXEC_OP);
+}
+
+static int op_conn_execute(tr_run *r, op_call *call)
+{
+	return execute_sql(r, call->a, EXEC_CONN);
+}
+
+static int op_exec_driver_sql(tr_run *r, op_call *call)
+{
+	return execute_sql(r, call->a, EXEC_DRIVER_SQL);
+}
+
+/* op.f(name): the name itself (a conv is rendered as written). */
+static int op_f(tr_run *r, op_call *call)
+{
+	const char *s;
+	const tr_val *name = tr_arg(call->a, 0, "name");
+	int rc = tr_get_str(r, name, "the name", &s);
+	if (rc == RT_OK)
+		rc = check_args(r, call->a, 1, "f");
+	if (rc == RT_OK) {
+		/* a conv: a copy, so that the argument's own value stays a plain str */
+		tr_val *v = tr_new(r, V_STR, 0, 0);
+		*v = *name;
+		v->conv = true;
+		call->result = v;
+	}
+	return rc;
+}
+
+static int op_inline_literal(tr_run *r, op_call *call)
+{
+	tr_val *v = tr_arg(call->a, 0, "value");
+	tr_arg(call->a, 1, "type_");
+	const char *missing;
+	int rc = v ? check_args(r, call->a, 2, "inline_literal")
+	           : tr_get_str(r, NULL, "the value", &missing);
+	if (rc == RT_OK)
+		call->result = v;
+	return rc;
+}
+
+/* The context manager of a `with` block; exec.c opens it. */
+static int op_batch_alter_table(tr_run *r, op_call *call)
+{
+	tr_val *v = tr_new(r, V_OBJ, r->cur_off, r->cur_len);
+	v->name = "op.batch_alter_table";
+	v->written = "op.batch_alter_table";
+	v->args = *call->a;
+	call->result = v;
+	return RT_OK;
+}
+
+/* Where an op may be called. */
+enum {
+	OP_IN_BODY = 1u << 0,  /* op.X() in upgrade()/downgrade() and the helpers they call */
+	OP_IN_BATCH = 1u << 1, /* batch_op.X() inside `with op.batch_alter_table(...)` */
+};
+
+static const struct op_def {
+	const char *name;
+	int (*handler)(tr_run *r, op_call *call);
+	unsigned where;
+} op_defs[] = {
+	{ "f", op_f, OP_IN_BODY | OP_IN_BATCH },
+	{ "inline_literal", op_inline_literal, OP_IN_BODY | OP_IN_BATCH },
+	{ "batch_alter_table", op_batch_alter_table, OP_IN_BODY },
+	{ "execute", op_execute, OP_IN_BODY | OP_IN_BATCH },
+	/* conn.execute() / conn.exec_driver_sql() of op.get_bind() (eval.c) */
+	{ "bind.execute", op_conn_execute, OP_IN_BODY | OP_IN_BATCH },
+	{ "exec_driver_sql", op_exec_driver_sql, OP_IN_BODY | OP_IN_BATCH },
+	{ "create_table", op_create_table, OP_IN_BODY },
+	{ "drop_table", op_drop_table, OP_IN_BODY },
+	{ "rename_table", op_rename_table, OP_IN_BODY },
+	{ "bulk_insert", op_bulk_insert, OP_IN_BODY },
+	{ "add_column", op_add_column, OP_IN_BODY | OP_IN_BATCH },
+	{ "drop_column", op_drop_column, OP_IN_BODY | OP_IN_BATCH },
+	{ "alter_column", op_alter_column, OP_IN_BODY | OP_IN_BATCH },
+	{ "create_index", op_create_index, OP_IN_BODY | OP_IN_BATCH },
+	{ "drop_index", op_drop_index, OP_IN_BODY | OP_IN_BATCH },
+	{ "create_unique_constraint", op_create_unique_constraint, OP_IN_BODY | OP_IN_BATCH },
+	{ "create_primary_key", op_create_primary_key, OP_IN_BODY | OP_IN_BATCH },
+	{ "create_check_constraint", op_check_constraint, OP_IN_BODY | OP_IN_BATCH },
+	{ "create_foreign_key", op_foreign_key, OP_IN_BODY | OP_IN_BATCH },
+	{ "drop_constraint", op_drop_constraint, OP_IN_BODY | OP_IN_BATCH },
+	{ "create_table_comment", op_create_table_comment, OP_IN_BODY | OP_IN_BATCH },
+	{ "drop_table_comment", op_drop_table_comment, OP_IN_BODY | OP_IN_BATCH },
+};
+
 int tr_op_call(tr_run *r, const char *op, tr_table *batch, tr_args *a, const py_expr *call,
                tr_val **out)
 {
-	uint32_t off = call->off;
+	unsigned where = batch ? OP_IN_BATCH : OP_IN_BODY;
+	const struct op_def *def = NULL;
+	for (size_t i = 0; i < sizeof(op_defs) / sizeof(op_defs[0]) && !def; i++)
+		if (strcmp(op_defs[i].name, op) == 0 && (op_defs[i].where & where))
+			def = &op_defs[i];
 	r->cur_off = call->off;
 	r->cur_len = call->len;
 	*out = NULL;
-	if (strcmp(op, "f") == 0) {
-		const char *s;
-		int rc = tr_get_str(r, tr_arg(a, 0, "name"), "the name", &s);
-		if (rc == RT_OK)
-			rc = check_args(r, a, 1, "f");
-		if (rc == RT_OK)
-			*out = a->pos[0];
-		return rc;
-	}
-	if (strcmp(op, "inline_literal") == 0) {
-		tr_val *v = tr_arg(a, 0, "value");
-		tr_arg(a, 1, "type_");
-		int rc = v ? check_args(r, a, 2, "inline_literal") : tr_get_str(r, NULL, "the value",
-		                                                                 &op);
-		if (rc == RT_OK)
-			*out = v;
-		return rc;
-	}
-	if (!batch && strcmp(op, "batch_alter_table") == 0) {
-		tr_val *v = tr_new(r, V_OBJ, call->off, call->len);
-		v->name = "op.batch_alter_table";
-		v->written = "op.batch_alter_table";
-		v->args = *a;
-		*out = v;
-		return RT_OK;
-	}
+	if (!def)
+		return tr_refuse(r, call->off, call->len, "'%s%s' is not supported",
+		                 batch ? "batch_op." : "op.", op);
+	op_call oc = { .batch = batch, .a = a, .off = call->off };
 	bool saved = r->queueing;
-	r->queueing = batch != NULL;
-	int rc;
-	if (strcmp(op, "execute") == 0 || strcmp(op, "bind.execute") == 0 ||
-	    strcmp(op, "exec_driver_sql") == 0)
-		rc = op_execute(r, a, op[0] != 'e' || op[4] == '_', op[4] == '_');
-	else if (!batch && strcmp(op, "create_table") == 0)
-		rc = op_create_table(r, a, off, out);
-	else if (!batch && strcmp(op, "drop_table") == 0)
-		rc = op_drop_table(r, a, off);
-	else if (!batch && strcmp(op, "rename_table") == 0)
-		rc = op_rename_table(r, a, off);
-	else if (!batch && strcmp(op, "bulk_insert") == 0)
-		rc = op_bulk_insert(r, a, off);
-	else if (strcmp(op, "add_column") == 0)
-		rc = op_add_column(r, batch, a, off);
-	else if (strcmp(op, "drop_column") == 0)
-		rc = op_drop_column(r, batch, a, off);
-	else if (strcmp(op, "alter_column") == 0)
-		rc = op_alter_column(r, batch, a, off);
-	else if (strcmp(op, "create_index") == 0)
-		rc = op_create_index(r, batch, a, off);
-	else if (strcmp(op, "drop_index") == 0)
-		rc = op_drop_index(r, batch, a, off);
-	else if (strcmp(op, "create_unique_constraint") == 0)
-		rc = op_key_constraint(r, batch, a, false, off);
-	else if (strcmp(op, "create_primary_key") == 0)
-		rc = op_key_constraint(r, batch, a, true, off);
-	else if (strcmp(op, "create_check_constraint") == 0)
-		rc = op_check_constraint(r, batch, a, off);
-	else if (strcmp(op, "create_foreign_key") == 0)
-		rc = op_foreign_key(r, batch, a, off);
-	else if (strcmp(op, "drop_constraint") == 0)
-		rc = op_drop_constraint(r, batch, a, off);
-	else if (strcmp(op, "create_table_comment") == 0)
-		rc = op_table_comment(r, batch, a, false, off);
-	else if (strcmp(op, "drop_table_comment") == 0)
-		rc = op_table_comment(r, batch, a, true, off);
-	else
-		rc = tr_refuse(r, call->off, call->len, "'%s%s' is not supported",
-		               batch ? "batch_op." : "op.", op);
+	r->queueing = batch != NULL; /* batch_op statements wait for the block's end */
+	int rc = def->handler(r, &oc);
 	r->queueing = saved;
-	if (rc == RT_OK && !*out)
-		*out = tr_new(r, V_NONE, call->off, call->len);
+	if (rc == RT_OK)
+		*out = oc.result ? oc.result : tr_new(r, V_NONE, call->off, call->len);
 	return rc;
 }

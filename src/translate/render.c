@@ -38,12 +38,10 @@ int tr_get_opt_str(tr_run *r, const tr_val *v, const char *what, const char **ou
 	return tr_get_str(r, v, what, out);
 }
 
-int tr_get_bool(tr_run *r, const tr_val *v, const char *what, bool dflt, bool *out)
+int tr_get_bool(tr_run *r, const tr_val *v, const char *what, bool *out)
 {
-	if (!v || v->kind == V_NONE) {
-		*out = dflt;
+	if (!v || v->kind == V_NONE)
 		return RT_OK;
-	}
 	if (v->kind != V_BOOL && v->kind != V_INT)
 		return tr_refuse(r, v->off, v->len, "%s must be True or False", what);
 	*out = v->i != 0;
@@ -73,6 +71,15 @@ void tr_qualified(rt_buf *b, const char *schema, const char *name)
 	rt_ident_append_qualified(b, schema, name);
 }
 
+void tr_constraint_name(rt_buf *b, const char *name)
+{
+	if (name) {
+		rt_buf_puts(b, "CONSTRAINT ");
+		rt_ident_append(b, name);
+		rt_buf_putc(b, ' ');
+	}
+}
+
 void tr_name_list(rt_buf *b, const rt_strv *names)
 {
 	for (size_t i = 0; i < names->n; i++) {
@@ -83,6 +90,15 @@ void tr_name_list(rt_buf *b, const rt_strv *names)
 }
 
 /* ---- literals and expressions ---- */
+
+void tr_literal_list(rt_buf *b, const rt_strv *values)
+{
+	for (size_t i = 0; i < values->n; i++) {
+		if (i)
+			rt_buf_puts(b, ", ");
+		rt_ident_append_literal(b, values->v[i]);
+	}
+}
 
 void tr_render_literal(rt_buf *b, const tr_val *v)
 {
@@ -140,14 +156,15 @@ static void text_piece(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *s, size_
 	rt_buf_add(b, s->s + from, to - from);
 }
 
+enum { TEXT_TRIM = 1u << 0 }; /* drop leading and trailing whitespace */
+
 /*
  * SQLAlchemy text(): `:name` (pattern (?<![:\w\\]):(\w+)(?!:)) is a bind
  * parameter, rendered from .bindparams() values as literals, refused when
  * unbound (Alembic renders NULL offline and fails online); `\:` before a
- * name is an escaped colon. Leading and trailing whitespace is dropped, as
- * Alembic's output does. With st, the offset map of the output is built.
+ * name is an escaped colon. With st, the offset map of the output is built.
  */
-int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
+static int render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text, unsigned flags)
 {
 	const tr_val *s = text->args.npos == 1 ? text->args.pos[0] : NULL;
 	if (!s || s->kind != V_STR)
@@ -155,9 +172,11 @@ int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
 		                 "known statically");
 	const unsigned char *p = (const unsigned char *)s->s;
 	size_t start = 0, end = s->slen;
-	while (start < end && (p[start] == ' ' || (p[start] >= '\t' && p[start] <= '\r')))
+	while ((flags & TEXT_TRIM) && start < end &&
+	       (p[start] == ' ' || (p[start] >= '\t' && p[start] <= '\r')))
 		start++;
-	while (end > start && (p[end - 1] == ' ' || (p[end - 1] >= '\t' && p[end - 1] <= '\r')))
+	while ((flags & TEXT_TRIM) && end > start &&
+	       (p[end - 1] == ' ' || (p[end - 1] >= '\t' && p[end - 1] <= '\r')))
 		end--;
 	if (memchr(p + start, 0, end - start))
 		return tr_refuse(r, s->off, s->len, "SQL text contains a NUL byte");
@@ -211,6 +230,16 @@ int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
 	}
 	text_piece(r, b, st, s, piece, end, gen);
 	return RT_OK;
+}
+
+int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
+{
+	return render_text(r, b, st, text, 0);
+}
+
+int tr_render_statement(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
+{
+	return render_text(r, b, st, text, TEXT_TRIM);
 }
 
 int tr_render_default(tr_run *r, rt_buf *b, tr_val *d)
@@ -359,7 +388,7 @@ int tr_enum_info(tr_run *r, tr_val *t, const char **name, const char **schema,
 	if (rc == RT_OK)
 		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "schema"), "the Enum schema", schema);
 	if (rc == RT_OK && strcmp(t->name, "sa.Enum") == 0)
-		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "native_enum"), "native_enum", true, native);
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "native_enum"), "native_enum", native);
 	return rc;
 }
 
@@ -451,8 +480,8 @@ int tr_render_type(tr_run *r, rt_buf *b, tr_val *t)
 		return RT_OK;
 	case T_TS:
 	case T_TIME: {
-		bool tz;
-		rc = tr_get_bool(r, targ(t, 0, "timezone"), "timezone", false, &tz);
+		bool tz = false;
+		rc = tr_get_bool(r, targ(t, 0, "timezone"), "timezone", &tz);
 		if (rc == RT_OK && strcmp(t->name, "sa.DateTime") != 0 && strcmp(t->name, "sa.Time") != 0)
 			rc = opt_int(r, targ(t, 1, "precision"), "precision", &n1);
 		if (rc < 0)
@@ -511,11 +540,7 @@ int tr_render_enum_create(tr_run *r, rt_buf *b, tr_val *t)
 	rt_buf_puts(b, "CREATE TYPE ");
 	tr_qualified(b, schema, name);
 	rt_buf_puts(b, " AS ENUM (");
-	for (size_t i = 0; i < values.n; i++) {
-		if (i)
-			rt_buf_puts(b, ", ");
-		rt_ident_append_literal(b, values.v[i]);
-	}
+	tr_literal_list(b, &values);
 	rt_buf_putc(b, ')');
 	return RT_OK;
 }
@@ -543,8 +568,8 @@ int tr_constraint_tail(tr_run *r, rt_buf *b, tr_args *a)
 	if (rc < 0)
 		return rc;
 	if (d && d->kind != V_NONE) {
-		bool on;
-		rc = tr_get_bool(r, d, "deferrable", false, &on);
+		bool on = false;
+		rc = tr_get_bool(r, d, "deferrable", &on);
 		if (rc < 0)
 			return rc;
 		rt_buf_puts(b, on ? " DEFERRABLE" : " NOT DEFERRABLE");
@@ -561,7 +586,7 @@ int tr_render_fk(tr_run *r, rt_buf *b, const char *name, const rt_strv *cols,
 	static const char *const actions[] = { "RESTRICT", "CASCADE", "SET NULL", "NO ACTION",
 		                                   "SET DEFAULT", NULL };
 	const char *ondelete, *onupdate, *match = NULL;
-	bool not_valid;
+	bool not_valid = false;
 	if (cols->n != ref_cols->n || cols->n == 0)
 		return tr_refuse(r, off, len, "foreign key with %zu local and %zu referenced columns",
 		                 cols->n, ref_cols->n);
@@ -572,16 +597,12 @@ int tr_render_fk(tr_run *r, rt_buf *b, const char *name, const rt_strv *cols,
 		rc = tr_get_opt_str(r, tr_arg(opts, SIZE_MAX, "match"), "match", &match);
 	if (rc == RT_OK)
 		rc = tr_get_bool(r, tr_arg(opts, SIZE_MAX, "postgresql_not_valid"),
-		                 "postgresql_not_valid", false, &not_valid);
+		                 "postgresql_not_valid", &not_valid);
 	if (rc < 0)
 		return rc;
 	static const char *const ignore[] = { "use_alter", "link_to_name", "info", "comment", NULL };
 	tr_args_ignore(opts, ignore);
-	if (name) {
-		rt_buf_puts(b, "CONSTRAINT ");
-		rt_ident_append(b, name);
-		rt_buf_putc(b, ' ');
-	}
+	tr_constraint_name(b, name);
 	rt_buf_puts(b, "FOREIGN KEY(");
 	tr_name_list(b, cols);
 	rt_buf_puts(b, ") REFERENCES ");
@@ -612,6 +633,16 @@ static bool is_schema_item(const tr_val *v)
 		if (tr_is(v, items[i]))
 			return true;
 	return false;
+}
+
+/* A column's sa.Sequence (positional or default=): no SERIAL for it unless
+ * it is optional (SQLAlchemy's get_column_specification). */
+static int column_sequence(tr_run *r, tr_col *c, tr_val *seq)
+{
+	bool optional = false;
+	int rc = tr_get_bool(r, tr_arg(&seq->args, SIZE_MAX, "optional"), "optional", &optional);
+	c->sequence = !optional;
+	return rc;
 }
 
 int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out)
@@ -646,28 +677,24 @@ int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out)
 		else if (tr_is(x, "sa.DefaultClause"))
 			c->server_default = x;
 		else if (tr_is(x, "sa.Sequence")) {
-			bool optional;
-			rc = tr_get_bool(r, tr_arg(&x->args, SIZE_MAX, "optional"), "optional", false,
-			                 &optional);
-			if (rc < 0)
+			if ((rc = column_sequence(r, c, x)) < 0)
 				return rc;
-			c->sequence = !optional;
 		} else if (!tr_is(x, "sa.FetchedValue"))
 			return tr_refuse(r, x->off, x->len, "column argument %s is not supported",
 			                 x->kind == V_OBJ ? x->written : "of this kind");
 	}
 	tr_val *v;
-	if ((rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "primary_key"), "primary_key", false, &c->pk)))
+	if ((rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "primary_key"), "primary_key", &c->pk)))
 		return rc;
 	if ((v = tr_arg(a, SIZE_MAX, "nullable")) && v->kind != V_NONE) {
 		c->nullable_set = true;
-		if ((rc = tr_get_bool(r, v, "nullable", true, &c->nullable)))
+		if ((rc = tr_get_bool(r, v, "nullable", &c->nullable)))
 			return rc;
 	} else {
 		c->nullable = !c->pk && !c->identity;
 	}
-	if ((rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "unique"), "unique", false, &c->unique)) ||
-	    (rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "index"), "index", false, &c->index)))
+	if ((rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "unique"), "unique", &c->unique)) ||
+	    (rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "index"), "index", &c->index)))
 		return rc;
 	if ((v = tr_arg(a, SIZE_MAX, "autoincrement"))) {
 		if (v->kind == V_STR && strcmp(v->s, "auto") == 0)
@@ -688,8 +715,14 @@ int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out)
 			return rc;
 		c->comment = v;
 	}
-	if ((v = tr_arg(a, SIZE_MAX, "default")) && v->kind != V_NONE)
+	v = tr_arg(a, SIZE_MAX, "key");
+	c->key = v && v->kind == V_STR ? v->s : c->name;
+	if ((v = tr_arg(a, SIZE_MAX, "default")) && tr_is(v, "sa.Sequence")) {
+		if ((rc = column_sequence(r, c, v)) < 0)
+			return rc;
+	} else if (v && v->kind != V_NONE) {
 		c->py_default = true;
+	}
 	/* Python-side or documentation settings with no DDL */
 	static const char *const ignore[] = { "onupdate", "server_onupdate", "doc", "info", "key",
 		                                  "quote", "system", "_proxies", NULL };
@@ -702,8 +735,9 @@ int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out)
 }
 
 /* SQLAlchemy's _validate_autoinc: may this column be the autoincrement one? */
-static int autoinc_ok(tr_run *r, const tr_col *c, bool explicit_true, bool *ok)
+static int autoinc_ok(tr_run *r, const tr_col *c, bool *ok)
 {
+	bool explicit_true = c->autoinc == 1;
 	enum tclass k = type_class(c->type);
 	*ok = false;
 	if (k == C_OTHER) {
@@ -716,7 +750,7 @@ static int autoinc_ok(tr_run *r, const tr_col *c, bool explicit_true, bool *ok)
 		return RT_OK;
 	if (c->server_default && !explicit_true)
 		return RT_OK;
-	if (c->fks.n && c->autoinc != 1 && c->autoinc != 2)
+	if ((c->fks.n || c->in_fk_constraint) && c->autoinc != 1 && c->autoinc != 2)
 		return RT_OK;
 	*ok = true;
 	return RT_OK;
@@ -731,7 +765,7 @@ int tr_autoinc_column(tr_run *r, tr_col **pk, size_t npk, tr_col **out)
 		tr_col *c = pk[0];
 		if (c->autoinc == 0)
 			return RT_OK;
-		rc = autoinc_ok(r, c, c->autoinc == 1, &ok);
+		rc = autoinc_ok(r, c, &ok);
 		if (rc == RT_OK && ok)
 			*out = c;
 		return rc;
@@ -739,7 +773,7 @@ int tr_autoinc_column(tr_run *r, tr_col **pk, size_t npk, tr_col **out)
 	for (size_t i = 0; i < npk; i++) {
 		if (pk[i]->autoinc != 1)
 			continue;
-		rc = autoinc_ok(r, pk[i], true, &ok);
+		rc = autoinc_ok(r, pk[i], &ok);
 		if (rc < 0)
 			return rc;
 		if (*out)
@@ -753,8 +787,8 @@ int tr_autoinc_column(tr_run *r, tr_col **pk, size_t npk, tr_col **out)
 static int render_identity(tr_run *r, rt_buf *b, tr_val *id)
 {
 	tr_args *a = &id->args;
-	bool always;
-	int rc = tr_get_bool(r, tr_arg(a, 0, "always"), "always", false, &always);
+	bool always = false;
+	int rc = tr_get_bool(r, tr_arg(a, 0, "always"), "always", &always);
 	if (rc < 0)
 		return rc;
 	rt_buf_printf(b, "GENERATED %s AS IDENTITY", always ? "ALWAYS" : "BY DEFAULT");
@@ -788,12 +822,12 @@ static int render_identity(tr_run *r, rt_buf *b, tr_val *id)
 		else
 			rt_buf_printf(&opts, "%sCACHE %s", opts.len ? " " : "", cache->s);
 	}
-	bool flag;
+	bool flag = false;
 	if (rc == RT_OK && order && order->kind != V_NONE &&
-	    (rc = tr_get_bool(r, order, "order", false, &flag)) == RT_OK)
+	    (rc = tr_get_bool(r, order, "order", &flag)) == RT_OK)
 		rt_buf_printf(&opts, "%s%s", opts.len ? " " : "", flag ? "ORDER" : "NO ORDER");
 	if (rc == RT_OK && cycle && cycle->kind != V_NONE &&
-	    (rc = tr_get_bool(r, cycle, "cycle", false, &flag)) == RT_OK)
+	    (rc = tr_get_bool(r, cycle, "cycle", &flag)) == RT_OK)
 		rt_buf_printf(&opts, "%s%s", opts.len ? " " : "", flag ? "CYCLE" : "NO CYCLE");
 	if (rc == RT_OK)
 		rc = tr_args_check(r, a, 2, "sa.Identity", id->off, id->len);
@@ -808,16 +842,12 @@ int tr_render_check(tr_run *r, rt_buf *b, tr_val *ck)
 	tr_args *a = &ck->args;
 	const char *name;
 	tr_val *text = tr_arg(a, 0, "sqltext");
-	int rc = tr_get_opt_str(r, tr_arg(a, 1, "name"), "the constraint name", &name);
+	int rc = tr_get_name(r, tr_arg(a, 1, "name"), "the constraint name", &name);
 	if (rc < 0)
 		return rc;
 	if (!text)
 		return tr_refuse(r, ck->off, ck->len, "CheckConstraint without an expression");
-	if (name) {
-		rt_buf_puts(b, "CONSTRAINT ");
-		rt_ident_append(b, name);
-		rt_buf_putc(b, ' ');
-	}
+	tr_constraint_name(b, name);
 	rt_buf_puts(b, "CHECK (");
 	if (text->kind == V_STR) {
 		/* a string is coerced to text(): the same bind-parameter rules apply */
@@ -833,19 +863,26 @@ int tr_render_check(tr_run *r, rt_buf *b, tr_val *ck)
 		return rc;
 	rt_buf_putc(b, ')');
 	rc = tr_constraint_tail(r, b, a);
+	/* PGDDLCompiler.visit_check_constraint: after DEFERRABLE / INITIALLY */
+	bool not_valid = false;
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "postgresql_not_valid"), "postgresql_not_valid",
+		                 &not_valid);
+	if (rc == RT_OK && not_valid)
+		rt_buf_puts(b, " NOT VALID");
 	static const char *const ignore[] = { "info", "comment", "_create_rule", "_type_bound",
 		                                  "table", NULL };
 	tr_args_ignore(a, ignore);
 	return rc < 0 ? rc : tr_args_check(r, a, 2, "sa.CheckConstraint", ck->off, ck->len);
 }
 
-int tr_column_spec(tr_run *r, rt_buf *b, const tr_col *c, bool autoinc_col)
+int tr_column_spec(tr_run *r, rt_buf *b, const tr_col *c, const tr_col *autoinc)
 {
 	int rc = RT_OK;
 	rt_ident_append(b, c->name);
 	rt_buf_putc(b, ' ');
 	enum tclass k = type_class(c->type);
-	if (autoinc_col && !c->identity && !c->py_default && !c->sequence) {
+	if (c == autoinc && !c->identity && !c->py_default && !c->sequence) {
 		rt_buf_puts(b, k == C_BIGINT ? "BIGSERIAL" : k == C_SMALLINT ? "SMALLSERIAL" : "SERIAL");
 	} else {
 		rc = tr_render_type(r, b, c->type);
@@ -859,7 +896,7 @@ int tr_column_spec(tr_run *r, rt_buf *b, const tr_col *c, bool autoinc_col)
 		tr_val *text = tr_arg(a, 0, "sqltext");
 		bool persisted = true;
 		const tr_val *p = tr_arg(a, 1, "persisted");
-		if (p && p->kind != V_NONE && (rc = tr_get_bool(r, p, "persisted", true, &persisted)) < 0)
+		if (p && p->kind != V_NONE && (rc = tr_get_bool(r, p, "persisted", &persisted)) < 0)
 			return rc;
 		if (!persisted)
 			return tr_refuse(r, c->computed->off, c->computed->len, "PostgreSQL computed "

@@ -9,6 +9,7 @@
 #include "retort/buf.h"
 #include "retort/translate.h"
 #include "py/pyast.h"
+#include "translate/naming.h"
 
 /* Bounds that make any input terminate quickly (loops, recursion). */
 #define TR_MAX_STEPS 200000u   /* statements + calls evaluated per body */
@@ -48,6 +49,7 @@ typedef struct tr_args {
 
 typedef struct tr_col {
 	const char *name;
+	const char *key;           /* key= (Python-side name), else the name */
 	tr_val *type;
 	bool pk, nullable, nullable_set, unique, index;
 	bool py_default, sequence; /* default= (not None); a non-optional sa.Sequence */
@@ -56,6 +58,8 @@ typedef struct tr_col {
 	tr_val *comment;           /* NULL: none */
 	tr_val *identity, *computed;
 	rt_ptrvec fks, checks;     /* sa.ForeignKey / sa.CheckConstraint objects */
+	bool in_fk_constraint;     /* named by a table-level sa.ForeignKeyConstraint */
+	bool replaced;             /* replaced by a later column of the same key */
 	uint32_t off, len;
 } tr_col;
 
@@ -81,6 +85,7 @@ struct tr_val {
 	const py_stmt *def;         /* FUNC */
 	tr_scope *closure;          /* FUNC */
 	tr_table *table;            /* TABLE, TABLE_C, BATCH */
+	bool conv;                  /* STR from op.f(): a generated name, truncated when too long */
 };
 
 /* Names bound in one function call (or the module). */
@@ -95,7 +100,9 @@ struct tr_scope {
 struct rt_translate_ctx {
 	rt_arena *arena;
 	const rt_config *cfg;
+	rt_diags warnings;          /* rt_translate_ctx_warnings */
 	rt_strv enums;              /* "schema\x1fname" created by create_table this run */
+	const tr_conventions *conventions; /* MetaData's naming_convention */
 };
 
 /* Control flow out of a statement list. */
@@ -122,6 +129,10 @@ typedef struct tr_run {
 int tr_refuse(tr_run *r, uint32_t off, uint32_t len, const char *fmt, ...) RT_PRINTF(4, 5);
 int tr_refuse_type(tr_run *r, const tr_val *t);
 int tr_limit(tr_run *r, uint32_t off, uint32_t len, const char *what);
+/* A finding that does not stop the translation (rt_translate_ctx_warnings);
+ * kind is a static string. */
+void tr_warn(tr_run *r, uint32_t off, uint32_t len, const char *kind, const char *fmt, ...)
+	RT_PRINTF(5, 6);
 /* "versions/x.sql" beside the version file, for remedies. */
 const char *tr_sidecar(tr_run *r);
 
@@ -163,15 +174,22 @@ void tr_emit_stmt(tr_run *r, rt_stmt *st);
 int tr_render_type(tr_run *r, rt_buf *b, tr_val *t);
 void tr_render_literal(rt_buf *b, const tr_val *v);
 int tr_render_sql(tr_run *r, rt_buf *b, tr_val *v, const char *what);
+/* The text of an sa.text(...) with its bind parameters, whitespace as written
+ * (SQL inside DDL: CHECK, DEFAULT, index expressions). */
 int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text);
+/* The same for a whole statement (op.execute): surrounding whitespace is
+ * dropped, as Alembic's output does. */
+int tr_render_statement(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text);
 int tr_render_default(tr_run *r, rt_buf *b, tr_val *d);
 void tr_qualified(rt_buf *b, const char *schema, const char *name);
 int tr_get_str(tr_run *r, const tr_val *v, const char *what, const char **out);
 int tr_get_opt_str(tr_run *r, const tr_val *v, const char *what, const char **out);
-int tr_get_bool(tr_run *r, const tr_val *v, const char *what, bool dflt, bool *out);
+/* *out holds the default, kept when v is absent or None. */
+int tr_get_bool(tr_run *r, const tr_val *v, const char *what, bool *out);
 int tr_get_names(tr_run *r, const tr_val *v, const char *what, rt_strv *out);
 int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out);
-int tr_column_spec(tr_run *r, rt_buf *b, const tr_col *c, bool autoinc_col);
+/* autoinc: the table's autoincrement column (rendered SERIAL when c is it), or NULL. */
+int tr_column_spec(tr_run *r, rt_buf *b, const tr_col *c, const tr_col *autoinc);
 /* The autoincrement column of a primary key (SQLAlchemy's rules), or NULL. */
 int tr_autoinc_column(tr_run *r, tr_col **pk, size_t npk, tr_col **out);
 bool tr_is_enum(const tr_val *t);
@@ -184,10 +202,32 @@ int tr_render_fk(tr_run *r, rt_buf *b, const char *name, const rt_strv *cols,
 int tr_constraint_tail(tr_run *r, rt_buf *b, tr_args *a);
 /* [CONSTRAINT name ]CHECK (expr)[ DEFERRABLE...] of an sa.CheckConstraint. */
 int tr_render_check(tr_run *r, rt_buf *b, tr_val *ck);
+/* "CONSTRAINT name " when name is not NULL. */
+void tr_constraint_name(rt_buf *b, const char *name);
 /* a, b, c with each name quoted as needed. */
 void tr_name_list(rt_buf *b, const rt_strv *names);
+/* 'a', 'b', 'c' as SQL string literals. */
+void tr_literal_list(rt_buf *b, const rt_strv *values);
+
+/* ---- names of indexes and constraints (naming.c) ---- */
+/*
+ * The name in v as SQLAlchemy renders it (*out NULL for None or no value): a
+ * generated name (op.f()) over 63 characters truncated with its md5 suffix, a
+ * plain one over 63 characters refused, as SQLAlchemy's IdentifierError.
+ */
+int tr_get_name(tr_run *r, const tr_val *v, const char *what, const char **out);
+/*
+ * The name the run's naming convention for key ("ix", "uq", ...) gives an
+ * unnamed index or constraint described by f, truncated as a generated name;
+ * *out NULL when there is no convention for key. Refused at off/len where
+ * SQLAlchemy raises.
+ */
+int tr_convention_name(tr_run *r, const char *key, const tr_name_facts *f, uint32_t off,
+                       uint32_t len, const char **out);
 
 /* ---- operations (ops.c) ---- */
+/* op.<op>(...) (batch NULL) or batch_op.<op>(...) on batch's table, through
+ * ops.c's table of ops; refused when op is not allowed there. */
 int tr_op_call(tr_run *r, const char *op, tr_table *batch, tr_args *a, const py_expr *call,
                tr_val **out);
 int tr_enum_method(tr_run *r, tr_val *en, const char *method, tr_args *a,

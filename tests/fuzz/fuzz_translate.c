@@ -2,7 +2,8 @@
  * libFuzzer target: arbitrary bytes as an Alembic version file, both bodies
  * translated by the op.* translator with one run context (so the enum memo
  * is exercised across bodies). Every failure must carry a message and a
- * known code; every statement byte must map back inside the source.
+ * known code; every statement byte must map back inside the source; every
+ * warning has a kind, a message and a line.
  * Crashes, hangs (the evaluator is bounded), leaks and sanitizer reports are
  * the findings.
  */
@@ -41,6 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		rt_error_clear(&err);
 	}
+	/* every warning names its place in the file and what was ignored */
+	const rt_diags *w = rt_translate_ctx_warnings(ctx);
+	for (size_t i = 0; i < w->n; i++)
+		if (!w->items[i]->message || !w->items[i]->loc.line || !w->items[i]->kind)
+			abort();
 	rt_arena_free(arena);
 	return 0;
 }

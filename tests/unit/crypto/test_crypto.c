@@ -1,6 +1,7 @@
 /*
  * Unit tests for src/crypto: checksums against vectors computed with
- * `b2sum -l 256` (coreutils), CRLF folding, file concatenation, comparison.
+ * `b2sum -l 256` (coreutils), CRLF folding, file concatenation, comparison; md5
+ * against RFC 1321's test suite and `md5sum` at the padding boundaries.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 
 #include "retort/checksum.h"
 #include "retort/random.h"
+#include "retort/md5.h"
 
 /* printf 'revision = "abc"\ndown_revision = None\n' > a.py */
 #define PY_TEXT "revision = \"abc\"\ndown_revision = None\n"
@@ -112,6 +114,43 @@ static void test_crypto__random_unit_spread(void **state)
 	assert_true(hi - lo > 0.5);
 }
 
+static void test_crypto__md5_vectors(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *hex;
+	} v[] = {
+		/* RFC 1321 §A.5 */
+		{ "", "d41d8cd98f00b204e9800998ecf8427e" },
+		{ "a", "0cc175b9c0f1b6a831c399e269772661" },
+		{ "abc", "900150983cd24fb0d6963f7d28e17f72" },
+		{ "message digest", "f96b697d7cb7938d525a2f31aaf161d0" },
+		{ "1234567890123456789012345678901234567890123456789012345678901234567890"
+		  "1234567890", "57edf4a22be3c955ac49da2e2107b67a" },
+	};
+	char hex[RT_MD5_HEX_LEN + 1];
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		rt_md5_hex(hex, v[i].in, strlen(v[i].in));
+		assert_string_equal(hex, v[i].hex);
+	}
+	/* 55, 56 and 64 bytes: the length still fits the last block, just does not, a
+	 * full block; printf 'x%.0s' $(seq N) | md5sum */
+	static const struct {
+		size_t n;
+		const char *hex;
+	} edge[] = {
+		{ 55, "04364420e25c512fd958a70738aa8f72" },
+		{ 56, "668a72d5ba17f08e62dabcafad6db14b" },
+		{ 64, "c1bb4f81d892b2d57947682aeb252456" },
+	};
+	char xs[64];
+	memset(xs, 'x', sizeof(xs));
+	for (size_t i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		rt_md5_hex(hex, xs, edge[i].n);
+		assert_string_equal(hex, edge[i].hex);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +159,7 @@ int main(void)
 		cmocka_unit_test(test_crypto__crlf_folded_lone_cr_kept),
 		cmocka_unit_test(test_crypto__valid_and_equal),
 		cmocka_unit_test(test_crypto__random_unit_spread),
+		cmocka_unit_test(test_crypto__md5_vectors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -673,6 +673,81 @@ static void test_translate__refusals(void **state)
 	rt_arena_free(a);
 }
 
+/* ---- issue 15: what SQLAlchemy 1.4 / Alembic 1.8.1 do (fixtures fidelity_tables) ---- */
+
+/* The warnings of one body: "kind line:col" per warning, joined by "; ". */
+static const char *warnings_of(rt_arena *a, const char *body)
+{
+	rt_translate_ctx *ctx = rt_translate_ctx_new(a, NULL);
+	struct result *r = run(a, body, ctx);
+	if (r->rc != RT_OK)
+		fail_msg("rc %d: %s", r->rc, r->err.message);
+	const rt_diags *w = rt_translate_ctx_warnings(ctx);
+	rt_buf b = RT_BUF_INIT;
+	for (size_t i = 0; i < w->n; i++) {
+		const rt_diag *d = w->items[i];
+		assert_int_equal(d->severity, RT_SEV_WARNING);
+		assert_string_equal(d->revision, "r1");
+		rt_buf_printf(&b, "%s%s %u:%u", i ? "; " : "", d->kind, d->loc.line, d->loc.col);
+	}
+	const char *text = rt_strdup(a, rt_buf_cstr(&b));
+	rt_buf_release(&b);
+	return text;
+}
+
+static void test_translate__fidelity(void **state)
+{
+	(void)state;
+	/* class 1: a table-level ForeignKeyConstraint makes the key INTEGER [offline run] */
+	expect("    op.create_table('c', sa.Column('id', sa.Integer(), nullable=False),\n"
+	       "        sa.ForeignKeyConstraint(['id'], ['p.id']), sa.PrimaryKeyConstraint('id'))\n",
+	       "CREATE TABLE c (\n    id INTEGER NOT NULL, \n    PRIMARY KEY (id), \n"
+	       "    FOREIGN KEY(id) REFERENCES p (id)\n)");
+	expect("    op.create_table('c', sa.Column('id', sa.Integer(), autoincrement='ignore_fk'),\n"
+	       "        sa.ForeignKeyConstraint(['id'], ['p.id']), sa.PrimaryKeyConstraint('id'))\n",
+	       "CREATE TABLE c (\n    id SERIAL NOT NULL, \n    PRIMARY KEY (id), \n"
+	       "    FOREIGN KEY(id) REFERENCES p (id)\n)");
+	expect("    op.create_table('c', sa.Column('id', sa.Integer(), primary_key=True,\n"
+	       "        default=sa.Sequence('s', optional=True)))\n",
+	       "CREATE TABLE c (\n    id SERIAL NOT NULL, \n    PRIMARY KEY (id)\n)");
+	/* class 5: the later column replaces the earlier in place [offline run] */
+	expect("    op.create_table('t', sa.Column('a', sa.Integer(), sa.ForeignKey('p.id')),\n"
+	       "        sa.Column('b', sa.Text()), sa.Column('a', sa.Text(), nullable=False))\n",
+	       "CREATE TABLE t (\n    a TEXT NOT NULL, \n    b TEXT\n)");
+	expect_refusal("    op.create_table('t', sa.Column('a', sa.Integer(), primary_key=True), "
+	               "sa.Column('a', sa.Integer()))\n", RT_EUNSUPPORTED, 7, 74,
+	               "as a non-primary-key column", NULL);
+	/* class 8: CHECK text as written [offline run] */
+	expect("    op.create_check_constraint('ck', 't', ' a  >  0\\n  OR b ')\n",
+	       "ALTER TABLE t ADD CONSTRAINT ck CHECK ( a  >  0\n  OR b )");
+	/* class 6: accepted and ignored by Alembic: a warning each, at the value */
+	rt_arena *a = rt_arena_new();
+	assert_string_equal(warnings_of(a, "    op.alter_column('t', 'a', default=1, "
+	                                   "existing_type_=sa.Integer(), nullable=True)\n"),
+	                    "ignored-argument 7:39; ignored-argument 7:57");
+	assert_string_equal(warnings_of(a, "    op.create_table('t', sa.Column('a', sa.Integer()), "
+	                                   "sa.Column('a', sa.Text()))\n"),
+	                    "replaced-column 7:56");
+	assert_string_equal(warnings_of(a, "    op.create_table('t', sa.Column('a', sa.Integer()), "
+	                                   "postgresql_ignore_search_path=False, info={})\n"
+	                                   "    op.drop_column('t', 'a', mssql_drop_check=True)\n"),
+	                    "ignored-argument 7:86");
+	assert_string_equal(warnings_of(a, "    op.alter_column('t', 'a', autoincrement=True, "
+	                                   "nullable=True)\n"),
+	                    "ignored-argument 7:45");
+	rt_arena_free(a);
+	/* class 6: rejected by Alembic 1.8.1 (TypeError), refused */
+	expect_refusal("    op.add_column('t', sa.Column('a', sa.Integer()), insert_before='b')\n",
+	               RT_EUNSUPPORTED, 7, 68, "'insert_before='", NULL);
+	expect_refusal("    op.create_primary_key('pk_t', 't', ['a'], deferrable=True)\n",
+	               RT_EUNSUPPORTED, 7, 58, "'deferrable='", NULL);
+	expect_refusal("    op.alter_column('t', 'a', name='b')\n", RT_EUNSUPPORTED, 7, 36,
+	               "'name=' in alter_column", "new_column_name=");
+	expect("    with op.batch_alter_table('t') as b:\n"
+	       "        b.add_column(sa.Column('a', sa.Integer()), insert_before='b')\n",
+	       "ALTER TABLE t ADD COLUMN a INTEGER");
+}
+
 /* ---- the types: map of retort.yaml ---- */
 
 static void test_translate__type_map(void **state)
@@ -692,6 +767,59 @@ static void test_translate__type_map(void **state)
 	rt_arena_free(a);
 }
 
+/* ---- names: the default convention, truncation (issue 15) [offline run] ---- */
+
+static void test_translate__names(void **state)
+{
+	(void)state;
+	/* 'ix_' + 'a' * 61 is 64 characters: op.f() truncates it, in create and drop */
+	expect("    op.create_index(op.f('ix_' + 'a' * 61), 't', ['a'])\n"
+	       "    op.drop_index(op.f('ix_' + 'a' * 61), table_name='t', schema='s')\n",
+	       "CREATE INDEX ix_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa_c94c ON t (a);\n"
+	       "DROP INDEX s.ix_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa_c94c");
+	/* the same name as a plain string is SQLAlchemy's IdentifierError, also when
+	 * op.f() was called on the same value before (a conv is a new value); the
+	 * refusal names where the name was written */
+	expect_refusal("    op.drop_constraint('ix_' + 'a' * 61, 't')\n", RT_EUNSUPPORTED, 7, 24,
+	               "exceeds maximum length of 63", NULL);
+	expect_refusal("    n = 'ix_' + 'a' * 61\n"
+	               "    op.f(n)\n"
+	               "    op.create_index(n, 't', ['a'])\n", RT_EUNSUPPORTED, 7, 9,
+	               "exceeds maximum length of 63", NULL);
+	/* the default convention: schema dots as '_', quoting, Alembic's placeholder x */
+	expect("    op.create_index(None, 'T', ['a'], schema='s.x')\n"
+	       "    op.drop_index(None)\n"
+	       "    op.drop_index(None, table_name='T')\n",
+	       "CREATE INDEX \"ix_s_x_T_a\" ON \"s.x\".\"T\" (a);\n"
+	       "DROP INDEX ix_no_table_x;\n"
+	       "DROP INDEX \"ix_T_x\"");
+	/* sa.text() is a column of op.create_index (its ops key), not of sa.Index */
+	expect("    op.create_index(None, 't', [sa.text('lower(a)'), 'b'], postgresql_ops={'b': 'x', "
+	       "'lower(a)': 'y'})\n"
+	       "    op.create_table('u', sa.Column('b', sa.Integer()),\n"
+	       "                    sa.Index(None, sa.text('lower(b)'), postgresql_ops={'lower(b)': 'y'}))\n",
+	       "CREATE INDEX \"ix_t_lower(a)\" ON t (lower(a) y, b x);\n"
+	       "CREATE TABLE u (\n    b INTEGER\n);\n"
+	       "CREATE INDEX ix_ ON u (lower(b))");
+	expect_refusal("    op.create_index(None, 't', [sa.func.lower(sa.column('a'))])\n",
+	               RT_EUNSUPPORTED, 7, 33, "named after its first column", NULL);
+}
+
+static void test_translate__schema_ddl(void **state)
+{
+	(void)state;
+	expect("    op.execute(sa.schema.CreateSchema('Reports', quote=False))\n"
+	       "    op.execute(sa.schema.DropSchema('a.b', cascade=True))\n"
+	       "    op.execute(sa.DDL('  DROP SCHEMA c  '))\n",
+	       "CREATE SCHEMA \"Reports\";\n"
+	       "DROP SCHEMA \"a.b\" CASCADE;\n"
+	       "DROP SCHEMA c");
+	expect_refusal("    op.execute(sa.DDL('SELECT 100%%'))\n", RT_EUNSUPPORTED, 7, 16,
+	               "'%' in its statement", NULL);
+	expect_refusal("    op.execute(sa.schema.CreateSchema('s', if_not_exists=True))\n",
+	               RT_EUNSUPPORTED, 7, 58, "if_not_exists", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -706,7 +834,10 @@ int main(void)
 		cmocka_unit_test(test_translate__execute),
 		cmocka_unit_test(test_translate__evaluator),
 		cmocka_unit_test(test_translate__refusals),
+		cmocka_unit_test(test_translate__fidelity),
 		cmocka_unit_test(test_translate__type_map),
+		cmocka_unit_test(test_translate__names),
+		cmocka_unit_test(test_translate__schema_ddl),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 -- schema) and create/drop the type only when that is needed; offline Alembic cannot ask
 -- and prints the bare statement. retort executes online and puts the same check into
 -- the SQL: CREATE TYPE inside a DO block guarded by that query, DROP TYPE IF EXISTS.
+-- deliberate: checkfirst=True
 -- alembic-1.8.1:
 DROP TABLE ens.tickets;
 

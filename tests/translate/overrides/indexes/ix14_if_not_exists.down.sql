@@ -2,6 +2,7 @@
 -- Alembic >= 1.12 passes them to SQLAlchemy's CreateIndex/DropIndex, and retort follows
 -- it. The expected text is what SQLAlchemy 1.4 itself renders for
 -- CreateIndex(..., if_not_exists=True) / DropIndex(..., if_exists=True).
+-- deliberate: IF [NOT] EXISTS
 -- alembic-1.8.1:
 DROP INDEX ix_items_name_ine;
 

@@ -1,0 +1,1 @@
+DROP INDEX events.ix_events_roles_event_id;

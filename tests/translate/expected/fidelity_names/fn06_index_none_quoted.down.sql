@@ -1,0 +1,1 @@
+DROP INDEX "ix_fn_events_Kind";

@@ -1,0 +1,1 @@
+CREATE INDEX "ix_fn_events_lower(name)" ON fn_events (lower(name));

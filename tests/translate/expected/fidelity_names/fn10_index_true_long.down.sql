@@ -1,0 +1,3 @@
+DROP INDEX ix_fn_a_table_whose_name_is_long_enough_to_push_index_i_da4d;
+
+ALTER TABLE fn_a_table_whose_name_is_long_enough_to_push_index DROP COLUMN indexed_column;

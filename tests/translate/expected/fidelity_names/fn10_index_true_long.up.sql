@@ -1,0 +1,3 @@
+ALTER TABLE fn_a_table_whose_name_is_long_enough_to_push_index ADD COLUMN indexed_column INTEGER;
+
+CREATE INDEX ix_fn_a_table_whose_name_is_long_enough_to_push_index_i_da4d ON fn_a_table_whose_name_is_long_enough_to_push_index (indexed_column);

@@ -1,0 +1,3 @@
+ALTER TABLE fn_a_table_whose_name_is_long_enough_to_push_index DROP CONSTRAINT uq_fn_a_table_whose_name_is_long_enough_to_push_index_a_7f7b;
+
+DROP INDEX ix_fn_a_table_whose_name_is_long_enough_to_push_index_a_c0f4;

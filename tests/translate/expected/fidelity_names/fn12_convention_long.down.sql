@@ -1,0 +1,3 @@
+DROP INDEX ix_fn_a_table_whose_name_is_long_enough_to_push_index_c_8c05;
+
+DROP TABLE fn_a_table_whose_name_is_long_enough_to_push_index_child;

@@ -1,0 +1,3 @@
+ALTER TABLE fn_long_constraints DROP CONSTRAINT ck_fn_long_constraints_n_small_with_another_name_longer_03cc;
+
+DROP TABLE fn_long_constraints;

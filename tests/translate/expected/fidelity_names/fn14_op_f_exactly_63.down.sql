@@ -1,0 +1,1 @@
+DROP INDEX ix_fn_events_a_b_with_a_name_of_exactly_sixty_three_characters_;

@@ -1,0 +1,3 @@
+DROP TABLE fo_items;
+
+DROP EXTENSION IF EXISTS pg_trgm;

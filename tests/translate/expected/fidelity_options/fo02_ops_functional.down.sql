@@ -1,0 +1,1 @@
+DROP INDEX ix_fo_items_name_trgm;

@@ -1,0 +1,3 @@
+DROP SCHEMA fo_archive_2;
+
+DROP SCHEMA "FoArchive";

@@ -1,0 +1,3 @@
+CREATE SCHEMA "FoArchive";
+
+CREATE SCHEMA fo_archive_2;

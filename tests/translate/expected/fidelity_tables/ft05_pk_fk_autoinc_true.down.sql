@@ -1,0 +1,1 @@
+DROP TABLE ft_autoinc_true_fk;

@@ -1,0 +1,3 @@
+ALTER TABLE ft_checked DROP CONSTRAINT ft_checked_text;
+
+ALTER TABLE ft_checked DROP CONSTRAINT ft_checked_hi;

@@ -1,0 +1,1 @@
+ALTER TABLE ft_checked DROP COLUMN created;

@@ -1,0 +1,4 @@
+CREATE TABLE ft_reflected (
+    id SERIAL NOT NULL, 
+    PRIMARY KEY (id)
+);

@@ -1,0 +1,3 @@
+DROP TABLE ft_duplicated_enum;
+
+DROP TYPE ft_dup_state;
