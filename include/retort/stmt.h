@@ -59,5 +59,8 @@ void rt_stmt_add_seg(rt_arena *arena, rt_stmt *stmt, uint32_t out, uint32_t src,
 bool rt_stmt_src_offset(const rt_stmt *stmt, size_t offset, size_t *src_offset);
 /* Source location of statement byte `offset` (loc.path NULL when unknown). */
 rt_loc rt_stmt_loc(const rt_stmt *stmt, size_t offset);
+/* Bytes of sql before its first token: PostgreSQL's blanks, -- comments and
+ * (nested) block comments. */
+size_t rt_sql_leading_blanks(const char *sql, size_t len);
 
 #endif

@@ -137,39 +137,10 @@ static int member_error(const rt_revision *rev, rt_error *err)
 	return rt_error_prefix(err, "cannot squash '%s'", rev->id);
 }
 
-/* Start of s after blanks and comments (nested block comments, as PostgreSQL). */
-static size_t skip_comments(const char *s, size_t len)
-{
-	size_t i = 0;
-	for (;;) {
-		while (i < len && strchr(" \t\r\n\f\v", s[i]))
-			i++;
-		if (i + 1 < len && s[i] == '-' && s[i + 1] == '-') {
-			while (i < len && s[i] != '\n')
-				i++;
-		} else if (i + 1 < len && s[i] == '/' && s[i + 1] == '*') {
-			unsigned depth = 0;
-			while (i < len) {
-				if (i + 1 < len && s[i] == '/' && s[i + 1] == '*') {
-					depth++;
-					i += 2;
-				} else if (i + 1 < len && s[i] == '*' && s[i + 1] == '/') {
-					i += 2;
-					if (--depth == 0)
-						break;
-				} else {
-					i++;
-				}
-			}
-		} else {
-			return i;
-		}
-	}
-}
-
 static bool same_stmt(const rt_stmt *a, const rt_stmt *b)
 {
-	size_t ia = skip_comments(a->sql, a->len), ib = skip_comments(b->sql, b->len);
+	size_t ia = rt_sql_leading_blanks(a->sql, a->len);
+	size_t ib = rt_sql_leading_blanks(b->sql, b->len);
 	return a->no_transaction == b->no_transaction && a->len - ia == b->len - ib &&
 	       memcmp(a->sql + ia, b->sql + ib, a->len - ia) == 0;
 }

@@ -295,27 +295,7 @@ static int run_alone(struct run *r, const rt_stmt *s, rt_error *err)
 /* Whether the first keyword of sql (after blanks and comments) is word. */
 static bool starts_with_word(const char *sql, size_t len, const char *const *words)
 {
-	size_t i = 0;
-	for (;;) {
-		while (i < len && strchr(" \t\r\n\f", sql[i]))
-			i++;
-		if (i + 1 < len && sql[i] == '-' && sql[i + 1] == '-') {
-			while (i < len && sql[i] != '\n')
-				i++;
-		} else if (i + 1 < len && sql[i] == '/' && sql[i + 1] == '*') {
-			int depth = 0; /* PostgreSQL's block comments nest */
-			do {
-				if (i + 1 < len && sql[i] == '/' && sql[i + 1] == '*')
-					depth++, i += 2;
-				else if (i + 1 < len && sql[i] == '*' && sql[i + 1] == '/')
-					depth--, i += 2;
-				else
-					i++;
-			} while (depth > 0 && i < len);
-		} else {
-			break;
-		}
-	}
+	size_t i = rt_sql_leading_blanks(sql, len);
 	size_t w = i;
 	while (w < len && ((sql[w] | 0x20) >= 'a' && (sql[w] | 0x20) <= 'z'))
 		w++;

@@ -69,3 +69,28 @@ rt_loc rt_stmt_loc(const rt_stmt *stmt, size_t offset)
 	}
 	return rt_source_loc(stmt->src, pos, 0);
 }
+
+size_t rt_sql_leading_blanks(const char *sql, size_t len)
+{
+	size_t i = 0;
+	for (;;) {
+		while (i < len && sql[i] && strchr(" \t\r\n\f", sql[i]))
+			i++;
+		if (i + 1 < len && sql[i] == '-' && sql[i + 1] == '-') {
+			while (i < len && sql[i] != '\n')
+				i++;
+		} else if (i + 1 < len && sql[i] == '/' && sql[i + 1] == '*') {
+			unsigned depth = 0;
+			do {
+				if (i + 1 < len && sql[i] == '/' && sql[i + 1] == '*')
+					depth++, i += 2;
+				else if (i + 1 < len && sql[i] == '*' && sql[i + 1] == '/')
+					depth--, i += 2;
+				else
+					i++;
+			} while (depth > 0 && i < len);
+		} else {
+			return i;
+		}
+	}
+}

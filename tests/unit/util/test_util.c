@@ -368,6 +368,16 @@ static void test_util__sleep_ends_on_a_signal(void **state)
 	sigaction(SIGALRM, &old, NULL);
 }
 
+static void test_util__sql_leading_blanks(void **state)
+{
+	(void)state;
+	const char *s = " \t-- note\n/* a /* nested */ b */\nBEGIN";
+	assert_int_equal(rt_sql_leading_blanks(s, strlen(s)), strlen(s) - 5);
+	assert_int_equal(rt_sql_leading_blanks("  ", 2), 2);
+	assert_int_equal(rt_sql_leading_blanks("/* open", 7), 7);
+	assert_int_equal(rt_sql_leading_blanks("\vx", 2), 0); /* not a blank to PostgreSQL 15 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_util__source_loc_counts_code_points),
 		cmocka_unit_test(test_util__source_line_maps),
 		cmocka_unit_test(test_util__stmt_maps_offsets),
+		cmocka_unit_test(test_util__sql_leading_blanks),
 		cmocka_unit_test(test_util__edit_distance),
 		cmocka_unit_test(test_util__sleep_ends_on_a_signal),
 	};
