@@ -10,6 +10,7 @@
  * step (which ones share a transaction). docs/lint.md describes each rule.
  *
  * Pure: no I/O; sources are only read through the statements' rt_source.
+ * libpg_query's memory is freed by rt_sql_shutdown (sqlsplit.h).
  */
 #ifndef RETORT_LINT_H
 #define RETORT_LINT_H
@@ -116,9 +117,5 @@ int rt_lint_facts_of(rt_lint_facts *out, rt_arena *arena, const rt_stmt *stmt,
  */
 int rt_lint_body(rt_lint_findings *out, rt_lint_facts **facts, rt_arena *arena,
                  const rt_stmtlist *stmts, const rt_lint_opts *opts, rt_error *err);
-
-/* Frees libpg_query's per-thread memory, for src/sql too (it calls
- * rt_sql_shutdown): use it instead of rt_sql_shutdown once lint ran. */
-void rt_lint_shutdown(void);
 
 #endif

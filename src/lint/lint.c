@@ -93,8 +93,6 @@ void lint_hit_add(rt_arena *arena, lint_hits *hits, const char *rule, size_t off
 
 /* --- one statement -------------------------------------------------------- */
 
-static _Thread_local bool pg_query_used;
-
 /* Merges the facts of a later raw statement of the same text into f. */
 static void merge_facts(rt_lint_facts *f, const rt_lint_facts *g)
 {
@@ -114,7 +112,7 @@ int rt_lint_facts_of_hits(rt_lint_facts *out, lint_hits *hits, rt_arena *arena,
 {
 	memset(out, 0, sizeof *out);
 	out->idempotent = true;
-	pg_query_used = true;
+	rt_sql_note_use();
 	PgQueryParseResult r = pg_query_parse(stmt->sql);
 	if (r.error) {
 		rt_loc loc = rt_stmt_loc(stmt, r.error->cursorpos > 0 ? (size_t)r.error->cursorpos - 1 : 0);
@@ -148,18 +146,6 @@ int rt_lint_facts_of(rt_lint_facts *out, rt_arena *arena, const rt_stmt *stmt,
 {
 	lint_hits hits = { 0 };
 	return rt_lint_facts_of_hits(out, &hits, arena, stmt, opts, err);
-}
-
-void rt_lint_shutdown(void)
-{
-	rt_sql_shutdown();
-	if (!pg_query_used)
-		return;
-	/* src/sql may have freed the context already and pg_query_exit() must
-	 * not run twice: a parse makes sure there is one to free */
-	pg_query_free_parse_result(pg_query_parse(""));
-	pg_query_exit();
-	pg_query_used = false;
 }
 
 size_t lint_skip_comments(const char *sql, size_t len)

@@ -299,7 +299,7 @@ static void test_lint__syntax_error(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	rt_lint_shutdown();
+	rt_sql_shutdown();
 	return 0;
 }
 
