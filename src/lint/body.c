@@ -148,15 +148,28 @@ static const char *effect_verb(unsigned effects)
 	return effects & RT_LINT_REWRITE ? "rewrites" : "scans";
 }
 
-/* A slow statement after a lock that blocks others, in the same transaction. */
+/* The mode statement f takes on rel itself (RT_LOCK_NONE: none). */
+static rt_lockmode own_mode(const rt_lint_facts *f, const char *rel)
+{
+	for (size_t k = 0; k < f->nlocks; k++)
+		if (STREQ(f->locks[k].relation, rel))
+			return f->locks[k].mode;
+	return RT_LOCK_NONE;
+}
+
+/* A slow statement after a lock that blocks others, in the same transaction.
+ * Scanning a table the body created is not slow (it is empty), and a lock
+ * the slow statement takes itself anyway is its own rule's business. */
 static void check_held(struct body *b, size_t i)
 {
 	const rt_lint_facts *f = &b->facts[i];
-	if (!(f->effects & (RT_LINT_REWRITE | RT_LINT_SCAN)) || f->nlocks == 0)
+	if (!(f->effects & (RT_LINT_REWRITE | RT_LINT_SCAN)) || f->nlocks == 0 ||
+	    created_earlier(b, f->locks[0].relation))
 		return;
 	const held_lock *worst = NULL;
 	for (size_t k = 0; k < b->nheld; k++)
-		if (rt_lockmode_blocks_writes(b->held[k].mode) && (!worst || b->held[k].mode > worst->mode))
+		if (rt_lockmode_blocks_writes(b->held[k].mode) && b->held[k].mode > own_mode(f, b->held[k].relation) &&
+		    (!worst || b->held[k].mode > worst->mode))
 			worst = &b->held[k];
 	if (!worst)
 		return;

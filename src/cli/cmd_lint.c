@@ -1,0 +1,223 @@
+/*
+ * retort lint [RANGE]: the lock and safety findings of every statement of
+ * the upgrade steps in RANGE ([FROM:]TO, default every step up to the
+ * heads), as `upgrade` would run them: statements from the same bodies
+ * (translated op.* calls, sidecars, .sql files), transactions per step.
+ * Findings print at the op.* call or SQL line they come from; exit 8 when
+ * one is at or above --fail-on (docs/lint.md).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "retort/lint.h"
+#include "retort/translate.h"
+
+static struct {
+	const char *fail_on;
+	const char *pg_version;
+} o;
+
+static const struct cli_opt opts[] = {
+	{ 0, "fail-on", CLI_OPT_STRING, &o.fail_on, "LEVEL",
+	  "exit 8 when a finding is at or above LEVEL: warning or error (default error)" },
+	{ 0, "pg-version", CLI_OPT_STRING, &o.pg_version, "N",
+	  "the PostgreSQL major version findings assume (default 15)" },
+	{ 0 },
+};
+
+struct tally {
+	size_t revisions, statements, errors, warnings;
+};
+
+static const char *severity_name(rt_lint_severity s)
+{
+	return s == RT_LINT_ERROR ? "error" : "warning";
+}
+
+static void put_loc_json(rt_buf *f, const rt_loc *loc)
+{
+	rt_buf_puts(f, "\"file\":");
+	rt_buf_json_str(f, loc->path);
+	rt_buf_printf(f, ",\"line\":%u,\"col\":%u", loc->line, loc->col);
+}
+
+static void print_json(struct cli_ctx *ctx, const rt_revision *rev, const rt_lint_finding *fd,
+                       const rt_lint_facts *facts)
+{
+	rt_buf f = RT_BUF_INIT;
+	rt_buf_puts(&f, "\"rule\":");
+	rt_buf_json_str(&f, fd->rule->id);
+	rt_buf_printf(&f, ",\"severity\":\"%s\",\"message\":", severity_name(fd->rule->severity));
+	rt_buf_json_str(&f, fd->message);
+	rt_buf_puts(&f, ",\"revision\":");
+	rt_buf_json_str(&f, rev->id);
+	rt_buf_putc(&f, ',');
+	put_loc_json(&f, &fd->loc);
+	rt_buf_puts(&f, ",\"statement\":");
+	rt_buf_json_str(&f, facts->kind);
+	rt_buf_puts(&f, ",\"lock\":");
+	rt_buf_json_str(&f, fd->relation ? rt_lockmode_name(fd->lock) : NULL);
+	rt_buf_puts(&f, ",\"relation\":");
+	rt_buf_json_str(&f, fd->relation);
+	rt_buf_printf(&f, ",\"rewrite\":%s,\"scan\":%s,\"no_transaction_block\":%s",
+	              fd->effects & RT_LINT_REWRITE ? "true" : "false",
+	              fd->effects & RT_LINT_SCAN ? "true" : "false",
+	              fd->effects & RT_LINT_NO_TX ? "true" : "false");
+	if (fd->has_holder) {
+		rt_buf_puts(&f, ",\"held_since\":{");
+		put_loc_json(&f, &fd->holder_loc);
+		rt_buf_putc(&f, '}');
+	}
+	cli_json_event(ctx, "finding", &f);
+	rt_buf_release(&f);
+}
+
+/* FILE:LINE:COL: SEVERITY: MESSAGE [RULE]
+ *   revision R: KIND, LOCK on RELATION, rewrites|scans
+ *   lock taken at FILE:LINE:COL */
+static void print_text(rt_buf *b, const rt_revision *rev, const rt_lint_finding *fd,
+                       const rt_lint_facts *facts)
+{
+	rt_loc_format(b, &fd->loc);
+	rt_buf_printf(b, "%s: %s [%s]\n  revision %s: %s", severity_name(fd->rule->severity),
+	              fd->message, fd->rule->id, rev->id, facts->kind);
+	if (fd->relation)
+		rt_buf_printf(b, ", %s on '%s'", rt_lockmode_name(fd->lock), fd->relation);
+	if (fd->effects & RT_LINT_REWRITE)
+		rt_buf_puts(b, ", rewrites the table");
+	else if (fd->effects & RT_LINT_SCAN)
+		rt_buf_puts(b, ", scans the table");
+	rt_buf_putc(b, '\n');
+	if (fd->has_holder) {
+		rt_buf_puts(b, "  lock taken at ");
+		rt_loc_format(b, &fd->holder_loc);
+		rt_buf_truncate(b, b->len - 2); /* rt_loc_format's ": " */
+		rt_buf_putc(b, '\n');
+	}
+}
+
+static int lint_step(struct cli_ctx *ctx, const rt_step *step, rt_translate_ctx *tctx,
+                     rt_arena *tmp, const rt_lint_opts *lo, struct tally *t, rt_error *err)
+{
+	rt_stmtlist stmts = { 0 };
+	int rc = rt_revision_body(&stmts, tmp, step->rev, RT_UPGRADE, tctx, err);
+	if (rc < 0)
+		return rt_error_prefix(err, "upgrade body of '%s'", step->rev->id);
+	rt_lint_findings fs = { 0 };
+	rt_lint_facts *facts;
+	rc = rt_lint_body(&fs, &facts, tmp, &stmts, lo, err);
+	if (rc < 0)
+		return rt_error_prefix(err, "upgrade body of '%s'", step->rev->id);
+	t->revisions++;
+	t->statements += stmts.n;
+	rt_buf b = RT_BUF_INIT;
+	for (size_t i = 0; i < fs.n; i++) {
+		const rt_lint_finding *fd = &fs.v[i];
+		if (fd->rule->severity == RT_LINT_ERROR)
+			t->errors++;
+		else
+			t->warnings++;
+		if (ctx->format == RT_FORMAT_JSON)
+			print_json(ctx, step->rev, fd, &facts[fd->stmt_index]);
+		else if (fd->rule->severity == RT_LINT_ERROR || ctx->verbosity >= 0)
+			print_text(&b, step->rev, fd, &facts[fd->stmt_index]);
+	}
+	cli_write(ctx->out, &b);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
+static int parse_opts(rt_lint_opts *lo, rt_lint_severity *fail_on, rt_error *err)
+{
+	*fail_on = RT_LINT_ERROR;
+	if (o.fail_on && strcmp(o.fail_on, "warning") == 0)
+		*fail_on = RT_LINT_WARNING;
+	else if (o.fail_on && strcmp(o.fail_on, "error") != 0)
+		return rt_error_set(err, RT_EUSAGE, NULL,
+		                    "'--fail-on' takes 'warning' or 'error', not '%s'", o.fail_on);
+	lo->pg_version = 15;
+	if (o.pg_version) {
+		char *end;
+		long v = strtol(o.pg_version, &end, 10);
+		if (end == o.pg_version || (*end && *end != '.') || v < 9 || v > 99)
+			return rt_error_set(err, RT_EUSAGE, NULL,
+			                    "'--pg-version' takes a major version such as 15, not '%s'",
+			                    o.pg_version);
+		lo->pg_version = (int)v;
+	}
+	return RT_OK;
+}
+
+/* The upgrade plan for "[FROM:]TO" as `upgrade --sql` reads it (FROM trusted). */
+static int plan_range(struct cli_ctx *ctx, const char *range, rt_plan **plan, rt_error *err)
+{
+	const char *colon = strchr(range, ':');
+	const char *to = colon ? colon + 1 : range;
+	rt_strv rows = { 0 };
+	if (colon && colon != range) {
+		const rt_revision *start;
+		int rc = rt_graph_resolve_one(ctx->graph, rt_strndup(ctx->arena, range,
+		                                                    (size_t)(colon - range)),
+		                              &start, err);
+		if (rc < 0)
+			return rc;
+		if (start)
+			rt_strv_push(ctx->arena, &rows, start->id);
+	}
+	return rt_plan_upgrade(plan, ctx->arena, ctx->graph, &rows, *to ? to : "heads", err);
+}
+
+static void free_tmp(void *tmp)
+{
+	rt_arena_free(tmp);
+}
+
+static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
+{
+	if (cli_expect_args(ctx, args, 0, 1, err) < 0)
+		return err->code;
+	rt_lint_opts lo;
+	rt_lint_severity fail_on;
+	rt_plan *plan;
+	int rc = parse_opts(&lo, &fail_on, err);
+	if (rc == RT_OK)
+		rc = plan_range(ctx, args->n ? args->v[0] : "heads", &plan, err);
+	if (rc < 0)
+		return rc;
+	rt_translate_ctx *tctx = rt_translate_ctx_new(ctx->arena, ctx->cfg);
+	rt_arena *tmp = rt_arena_new(); /* one step's statements at a time */
+	rt_arena_on_free(ctx->arena, free_tmp, tmp);
+	struct tally t = { 0 };
+	for (size_t i = 0; i < plan->n && rc == RT_OK; i++) {
+		if (plan->steps[i]->rev)
+			rc = lint_step(ctx, plan->steps[i], tctx, tmp, &lo, &t, err);
+		rt_arena_reset(tmp);
+	}
+	if (rc < 0)
+		return rc;
+	if (ctx->format == RT_FORMAT_JSON) {
+		rt_buf f = RT_BUF_INIT;
+		rt_buf_printf(&f, "\"revisions\":%zu,\"statements\":%zu,\"errors\":%zu,\"warnings\":%zu,"
+		              "\"pg_version\":%d", t.revisions, t.statements, t.errors, t.warnings,
+		              lo.pg_version);
+		cli_json_event(ctx, "lint_summary", &f);
+		rt_buf_release(&f);
+	} else if (ctx->verbosity >= 0) {
+		fprintf(ctx->err, "%zu error%s, %zu warning%s in %zu statement%s of %zu revision%s "
+		        "(PostgreSQL %d)\n", t.errors, t.errors == 1 ? "" : "s", t.warnings,
+		        t.warnings == 1 ? "" : "s", t.statements, t.statements == 1 ? "" : "s",
+		        t.revisions, t.revisions == 1 ? "" : "s", lo.pg_version);
+	}
+	bool failed = t.errors > 0 || (fail_on == RT_LINT_WARNING && t.warnings > 0);
+	return failed ? RT_EFINDINGS : RT_OK;
+}
+
+const struct cli_cmd cli_cmd_lint = {
+	.name = "lint",
+	.args = "[[FROM:]TO] [--fail-on warning|error] [--pg-version N]",
+	.summary = "report the locks, rewrites and unsafe statements of each step (docs/lint.md)",
+	.opts = opts,
+	.flags = CLI_NEED_GRAPH,
+	.run = run,
+};
