@@ -52,7 +52,7 @@ static void print_json(struct cli_ctx *ctx, const rt_revision *rev, const rt_lin
 	rt_buf_json_str(&f, fd->message);
 	rt_buf_puts(&f, ",\"revision\":");
 	rt_buf_json_str(&f, rev->id);
-	rt_buf_putc(&f, ',');
+	rt_buf_printf(&f, ",\"statement_index\":%zu,", fd->stmt_index);
 	put_loc_json(&f, &fd->loc);
 	rt_buf_puts(&f, ",\"statement\":");
 	rt_buf_json_str(&f, facts->kind);
