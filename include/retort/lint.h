@@ -88,6 +88,8 @@ typedef struct rt_lint_finding {
 	bool has_holder;
 	size_t holder_index;
 	rt_loc holder_loc;
+	rt_lockmode holder_lock; /* the lock held, and on what */
+	const char *holder_relation;
 } rt_lint_finding;
 
 typedef struct rt_lint_findings {

@@ -67,6 +67,9 @@ static void print_json(struct cli_ctx *ctx, const rt_revision *rev, const rt_lin
 	if (fd->has_holder) {
 		rt_buf_puts(&f, ",\"held_since\":{");
 		put_loc_json(&f, &fd->holder_loc);
+		rt_buf_printf(&f, ",\"statement_index\":%zu,\"lock\":\"%s\",\"relation\":",
+		              fd->holder_index, rt_lockmode_name(fd->holder_lock));
+		rt_buf_json_str(&f, fd->holder_relation);
 		rt_buf_putc(&f, '}');
 	}
 	cli_json_event(ctx, "finding", &f);

@@ -14,7 +14,8 @@
 typedef struct held_lock {
 	const char *relation;
 	rt_lockmode mode;
-	size_t index; /* the statement that took it */
+	size_t index;  /* the statement that took it */
+	bool reported; /* named by a finding already: one per lock is enough */
 } held_lock;
 
 struct body {
@@ -113,10 +114,13 @@ static rt_lint_finding *add(struct body *b, size_t i, const char *rule_id, size_
 		out->cap = ncap;
 	}
 	const rt_lint_facts *f = &b->facts[i];
+	size_t first = lint_skip_comments(s->sql, s->len);
+	if (offset < first || offset >= s->len)
+		offset = first; /* not at a comment above the statement */
 	rt_lint_finding *fd = &out->v[out->n++];
 	*fd = (rt_lint_finding){
 		.rule = rule, .message = message, .stmt_index = i,
-		.loc = rt_stmt_loc(s, offset < s->len ? offset : lint_skip_comments(s->sql, s->len)),
+		.loc = rt_stmt_loc(s, offset),
 		.effects = f->effects,
 	};
 	for (size_t k = 0; k < f->nlocks; k++) {
@@ -133,8 +137,17 @@ static bool created_earlier(const struct body *b, const char *rel)
 	return rel && rt_strv_index(&b->created, rel) >= 0;
 }
 
+/* A lock on a relation already held only counts when it is stronger. */
 static void hold(struct body *b, const rt_lint_lock *lk, size_t index)
 {
+	for (size_t k = 0; k < b->nheld; k++) {
+		if (STREQ(b->held[k].relation, lk->relation)) {
+			if (lk->mode > b->held[k].mode)
+				b->held[k] = (held_lock){ .relation = lk->relation, .mode = lk->mode,
+				                          .index = index };
+			return;
+		}
+	}
 	if (b->nheld == b->capheld) {
 		size_t ncap = b->capheld ? b->capheld * 2 : 8;
 		b->held = rt_realloc_array(b->arena, b->held, b->capheld, ncap, sizeof *b->held);
@@ -166,9 +179,10 @@ static void check_held(struct body *b, size_t i)
 	if (!(f->effects & (RT_LINT_REWRITE | RT_LINT_SCAN)) || f->nlocks == 0 ||
 	    created_earlier(b, f->locks[0].relation))
 		return;
-	const held_lock *worst = NULL;
+	held_lock *worst = NULL;
 	for (size_t k = 0; k < b->nheld; k++)
-		if (rt_lockmode_blocks_writes(b->held[k].mode) && b->held[k].mode > own_mode(f, b->held[k].relation) &&
+		if (!b->held[k].reported && rt_lockmode_blocks_writes(b->held[k].mode) &&
+		    b->held[k].mode > own_mode(f, b->held[k].relation) &&
 		    (!worst || b->held[k].mode > worst->mode))
 			worst = &b->held[k];
 	if (!worst)
@@ -182,10 +196,13 @@ static void check_held(struct body *b, size_t i)
 	                       b->facts[worst->index].kind, hloc.line, f->kind, effect_verb(f->effects),
 	                       f->locks[0].relation, worst->relation);
 	rt_lint_finding *fd = add(b, i, "lock-held-across-statements", 0, msg);
+	worst->reported = true;
 	if (fd) {
 		fd->has_holder = true;
 		fd->holder_index = worst->index;
 		fd->holder_loc = hloc;
+		fd->holder_lock = worst->mode;
+		fd->holder_relation = worst->relation;
 	}
 }
 
