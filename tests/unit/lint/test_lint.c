@@ -231,6 +231,18 @@ static void test_lint__lock_held_across_statements(void **state)
 	                    "this UPDATE scans 'u', until the step commits: other sessions wait on 't' "
 	                    "all that time");
 	rt_arena_free(a);
+	/* the slow statement takes the same lock itself: its own rule says it */
+	expect_body("ALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ALTER COLUMN b SET NOT NULL;", false,
+	            "adding-not-nullable-field@2:1");
+	/* one finding per held lock, at the first slow statement after it: the third
+	 * statement is named for the SHARE on u, not again for t */
+	expect_body("ALTER TABLE t ADD COLUMN a int;\nCREATE INDEX i ON u (a);\nCREATE INDEX j ON v (a);",
+	            false, "require-concurrent-index-creation@2:19 lock-held-across-statements@2:1 "
+	            "require-concurrent-index-creation@3:19 lock-held-across-statements@3:1");
+	expect_body("ALTER TABLE t ADD COLUMN a int;\nUPDATE u SET a = 1;\nUPDATE v SET a = 1;", false,
+	            "unbatched-backfill@2:1 lock-held-across-statements@2:1 unbatched-backfill@3:1");
+	/* a comment above the statement is not where it is */
+	expect_body("SELECT 1;\n-- why\nUPDATE t SET a = 1;", false, "unbatched-backfill@3:1");
 	/* no lock held across a no-transaction statement, nor a weak one */
 	expect_body("ALTER TABLE t ADD COLUMN a int;\nCREATE INDEX CONCURRENTLY i ON t (a);", true,
 	            "prefer-robust-stmts@1:1 prefer-robust-stmts@2:1");
