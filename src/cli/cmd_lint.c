@@ -1,7 +1,8 @@
 /*
  * retort lint [RANGE]: the lock and safety findings of every statement of
  * the upgrade steps in RANGE ([FROM:]TO, default every step up to the
- * heads), as `upgrade` would run them: statements from the same bodies
+ * heads; with a database given by -d or the environment, the pending ones,
+ * assuming the server's version), as `upgrade` would run them: statements from the same bodies
  * (translated op.* calls, sidecars, .sql files), transactions per step.
  * Findings print at the op.* call or SQL line they come from; exit 8 when
  * one is at or above --fail-on (docs/lint.md).
@@ -152,13 +153,40 @@ static int parse_opts(rt_lint_opts *lo, rt_lint_severity *fail_on, rt_error *err
 	return RT_OK;
 }
 
-/* The upgrade plan for "[FROM:]TO" as `upgrade --sql` reads it (FROM trusted). */
-static int plan_range(struct cli_ctx *ctx, const char *range, rt_plan **plan, rt_error *err)
+/* A database named by -d or the environment, not the URL every project's config
+ * file carries: lint then covers the pending steps, for the server's version. */
+static bool database_given(const struct cli_ctx *ctx)
+{
+	const char *origin = ctx->cfg->database_url_origin;
+	return ctx->cfg->database_url && origin && !strstr(origin, ".ini:") &&
+	       !strstr(origin, ".yaml:");
+}
+
+/* The version rows and the server's major version, read without the migration lock. */
+static int server_state(struct cli_ctx *ctx, rt_strv *rows, int *pg_version, rt_error *err)
+{
+	struct cli_session s;
+	int rc = cli_session_open(ctx, &s, 0, err);
+	if (rc == RT_OK) {
+		*rows = s.rows;
+		rt_db_result res;
+		rc = rt_db_exec(s.db, ctx->arena, "SHOW server_version_num", &res, err);
+		if (rc == RT_OK && res.nrows == 1)
+			*pg_version = atoi(rt_db_value(&res, 0, 0)) / 10000;
+	}
+	cli_session_close(&s);
+	return rc;
+}
+
+/* The upgrade plan for "[FROM:]TO" as `upgrade --sql` reads it (FROM trusted), from
+ * `rows` when there is no FROM. */
+static int plan_range(struct cli_ctx *ctx, const char *range, rt_strv rows, rt_plan **plan,
+                      rt_error *err)
 {
 	const char *colon = strchr(range, ':');
 	const char *to = colon ? colon + 1 : range;
-	rt_strv rows = { 0 };
 	if (colon && colon != range) {
+		rows = (rt_strv){ 0 };
 		const rt_revision *start;
 		int rc = rt_graph_resolve_one(ctx->graph, rt_strndup(ctx->arena, range,
 		                                                    (size_t)(colon - range)),
@@ -183,9 +211,15 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 	rt_lint_opts lo;
 	rt_lint_severity fail_on;
 	rt_plan *plan;
+	rt_strv rows = { 0 };
+	int server_version = 0;
 	int rc = parse_opts(&lo, &fail_on, err);
+	if (rc == RT_OK && database_given(ctx))
+		rc = server_state(ctx, &rows, &server_version, err);
+	if (server_version && !o.pg_version)
+		lo.pg_version = server_version;
 	if (rc == RT_OK)
-		rc = plan_range(ctx, args->n ? args->v[0] : "heads", &plan, err);
+		rc = plan_range(ctx, args->n ? args->v[0] : "heads", rows, &plan, err);
 	if (rc < 0)
 		return rc;
 	rt_translate_ctx *tctx = rt_translate_ctx_new(ctx->arena, ctx->cfg);
