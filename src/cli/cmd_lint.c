@@ -31,6 +31,21 @@ struct tally {
 	size_t revisions, statements, errors, warnings;
 };
 
+/* With a database, every finding is kept with its table's size, then ranked. */
+struct ranked {
+	const rt_revision *rev;
+	rt_lint_finding fd;
+	const rt_lint_facts *facts;
+	long long bytes, rows; /* -1: unknown (no such table yet) */
+};
+
+struct online {
+	struct cli_session s;
+	bool open;
+	struct ranked *v;
+	size_t n, cap;
+};
+
 static const char *severity_name(rt_lint_severity s)
 {
 	return s == RT_LINT_ERROR ? "error" : "warning";
@@ -44,7 +59,7 @@ static void put_loc_json(rt_buf *f, const rt_loc *loc)
 }
 
 static void print_json(struct cli_ctx *ctx, const rt_revision *rev, const rt_lint_finding *fd,
-                       const rt_lint_facts *facts)
+                       const rt_lint_facts *facts, const struct ranked *size)
 {
 	rt_buf f = RT_BUF_INIT;
 	rt_buf_puts(&f, "\"rule\":");
@@ -73,6 +88,8 @@ static void print_json(struct cli_ctx *ctx, const rt_revision *rev, const rt_lin
 		rt_buf_json_str(&f, fd->holder_relation);
 		rt_buf_putc(&f, '}');
 	}
+	if (size && size->bytes >= 0)
+		rt_buf_printf(&f, ",\"table_bytes\":%lld,\"row_estimate\":%lld", size->bytes, size->rows);
 	cli_json_event(ctx, "finding", &f);
 	rt_buf_release(&f);
 }
@@ -81,7 +98,7 @@ static void print_json(struct cli_ctx *ctx, const rt_revision *rev, const rt_lin
  *   revision R: KIND, LOCK on RELATION, rewrites|scans
  *   lock taken at FILE:LINE:COL */
 static void print_text(rt_buf *b, const rt_revision *rev, const rt_lint_finding *fd,
-                       const rt_lint_facts *facts)
+                       const rt_lint_facts *facts, const struct ranked *size)
 {
 	rt_loc_format(b, &fd->loc);
 	rt_buf_printf(b, "%s: %s [%s]\n  revision %s: %s", severity_name(fd->rule->severity),
@@ -92,6 +109,8 @@ static void print_text(rt_buf *b, const rt_revision *rev, const rt_lint_finding 
 		rt_buf_puts(b, ", rewrites the table");
 	else if (fd->effects & RT_LINT_SCAN)
 		rt_buf_puts(b, ", scans the table");
+	if (size && size->bytes >= 0)
+		rt_buf_printf(b, " (%lld MB, ~%lld rows)", (size->bytes + 524288) / 1048576, size->rows);
 	rt_buf_putc(b, '\n');
 	if (fd->has_holder) {
 		rt_buf_puts(b, "  lock taken at ");
@@ -101,8 +120,62 @@ static void print_text(rt_buf *b, const rt_revision *rev, const rt_lint_finding 
 	}
 }
 
+/* pg_class's size and row estimate of rel ("name" or "schema.name" as written), or -1. */
+static void table_size(struct cli_ctx *ctx, struct online *on, struct ranked *r)
+{
+	r->bytes = r->rows = -1;
+	if (!r->fd.relation)
+		return;
+	for (size_t i = 0; i < on->n; i++) { /* each table once */
+		if (on->v[i].fd.relation && strcmp(on->v[i].fd.relation, r->fd.relation) == 0) {
+			r->bytes = on->v[i].bytes;
+			r->rows = on->v[i].rows;
+			return;
+		}
+	}
+	/* to_regclass reads a possibly qualified name: quote each part as an identifier,
+	 * the whole as a literal */
+	rt_buf q = RT_BUF_INIT;
+	rt_buf_puts(&q, "SELECT c.relpages::bigint * current_setting('block_size')::bigint, "
+	            "greatest(c.reltuples, 0)::bigint FROM pg_class c WHERE c.oid = to_regclass('\"");
+	for (const char *p = r->fd.relation; *p; p++) {
+		if (*p == '.')
+			rt_buf_puts(&q, "\".\"");
+		else if (*p == '"')
+			rt_buf_puts(&q, "\"\"");
+		else if (*p == '\'')
+			rt_buf_puts(&q, "''");
+		else
+			rt_buf_putc(&q, *p);
+	}
+	rt_buf_puts(&q, "\"')");
+	rt_db_result res;
+	rt_error ignored = RT_ERROR_INIT; /* a size is a bonus: lint goes on without it */
+	if (rt_db_exec(on->s.db, ctx->arena, rt_buf_cstr(&q), &res, &ignored) == RT_OK &&
+	    res.nrows == 1 && rt_db_value(&res, 0, 0)) {
+		r->bytes = atoll(rt_db_value(&res, 0, 0));
+		r->rows = atoll(rt_db_value(&res, 0, 1));
+	}
+	rt_error_clear(&ignored);
+	rt_buf_release(&q);
+}
+
+static void keep(struct cli_ctx *ctx, struct online *on, const rt_revision *rev,
+                 const rt_lint_finding *fd, const rt_lint_facts *facts)
+{
+	if (on->n == on->cap) {
+		size_t ncap = on->cap ? on->cap * 2 : 32;
+		on->v = rt_realloc_array(ctx->arena, on->v, on->cap, ncap, sizeof *on->v);
+		on->cap = ncap;
+	}
+	struct ranked r = { .rev = rev, .fd = *fd, .facts = facts };
+	table_size(ctx, on, &r);
+	on->v[on->n++] = r;
+}
+
 static int lint_step(struct cli_ctx *ctx, const rt_step *step, rt_translate_ctx *tctx,
-                     rt_arena *tmp, const rt_lint_opts *lo, struct tally *t, rt_error *err)
+                     rt_arena *tmp, const rt_lint_opts *lo, struct tally *t, struct online *on,
+                     rt_error *err)
 {
 	rt_stmtlist stmts = { 0 };
 	int rc = rt_revision_body(&stmts, tmp, step->rev, RT_UPGRADE, tctx, err);
@@ -122,10 +195,12 @@ static int lint_step(struct cli_ctx *ctx, const rt_step *step, rt_translate_ctx 
 			t->errors++;
 		else
 			t->warnings++;
-		if (ctx->format == RT_FORMAT_JSON)
-			print_json(ctx, step->rev, fd, &facts[fd->stmt_index]);
+		if (on->open)
+			keep(ctx, on, step->rev, fd, &facts[fd->stmt_index]);
+		else if (ctx->format == RT_FORMAT_JSON)
+			print_json(ctx, step->rev, fd, &facts[fd->stmt_index], NULL);
 		else if (fd->rule->severity == RT_LINT_ERROR || ctx->verbosity >= 0)
-			print_text(&b, step->rev, fd, &facts[fd->stmt_index]);
+			print_text(&b, step->rev, fd, &facts[fd->stmt_index], NULL);
 	}
 	cli_write(ctx->out, &b);
 	rt_buf_release(&b);
@@ -162,20 +237,45 @@ static bool database_given(const struct cli_ctx *ctx)
 	       !strstr(origin, ".yaml:");
 }
 
-/* The version rows and the server's major version, read without the migration lock. */
-static int server_state(struct cli_ctx *ctx, rt_strv *rows, int *pg_version, rt_error *err)
+/* Opens on->s (no migration lock) and reads the server's major version. */
+static int server_state(struct cli_ctx *ctx, struct online *on, int *pg_version, rt_error *err)
 {
-	struct cli_session s;
-	int rc = cli_session_open(ctx, &s, 0, err);
+	int rc = cli_session_open(ctx, &on->s, 0, err);
+	on->open = true;
 	if (rc == RT_OK) {
-		*rows = s.rows;
 		rt_db_result res;
-		rc = rt_db_exec(s.db, ctx->arena, "SHOW server_version_num", &res, err);
+		rc = rt_db_exec(on->s.db, ctx->arena, "SHOW server_version_num", &res, err);
 		if (rc == RT_OK && res.nrows == 1)
 			*pg_version = atoi(rt_db_value(&res, 0, 0)) / 10000;
 	}
-	cli_session_close(&s);
 	return rc;
+}
+
+/* Errors first, then the biggest tables: what would hurt most. Stable for equal keys. */
+static int by_impact(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+	if (a->fd.rule->severity != b->fd.rule->severity)
+		return a->fd.rule->severity > b->fd.rule->severity ? -1 : 1;
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static void print_ranked(struct cli_ctx *ctx, struct online *on)
+{
+	if (on->n)
+		qsort(on->v, on->n, sizeof *on->v, by_impact);
+	rt_buf b = RT_BUF_INIT;
+	for (size_t i = 0; i < on->n; i++) {
+		const struct ranked *r = &on->v[i];
+		if (ctx->format == RT_FORMAT_JSON)
+			print_json(ctx, r->rev, &r->fd, r->facts, r);
+		else if (r->fd.rule->severity == RT_LINT_ERROR || ctx->verbosity >= 0)
+			print_text(&b, r->rev, &r->fd, r->facts, r);
+	}
+	cli_write(ctx->out, &b);
+	rt_buf_release(&b);
 }
 
 /* The upgrade plan for "[FROM:]TO" as `upgrade --sql` reads it (FROM trusted), from
@@ -204,6 +304,24 @@ static void free_tmp(void *tmp)
 	rt_arena_free(tmp);
 }
 
+static int lint_plan(struct cli_ctx *ctx, const rt_plan *plan, const rt_lint_opts *lo,
+                     struct tally *t, struct online *on, rt_error *err)
+{
+	rt_translate_ctx *tctx = rt_translate_ctx_new(ctx->arena, ctx->cfg);
+	rt_arena *tmp = rt_arena_new(); /* one step's statements at a time, unless kept */
+	rt_arena_on_free(ctx->arena, free_tmp, tmp);
+	int rc = RT_OK;
+	for (size_t i = 0; i < plan->n && rc == RT_OK; i++) {
+		if (plan->steps[i]->rev)
+			rc = lint_step(ctx, plan->steps[i], tctx, on->open ? ctx->arena : tmp, lo, t, on,
+			               err);
+		rt_arena_reset(tmp);
+	}
+	if (rc == RT_OK && on->open)
+		print_ranked(ctx, on);
+	return rc;
+}
+
 static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
 	if (cli_expect_args(ctx, args, 0, 1, err) < 0)
@@ -211,26 +329,20 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 	rt_lint_opts lo;
 	rt_lint_severity fail_on;
 	rt_plan *plan;
-	rt_strv rows = { 0 };
+	struct online on = { 0 };
 	int server_version = 0;
+	struct tally t = { 0 };
 	int rc = parse_opts(&lo, &fail_on, err);
 	if (rc == RT_OK && database_given(ctx))
-		rc = server_state(ctx, &rows, &server_version, err);
+		rc = server_state(ctx, &on, &server_version, err);
 	if (server_version && !o.pg_version)
 		lo.pg_version = server_version;
 	if (rc == RT_OK)
-		rc = plan_range(ctx, args->n ? args->v[0] : "heads", rows, &plan, err);
-	if (rc < 0)
-		return rc;
-	rt_translate_ctx *tctx = rt_translate_ctx_new(ctx->arena, ctx->cfg);
-	rt_arena *tmp = rt_arena_new(); /* one step's statements at a time */
-	rt_arena_on_free(ctx->arena, free_tmp, tmp);
-	struct tally t = { 0 };
-	for (size_t i = 0; i < plan->n && rc == RT_OK; i++) {
-		if (plan->steps[i]->rev)
-			rc = lint_step(ctx, plan->steps[i], tctx, tmp, &lo, &t, err);
-		rt_arena_reset(tmp);
-	}
+		rc = plan_range(ctx, args->n ? args->v[0] : "heads", on.s.rows, &plan, err);
+	if (rc == RT_OK)
+		rc = lint_plan(ctx, plan, &lo, &t, &on, err);
+	if (on.open)
+		cli_session_close(&on.s);
 	if (rc < 0)
 		return rc;
 	if (ctx->format == RT_FORMAT_JSON) {

@@ -16,6 +16,21 @@ check_json "$OUT" 'one("lint_summary")["revisions"] == 4 and one("lint_summary")
 	"l04-l07 linted, PostgreSQL 15 from the server"
 check_eq "$(rows)" l03 "lint changes no version row"
 
+begin "each finding carries its table's size; errors first, then the biggest tables"
+q "CREATE TABLE users (id bigint); INSERT INTO users SELECT generate_series(1, 10000);
+	CREATE TABLE orders (id bigint); INSERT INTO orders VALUES (1); ANALYZE users, orders"
+expect 8 retort --format json lint
+check_json "$OUT" '[e for e in ev if e["event"] == "finding"][0]["relation"] == "users"
+	and all(e.get("row_estimate") == 10000 and e["table_bytes"] > 0 for e in ev
+	        if e["event"] == "finding" and e["relation"] == "users")
+	and all("table_bytes" not in e for e in ev if e["event"] == "finding"
+	        and e["relation"] == "purchases")
+	and [e["severity"] for e in ev if e["event"] == "finding"]
+	    == sorted((e["severity"] for e in ev if e["event"] == "finding"), key=lambda s: s != "error")' \
+	"sizes from pg_class, ranked by impact"
+expect 8 retort lint
+check_grep "$OUT" "ACCESS EXCLUSIVE on 'users'.* \(0 MB, ~10000 rows\)" "size in the text"
+
 begin "the command line wins"
 expect 8 retort --format json lint --pg-version 10
 check_json "$OUT" 'one("lint_summary")["pg_version"] == 10
