@@ -1,9 +1,10 @@
 /*
  * retort lint [RANGE]: the lock and safety findings of every statement of
  * the upgrade steps in RANGE ([FROM:]TO, default every step up to the
- * heads; with a database given by -d or the environment, the pending ones,
- * assuming the server's version), as `upgrade` would run them: statements from the same bodies
+ * heads), as `upgrade` would run them: statements from the same bodies
  * (translated op.* calls, sidecars, .sql files), transactions per step.
+ * With a database given by -d or the environment: the pending steps, the
+ * server's version, each table's size, findings ranked by impact.
  * Findings print at the op.* call or SQL line they come from; exit 8 when
  * one is at or above --fail-on (docs/lint.md).
  */
@@ -23,7 +24,7 @@ static const struct cli_opt opts[] = {
 	{ 0, "fail-on", CLI_OPT_STRING, &o.fail_on, "LEVEL",
 	  "exit 8 when a finding is at or above LEVEL: warning or error (default error)" },
 	{ 0, "pg-version", CLI_OPT_STRING, &o.pg_version, "N",
-	  "the PostgreSQL major version findings assume (default 15)" },
+	  "the PostgreSQL major version findings assume (default 15, or the server's)" },
 	{ 0 },
 };
 
