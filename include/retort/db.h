@@ -307,7 +307,7 @@ typedef struct rt_db_state {
 	bool vtable_exists;
 	rt_strv rows;          /* as rt_vtable_read */
 	rt_history_sums sums;  /* as rt_history_checksums */
-	bool locked;           /* try_lock: this call took the migration lock */
+	bool locked;           /* RT_READ_STATE_TRY_LOCK: this call took the migration lock */
 } rt_db_state;
 
 /*
@@ -315,14 +315,17 @@ typedef struct rt_db_state {
  * (one round trip) with the tables' existence check, or none when the
  * connection's first round trip looked the tables up (opts->vtable) and this
  * is the first call; a table that appears since is read in a second round trip.
- * With try_lock the same message first tries the migration lock once
+ * With RT_READ_STATE_TRY_LOCK the same message first tries the migration lock once
  * (pg_try_advisory_lock with rt_db_lock's key; out->locked, and a later
  * rt_db_unlock releases it): when taken, the rows were read under it.
  * vt and h must be the tables given to rt_db_connect, when any were.
  * Errors as rt_db_exec.
  */
+enum {
+	RT_READ_STATE_TRY_LOCK = 1u << 0,
+};
 int rt_db_read_state(rt_db *db, rt_arena *arena, const struct rt_vtable *vt,
-                     const struct rt_history *h, bool try_lock, rt_db_state *out,
+                     const struct rt_history *h, unsigned flags, rt_db_state *out,
                      rt_error *err);
 
 /* Reads them; a missing table is not an error (table_exists false, no entries). */

@@ -60,6 +60,9 @@ int rt_error_wrap(rt_error *err, rt_code code, const rt_loc *loc, const char *fm
 	RT_PRINTF(4, 5);
 /* Adds a line to the detail (after what is there, if anything). */
 void rt_error_detail_append(rt_error *err, const char *fmt, ...) RT_PRINTF(2, 3);
+/* Adds text to the end of the message, e.g. " (SQLSTATE 42703)" after a
+ * server's message that rt_error_wrap labelled. */
+void rt_error_message_append(rt_error *err, const char *fmt, ...) RT_PRINTF(2, 3);
 
 typedef enum rt_severity {
 	RT_SEV_ERROR = 0,

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "db.h"
 #include "plan.h"
+#include "step_source.h"
 #include "stmt.h"
 
 /* ---- before running: what the database holds vs. the scripts ---- */
@@ -35,19 +36,16 @@ int rt_applied_state_check(const rt_applied_state *st, rt_error *err);
 
 /* ---- the bodies of every step, proven producible before anything runs ---- */
 
-typedef struct rt_prepared {
-	const rt_plan *plan;
-	const rt_config *cfg;
-} rt_prepared;
-
-/* Translates every step's body in plan order (cfg gives the `types:` map;
- * may be NULL); the first that cannot be produced fails
- * with its error (RT_EUNSUPPORTED, RT_ESYNTAX, RT_ENOTFOUND...), naming the
- * revision, before the database is touched. The statements are not kept:
- * rt_exec_run produces each step's again (same order, same results) just
- * before running it, so a long plan never holds every body in memory. */
-int rt_exec_prepare(rt_prepared *out, const rt_plan *plan, const rt_config *cfg,
-                    rt_error *err);
+/*
+ * Asks src for every step's body in plan order (a pass of its own, after
+ * src->rewind); the first that cannot be produced fails with its error
+ * (RT_EUNSUPPORTED, RT_ESYNTAX, RT_ENOTFOUND...), naming the step, before
+ * the database is touched. The bodies are not kept: rt_exec_run asks for
+ * each again just before running it (same order, same results), so a long
+ * plan never holds every body in memory (peak RSS at 1000 steps is one of
+ * the measures in docs/benchmarks.md).
+ */
+int rt_exec_check_bodies(const rt_plan *plan, const rt_step_source *src, rt_error *err);
 
 /* ---- running ---- */
 
@@ -75,7 +73,8 @@ typedef struct rt_exec_opts {
 } rt_exec_opts;
 
 /*
- * Runs the prepared plan: the version and history tables are created when
+ * Runs plan, each step's statements asked of src (a pass of its own) just
+ * before the step runs: the version and history tables are created when
  * missing; then each step's statements, its version-row changes (each
  * UPDATE/DELETE must hit exactly one row) and its history row commit
  * together (per-migration), or the whole plan commits once (single).
@@ -93,7 +92,7 @@ typedef struct rt_exec_opts {
  * the simple protocol, as do no_transaction statements. The events come in
  * order: step_done of a step follows its COMMIT's answer.
  */
-int rt_exec_run(rt_db *db, rt_arena *arena, const rt_prepared *prep, const rt_exec_opts *opts,
-                rt_error *err);
+int rt_exec_run(rt_db *db, rt_arena *arena, const rt_plan *plan, const rt_step_source *src,
+                const rt_exec_opts *opts, rt_error *err);
 
 #endif

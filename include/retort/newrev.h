@@ -80,9 +80,11 @@ int rt_newrev_filename(rt_buf *b, const char *file_template, int truncate_slug_l
                        const rt_newrev *nr, rt_error *err);
 
 /*
- * Creates path exclusively (O_EXCL) and writes text to it. RT_OK, RT_EUSAGE
- * when the file already exists (never overwritten), or RT_EOS when it cannot
- * be created or written (a partial file is then removed).
+ * Creates path with text, exclusively and atomically: the text is written
+ * and fsynced under a temporary name beside path, then linked in as path
+ * (which fails if path exists) and the folder synced, so path is either
+ * absent or complete. RT_OK, RT_EUSAGE when the file already exists (never
+ * overwritten), or RT_EOS when it cannot be created or written.
  */
 int rt_newrev_write(const char *path, const rt_buf *text, rt_error *err);
 

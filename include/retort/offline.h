@@ -7,20 +7,20 @@
 #define RETORT_OFFLINE_H
 
 #include "buf.h"
-#include "config.h"
 #include "db.h"
 #include "plan.h"
+#include "step_source.h"
 
 typedef struct rt_offline_opts {
 	const rt_vtable *vtable;
-	const rt_config *config;   /* the `types:` map for the translator; may be NULL */
+	const rt_step_source *source; /* the steps' bodies (a pass of its own) */
 	rt_tx_mode transaction;   /* per-migration: BEGIN/COMMIT around each step */
 	bool create_version_table; /* the script starts from an empty database */
 } rt_offline_opts;
 
 /*
  * Appends the whole script for plan to out. Bodies come from
- * rt_revision_body; the first step whose body cannot be produced stops the
+ * opts->source; the first step whose body cannot be produced stops the
  * rendering with that error (nothing partial is worth printing). Statements
  * flagged no_transaction are wrapped in COMMIT; ... BEGIN; as Alembic's
  * autocommit_block() prints them.

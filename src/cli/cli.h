@@ -1,14 +1,16 @@
 /*
  * The command-line front end: one file per command (cmd_<name>.c), each
- * exporting a `struct cli_cmd`. main.c does the setup a command's flags ask
- * for, in data-flow order (config, then sources, then graph), runs it, and
- * maps the result to an exit code. Only src/cli/ prints or exits.
+ * exporting a `struct cli_cmd` that declares what it needs. main.c does that
+ * setup in data-flow order (config, sources, graph, database session), runs
+ * the command with a context, and maps the result to an exit code. Commands
+ * print only through cli_emit (event.c). Only src/cli/ prints or exits.
  */
 #ifndef RETORT_CLI_H
 #define RETORT_CLI_H
 
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "opt.h"
 #include "retort/arena.h"
@@ -24,6 +26,32 @@
 #define CLI_NEED_GRAPH (1u << 1)   /* build the revision graph (implies PROJECT) */
 #define CLI_TOLERATE_BROKEN (1u << 2) /* run even when loading found errors (check) */
 
+/* What a command needs from the database. main.c opens the session it names
+ * (every value from CLI_DB_READ on) before the command runs, after the
+ * arguments were checked, and closes it after: a command never opens or
+ * closes one itself. */
+enum cli_db {
+	CLI_DB_NONE,   /* never connects */
+	CLI_DB_OWN,    /* connects by itself to URLs it is given (fingerprint): no session */
+	CLI_DB_READ,   /* a read-only session; ctx->session holds the rows and applied state */
+	CLI_DB_WRITE,  /* a writable session; the command takes the lock (cli_session_lock)
+	                  only when it has work (upgrade, downgrade, stamp) */
+	CLI_DB_LOCKED, /* a writable session, the migration lock taken and the rows read
+	                  under it before the command runs (repair) */
+};
+
+/* A flag option that changes what the command needs when it is given:
+ * upgrade's --sql makes it offline, --dry-run read-only. */
+struct cli_db_switch {
+	const char *option; /* the long name of a CLI_OPT_FLAG in the command's table */
+	enum cli_db db;
+};
+
+#define CLI_ARGS_MANY ((size_t)-1)
+
+struct cli_session;
+struct cli_event;
+
 struct cli_ctx {
 	rt_arena *arena;
 	rt_config *cfg;
@@ -32,29 +60,116 @@ struct cli_ctx {
 	rt_graph *graph;
 	rt_diags diags;     /* findings from loading and building, for check and refusals */
 	rt_format format;
+	/* the renderer cli_emit hands events to, chosen once from the format */
+	void (*render)(struct cli_ctx *ctx, const struct cli_event *ev);
 	int verbosity;      /* -1 quiet, 0 normal, >0 verbose */
 	bool color;
 	FILE *out;
 	FILE *err;
 	const char *cmd_name;
+	/* the command's options struct (cmd->opts_size bytes, zeroed, one per run);
+	 * its hooks may keep what they share there too */
+	void *opts;
+	/* the session the command declared (cmd->db), open while it runs; else NULL */
+	struct cli_session *session;
+	rt_db_pending *db_pending; /* the connection started before the files were read */
 };
 
+/*
+ * A command (cmd_<name>.c) is data: what it is called, its options, what it
+ * needs, and its hooks. main.c does the setup the declaration asks for, in
+ * data-flow order: config, the version files, the graph, the argument count,
+ * validate, the database session; then run; then it closes the session and
+ * maps the result to an exit code.
+ */
 struct cli_cmd {
 	const char *name;
 	const char *args;    /* usage after the name, e.g. "[-r RANGE] [--verbose]" */
 	const char *summary; /* one line for `retort help` */
-	const struct cli_opt *opts; /* NULL-terminated table, may be NULL */
-	unsigned flags;
+	/* NULL-terminated table, may be NULL; each entry's offset is into the
+	 * options struct of opts_size bytes that ctx->opts points to */
+	const struct cli_opt *opts;
+	size_t opts_size;
+	unsigned flags;      /* CLI_NEED_*, CLI_TOLERATE_BROKEN */
+	size_t min_args, max_args; /* positional arguments (CLI_ARGS_MANY: no limit) */
+	enum cli_db db;
+	struct cli_db_switch db_switch[2]; /* the first one given wins */
 	/* optional, before the project is read: may set popts->loaded (check) */
 	void (*prepare_load)(struct cli_ctx *ctx, rt_project_opts *popts);
+	/* optional: refuses bad arguments before the session opens */
+	int (*validate)(struct cli_ctx *ctx, const rt_strv *args, rt_error *err);
 	int (*run)(struct cli_ctx *ctx, const rt_strv *args, rt_error *err);
 };
+
+/*
+ * Output events (event.c). Every line the commands print is an event: its
+ * JSON form (a name and fields) and its text form (a string already formatted
+ * and where it goes). The renderer chosen once from --format prints one form;
+ * an event with no name has no JSON form, one with no text no text form.
+ */
+enum cli_field_type {
+	CLI_FIELD_END,
+	CLI_FIELD_STR,     /* v.s; null when NULL, or omitted with omit_null */
+	CLI_FIELD_STRN,    /* v.s of n bytes */
+	CLI_FIELD_BOOL,    /* v.b */
+	CLI_FIELD_SIZE,    /* v.z */
+	CLI_FIELD_INT,     /* v.i */
+	CLI_FIELD_FIXED,   /* v.d with n decimals */
+	CLI_FIELD_STRV,    /* v.strv as an array of strings */
+	CLI_FIELD_REVIDS,  /* v.revs as an array of their ids */
+	CLI_FIELD_LOC,     /* v.loc as "file","line","col" (each only when set); no key */
+	CLI_FIELD_JSON,    /* v.s: a value already encoded */
+};
+struct cli_field {
+	enum cli_field_type type;
+	const char *key;
+	bool omit_null;
+	union {
+		const char *s;
+		bool b;
+		size_t z;
+		long long i;
+		double d;
+		const rt_strv *strv;
+		const rt_revlist *revs;
+		const rt_loc *loc;
+	} v;
+	size_t n;
+};
+#define CLI_STR(k, x) { CLI_FIELD_STR, (k), false, { .s = (x) }, 0 }
+#define CLI_STR_OPT(k, x) { CLI_FIELD_STR, (k), true, { .s = (x) }, 0 }
+#define CLI_STRN(k, x, len) { CLI_FIELD_STRN, (k), false, { .s = (x) }, (len) }
+#define CLI_BOOL(k, x) { CLI_FIELD_BOOL, (k), false, { .b = (x) }, 0 }
+#define CLI_SIZE(k, x) { CLI_FIELD_SIZE, (k), false, { .z = (x) }, 0 }
+#define CLI_INT(k, x) { CLI_FIELD_INT, (k), false, { .i = (x) }, 0 }
+#define CLI_FIXED(k, x, decimals) { CLI_FIELD_FIXED, (k), false, { .d = (x) }, (decimals) }
+#define CLI_STRV(k, x) { CLI_FIELD_STRV, (k), false, { .strv = (x) }, 0 }
+#define CLI_REVIDS(k, x) { CLI_FIELD_REVIDS, (k), false, { .revs = (x) }, 0 }
+#define CLI_LOC(x) { CLI_FIELD_LOC, NULL, false, { .loc = (x) }, 0 }
+#define CLI_JSON(k, x) { CLI_FIELD_JSON, (k), false, { .s = (x) }, 0 }
+/* A field list for struct cli_event: CLI_FIELDS(CLI_STR("id", id), CLI_BOOL("ok", ok)) */
+#define CLI_FIELDS(...) ((const struct cli_field[]){ __VA_ARGS__, { CLI_FIELD_END } })
+
+#define CLI_TEXT_STDERR (1u << 0)  /* the text goes to stderr (progress, diagnostics) */
+#define CLI_TEXT_ALWAYS (1u << 1)  /* shown with -q too: the command's result */
+#define CLI_TEXT_VERBOSE (1u << 2) /* shown only with -v */
+#define CLI_TEXT_FLUSH (1u << 3)   /* flushed at once: a line the next event ends */
+
+struct cli_event {
+	const char *name;               /* JSON {"event":name,...}; NULL: no JSON form */
+	const struct cli_field *fields; /* CLI_FIELDS(...), or NULL for none */
+	const char *text;               /* the text form; NULL: none */
+	unsigned text_flags;            /* CLI_TEXT_* */
+};
+void cli_emit(struct cli_ctx *ctx, const struct cli_event *ev);
+/* Chooses ctx->render from format, once the configuration is read. */
+void cli_set_format(struct cli_ctx *ctx, rt_format format);
+/* Appends {fields} (an object, for a JSON field holding several). */
+void cli_json_object(rt_buf *b, const struct cli_field *fields);
 
 /* Exit status for a library result (SPEC §2). */
 int cli_exit_code(int rc);
 
-/* Appends "KEY":["a","b"] (no leading comma) to a JSON fragment. */
-void cli_json_strv(rt_buf *f, const char *key, const rt_strv *sv);
 /* Writes a buffer's bytes to f (nothing for an untouched, empty buffer). */
 void cli_write(FILE *f, const rt_buf *b);
 
@@ -67,19 +182,12 @@ void cli_print_error(struct cli_ctx *ctx, const rt_error *err);
 /* Prints every diagnostic (sorted) with source excerpts in text mode, or as
  * JSON "diagnostic" events. Warnings are hidden with -q. */
 void cli_print_diags(struct cli_ctx *ctx, rt_diags *diags);
-/* Writes a JSON event line: {"event":NAME, <fields>} where fields is a
- * fragment of already-encoded members (may be empty). */
-void cli_json_event(struct cli_ctx *ctx, const char *name, const rt_buf *fields);
-
-/* Writes one JSON "revision" event per revision (id, parents, labels,
- * dependencies, message, path, head/branchpoint/mergepoint flags). */
-void cli_json_revisions(struct cli_ctx *ctx, const rt_revlist *revs);
+/* A revision listing: one JSON "revision" event per revision (id, parents,
+ * labels, dependencies, message, path, head/branchpoint/mergepoint flags), or
+ * text, Alembic's rendering of the same list (shown with -q too). */
+void cli_emit_revisions(struct cli_ctx *ctx, const rt_revlist *revs, const char *text);
 /* Points fmt at the whole docstrings of version files (verbose listings). */
 void cli_longdoc(rt_graph_fmt *fmt);
-
-/* Fails with RT_EUSAGE unless args has between min and max entries. */
-int cli_expect_args(struct cli_ctx *ctx, const rt_strv *args, size_t min, size_t max,
-                    rt_error *err);
 
 /* A database session (session.c). Signals set cli_interrupted to the
  * signal number and cancel the running statement. */
@@ -95,6 +203,7 @@ struct cli_session {
 	rt_applied_state state;
 	bool locked;
 	rt_db_state db_state;    /* rows and sums as read, with which tables exist */
+	struct timespec started; /* when connecting began (a run's duration counts it) */
 };
 int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags, rt_error *err);
 /* Takes the migration lock (reporting the holder while waiting) and reads the
@@ -103,7 +212,16 @@ int cli_session_lock(struct cli_ctx *ctx, struct cli_session *s, rt_error *err);
 /* Starts connecting before the version files are read (main.c); the next
  * cli_session_open finishes that connection. */
 void cli_session_prestart(struct cli_ctx *ctx);
+/* The session flags a declared need opens with (0 for CLI_DB_READ). */
+unsigned cli_session_flags(enum cli_db db);
 void cli_session_close(struct cli_session *s);
+
+/* The options of upgrade, downgrade and stamp (each uses some). */
+struct cli_migrate_opts {
+	bool sql, dry_run, purge;
+};
+/* Refuses --sql with --dry-run. */
+int cli_migrate_validate(struct cli_ctx *ctx, const rt_strv *args, rt_error *err);
 
 /* What upgrade/downgrade/stamp ask for (migrate.c). */
 struct cli_migration {
@@ -112,24 +230,18 @@ struct cli_migration {
 	size_t ntargets;
 	bool dry_run, purge;
 };
-/* Connects, locks, verifies, plans, prepares every body, and runs. */
+/* With ctx->session open (CLI_DB_WRITE, or CLI_DB_READ for a dry run):
+ * verifies, plans, locks when there is work, prepares every body, and runs. */
 int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_error *err);
 /* upgrade/downgrade --sql: "[FROM:]TO" rendered as an offline script. */
 int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg, rt_error *err);
 
-/* Writes a new revision as `retort revision` does (cmd_revision.c): nr->rev_id NULL gets a
- * random id; checks it with rt_newrev_validate; sets nr->date to now; picks the version
- * folder (version_path, else the first parent's folder when there are several locations,
- * else the one); names the file from file_template; renders the .py (the variant that runs
- * its sidecar under Alembic when sidecar_sql != NULL, whose text is then written to X.sql
- * beside X.py); writes both exclusively (the .py is removed if the .sql fails); prints
- * "Generating PATH ...  done" per file, or one "revision_created" JSON event (with
- * "sql_path" for a sidecar). Does not look for the id or labels in the graph: the caller
- * does. *py_path (may be NULL) receives the .py's path (arena). RT_OK, or RT_EUSAGE /
- * RT_ECONFIG / RT_EOS with err set (nothing written or printed). */
+/* Reports a revision written by src/author (cmd_revision.c): "Generating PATH ...  done"
+ * per file, or one "revision_created" JSON event (with "sql_path" for a sidecar). */
 struct rt_newrev;
-int cli_write_revision(struct cli_ctx *ctx, struct rt_newrev *nr, const char *version_path,
-                       const rt_buf *sidecar_sql, const char **py_path, rt_error *err);
+struct rt_author_written;
+void cli_report_revision(struct cli_ctx *ctx, const struct rt_newrev *nr,
+                         const struct rt_author_written *w);
 
 extern const struct cli_cmd cli_cmd_check;
 extern const struct cli_cmd cli_cmd_heads;

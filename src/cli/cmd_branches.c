@@ -3,23 +3,18 @@
 
 static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
-	if (cli_expect_args(ctx, args, 0, 0, err) < 0)
-		return err->code;
-	if (ctx->format == RT_FORMAT_JSON) {
-		rt_revlist points = { 0 };
-		for (size_t i = 0; i < rt_graph_size(ctx->graph); i++) {
-			const rt_revision *r = rt_graph_at(ctx->graph, i);
-			if (rt_graph_is_branch_point(ctx->graph, r))
-				rt_revlist_push(ctx->arena, &points, r);
-		}
-		cli_json_revisions(ctx, &points);
-		return RT_OK;
+	(void)args, (void)err;
+	rt_revlist points = { 0 };
+	for (size_t i = 0; i < rt_graph_size(ctx->graph); i++) {
+		const rt_revision *r = rt_graph_at(ctx->graph, i);
+		if (rt_graph_is_branch_point(ctx->graph, r))
+			rt_revlist_push(ctx->arena, &points, r);
 	}
 	rt_buf b = RT_BUF_INIT;
 	rt_graph_fmt fmt = { .verbose = ctx->verbosity > 0 };
 	cli_longdoc(&fmt);
 	rt_graph_format_branches(&b, ctx->graph, &fmt);
-	cli_write(ctx->out, &b);
+	cli_emit_revisions(ctx, &points, rt_buf_cstr(&b));
 	rt_buf_release(&b);
 	return RT_OK;
 }
@@ -28,7 +23,6 @@ const struct cli_cmd cli_cmd_branches = {
 	.name = "branches",
 	.args = "",
 	.summary = "show branch points and their children",
-	.opts = NULL,
 	.flags = CLI_NEED_GRAPH,
 	.run = run,
 };

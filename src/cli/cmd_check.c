@@ -9,24 +9,22 @@
 #include "cli.h"
 #include "retort/translate.h"
 
-static struct {
+struct check_opts {
 	bool allow_multiple_heads;
-} o;
-
-static const struct cli_opt opts[] = {
-	{ 0, "allow-multiple-heads", CLI_OPT_FLAG, &o.allow_multiple_heads, NULL,
-	  "several heads are a warning, not an error" },
-	{ 0 },
-};
-
-/* What check learns while the project loads: each revision's bodies are
- * tried as soon as it is read, while the loader still holds its parse. */
-static struct {
+	/* What check learns while the project loads: each revision's bodies are
+	 * tried as soon as it is read, while the loader still holds its parse. */
 	rt_translate_ctx *tctx;
 	rt_arena *tmp;   /* the statements of one revision, reset after it */
 	rt_diags found;  /* one warning per revision retort cannot run */
 	size_t refused;
-} bodies;
+};
+
+static const struct cli_opt opts[] = {
+	{ 0, "allow-multiple-heads", CLI_OPT_FLAG,
+	  CLI_OPT_AT(struct check_opts, allow_multiple_heads), NULL,
+	  "several heads are a warning, not an error" },
+	{ 0 },
+};
 
 static void free_tmp(void *tmp)
 {
@@ -37,26 +35,26 @@ static void free_tmp(void *tmp)
  * naming what stops each direction. */
 static void check_bodies(void *arg, const rt_revision *rev)
 {
-	(void)arg;
+	struct check_opts *bodies = arg;
 	static const char *const names[] = { "upgrade", "downgrade" };
 	rt_error errs[2] = { RT_ERROR_INIT, RT_ERROR_INIT };
 	int first = -1;
 	for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++) {
 		rt_stmtlist stmts = { 0 };
-		if (rt_revision_body(&stmts, bodies.tmp, rev, (rt_direction)dir, bodies.tctx,
+		if (rt_revision_body(&stmts, bodies->tmp, rev, (rt_direction)dir, bodies->tctx,
 		                     &errs[dir]) < 0 && first < 0)
 			first = dir;
 	}
-	rt_arena_reset(bodies.tmp);
+	rt_arena_reset(bodies->tmp);
 	if (first >= 0) {
-		bodies.refused++;
+		bodies->refused++;
 		rt_buf why = RT_BUF_INIT;
 		for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++)
 			if (errs[dir].message)
 				rt_buf_printf(&why, "%s%s(): %s", why.len ? "; " : "", names[dir],
 				              errs[dir].message);
 		const rt_error *e = &errs[first];
-		rt_diag *d = rt_diags_add(&bodies.found, RT_SEV_WARNING,
+		rt_diag *d = rt_diags_add(&bodies->found, RT_SEV_WARNING,
 		                          e->code == RT_EUNSUPPORTED ? "untranslatable-body"
 		                                                     : "missing-body",
 		                          e->loc.path ? &e->loc : &rev->loc, e->hint,
@@ -71,58 +69,65 @@ static void check_bodies(void *arg, const rt_revision *rev)
 
 static void prepare_load(struct cli_ctx *ctx, rt_project_opts *popts)
 {
-	bodies.tctx = rt_translate_ctx_new(ctx->arena, ctx->cfg);
-	bodies.tmp = rt_arena_new();
-	rt_arena_on_free(ctx->arena, free_tmp, bodies.tmp);
-	rt_diags_init(&bodies.found, ctx->arena);
+	struct check_opts *bodies = ctx->opts;
+	bodies->tctx = rt_translate_ctx_new(ctx->arena, ctx->cfg);
+	bodies->tmp = rt_arena_new();
+	rt_arena_on_free(ctx->arena, free_tmp, bodies->tmp);
+	rt_diags_init(&bodies->found, ctx->arena);
 	popts->loaded = check_bodies;
+	popts->loaded_arg = bodies;
+}
+
+/* "ok: 3 revisions, 1 head (abc); 0 errors, 0 warnings; 3 of 3 revisions
+ * runnable by retort" */
+static const char *summary_text(struct cli_ctx *ctx, const rt_revlist *heads, size_t refused)
+{
+	size_t nrev = ctx->project->n, errors = ctx->diags.errors, warnings = ctx->diags.warnings;
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "%s: %zu revision%s, %zu head%s", errors ? "failed" : "ok", nrev,
+	              nrev == 1 ? "" : "s", heads->n, heads->n == 1 ? "" : "s");
+	if (heads->n == 1)
+		rt_buf_printf(&b, " (%s)", heads->v[0]->id);
+	rt_buf_printf(&b, "; %zu error%s, %zu warning%s; %zu of %zu revisions runnable by retort",
+	              errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+	              nrev - refused, nrev);
+	if (refused)
+		rt_buf_printf(&b, ", %zu need%s a sidecar .sql", refused, refused == 1 ? "s" : "");
+	rt_buf_putc(&b, '\n');
+	const char *text = rt_strdup(ctx->arena, rt_buf_cstr(&b));
+	rt_buf_release(&b);
+	return text;
 }
 
 static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
-	if (cli_expect_args(ctx, args, 0, 0, err) < 0)
-		return err->code;
+	(void)args, (void)err;
+	struct check_opts *o = ctx->opts;
 	rt_graph_check_opts gopts = {
-		.allow_multiple_heads = o.allow_multiple_heads || ctx->cfg->allow_multiple_heads,
+		.allow_multiple_heads = o->allow_multiple_heads || ctx->cfg->allow_multiple_heads,
 	};
 	rt_graph_check(ctx->graph, &gopts, &ctx->diags);
 	/* after the graph's findings, as when bodies were tried after loading */
-	for (size_t i = 0; i < bodies.found.n; i++) {
-		const rt_diag *f = bodies.found.items[i];
+	for (size_t i = 0; i < o->found.n; i++) {
+		const rt_diag *f = o->found.items[i];
 		rt_diags_add(&ctx->diags, f->severity, f->kind, &f->loc, f->hint, "%s", f->message)
 			->revision = f->revision;
 	}
-	size_t refused = bodies.refused;
 	cli_print_diags(ctx, &ctx->diags);
 
 	rt_revlist heads = { 0 };
 	rt_graph_heads(ctx->graph, &heads, ctx->arena);
-	size_t nrev = ctx->project->n, errors = ctx->diags.errors, warnings = ctx->diags.warnings;
-	if (ctx->format == RT_FORMAT_JSON) {
-		rt_buf f = RT_BUF_INIT;
-		rt_buf_printf(&f, "\"ok\":%s,\"revisions\":%zu,\"heads\":[", errors ? "false" : "true",
-		              nrev);
-		for (size_t i = 0; i < heads.n; i++) {
-			if (i)
-				rt_buf_putc(&f, ',');
-			rt_buf_json_str(&f, heads.v[i]->id);
-		}
-		rt_buf_printf(&f, "],\"errors\":%zu,\"warnings\":%zu,\"translatable\":%zu,"
-		              "\"refused\":%zu", errors, warnings, nrev - refused, refused);
-		cli_json_event(ctx, "summary", &f);
-		rt_buf_release(&f);
-	} else if (ctx->verbosity >= 0 || errors) {
-		fprintf(ctx->out, "%s: %zu revision%s, %zu head%s", errors ? "failed" : "ok", nrev,
-		        nrev == 1 ? "" : "s", heads.n, heads.n == 1 ? "" : "s");
-		if (heads.n == 1)
-			fprintf(ctx->out, " (%s)", heads.v[0]->id);
-		fprintf(ctx->out, "; %zu error%s, %zu warning%s; %zu of %zu revisions runnable by retort",
-		        errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
-		        nrev - refused, nrev);
-		if (refused)
-			fprintf(ctx->out, ", %zu need%s a sidecar .sql", refused, refused == 1 ? "s" : "");
-		fputc('\n', ctx->out);
-	}
+	size_t nrev = ctx->project->n, errors = ctx->diags.errors;
+	cli_emit(ctx, &(struct cli_event){
+		.name = "summary",
+		.fields = CLI_FIELDS(CLI_BOOL("ok", !errors), CLI_SIZE("revisions", nrev),
+		                     CLI_REVIDS("heads", &heads), CLI_SIZE("errors", errors),
+		                     CLI_SIZE("warnings", ctx->diags.warnings),
+		                     CLI_SIZE("translatable", nrev - o->refused),
+		                     CLI_SIZE("refused", o->refused)),
+		.text = summary_text(ctx, &heads, o->refused),
+		.text_flags = errors ? CLI_TEXT_ALWAYS : 0,
+	});
 	return errors ? RT_EGRAPH : RT_OK;
 }
 
@@ -131,6 +136,7 @@ const struct cli_cmd cli_cmd_check = {
 	.args = "[--allow-multiple-heads]",
 	.summary = "verify every version file, the graph and every body; list every problem",
 	.opts = opts,
+	.opts_size = sizeof(struct check_opts),
 	.flags = CLI_NEED_GRAPH | CLI_TOLERATE_BROKEN,
 	.prepare_load = prepare_load,
 	.run = run,

@@ -8,12 +8,12 @@
 #include "cli.h"
 #include "retort/fingerprint.h"
 
-static struct {
+struct fingerprint_opts {
 	const char *compare;
-} o;
+};
 
 static const struct cli_opt opts[] = {
-	{ 0, "compare", CLI_OPT_STRING, &o.compare, "URL2",
+	{ 0, "compare", CLI_OPT_STRING, CLI_OPT_AT(struct fingerprint_opts, compare), "URL2",
 	  "fingerprint a second database and print the differences (exit 1 when any)" },
 	{ 0 },
 };
@@ -45,28 +45,20 @@ static int take(struct cli_ctx *ctx, const char *url, rt_fingerprint *fp, const 
 	return rc;
 }
 
-static void json_head(rt_buf *f, const char *target, const rt_fingerprint *fp)
-{
-	rt_buf_puts(f, "\"database\":");
-	rt_buf_json_str(f, target);
-	rt_buf_printf(f, ",\"hash\":\"%s\"", fp->hash);
-}
-
 static int show(struct cli_ctx *ctx, const char *target, const rt_fingerprint *fp)
 {
 	rt_buf b = RT_BUF_INIT;
-	if (ctx->format == RT_FORMAT_JSON) {
-		json_head(&b, target, fp);
-		rt_buf_putc(&b, ',');
-		cli_json_strv(&b, "lines", &fp->lines);
-		cli_json_event(ctx, "fingerprint", &b);
-	} else {
-		if (ctx->verbosity >= 0)
-			for (size_t i = 0; i < fp->lines.n; i++)
-				rt_buf_printf(&b, "%s\n", fp->lines.v[i]);
-		rt_buf_printf(&b, "fingerprint %s\n", fp->hash);
-		cli_write(ctx->out, &b);
-	}
+	if (ctx->verbosity >= 0)
+		for (size_t i = 0; i < fp->lines.n; i++)
+			rt_buf_printf(&b, "%s\n", fp->lines.v[i]);
+	rt_buf_printf(&b, "fingerprint %s\n", fp->hash);
+	cli_emit(ctx, &(struct cli_event){
+		.name = "fingerprint",
+		.fields = CLI_FIELDS(CLI_STR("database", target), CLI_STR("hash", fp->hash),
+		                     CLI_STRV("lines", &fp->lines)),
+		.text = rt_buf_cstr(&b),
+		.text_flags = CLI_TEXT_ALWAYS,
+	});
 	rt_buf_release(&b);
 	return RT_OK;
 }
@@ -87,53 +79,50 @@ static void text_diff(rt_buf *b, const rt_strv *only_a, const rt_strv *only_b)
 static int compare(struct cli_ctx *ctx, const char *target_a, const rt_fingerprint *a,
                    rt_error *err)
 {
+	const struct fingerprint_opts *o = ctx->opts;
 	rt_fingerprint b;
 	const char *target_b;
-	int rc = take(ctx, o.compare, &b, &target_b, err);
+	int rc = take(ctx, o->compare, &b, &target_b, err);
 	if (rc < 0)
 		return rc;
 	rt_strv only_a = { 0 }, only_b = { 0 };
 	bool equal = rt_fingerprint_diff(ctx->arena, a, &b, &only_a, &only_b);
-	rt_buf out = RT_BUF_INIT;
-	if (ctx->format == RT_FORMAT_JSON) {
-		json_head(&out, target_a, a);
-		rt_buf_puts(&out, ",\"compare\":");
-		rt_buf_json_str(&out, target_b);
-		rt_buf_printf(&out, ",\"compare_hash\":\"%s\",\"equal\":%s", b.hash,
-		              equal ? "true" : "false");
-		rt_buf_putc(&out, ',');
-		cli_json_strv(&out, "only_first", &only_a);
-		rt_buf_putc(&out, ',');
-		cli_json_strv(&out, "only_second", &only_b);
-		cli_json_event(ctx, "fingerprint", &out);
-	} else if (equal) {
-		rt_buf_printf(&out, "the schemas are equal: fingerprint %s\n", a->hash);
-		cli_write(ctx->out, &out);
+	rt_buf text = RT_BUF_INIT;
+	if (equal) {
+		rt_buf_printf(&text, "the schemas are equal: fingerprint %s\n", a->hash);
 	} else {
 		if (ctx->verbosity >= 0) {
-			rt_buf_printf(&out, "--- %s\n+++ %s\n", target_a, target_b);
-			text_diff(&out, &only_a, &only_b);
+			rt_buf_printf(&text, "--- %s\n+++ %s\n", target_a, target_b);
+			text_diff(&text, &only_a, &only_b);
 		}
-		rt_buf_printf(&out, "the schemas differ: %zu line%s only in the first, "
+		rt_buf_printf(&text, "the schemas differ: %zu line%s only in the first, "
 		              "%zu only in the second\n", only_a.n, only_a.n == 1 ? "" : "s",
 		              only_b.n);
-		cli_write(ctx->out, &out);
 	}
-	rt_buf_release(&out);
+	cli_emit(ctx, &(struct cli_event){
+		.name = "fingerprint",
+		.fields = CLI_FIELDS(CLI_STR("database", target_a), CLI_STR("hash", a->hash),
+		                     CLI_STR("compare", target_b), CLI_STR("compare_hash", b.hash),
+		                     CLI_BOOL("equal", equal), CLI_STRV("only_first", &only_a),
+		                     CLI_STRV("only_second", &only_b)),
+		.text = rt_buf_cstr(&text),
+		.text_flags = CLI_TEXT_ALWAYS,
+	});
+	rt_buf_release(&text);
 	/* exit 1 like diff(1); the output already said why */
 	return equal ? RT_OK : RT_ERROR;
 }
 
 static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
-	if (cli_expect_args(ctx, args, 0, 0, err) < 0)
-		return err->code;
+	(void)args;
+	const struct fingerprint_opts *o = ctx->opts;
 	rt_fingerprint a;
 	const char *target;
 	int rc = take(ctx, ctx->cfg->database_url, &a, &target, err);
 	if (rc < 0)
 		return rc;
-	return o.compare ? compare(ctx, target, &a, err) : show(ctx, target, &a);
+	return o->compare ? compare(ctx, target, &a, err) : show(ctx, target, &a);
 }
 
 const struct cli_cmd cli_cmd_fingerprint = {
@@ -141,6 +130,7 @@ const struct cli_cmd cli_cmd_fingerprint = {
 	.args = "[--compare URL2]",
 	.summary = "describe the database's schema and hash it; --compare diffs two databases",
 	.opts = opts,
-	.flags = 0,
+	.opts_size = sizeof(struct fingerprint_opts),
+	.db = CLI_DB_OWN,
 	.run = run,
 };

@@ -35,19 +35,15 @@ static int collect(struct cli_ctx *ctx, const struct cli_session *s, const rt_st
 
 static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
-	struct cli_session s;
-	int rc = cli_session_open(ctx, &s, CLI_SESSION_WRITE | CLI_SESSION_LOCK, err);
-	if (rc < 0)
-		goto out;
-	if (s.state.unknown_rows.n) {
-		rc = rt_applied_state_check(&s.state, err);
-		goto out;
-	}
+	struct cli_session *s = ctx->session;
+	if (s->state.unknown_rows.n)
+		return rt_applied_state_check(&s->state, err);
 	rt_revlist revs = { 0 };
-	if ((rc = collect(ctx, &s, args, &revs, err)) < 0)
-		goto out;
-	if ((rc = rt_history_ensure(s.db, &s.hist, err)) < 0 || (rc = rt_db_begin(s.db, err)) < 0)
-		goto out;
+	int rc;
+	if ((rc = collect(ctx, s, args, &revs, err)) < 0)
+		return rc;
+	if ((rc = rt_history_ensure(s->db, &s->hist, err)) < 0 || (rc = rt_db_begin(s->db, err)) < 0)
+		return rc;
 	for (size_t i = 0; i < revs.n; i++) {
 		rt_history_row row = {
 			.revision = revs.v[i]->id,
@@ -55,35 +51,32 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 			.checksum = revs.v[i]->checksum,
 			.message = revs.v[i]->message,
 		};
-		if ((rc = rt_history_insert(s.db, &s.hist, &row, err)) < 0)
-			goto out;
+		if ((rc = rt_history_insert(s->db, &s->hist, &row, err)) < 0)
+			return rc;
 	}
-	if ((rc = rt_db_commit(s.db, err)) < 0)
-		goto out;
-	for (size_t i = 0; i < revs.n; i++) {
-		if (ctx->format == RT_FORMAT_JSON) {
-			rt_buf f = RT_BUF_INIT;
-			rt_buf_puts(&f, "\"revision\":");
-			rt_buf_json_str(&f, revs.v[i]->id);
-			rt_buf_printf(&f, ",\"checksum\":\"%s\"", revs.v[i]->checksum);
-			cli_json_event(ctx, "repaired", &f);
-			rt_buf_release(&f);
-		} else if (ctx->verbosity >= 0) {
-			fprintf(ctx->out, "recorded %s for '%s'\n", revs.v[i]->checksum, revs.v[i]->id);
-		}
-	}
-	if (!revs.n && ctx->format != RT_FORMAT_JSON && ctx->verbosity >= 0)
-		fputs("nothing to repair: every applied revision has its current checksum\n", ctx->out);
-out:
-	cli_session_close(&s);
-	return rc;
+	if ((rc = rt_db_commit(s->db, err)) < 0)
+		return rc;
+	for (size_t i = 0; i < revs.n; i++)
+		cli_emit(ctx, &(struct cli_event){
+			.name = "repaired",
+			.fields = CLI_FIELDS(CLI_STR("revision", revs.v[i]->id),
+			                     CLI_STR("checksum", revs.v[i]->checksum)),
+			.text = rt_sprintf(ctx->arena, "recorded %s for '%s'\n", revs.v[i]->checksum,
+			                   revs.v[i]->id),
+		});
+	if (!revs.n)
+		cli_emit(ctx, &(struct cli_event){
+			.text = "nothing to repair: every applied revision has its current checksum\n",
+		});
+	return RT_OK;
 }
 
 const struct cli_cmd cli_cmd_repair = {
 	.name = "repair",
 	.args = "[REV...]",
 	.summary = "record the current checksums of applied revisions",
-	.opts = NULL,
 	.flags = CLI_NEED_GRAPH,
+	.max_args = CLI_ARGS_MANY,
+	.db = CLI_DB_LOCKED,
 	.run = run,
 };

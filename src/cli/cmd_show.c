@@ -6,77 +6,70 @@
 #include "cli.h"
 #include "retort/translate.h"
 
-static struct {
+struct show_opts {
 	bool sql, downgrade;
-} o;
+};
 
 static const struct cli_opt opts[] = {
-	{ 0, "sql", CLI_OPT_FLAG, &o.sql, NULL, "print the body SQL retort would execute" },
-	{ 0, "downgrade", CLI_OPT_FLAG, &o.downgrade, NULL, "with --sql: the downgrade body" },
+	{ 0, "sql", CLI_OPT_FLAG, CLI_OPT_AT(struct show_opts, sql), NULL,
+	  "print the body SQL retort would execute" },
+	{ 0, "downgrade", CLI_OPT_FLAG, CLI_OPT_AT(struct show_opts, downgrade), NULL,
+	  "with --sql: the downgrade body" },
 	{ 0 },
 };
 
 static int print_sql(struct cli_ctx *ctx, const rt_revision *rev, rt_error *err)
 {
+	const struct show_opts *o = ctx->opts;
 	rt_stmtlist stmts = { 0 };
-	int rc = rt_revision_body(&stmts, ctx->arena, rev, o.downgrade ? RT_DOWNGRADE : RT_UPGRADE,
+	int rc = rt_revision_body(&stmts, ctx->arena, rev, o->downgrade ? RT_DOWNGRADE : RT_UPGRADE,
 	                          rt_translate_ctx_new(ctx->arena, ctx->cfg), err);
 	if (rc < 0)
 		return rc;
-	rt_buf b = RT_BUF_INIT;
 	for (size_t i = 0; i < stmts.n; i++) {
 		const rt_stmt *s = stmts.items[i];
-		if (ctx->format == RT_FORMAT_JSON) {
-			rt_buf f = RT_BUF_INIT;
-			rt_buf_puts(&f, "\"revision\":");
-			rt_buf_json_str(&f, rev->id);
-			rt_buf_puts(&f, ",\"sql\":");
-			rt_buf_json_strn(&f, s->sql, s->len);
-			rt_buf_printf(&f, ",\"no_transaction\":%s", s->no_transaction ? "true" : "false");
-			rt_loc loc = rt_stmt_loc(s, 0);
-			if (loc.path) {
-				rt_buf_puts(&f, ",\"file\":");
-				rt_buf_json_str(&f, loc.path);
-				rt_buf_printf(&f, ",\"line\":%u,\"col\":%u", loc.line, loc.col);
-			}
-			cli_json_event(ctx, "statement", &f);
-			rt_buf_release(&f);
-			continue;
-		}
-		rt_buf_add(&b, s->sql, s->len);
-		rt_buf_puts(&b, ";\n\n");
+		rt_loc loc = rt_stmt_loc(s, 0);
+		char *text = rt_sprintf(ctx->arena, "%.*s;\n\n", (int)s->len, s->sql);
+		cli_emit(ctx, &(struct cli_event){
+			.name = "statement",
+			.fields = CLI_FIELDS(CLI_STR("revision", rev->id), CLI_STRN("sql", s->sql, s->len),
+			                     CLI_BOOL("no_transaction", s->no_transaction),
+			                     CLI_LOC(&loc)),
+			.text = text,
+			.text_flags = CLI_TEXT_ALWAYS,
+		});
 	}
-	cli_write(ctx->out, &b);
-	rt_buf_release(&b);
+	return RT_OK;
+}
+
+static int validate(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
+{
+	(void)args;
+	const struct show_opts *o = ctx->opts;
+	if (o->downgrade && !o->sql)
+		return rt_error_set(err, RT_EUSAGE, NULL, "'--downgrade' goes with '--sql'");
 	return RT_OK;
 }
 
 static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
-	if (cli_expect_args(ctx, args, 1, 1, err) < 0)
-		return err->code;
-	if (o.downgrade && !o.sql)
-		return rt_error_set(err, RT_EUSAGE, NULL, "'--downgrade' goes with '--sql'");
+	const struct show_opts *o = ctx->opts;
 	rt_revlist revs = { 0 };
 	int rc = rt_graph_resolve(ctx->graph, args->v[0], &revs, ctx->arena, err);
 	if (rc < 0)
 		return rc;
-	if (o.sql) {
+	if (o->sql) {
 		if (revs.n != 1)
 			return rt_error_set(err, RT_EUSAGE, NULL,
 			                    "'%s' names %zu revisions; --sql shows one at a time",
 			                    args->v[0], revs.n);
 		return print_sql(ctx, revs.v[0], err);
 	}
-	if (ctx->format == RT_FORMAT_JSON) {
-		cli_json_revisions(ctx, &revs);
-		return RT_OK;
-	}
 	rt_buf b = RT_BUF_INIT;
 	rt_graph_fmt fmt = { .verbose = true };
 	cli_longdoc(&fmt);
 	rt_graph_format_show(&b, ctx->graph, &revs, &fmt);
-	cli_write(ctx->out, &b);
+	cli_emit_revisions(ctx, &revs, rt_buf_cstr(&b));
 	rt_buf_release(&b);
 	return RT_OK;
 }
@@ -86,6 +79,10 @@ const struct cli_cmd cli_cmd_show = {
 	.args = "REV [--sql [--downgrade]]",
 	.summary = "show a revision's metadata, or with --sql the statements it runs",
 	.opts = opts,
+	.opts_size = sizeof(struct show_opts),
 	.flags = CLI_NEED_GRAPH,
+	.min_args = 1,
+	.max_args = 1,
+	.validate = validate,
 	.run = run,
 };

@@ -1,6 +1,7 @@
 /*
- * retort's entry point: global options, the command table, the setup each
- * command asks for (config -> sources -> graph), and the exit code.
+ * retort's entry point: global options, the command table, the one setup
+ * path that gives each command what it declares (config -> sources -> graph
+ * -> database session), and the exit code.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "retort/editdist.h"
 
 static const struct cli_cmd *const commands[] = {
 	&cli_cmd_check,
@@ -29,41 +31,42 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_lint,
 };
 
-static struct globals {
+struct globals {
 	rt_config_overrides ov;
 	const char *format, *wait, *lock_timeout, *statement_lock_timeout;
 	bool help, version, quiet;
 	int verbose;
-} g;
+};
+#define G(member) CLI_OPT_AT(struct globals, member)
 
 static const struct cli_opt global_opts[] = {
-	{ 'c', "config", CLI_OPT_STRING, &g.ov.config_path, "FILE",
+	{ 'c', "config", CLI_OPT_STRING, G(ov.config_path), "FILE",
 	  "retort.yaml or alembic.ini (default: ./retort.yaml, else ./alembic.ini)" },
-	{ 'd', "database", CLI_OPT_STRING, &g.ov.database_url, "URL",
+	{ 'd', "database", CLI_OPT_STRING, G(ov.database_url), "URL",
 	  "postgresql://... (a SQLAlchemy +driver is dropped)" },
-	{ 's', "scripts", CLI_OPT_STRING, &g.ov.script_location, "DIR",
+	{ 's', "scripts", CLI_OPT_STRING, G(ov.script_location), "DIR",
 	  "the script location (the folder holding versions/)" },
-	{ 0, "version-location", CLI_OPT_LIST, &g.ov.version_locations, "DIR",
+	{ 0, "version-location", CLI_OPT_LIST, G(ov.version_locations), "DIR",
 	  "a version folder (repeatable; replaces versions/)" },
-	{ 0, "version-table", CLI_OPT_STRING, &g.ov.version_table, "NAME",
+	{ 0, "version-table", CLI_OPT_STRING, G(ov.version_table), "NAME",
 	  "version table name (default alembic_version)" },
-	{ 0, "version-table-schema", CLI_OPT_STRING, &g.ov.version_table_schema, "NAME",
+	{ 0, "version-table-schema", CLI_OPT_STRING, G(ov.version_table_schema), "NAME",
 	  "version table schema (default: search_path)" },
-	{ 0, "history-table", CLI_OPT_STRING, &g.ov.history_table, "NAME",
+	{ 0, "history-table", CLI_OPT_STRING, G(ov.history_table), "NAME",
 	  "retort's history table (default retort_history)" },
-	{ 0, "transaction", CLI_OPT_STRING, &g.ov.transaction, "MODE",
+	{ 0, "transaction", CLI_OPT_STRING, G(ov.transaction), "MODE",
 	  "per-migration (default) or single" },
-	{ 0, "format", CLI_OPT_STRING, &g.format, "text|json", "output format" },
-	{ 0, "wait", CLI_OPT_STRING, &g.wait, "SECONDS",
+	{ 0, "format", CLI_OPT_STRING, G(format), "text|json", "output format" },
+	{ 0, "wait", CLI_OPT_STRING, G(wait), "SECONDS",
 	  "wait for the database to accept connections and writes" },
-	{ 0, "lock-timeout", CLI_OPT_STRING, &g.lock_timeout, "SECONDS",
+	{ 0, "lock-timeout", CLI_OPT_STRING, G(lock_timeout), "SECONDS",
 	  "how long to wait for the migration lock" },
-	{ 0, "statement-lock-timeout", CLI_OPT_STRING, &g.statement_lock_timeout, "DURATION",
+	{ 0, "statement-lock-timeout", CLI_OPT_STRING, G(statement_lock_timeout), "DURATION",
 	  "SET lock_timeout for each step; retry the step on lock timeouts" },
-	{ 'q', "quiet", CLI_OPT_FLAG, &g.quiet, NULL, "print only the result" },
-	{ 'v', "verbose", CLI_OPT_COUNT, &g.verbose, NULL, "more detail (repeatable)" },
-	{ 'h', "help", CLI_OPT_FLAG, &g.help, NULL, "show help" },
-	{ 0, "version", CLI_OPT_FLAG, &g.version, NULL, "print the version" },
+	{ 'q', "quiet", CLI_OPT_FLAG, G(quiet), NULL, "print only the result" },
+	{ 'v', "verbose", CLI_OPT_COUNT, G(verbose), NULL, "more detail (repeatable)" },
+	{ 'h', "help", CLI_OPT_FLAG, G(help), NULL, "show help" },
+	{ 0, "version", CLI_OPT_FLAG, G(version), NULL, "print the version" },
 	{ 0 },
 };
 
@@ -73,30 +76,6 @@ static const struct cli_cmd *find_command(const char *name)
 		if (strcmp(commands[i]->name, name) == 0)
 			return commands[i];
 	return NULL;
-}
-
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64];
-	if (lb >= 64)
-		return (size_t)-1;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cur = row[j];
-			size_t best = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			prev = cur;
-		}
-	}
-	return row[lb];
 }
 
 static void print_usage(FILE *f, const struct cli_cmd *cmd)
@@ -166,36 +145,34 @@ static bool use_color(FILE *f)
 	return !(nc && *nc) && isatty(fileno(f));
 }
 
-/* Commands that open a database session unless --sql asks for the offline
- * script: their connection is started before the version files are read, so
- * the server starts the session's backend meanwhile. */
-static bool connects(const struct cli_cmd *cmd)
+/* What cmd needs from the database, after the options given: the first of
+ * its switches that was given, else what it declares. */
+static enum cli_db db_need(const struct cli_cmd *cmd, const void *opts)
 {
-	static const struct cli_cmd *const online[] = {
-		&cli_cmd_upgrade, &cli_cmd_downgrade, &cli_cmd_stamp,
-		&cli_cmd_current, &cli_cmd_verify, &cli_cmd_repair,
-	};
-	bool found = false;
-	for (size_t i = 0; i < sizeof(online) / sizeof(online[0]); i++)
-		found = found || cmd == online[i];
-	for (const struct cli_opt *o = cmd->opts; found && o && o->long_name; o++)
-		if (o->kind == CLI_OPT_FLAG && strcmp(o->long_name, "sql") == 0 && *(bool *)o->dest)
-			found = false;
-	return found;
+	for (size_t i = 0; i < sizeof(cmd->db_switch) / sizeof(cmd->db_switch[0]); i++) {
+		const struct cli_db_switch *sw = &cmd->db_switch[i];
+		const struct cli_opt *o = sw->option ? cli_opt_find(cmd->opts, sw->option) : NULL;
+		if (o && o->kind == CLI_OPT_FLAG && *(const bool *)((const char *)opts + o->offset))
+			return sw->db;
+	}
+	return cmd->db;
 }
 
-static int setup(struct cli_ctx *ctx, const struct cli_cmd *cmd, rt_error *err)
+/* The configuration, then the version files and the graph when cmd needs them. */
+static int load(struct cli_ctx *ctx, const struct cli_cmd *cmd, const rt_config_overrides *ov,
+                enum cli_db db, rt_error *err)
 {
-	int rc = rt_config_load(&ctx->cfg, ctx->arena, &g.ov, NULL, NULL, NULL, err);
+	int rc = rt_config_load(&ctx->cfg, ctx->arena, ov, NULL, NULL, NULL, err);
 	if (rc < 0)
 		return rc;
-	ctx->format = ctx->cfg->format;
+	cli_set_format(ctx, ctx->cfg->format);
 	ctx->verbosity = ctx->cfg->verbosity;
 	if (ctx->verbosity > 0)
 		cli_print_diags(ctx, &ctx->cfg->warnings);
 	if (!(cmd->flags & (CLI_NEED_PROJECT | CLI_NEED_GRAPH)))
 		return RT_OK;
-	if (connects(cmd))
+	/* the server starts the session's backend while the files are read */
+	if (db >= CLI_DB_READ)
 		cli_session_prestart(ctx);
 	/* every path retort prints is then the short one the user would type
 	 * (alembic.ini's %(here)s makes them absolute) */
@@ -228,44 +205,118 @@ static int setup(struct cli_ctx *ctx, const struct cli_cmd *cmd, rt_error *err)
 	return RT_OK;
 }
 
+/* Fails with RT_EUSAGE unless args has between min and max entries. */
+static int expect_args(struct cli_ctx *ctx, const rt_strv *args, size_t min, size_t max,
+                       rt_error *err)
+{
+	if (args->n < min)
+		return rt_error_set(err, RT_EUSAGE, NULL, "'%s' needs %s argument%s", ctx->cmd_name,
+		                    min == max ? "exactly one" : "more", min == 1 ? "" : "s");
+	if (args->n > max) {
+		if (max == 0)
+			return rt_error_set(err, RT_EUSAGE, NULL, "'%s' takes no arguments (got '%s')",
+			                    ctx->cmd_name, args->v[0]);
+		return rt_error_set(err, RT_EUSAGE, NULL, "too many arguments for '%s' (unexpected '%s')",
+		                    ctx->cmd_name, args->v[max]);
+	}
+	return RT_OK;
+}
+
+/* The one setup path: what cmd declares, in data-flow order, then run, then
+ * the session closed before the result is reported. */
+static int run_command(struct cli_ctx *ctx, const struct cli_cmd *cmd, const rt_strv *args,
+                       const rt_config_overrides *ov, rt_error *err)
+{
+	enum cli_db db = db_need(cmd, ctx->opts);
+	int rc = load(ctx, cmd, ov, db, err);
+	if (rc < 0 || (rc = expect_args(ctx, args, cmd->min_args, cmd->max_args, err)) < 0 ||
+	    (cmd->validate && (rc = cmd->validate(ctx, args, err)) < 0))
+		return rc;
+	struct cli_session session = { 0 };
+	if (db >= CLI_DB_READ) {
+		ctx->session = &session;
+		rc = cli_session_open(ctx, &session, cli_session_flags(db), err);
+	}
+	if (rc == RT_OK)
+		rc = cmd->run(ctx, args, err);
+	cli_session_close(&session);
+	ctx->session = NULL;
+	return rc;
+}
+
+/* The global flags into the overrides the configuration reads. */
+static int apply_globals(struct globals *g, rt_error *err)
+{
+	rt_config_overrides *ov = &g->ov;
+	int rc;
+	if (g->format)
+		ov->format = g->format;
+	if ((rc = parse_duration(g->wait, "--wait", &ov->wait, &ov->wait_set, err)) < 0 ||
+	    (rc = parse_duration(g->lock_timeout, "--lock-timeout", &ov->lock_timeout,
+	                         &ov->lock_timeout_set, err)) < 0 ||
+	    (rc = parse_duration(g->statement_lock_timeout, "--statement-lock-timeout",
+	                         &ov->statement_lock_timeout, &ov->statement_lock_timeout_set,
+	                         err)) < 0)
+		return rc;
+	if (g->quiet || g->verbose) {
+		ov->verbosity = g->quiet ? -1 : g->verbose;
+		ov->verbosity_set = true;
+	}
+	return RT_OK;
+}
+
+/* The command named at argv[ci] (NULL for `help`); RT_EUSAGE for an unknown one. */
+static int find_named_command(char **argv, int ci, const struct cli_cmd **cmd, rt_error *err)
+{
+	*cmd = ci > 0 ? find_command(argv[ci]) : NULL;
+	if (ci <= 0 || *cmd || strcmp(argv[ci], "help") == 0)
+		return RT_OK;
+	rt_error_set(err, RT_EUSAGE, NULL, "unknown command '%s'", argv[ci]);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (rt_edit_distance(argv[ci], commands[i]->name) <= 2)
+			rt_error_hint(err, "did you mean '%s'?", commands[i]->name);
+	if (!err->hint)
+		rt_error_hint(err, "'retort --help' lists the commands");
+	return RT_EUSAGE;
+}
+
+/* Options may come before or after the command name; the command's go into
+ * its options struct, allocated for this run. */
+static int parse_args(struct cli_ctx *ctx, int argc, char **argv, int ci,
+                      const struct cli_cmd *cmd, struct globals *g, rt_strv *args, rt_error *err)
+{
+	if (cmd && cmd->opts_size)
+		ctx->opts = rt_alloc(ctx->arena, cmd->opts_size);
+	struct cli_optset mine = { cmd ? cmd->opts : NULL, ctx->opts };
+	struct cli_optset global = { global_opts, g };
+	int rc = cli_opt_parse(ci > 0 ? ci - 1 : argc - 1, argv + 1, &mine, &global, ctx->arena,
+	                       args, err);
+	if (rc == RT_OK && ci > 0)
+		rc = cli_opt_parse(argc - ci - 1, argv + ci + 1, &mine, &global, ctx->arena, args,
+		                   err);
+	if (rc < 0 && cmd)
+		rt_error_hint(err, "'retort %s --help' lists its options", cmd->name);
+	else if (rc < 0)
+		rt_error_hint(err, "'retort --help' lists the options");
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
+	struct globals g = { 0 };
 	struct cli_ctx ctx = { .out = stdout, .err = stderr, .ov = &g.ov };
 	rt_error err = RT_ERROR_INIT;
-	int rc = RT_OK;
 	ctx.arena = rt_arena_new();
 	rt_diags_init(&ctx.diags, ctx.arena);
+	cli_set_format(&ctx, RT_FORMAT_TEXT);
 	ctx.color = use_color(stderr);
 
 	int ci = find_command_index(argc, argv);
-	const struct cli_cmd *cmd = NULL;
-	if (ci > 0) {
-		cmd = find_command(argv[ci]);
-		if (!cmd && strcmp(argv[ci], "help") != 0) {
-			rc = rt_error_set(&err, RT_EUSAGE, NULL, "unknown command '%s'", argv[ci]);
-			for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-				if (edit_distance(argv[ci], commands[i]->name) <= 2)
-					rt_error_hint(&err, "did you mean '%s'?", commands[i]->name);
-			if (!err.hint)
-				rt_error_hint(&err, "'retort --help' lists the commands");
-			goto done;
-		}
-	}
-	/* options may come before or after the command name */
+	const struct cli_cmd *cmd;
 	rt_strv args = { 0 };
-	const struct cli_opt *cmd_opts = cmd ? cmd->opts : NULL;
-	rc = cli_opt_parse(ci > 0 ? ci - 1 : argc - 1, argv + 1, cmd_opts, global_opts, ctx.arena,
-	                   &args, &err);
-	if (rc == RT_OK && ci > 0)
-		rc = cli_opt_parse(argc - ci - 1, argv + ci + 1, cmd_opts, global_opts, ctx.arena,
-		                   &args, &err);
-	if (rc < 0) {
-		if (cmd)
-			rt_error_hint(&err, "'retort %s --help' lists its options", cmd->name);
-		else
-			rt_error_hint(&err, "'retort --help' lists the options");
+	int rc = find_named_command(argv, ci, &cmd, &err);
+	if (rc < 0 || (rc = parse_args(&ctx, argc, argv, ci, cmd, &g, &args, &err)) < 0)
 		goto done;
-	}
 	if (g.version) {
 		printf("retort %s\n", RT_VERSION);
 		goto done;
@@ -279,22 +330,8 @@ int main(int argc, char **argv)
 		goto done_quiet;
 	}
 	ctx.cmd_name = cmd->name;
-	if (g.format)
-		g.ov.format = g.format;
-	if ((rc = parse_duration(g.wait, "--wait", &g.ov.wait, &g.ov.wait_set, &err)) < 0 ||
-	    (rc = parse_duration(g.lock_timeout, "--lock-timeout", &g.ov.lock_timeout,
-	                         &g.ov.lock_timeout_set, &err)) < 0 ||
-	    (rc = parse_duration(g.statement_lock_timeout, "--statement-lock-timeout",
-	                         &g.ov.statement_lock_timeout, &g.ov.statement_lock_timeout_set,
-	                         &err)) < 0)
-		goto done;
-	if (g.quiet || g.verbose) {
-		g.ov.verbosity = g.quiet ? -1 : g.verbose;
-		g.ov.verbosity_set = true;
-	}
-	rc = setup(&ctx, cmd, &err);
-	if (rc == RT_OK)
-		rc = cmd->run(&ctx, &args, &err);
+	if ((rc = apply_globals(&g, &err)) == RT_OK)
+		rc = run_command(&ctx, cmd, &args, &g.ov, &err);
 
 done:
 	if (rc < 0 && err.message)

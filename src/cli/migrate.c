@@ -45,11 +45,13 @@ int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg,
 		.name = ctx->cfg->version_table,
 		.no_pk = !ctx->cfg->version_table_pk,
 	};
+	rt_files_source files;
+	rt_files_source_init(&files, ctx->arena, ctx->cfg);
 	rt_offline_opts oo = {
 		.vtable = &vt,
 		.transaction = ctx->cfg->transaction,
 		.create_version_table = rows.n == 0, /* no start, or base: as Alembic */
-		.config = ctx->cfg,
+		.source = &files.source,
 	};
 	rt_buf script = RT_BUF_INIT;
 	rc = rt_offline_render(&script, ctx->arena, plan, &oo, err);
@@ -59,110 +61,92 @@ int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg,
 	return rc;
 }
 
+int cli_migrate_validate(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
+{
+	(void)args;
+	const struct cli_migrate_opts *o = ctx->opts;
+	if (o->sql && o->dry_run)
+		return rt_error_set(err, RT_EUSAGE, NULL, "'--sql' and '--dry-run' exclude each other");
+	return RT_OK;
+}
+
 static const char *const step_kinds[] = { "upgrade", "downgrade", "stamp" };
 
-static void step_members(rt_buf *f, const rt_step *step)
-{
-	rt_buf_puts(f, "\"revision\":");
-	rt_buf_json_str(f, step->rev ? step->rev->id : NULL);
-	rt_buf_printf(f, ",\"kind\":\"%s\",", step_kinds[step->kind]);
-	cli_json_strv(f, "from", &step->from);
-	rt_buf_putc(f, ',');
-	cli_json_strv(f, "to", &step->to);
-}
+/* A step's JSON members: its revision, kind, and the rows before and after. */
+#define STEP_FIELDS(step) \
+	CLI_STR("revision", (step)->rev ? (step)->rev->id : NULL), \
+	CLI_STR("kind", step_kinds[(step)->kind]), CLI_STRV("from", &(step)->from), \
+	CLI_STRV("to", &(step)->to)
 
 static void print_plan(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run)
 {
-	if (ctx->format == RT_FORMAT_JSON) {
-		rt_buf f = RT_BUF_INIT;
-		rt_buf_printf(&f, "\"dry_run\":%s,", dry_run ? "true" : "false");
-		cli_json_strv(&f, "rows_before", &plan->rows_before);
-		rt_buf_putc(&f, ',');
-		cli_json_strv(&f, "rows_after", &plan->rows_after);
-		rt_buf_puts(&f, ",\"steps\":[");
-		for (size_t i = 0; i < plan->n; i++) {
-			rt_buf_puts(&f, i ? ",{" : "{");
-			step_members(&f, plan->steps[i]);
-			rt_buf_putc(&f, '}');
-		}
-		rt_buf_putc(&f, ']');
-		cli_json_event(ctx, "plan", &f);
-		rt_buf_release(&f);
-		return;
-	}
-	if (!dry_run)
-		return;
-	rt_buf b = RT_BUF_INIT;
+	rt_buf steps = RT_BUF_INIT, text = RT_BUF_INIT;
+	rt_buf_putc(&steps, '[');
 	for (size_t i = 0; i < plan->n; i++) {
-		rt_buf_puts(&b, "Would run ");
-		rt_step_format_log(&b, plan->steps[i]);
-		rt_buf_putc(&b, '\n');
+		if (i)
+			rt_buf_putc(&steps, ',');
+		cli_json_object(&steps, CLI_FIELDS(STEP_FIELDS(plan->steps[i])));
+		rt_buf_puts(&text, "Would run ");
+		rt_step_format_log(&text, plan->steps[i]);
+		rt_buf_putc(&text, '\n');
 	}
-	cli_write(ctx->out, &b);
-	rt_buf_release(&b);
+	rt_buf_putc(&steps, ']');
+	cli_emit(ctx, &(struct cli_event){
+		.name = "plan",
+		.fields = CLI_FIELDS(CLI_BOOL("dry_run", dry_run),
+		                     CLI_STRV("rows_before", &plan->rows_before),
+		                     CLI_STRV("rows_after", &plan->rows_after),
+		                     CLI_JSON("steps", rt_buf_cstr(&steps))),
+		.text = dry_run ? rt_buf_cstr(&text) : NULL,
+		.text_flags = CLI_TEXT_ALWAYS,
+	});
+	rt_buf_release(&steps);
+	rt_buf_release(&text);
 }
 
 static void on_step_start(void *p, const rt_step *step, size_t index, size_t total)
 {
 	struct cli_ctx *ctx = p;
-	if (ctx->format == RT_FORMAT_JSON) {
-		rt_buf f = RT_BUF_INIT;
-		step_members(&f, step);
-		rt_buf_printf(&f, ",\"index\":%zu,\"total\":%zu", index + 1, total);
-		cli_json_event(ctx, "step_start", &f);
-		rt_buf_release(&f);
-	} else if (ctx->verbosity >= 0) {
-		rt_buf b = RT_BUF_INIT;
-		rt_buf_puts(&b, "Running ");
-		rt_step_format_log(&b, step);
-		rt_buf_puts(&b, " ...");
-		fputs(rt_buf_cstr(&b), ctx->out);
-		fflush(ctx->out);
-		rt_buf_release(&b);
-	}
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_puts(&b, "Running ");
+	rt_step_format_log(&b, step);
+	rt_buf_puts(&b, " ...");
+	cli_emit(ctx, &(struct cli_event){
+		.name = "step_start",
+		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_SIZE("index", index + 1),
+		                     CLI_SIZE("total", total)),
+		.text = rt_buf_cstr(&b),
+		.text_flags = CLI_TEXT_FLUSH,
+	});
+	rt_buf_release(&b);
 }
 
 static void on_step_done(void *p, const rt_step *step, double ms)
 {
-	struct cli_ctx *ctx = p;
-	if (ctx->format == RT_FORMAT_JSON) {
-		rt_buf f = RT_BUF_INIT;
-		step_members(&f, step);
-		rt_buf_printf(&f, ",\"duration_ms\":%.1f", ms);
-		cli_json_event(ctx, "step_done", &f);
-		rt_buf_release(&f);
-	} else if (ctx->verbosity >= 0) {
-		fprintf(ctx->out, " %.0f ms\n", ms);
-	}
+	char text[64];
+	snprintf(text, sizeof(text), " %.0f ms\n", ms);
+	cli_emit(p, &(struct cli_event){
+		.name = "step_done",
+		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_FIXED("duration_ms", ms, 1)),
+		.text = text,
+	});
 }
 
 static void on_step_retry(void *p, const rt_step *step, unsigned attempt, double delay)
 {
-	struct cli_ctx *ctx = p;
-	if (ctx->format == RT_FORMAT_JSON) {
-		rt_buf f = RT_BUF_INIT;
-		step_members(&f, step);
-		rt_buf_printf(&f, ",\"attempt\":%u,\"delay_seconds\":%.2f", attempt, delay);
-		cli_json_event(ctx, "step_retry", &f);
-		rt_buf_release(&f);
-	} else if (ctx->verbosity >= 0) {
-		fprintf(ctx->out, " lock timeout; retrying in %.1f s (attempt %u)\n", delay, attempt);
-	}
+	char text[96];
+	snprintf(text, sizeof(text), " lock timeout; retrying in %.1f s (attempt %u)\n", delay,
+	         attempt);
+	cli_emit(p, &(struct cli_event){
+		.name = "step_retry",
+		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_INT("attempt", attempt),
+		                     CLI_FIXED("delay_seconds", delay, 2)),
+		.text = text,
+	});
 }
 
 static void print_summary(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run, double ms)
 {
-	if (ctx->format == RT_FORMAT_JSON) {
-		rt_buf f = RT_BUF_INIT;
-		rt_buf_printf(&f, "\"dry_run\":%s,\"steps\":%zu,\"duration_ms\":%.1f,",
-		              dry_run ? "true" : "false", plan->n, ms);
-		cli_json_strv(&f, "rows", &plan->rows_after);
-		cli_json_event(ctx, "summary", &f);
-		rt_buf_release(&f);
-		return;
-	}
-	if (ctx->verbosity < 0)
-		return;
 	rt_buf b = RT_BUF_INIT;
 	if (plan->n == 0)
 		rt_buf_puts(&b, "Nothing to do; at ");
@@ -177,7 +161,12 @@ static void print_summary(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run
 	for (size_t i = 0; i < plan->rows_after.n; i++)
 		rt_buf_printf(&b, "%s%s", i ? ", " : "", plan->rows_after.v[i]);
 	rt_buf_putc(&b, '\n');
-	cli_write(ctx->out, &b);
+	cli_emit(ctx, &(struct cli_event){
+		.name = "summary",
+		.fields = CLI_FIELDS(CLI_BOOL("dry_run", dry_run), CLI_SIZE("steps", plan->n),
+		                     CLI_FIXED("duration_ms", ms, 1), CLI_STRV("rows", &plan->rows_after)),
+		.text = rt_buf_cstr(&b),
+	});
 	rt_buf_release(&b);
 }
 
@@ -206,14 +195,12 @@ static int plan_from(struct cli_ctx *ctx, const struct cli_migration *m, struct 
 
 int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_error *err)
 {
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	struct cli_session s;
-	int rc = cli_session_open(ctx, &s, m->dry_run ? 0 : CLI_SESSION_WRITE, err);
+	struct cli_session *s = ctx->session;
 	rt_plan *plan;
 	rt_arena_mark before_plan = rt_arena_mark_get(ctx->arena);
-	if (rc < 0 || (rc = plan_from(ctx, m, &s, &plan, err)) < 0)
-		goto out;
+	int rc = plan_from(ctx, m, s, &plan, err);
+	if (rc < 0)
+		return rc;
 	/* The lock only when there is work: at the target with the checksums
 	 * verified, nothing is written. With work, the rows are read again under
 	 * the lock and the plan made anew (the first one is dropped): another
@@ -221,40 +208,38 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 	bool work = plan->n > 0 || plan->purge;
 	if (work && !m->dry_run) {
 		rt_arena_release(ctx->arena, before_plan);
-		if ((rc = cli_session_lock(ctx, &s, err)) < 0 ||
-		    (rc = plan_from(ctx, m, &s, &plan, err)) < 0)
-			goto out;
+		if ((rc = cli_session_lock(ctx, s, err)) < 0 ||
+		    (rc = plan_from(ctx, m, s, &plan, err)) < 0)
+			return rc;
 	}
 	if (plan->warning && ctx->verbosity >= 0)
 		fprintf(ctx->err, "retort: warning: %s\n", plan->warning);
-	rt_prepared prep;
-	if ((rc = rt_exec_prepare(&prep, plan, ctx->cfg, err)) < 0)
-		goto out;
+	rt_files_source files;
+	rt_files_source_init(&files, ctx->arena, ctx->cfg);
+	if ((rc = rt_exec_check_bodies(plan, &files.source, err)) < 0)
+		return rc;
 	print_plan(ctx, plan, m->dry_run);
 	if (m->dry_run || (plan->n == 0 && !plan->purge)) {
 		print_summary(ctx, plan, m->dry_run, 0);
-		goto out;
+		return RT_OK;
 	}
 	rt_exec_opts eo = {
 		.graph = ctx->graph,
-		.vtable = &s.vt,
-		.history = &s.hist,
+		.vtable = &s->vt,
+		.history = &s->hist,
 		.transaction = ctx->cfg->transaction,
 		.statement_lock_timeout = ctx->cfg->statement_lock_timeout,
 		.lock_retries = 5,
 		.purge = plan->purge,
-		.state = &s.db_state,
+		.state = &s->db_state,
 		.events = { on_step_start, on_step_done, on_step_retry, ctx },
 		.interrupted = &cli_interrupted,
 	};
-	rc = rt_exec_run(s.db, ctx->arena, &prep, &eo, err);
+	rc = rt_exec_run(s->db, ctx->arena, plan, &files.source, &eo, err);
 	if (rc < 0) {
-		if (ctx->format != RT_FORMAT_JSON && ctx->verbosity >= 0)
-			fputs(" failed\n", ctx->out);
-		goto out;
+		cli_emit(ctx, &(struct cli_event){ .text = " failed\n" });
+		return rc;
 	}
-	print_summary(ctx, plan, false, elapsed_ms(&t0));
-out:
-	cli_session_close(&s);
-	return rc;
+	print_summary(ctx, plan, false, elapsed_ms(&s->started));
+	return RT_OK;
 }

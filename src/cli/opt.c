@@ -10,12 +10,23 @@ static bool looks_numeric(const char *arg)
 	return (arg[0] == '-' || arg[0] == '+') && isdigit((unsigned char)arg[1]);
 }
 
+/* An option found in one of the tables, with the struct its value goes to. */
+struct found {
+	const struct cli_opt *o;
+	void *base;
+};
+
 static const struct cli_opt *find_long(const struct cli_opt *t, const char *name, size_t n)
 {
 	for (; t && t->long_name; t++)
 		if (strlen(t->long_name) == n && strncmp(t->long_name, name, n) == 0)
 			return t;
 	return NULL;
+}
+
+const struct cli_opt *cli_opt_find(const struct cli_opt *opts, const char *name)
+{
+	return find_long(opts, name, strlen(name));
 }
 
 static const struct cli_opt *find_short(const struct cli_opt *t, char c)
@@ -26,15 +37,32 @@ static const struct cli_opt *find_short(const struct cli_opt *t, char c)
 	return NULL;
 }
 
-static int apply(const struct cli_opt *o, const char *value, rt_arena *arena)
+/* The long option name (n bytes), or the short one c when name is NULL: in
+ * a first, then in b. */
+static struct found find_in(const struct cli_optset *a, const struct cli_optset *b,
+                            const char *name, size_t n, char c)
 {
-	switch (o->kind) {
-	case CLI_OPT_FLAG: *(bool *)o->dest = true; break;
-	case CLI_OPT_COUNT: (*(int *)o->dest)++; break;
-	case CLI_OPT_STRING: *(const char **)o->dest = value; break;
-	case CLI_OPT_LIST: rt_strv_push(arena, (rt_strv *)o->dest, value); break;
+	const struct cli_optset *sets[] = { a, b };
+	for (size_t i = 0; i < 2; i++) {
+		if (!sets[i])
+			continue;
+		const struct cli_opt *o = name ? find_long(sets[i]->opts, name, n)
+		                               : find_short(sets[i]->opts, c);
+		if (o)
+			return (struct found){ o, sets[i]->base };
 	}
-	return RT_OK;
+	return (struct found){ NULL, NULL };
+}
+
+static void apply(struct found f, const char *value, rt_arena *arena)
+{
+	void *dest = (char *)f.base + f.o->offset;
+	switch (f.o->kind) {
+	case CLI_OPT_FLAG: *(bool *)dest = true; break;
+	case CLI_OPT_COUNT: (*(int *)dest)++; break;
+	case CLI_OPT_STRING: *(const char **)dest = value; break;
+	case CLI_OPT_LIST: rt_strv_push(arena, (rt_strv *)dest, value); break;
+	}
 }
 
 static bool takes_value(const struct cli_opt *o)
@@ -42,7 +70,7 @@ static bool takes_value(const struct cli_opt *o)
 	return o->kind == CLI_OPT_STRING || o->kind == CLI_OPT_LIST;
 }
 
-int cli_opt_parse(int argc, char **argv, const struct cli_opt *a, const struct cli_opt *b,
+int cli_opt_parse(int argc, char **argv, const struct cli_optset *a, const struct cli_optset *b,
                   rt_arena *arena, rt_strv *positional, rt_error *err)
 {
 	bool only_positional = false;
@@ -59,9 +87,8 @@ int cli_opt_parse(int argc, char **argv, const struct cli_opt *a, const struct c
 		if (arg[1] == '-') {
 			const char *name = arg + 2, *eq = strchr(name, '=');
 			size_t n = eq ? (size_t)(eq - name) : strlen(name);
-			const struct cli_opt *o = find_long(a, name, n);
-			if (!o)
-				o = find_long(b, name, n);
+			struct found f = find_in(a, b, name, n, 0);
+			const struct cli_opt *o = f.o;
 			if (!o)
 				return rt_error_set(err, RT_EUSAGE, NULL, "unknown option '--%.*s'",
 				                    (int)n, name);
@@ -69,11 +96,11 @@ int cli_opt_parse(int argc, char **argv, const struct cli_opt *a, const struct c
 				if (eq)
 					return rt_error_set(err, RT_EUSAGE, NULL,
 					                    "option '--%s' takes no value", o->long_name);
-				apply(o, NULL, arena);
+				apply(f, NULL, arena);
 			} else if (eq) {
-				apply(o, eq + 1, arena);
+				apply(f, eq + 1, arena);
 			} else if (i + 1 < argc) {
-				apply(o, argv[++i], arena);
+				apply(f, argv[++i], arena);
 			} else {
 				return rt_error_set(err, RT_EUSAGE, NULL, "option '--%s' needs a value (%s)",
 				                    o->long_name, o->value_name ? o->value_name : "VALUE");
@@ -82,22 +109,20 @@ int cli_opt_parse(int argc, char **argv, const struct cli_opt *a, const struct c
 		}
 		/* a cluster of short options: -qv, -dURL, -d URL */
 		for (const char *p = arg + 1; *p; p++) {
-			const struct cli_opt *o = find_short(a, *p);
-			if (!o)
-				o = find_short(b, *p);
-			if (!o)
+			struct found f = find_in(a, b, NULL, 0, *p);
+			if (!f.o)
 				return rt_error_set(err, RT_EUSAGE, NULL, "unknown option '-%c'", *p);
-			if (!takes_value(o)) {
-				apply(o, NULL, arena);
+			if (!takes_value(f.o)) {
+				apply(f, NULL, arena);
 				continue;
 			}
 			if (p[1]) {
-				apply(o, p + 1, arena);
+				apply(f, p + 1, arena);
 			} else if (i + 1 < argc) {
-				apply(o, argv[++i], arena);
+				apply(f, argv[++i], arena);
 			} else {
 				return rt_error_set(err, RT_EUSAGE, NULL, "option '-%c' needs a value (%s)",
-				                    *p, o->value_name ? o->value_name : "VALUE");
+				                    *p, f.o->value_name ? f.o->value_name : "VALUE");
 			}
 			break;
 		}

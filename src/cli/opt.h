@@ -14,20 +14,33 @@
 #include "retort/error.h"
 
 enum cli_opt_kind {
-	CLI_OPT_FLAG,   /* --x: sets *(bool *)dest */
-	CLI_OPT_STRING, /* --x VALUE: sets *(const char **)dest */
-	CLI_OPT_LIST,   /* --x VALUE, repeatable: appends to *(rt_strv *)dest */
-	CLI_OPT_COUNT,  /* -v -v: increments *(int *)dest */
+	CLI_OPT_FLAG,   /* --x: sets a bool */
+	CLI_OPT_STRING, /* --x VALUE: sets a const char * */
+	CLI_OPT_LIST,   /* --x VALUE, repeatable: appends to an rt_strv */
+	CLI_OPT_COUNT,  /* -v -v: increments an int */
 };
+
+/* Where an option's value goes: a member of the options struct the table
+ * describes, e.g. CLI_OPT_AT(struct heads_opts, resolve_dependencies). */
+#define CLI_OPT_AT(type, member) offsetof(type, member)
 
 struct cli_opt {
 	char short_name;       /* 0 when none */
 	const char *long_name; /* without the leading dashes; NULL ends a table */
 	enum cli_opt_kind kind;
-	void *dest;
+	size_t offset;         /* CLI_OPT_AT(...) into the options struct */
 	const char *value_name; /* e.g. "URL", for usage */
 	const char *help;
 };
+
+/* A table and the options struct its offsets point into. */
+struct cli_optset {
+	const struct cli_opt *opts;
+	void *base;
+};
+
+/* The long option named name in opts, or NULL. */
+const struct cli_opt *cli_opt_find(const struct cli_opt *opts, const char *name);
 
 /*
  * Parses argv against up to two tables (the command's and the global one).
@@ -36,7 +49,7 @@ struct cli_opt {
  * not options, so `downgrade -1` works as in Alembic. "--" ends options.
  * Returns RT_OK or RT_EUSAGE with a message in err.
  */
-int cli_opt_parse(int argc, char **argv, const struct cli_opt *a, const struct cli_opt *b,
+int cli_opt_parse(int argc, char **argv, const struct cli_optset *a, const struct cli_optset *b,
                   rt_arena *arena, rt_strv *positional, rt_error *err);
 
 /* Appends an aligned option list ("  -d, --database URL   help") to b. */

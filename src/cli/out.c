@@ -70,17 +70,6 @@ static void append_excerpt(struct cli_ctx *ctx, rt_buf *b, const rt_loc *loc)
 	rt_arena_free(scratch);
 }
 
-void cli_json_strv(rt_buf *f, const char *key, const rt_strv *sv)
-{
-	rt_buf_printf(f, "\"%s\":[", key);
-	for (size_t i = 0; i < sv->n; i++) {
-		if (i)
-			rt_buf_putc(f, ',');
-		rt_buf_json_str(f, sv->v[i]);
-	}
-	rt_buf_putc(f, ']');
-}
-
 void cli_write(FILE *f, const rt_buf *b)
 {
 	if (b->len)
@@ -128,66 +117,24 @@ static void append_text(struct cli_ctx *ctx, rt_buf *b, rt_severity sev, const r
 		rt_buf_printf(b, "  hint: %s\n", hint);
 }
 
-static void append_json_loc(rt_buf *f, const rt_loc *loc)
-{
-	if (!loc->path)
-		return;
-	rt_buf_puts(f, ",\"file\":");
-	rt_buf_json_str(f, display_loc(loc).path);
-	if (loc->line)
-		rt_buf_printf(f, ",\"line\":%u", loc->line);
-	if (loc->col)
-		rt_buf_printf(f, ",\"col\":%u", loc->col);
-}
-
-void cli_json_event(struct cli_ctx *ctx, const char *name, const rt_buf *fields)
-{
-	rt_buf b = RT_BUF_INIT;
-	rt_buf_puts(&b, "{\"event\":");
-	rt_buf_json_str(&b, name);
-	if (fields && fields->len) {
-		rt_buf_putc(&b, ',');
-		rt_buf_add(&b, fields->ptr, fields->len);
-	}
-	rt_buf_puts(&b, "}\n");
-	cli_write(ctx->out, &b);
-	rt_buf_release(&b);
-}
-
 void cli_print_error(struct cli_ctx *ctx, const rt_error *err)
 {
 	const char *message = err->message ? err->message : "unknown error";
-	if (ctx->format == RT_FORMAT_JSON) {
-		rt_buf f = RT_BUF_INIT;
-		rt_buf_puts(&f, "\"message\":");
-		rt_buf_json_str(&f, message);
-		rt_buf_printf(&f, ",\"exit_code\":%d", cli_exit_code(err->code));
-		append_json_loc(&f, &err->loc);
-		if (err->sqlstate[0]) {
-			rt_buf_puts(&f, ",\"sqlstate\":");
-			rt_buf_json_str(&f, err->sqlstate);
-		}
-		if (err->object) {
-			rt_buf_puts(&f, ",\"object\":");
-			rt_buf_json_str(&f, err->object);
-		}
-		if (err->detail) {
-			rt_buf_puts(&f, ",\"detail\":");
-			rt_buf_json_str(&f, err->detail);
-		}
-		if (err->hint) {
-			rt_buf_puts(&f, ",\"hint\":");
-			rt_buf_json_str(&f, err->hint);
-		}
-		cli_json_event(ctx, "error", &f);
-		rt_buf_release(&f);
-		return;
-	}
+	rt_loc shown = display_loc(&err->loc);
 	rt_buf b = RT_BUF_INIT;
 	if (!err->loc.path)
 		rt_buf_puts(&b, "retort: ");
 	append_text(ctx, &b, RT_SEV_ERROR, &err->loc, message, err->detail, err->hint, true);
-	cli_write(ctx->err, &b);
+	cli_emit(ctx, &(struct cli_event){
+		.name = "error",
+		.fields = CLI_FIELDS(CLI_STR("message", message),
+		                     CLI_INT("exit_code", cli_exit_code(err->code)), CLI_LOC(&shown),
+		                     CLI_STR_OPT("sqlstate", err->sqlstate[0] ? err->sqlstate : NULL),
+		                     CLI_STR_OPT("object", err->object),
+		                     CLI_STR_OPT("detail", err->detail), CLI_STR_OPT("hint", err->hint)),
+		.text = rt_buf_cstr(&b),
+		.text_flags = CLI_TEXT_STDERR | CLI_TEXT_ALWAYS,
+	});
 	rt_buf_release(&b);
 }
 
@@ -201,47 +148,19 @@ void cli_print_diags(struct cli_ctx *ctx, rt_diags *diags)
 			continue;
 		if (ctx->verbosity < 0 && d->severity != RT_SEV_ERROR)
 			continue;
-		if (ctx->format == RT_FORMAT_JSON) {
-			rt_buf f = RT_BUF_INIT;
-			rt_buf_puts(&f, "\"severity\":");
-			rt_buf_json_str(&f, severity_name(d->severity));
-			rt_buf_puts(&f, ",\"kind\":");
-			rt_buf_json_str(&f, d->kind);
-			append_json_loc(&f, &d->loc);
-			if (d->revision) {
-				rt_buf_puts(&f, ",\"revision\":");
-				rt_buf_json_str(&f, d->revision);
-			}
-			rt_buf_puts(&f, ",\"message\":");
-			rt_buf_json_str(&f, d->message);
-			if (d->hint) {
-				rt_buf_puts(&f, ",\"hint\":");
-				rt_buf_json_str(&f, d->hint);
-			}
-			cli_json_event(ctx, "diagnostic", &f);
-			rt_buf_release(&f);
-			continue;
-		}
+		rt_loc shown = display_loc(&d->loc);
 		rt_buf b = RT_BUF_INIT;
 		append_text(ctx, &b, d->severity, &d->loc, d->message, NULL, d->hint,
 		            d->severity == RT_SEV_ERROR);
-		cli_write(ctx->err, &b);
+		cli_emit(ctx, &(struct cli_event){
+			.name = "diagnostic",
+			.fields = CLI_FIELDS(CLI_STR("severity", severity_name(d->severity)),
+			                     CLI_STR("kind", d->kind), CLI_LOC(&shown),
+			                     CLI_STR_OPT("revision", d->revision),
+			                     CLI_STR("message", d->message), CLI_STR_OPT("hint", d->hint)),
+			.text = rt_buf_cstr(&b),
+			.text_flags = CLI_TEXT_STDERR | CLI_TEXT_ALWAYS,
+		});
 		rt_buf_release(&b);
 	}
-}
-
-int cli_expect_args(struct cli_ctx *ctx, const rt_strv *args, size_t min, size_t max,
-                    rt_error *err)
-{
-	if (args->n < min)
-		return rt_error_set(err, RT_EUSAGE, NULL, "'%s' needs %s argument%s", ctx->cmd_name,
-		                    min == max ? "exactly one" : "more", min == 1 ? "" : "s");
-	if (args->n > max) {
-		if (max == 0)
-			return rt_error_set(err, RT_EUSAGE, NULL, "'%s' takes no arguments (got '%s')",
-			                    ctx->cmd_name, args->v[0]);
-		return rt_error_set(err, RT_EUSAGE, NULL, "too many arguments for '%s' (unexpected '%s')",
-		                    ctx->cmd_name, args->v[max]);
-	}
-	return RT_OK;
 }

@@ -2,37 +2,26 @@
 #include "cli.h"
 #include "retort/revfile.h"
 
-void cli_json_revisions(struct cli_ctx *ctx, const rt_revlist *revs)
+void cli_emit_revisions(struct cli_ctx *ctx, const rt_revlist *revs, const char *text)
 {
+	const rt_graph *g = ctx->graph;
 	for (size_t i = 0; i < revs->n; i++) {
 		const rt_revision *r = revs->v[i];
-		rt_buf f = RT_BUF_INIT;
-		rt_buf_puts(&f, "\"revision\":");
-		rt_buf_json_str(&f, r->id);
-		rt_buf_putc(&f, ',');
-		cli_json_strv(&f, "down_revisions", &r->down);
-		rt_buf_putc(&f, ',');
-		cli_json_strv(&f, "branch_labels", rt_graph_labels(ctx->graph, r));
-		rt_buf_putc(&f, ',');
-		cli_json_strv(&f, "depends_on", &r->depends);
-		rt_buf_puts(&f, ",\"message\":");
-		rt_buf_json_str(&f, r->message);
-		rt_buf_puts(&f, ",\"path\":");
-		rt_buf_json_str(&f, r->path);
-		if (r->sidecar_path) {
-			rt_buf_puts(&f, ",\"sidecar\":");
-			rt_buf_json_str(&f, r->sidecar_path);
-		}
-		rt_buf_printf(&f, ",\"head\":%s,\"effective_head\":%s,\"branchpoint\":%s,"
-		              "\"mergepoint\":%s,\"checksum\":\"%s\"",
-		              rt_graph_is_real_head(ctx->graph, r) ? "true" : "false",
-		              rt_graph_is_head(ctx->graph, r) && !rt_graph_is_real_head(ctx->graph, r)
-		                  ? "true" : "false",
-		              rt_graph_is_branch_point(ctx->graph, r) ? "true" : "false",
-		              rt_graph_is_merge_point(ctx->graph, r) ? "true" : "false", r->checksum);
-		cli_json_event(ctx, "revision", &f);
-		rt_buf_release(&f);
+		cli_emit(ctx, &(struct cli_event){
+			.name = "revision",
+			.fields = CLI_FIELDS(
+				CLI_STR("revision", r->id), CLI_STRV("down_revisions", &r->down),
+				CLI_STRV("branch_labels", rt_graph_labels(g, r)),
+				CLI_STRV("depends_on", &r->depends), CLI_STR("message", r->message),
+				CLI_STR("path", r->path), CLI_STR_OPT("sidecar", r->sidecar_path),
+				CLI_BOOL("head", rt_graph_is_real_head(g, r)),
+				CLI_BOOL("effective_head", rt_graph_is_head(g, r) && !rt_graph_is_real_head(g, r)),
+				CLI_BOOL("branchpoint", rt_graph_is_branch_point(g, r)),
+				CLI_BOOL("mergepoint", rt_graph_is_merge_point(g, r)),
+				CLI_STR("checksum", r->checksum)),
+		});
 	}
+	cli_emit(ctx, &(struct cli_event){ .text = text, .text_flags = CLI_TEXT_ALWAYS });
 }
 
 static const char *version_file_doc(const rt_revision *r, void *unused)

@@ -32,57 +32,47 @@ static void install_signals(void)
 static void on_progress(void *p, const char *message)
 {
 	struct cli_ctx *ctx = p;
-	if (ctx->format == RT_FORMAT_JSON) {
-		rt_buf f = RT_BUF_INIT;
-		rt_buf_puts(&f, "\"message\":");
-		rt_buf_json_str(&f, message);
-		cli_json_event(ctx, "wait", &f);
-		rt_buf_release(&f);
-	} else if (ctx->verbosity >= 0) {
-		fprintf(ctx->err, "retort: %s\n", message);
-	}
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "retort: %s\n", message);
+	cli_emit(ctx, &(struct cli_event){
+		.name = "wait",
+		.fields = CLI_FIELDS(CLI_STR("message", message)),
+		.text = rt_buf_cstr(&b),
+		.text_flags = CLI_TEXT_STDERR,
+	});
+	rt_buf_release(&b);
 }
 
 static void on_notice(void *p, const char *severity, const char *message)
 {
 	struct cli_ctx *ctx = p;
-	if (ctx->format == RT_FORMAT_JSON) {
-		rt_buf f = RT_BUF_INIT;
-		rt_buf_puts(&f, "\"severity\":");
-		rt_buf_json_str(&f, severity);
-		rt_buf_puts(&f, ",\"message\":");
-		rt_buf_json_str(&f, message);
-		cli_json_event(ctx, "notice", &f);
-		rt_buf_release(&f);
-	} else if (ctx->verbosity > 0) {
-		fprintf(ctx->err, "%s: %s\n", severity, message);
-	}
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "%s: %s\n", severity, message);
+	cli_emit(ctx, &(struct cli_event){
+		.name = "notice",
+		.fields = CLI_FIELDS(CLI_STR("severity", severity), CLI_STR("message", message)),
+		.text = rt_buf_cstr(&b),
+		.text_flags = CLI_TEXT_STDERR | CLI_TEXT_VERBOSE,
+	});
+	rt_buf_release(&b);
 }
 
 static void on_lock_wait(void *p, const rt_lock_holder *h, double waited)
 {
 	struct cli_ctx *ctx = p;
-	if (ctx->format == RT_FORMAT_JSON) {
-		rt_buf f = RT_BUF_INIT;
-		rt_buf_printf(&f, "\"waited_seconds\":%.1f,\"pid\":%d,\"application_name\":", waited,
-		              h->pid);
-		rt_buf_json_str(&f, h->application_name);
-		rt_buf_puts(&f, ",\"client\":");
-		rt_buf_json_str(&f, h->client);
-		rt_buf_puts(&f, ",\"since\":");
-		rt_buf_json_str(&f, h->backend_start);
-		rt_buf_puts(&f, ",\"state\":");
-		rt_buf_json_str(&f, h->state);
-		cli_json_event(ctx, "lock_wait", &f);
-		rt_buf_release(&f);
-		return;
-	}
-	if (ctx->verbosity < 0)
-		return;
 	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "retort: waiting for the migration lock (%.0f s), held by ", waited);
 	rt_lock_holder_describe(&b, h);
-	fprintf(ctx->err, "retort: waiting for the migration lock (%.0f s), held by %s\n", waited,
-	        rt_buf_cstr(&b));
+	rt_buf_putc(&b, '\n');
+	cli_emit(ctx, &(struct cli_event){
+		.name = "lock_wait",
+		.fields = CLI_FIELDS(CLI_FIXED("waited_seconds", waited, 1), CLI_INT("pid", h->pid),
+		                     CLI_STR("application_name", h->application_name),
+		                     CLI_STR("client", h->client), CLI_STR("since", h->backend_start),
+		                     CLI_STR("state", h->state)),
+		.text = rt_buf_cstr(&b),
+		.text_flags = CLI_TEXT_STDERR,
+	});
 	rt_buf_release(&b);
 }
 
@@ -101,12 +91,19 @@ static rt_db_opts db_opts(struct cli_ctx *ctx, unsigned flags)
 	};
 }
 
-static rt_db_pending *prestarted;
-
 void cli_session_prestart(struct cli_ctx *ctx)
 {
 	rt_db_opts dopts = db_opts(ctx, 0);
-	prestarted = rt_db_connect_start(ctx->arena, &dopts);
+	ctx->db_pending = rt_db_connect_start(ctx->arena, &dopts);
+}
+
+unsigned cli_session_flags(enum cli_db db)
+{
+	switch (db) {
+	case CLI_DB_WRITE: return CLI_SESSION_WRITE;
+	case CLI_DB_LOCKED: return CLI_SESSION_WRITE | CLI_SESSION_LOCK;
+	default: return 0;
+	}
 }
 
 /* Keeps what rt_db_read_state read and what it means for the scripts. */
@@ -121,7 +118,8 @@ int cli_session_lock(struct cli_ctx *ctx, struct cli_session *s, rt_error *err)
 {
 	const rt_config *cfg = ctx->cfg;
 	/* one round trip: the lock's first attempt, then the rows under it */
-	int rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, true, &s->db_state, err);
+	int rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, RT_READ_STATE_TRY_LOCK,
+	                          &s->db_state, err);
 	if (rc < 0)
 		return rc;
 	if (s->db_state.locked) {
@@ -139,7 +137,7 @@ int cli_session_lock(struct cli_ctx *ctx, struct cli_session *s, rt_error *err)
 			return rc;
 		s->locked = true;
 		/* another runner may just have moved the rows */
-		if ((rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, false, &s->db_state,
+		if ((rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, 0, &s->db_state,
 		                           err)) < 0)
 			return rc;
 	}
@@ -150,6 +148,7 @@ int cli_session_lock(struct cli_ctx *ctx, struct cli_session *s, rt_error *err)
 int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags, rt_error *err)
 {
 	memset(s, 0, sizeof(*s));
+	clock_gettime(CLOCK_MONOTONIC, &s->started);
 	const rt_config *cfg = ctx->cfg;
 	s->vt = (rt_vtable){
 		.schema = cfg->version_table_schema,
@@ -162,15 +161,15 @@ int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags,
 	/* the first round trip also looks the tables up and computes the lock key */
 	dopts.vtable = &s->vt;
 	dopts.history = &s->hist;
-	dopts.pending = prestarted;
-	prestarted = NULL;
+	dopts.pending = ctx->db_pending;
+	ctx->db_pending = NULL;
 	int rc = rt_db_connect(&s->db, ctx->arena, &dopts, err);
 	if (rc < 0)
 		return rc;
 	signal_db = s->db;
 	if (flags & CLI_SESSION_LOCK)
 		return cli_session_lock(ctx, s, err);
-	if ((rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, false, &s->db_state,
+	if ((rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, 0, &s->db_state,
 	                           err)) < 0)
 		return rc;
 	took(ctx, s);

@@ -103,7 +103,7 @@ static int get(const ini_file *ini, const char *key, const char **value, rt_loc 
                rt_error *err)
 {
 	*value = NULL;
-	int rc = ini_get(ini, SECTION, key, value, loc, err);
+	int rc = cfg_ini_get(ini, SECTION, key, value, loc, err);
 	if (rc == RT_ENOTFOUND) {
 		*value = NULL;
 		return RT_OK;
@@ -124,7 +124,7 @@ static int apply_locations(rt_arena *arena, rt_config *cfg, const ini_file *ini,
 	/* path_separator (Alembic 1.16+) wins over the deprecated key */
 	static const char *const sep_keys[] = { "path_separator", "version_path_separator" };
 	for (size_t i = 0; i < 2 && !sep_key; i++) {
-		rc = ini_get(ini, SECTION, sep_keys[i], &sep, &sep_loc, err);
+		rc = cfg_ini_get(ini, SECTION, sep_keys[i], &sep, &sep_loc, err);
 		if (rc == RT_OK)
 			sep_key = sep_keys[i];
 		else if (rc != RT_ENOTFOUND)
@@ -147,7 +147,7 @@ static int apply_locations(rt_arena *arena, rt_config *cfg, const ini_file *ini,
 int cfg_apply_ini(rt_arena *arena, rt_config *cfg, const ini_file *ini, const char *cwd,
                   bool skip_url, rt_error *err)
 {
-	if (!ini_has_section(ini, SECTION)) {
+	if (!cfg_ini_has_section(ini, SECTION)) {
 		rt_loc loc = { .path = cfg->ini_path };
 		int rc = rt_error_set(err, RT_ECONFIG, &loc, "'%s' has no '[alembic]' section",
 		                      cfg->ini_path);
@@ -209,7 +209,7 @@ int cfg_apply_ini(rt_arena *arena, rt_config *cfg, const ini_file *ini, const ch
 	} bools[] = { { "sourceless", K_SOURCELESS },
 		      { "recursive_version_locations", K_RECURSIVE_VERSION_LOCATIONS } };
 	for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
-		if ((rc = ini_get(ini, SECTION, bools[i].key, &v, &loc, err)) == RT_ENOTFOUND)
+		if ((rc = cfg_ini_get(ini, SECTION, bools[i].key, &v, &loc, err)) == RT_ENOTFOUND)
 			continue;
 		if (rc < 0)
 			return rc;

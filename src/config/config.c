@@ -154,7 +154,7 @@ static int read_ini(rt_arena *arena, rt_config *cfg, const rt_source *src, const
 	if (rc < 0)
 		return rc;
 	ini_file *ini;
-	if ((rc = ini_parse(arena, src, here, &ini, err)) < 0)
+	if ((rc = cfg_ini_parse(arena, src, here, &ini, err)) < 0)
 		return rc;
 	cfg->ini_path = src->path;
 	return cfg_apply_ini(arena, cfg, ini, cwd, skip_url, err);
@@ -314,21 +314,13 @@ static int apply_flags(rt_arena *arena, rt_config *cfg, const rt_config_override
 	                     &cfg->history_table, err)) < 0)
 		return rc;
 	if (ov->transaction) {
-		if (strcmp(ov->transaction, "per-migration") == 0)
-			cfg->transaction = RT_TX_PER_MIGRATION;
-		else if (strcmp(ov->transaction, "single") == 0)
-			cfg->transaction = RT_TX_SINGLE;
-		else
+		if (!cfg_parse_transaction(ov->transaction, &cfg->transaction))
 			return bad_flag(err, "--transaction", ov->transaction,
 			                "accepted values: 'per-migration', 'single'");
 		cfg_set_origin(arena, cfg, K_TRANSACTION, NULL, "--transaction");
 	}
 	if (ov->format) {
-		if (strcmp(ov->format, "text") == 0)
-			cfg->format = RT_FORMAT_TEXT;
-		else if (strcmp(ov->format, "json") == 0)
-			cfg->format = RT_FORMAT_JSON;
-		else
+		if (!cfg_parse_format(ov->format, &cfg->format))
 			return bad_flag(err, "--format", ov->format, "accepted values: 'text', 'json'");
 		cfg_set_origin(arena, cfg, K_FORMAT, NULL, "--format");
 	}

@@ -81,6 +81,11 @@ int cfg_path_abs(rt_arena *arena, const char *base, const char *path, char **out
  * close enough to be a plausible typo. */
 const char *cfg_suggest(const char *word, const char *const *names, size_t n);
 
+/* The words of the enumerated settings, shared by retort.yaml and the
+ * flags; false (out untouched) for any other text. */
+bool cfg_parse_transaction(const char *text, rt_tx_mode *out); /* per-migration, single */
+bool cfg_parse_format(const char *text, rt_format *out);       /* text, json */
+
 /* URL scheme length when s starts with "scheme://", else 0. */
 size_t cfg_url_scheme_len(const char *s);
 /* True for postgresql:// and postgres:// URLs (after dropping +driver). */
@@ -93,14 +98,14 @@ bool cfg_url_is_postgres(const char *s);
  */
 typedef struct ini_file ini_file;
 /* here: the absolute folder of the file, the `%(here)s` default. */
-int ini_parse(rt_arena *arena, const rt_source *src, const char *here, ini_file **out,
-              rt_error *err);
-bool ini_has_section(const ini_file *ini, const char *section);
+int cfg_ini_parse(rt_arena *arena, const rt_source *src, const char *here, ini_file **out,
+                  rt_error *err);
+bool cfg_ini_has_section(const ini_file *ini, const char *section);
 /* The interpolated value of key in section (or [DEFAULT]). RT_ENOTFOUND
  * (err untouched) when absent; RT_ECONFIG for a bad %(...)s reference.
  * loc (may be NULL) receives the value's position. */
-int ini_get(const ini_file *ini, const char *section, const char *key, const char **value,
-            rt_loc *loc, rt_error *err);
+int cfg_ini_get(const ini_file *ini, const char *section, const char *key, const char **value,
+                rt_loc *loc, rt_error *err);
 
 /* Applies an alembic.ini's [alembic] section to cfg. Relative paths
  * resolve against cwd, as Alembic does (NULL: stay relative). With

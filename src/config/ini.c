@@ -78,8 +78,8 @@ static void release_all(ini_file *ini)
 	}
 }
 
-int ini_parse(rt_arena *arena, const rt_source *src, const char *here, ini_file **out,
-              rt_error *err)
+int cfg_ini_parse(rt_arena *arena, const rt_source *src, const char *here, ini_file **out,
+                  rt_error *err)
 {
 	ini_file *ini = rt_alloc(arena, sizeof(*ini));
 	ini->arena = arena;
@@ -198,7 +198,7 @@ done:
 	return RT_OK;
 }
 
-bool ini_has_section(const ini_file *ini, const char *section)
+bool cfg_ini_has_section(const ini_file *ini, const char *section)
 {
 	return rt_strv_index(&ini->sections, section) >= 0;
 }
@@ -268,8 +268,8 @@ static int interpolate(const ini_file *ini, const char *section, const struct in
 	return RT_OK;
 }
 
-int ini_get(const ini_file *ini, const char *section, const char *key, const char **value,
-            rt_loc *loc, rt_error *err)
+int cfg_ini_get(const ini_file *ini, const char *section, const char *key, const char **value,
+                rt_loc *loc, rt_error *err)
 {
 	const struct ini_entry *e = lookup(ini, section, key);
 	if (!e)

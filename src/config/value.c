@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config_int.h"
+#include "retort/editdist.h"
 
 bool rt_config_parse_duration(const char *text, double *seconds)
 {
@@ -72,28 +73,42 @@ bool rt_config_valid_identifier(const char *s)
 	return n >= 1 && n <= 63;
 }
 
-static size_t edit_distance(const char *a, const char *b)
+/* One accepted word of an enumerated setting. */
+struct word {
+	const char *text;
+	int value;
+};
+
+static bool parse_word(const char *text, const struct word *words, size_t n, int *out)
 {
-	size_t la = strlen(a), lb = strlen(b), row[64];
-	if (la >= 64 || lb >= 64)
-		return (size_t)-1;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(text, words[i].text) == 0) {
+			*out = words[i].value;
+			return true;
 		}
 	}
-	return row[lb];
+	return false;
+}
+
+bool cfg_parse_transaction(const char *text, rt_tx_mode *out)
+{
+	static const struct word words[] = { { "per-migration", RT_TX_PER_MIGRATION },
+		                             { "single", RT_TX_SINGLE } };
+	int v;
+	if (!parse_word(text, words, sizeof(words) / sizeof(words[0]), &v))
+		return false;
+	*out = (rt_tx_mode)v;
+	return true;
+}
+
+bool cfg_parse_format(const char *text, rt_format *out)
+{
+	static const struct word words[] = { { "text", RT_FORMAT_TEXT }, { "json", RT_FORMAT_JSON } };
+	int v;
+	if (!parse_word(text, words, sizeof(words) / sizeof(words[0]), &v))
+		return false;
+	*out = (rt_format)v;
+	return true;
 }
 
 const char *cfg_suggest(const char *word, const char *const *names, size_t n)
@@ -101,7 +116,7 @@ const char *cfg_suggest(const char *word, const char *const *names, size_t n)
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
 	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(word, names[i]);
+		size_t d = rt_edit_distance(word, names[i]);
 		if (d < best_d) {
 			best_d = d;
 			best = names[i];

@@ -473,19 +473,11 @@ static int apply_key(yaml_cfg *y, rt_config *cfg, enum cfg_key k, const yaml_nod
 			cfg->history_table = text;
 		break;
 	case K_TRANSACTION:
-		if (strcmp(text, "per-migration") == 0)
-			cfg->transaction = RT_TX_PER_MIGRATION;
-		else if (strcmp(text, "single") == 0)
-			cfg->transaction = RT_TX_SINGLE;
-		else
+		if (!cfg_parse_transaction(text, &cfg->transaction))
 			return bad_value(err, &loc, key, text, "'per-migration', 'single'");
 		break;
 	case K_FORMAT:
-		if (strcmp(text, "text") == 0)
-			cfg->format = RT_FORMAT_TEXT;
-		else if (strcmp(text, "json") == 0)
-			cfg->format = RT_FORMAT_JSON;
-		else
+		if (!cfg_parse_format(text, &cfg->format))
 			return bad_value(err, &loc, key, text, "'text', 'json'");
 		break;
 	case K_VERBOSITY:

@@ -1,7 +1,7 @@
 /*
  * Revision checksums: BLAKE2b-256 (libsodium crypto_generichash, no key)
  * over a revision's source files back to back, CRLF folded to LF within
- * each file. The only file that includes <sodium.h>.
+ * each file. With random.c, the only files that include <sodium.h>.
  */
 #include <string.h>
 

@@ -7,35 +7,18 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "retort/clock.h"
 #include "retort/config.h"
 #include "db_int.h"
 
 #define RETRY_PAUSE 0.5   /* seconds between connection attempts */
 #define REPORT_EVERY 2.0  /* seconds between "waiting for the database" lines */
 
-double db_now(void)
+/* Seconds on the one monotonic clock: deadlines here are in seconds. */
+static double now_seconds(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-bool db_sleep(double seconds, const volatile sig_atomic_t *interrupted)
-{
-	double end = db_now() + seconds;
-	for (;;) {
-		if (interrupted && *interrupted)
-			return false;
-		double left = end - db_now();
-		if (left <= 0)
-			return true;
-		/* slices of at most 50 ms so an interrupt is seen promptly */
-		double slice = left < 0.05 ? left : 0.05;
-		struct timespec ts = { 0, (long)(slice * 1e9) };
-		nanosleep(&ts, NULL);
-	}
+	return rt_clock_ms() / 1e3;
 }
 
 /* First line of a libpq message, without the "FATAL:  " style prefix. */
@@ -148,7 +131,7 @@ static PostgresPollingStatusType drive(PGconn *c, PostgresPollingStatusType st,
 {
 	*cut = false;
 	while (!polling_done(c, st)) {
-		double left = deadline > 0 ? deadline - db_now() : 1.0;
+		double left = deadline > 0 ? deadline - now_seconds() : 1.0;
 		if (left <= 0 || (interrupted && *interrupted)) {
 			*cut = true;
 			break;
@@ -305,6 +288,104 @@ rt_db_pending *rt_db_connect_start(rt_arena *arena, const rt_db_opts *opts)
 	return pd;
 }
 
+/* The passwords in a key=value URL (libpq's messages are scrubbed of them),
+ * or RT_ECONFIG when libpq cannot parse it. */
+static int url_secrets(rt_arena *arena, const char *url, const char *given, const char *target,
+                       rt_strv *secrets, rt_error *err)
+{
+	char *msg = NULL;
+	PQconninfoOption *parsed = PQconninfoParse(url, &msg);
+	if (!parsed) {
+		/* libpq quotes the part it could not parse, which may be the password */
+		const char *why = !msg ? "out of memory"
+		                  : strcmp(target, given) == 0 ? first_line(arena, msg)
+		                  : db_scrub_quoted(arena, first_line(arena, msg));
+		PQfreemem(msg);
+		rt_error_set(err, RT_ECONFIG, NULL, "invalid database URL '%s': %s", target, why);
+		rt_error_hint(err, "write it as postgresql://USER@HOST:PORT/DBNAME or as "
+		                   "key=value pairs (host=... dbname=...)");
+		return RT_ECONFIG;
+	}
+	for (PQconninfoOption *o = parsed; o->keyword; o++)
+		if (o->val && (strcmp(o->keyword, "password") == 0 ||
+		               strcmp(o->keyword, "sslpassword") == 0))
+			rt_strv_push(arena, secrets, rt_strdup(arena, o->val));
+	PQconninfoFree(parsed);
+	return RT_OK;
+}
+
+/* The session on an open connection c that may be used. */
+static rt_db *session_new(rt_arena *arena, PGconn *c, const rt_db_opts *opts,
+                          const struct probe *pr, const char *target)
+{
+	rt_db *db = rt_alloc(arena, sizeof(*db));
+	db->conn = c;
+	db->probed = db->probe_fresh = pr->done;
+	db->vt_exists = pr->vt_exists;
+	db->hist_exists = pr->hist_exists;
+	db->probe_key = pr->key;
+	if (pr->done) {
+		db->probe_schema = opts->vtable->schema;
+		db->probe_table = db_vtable_name(opts->vtable);
+	}
+	db->target = target;
+	db->pid = PQbackendPID(c);
+	db->cancel = PQgetCancel(c);
+	db->notice = opts->notice;
+	db->notice_ctx = opts->notice_ctx;
+	PQsetNoticeReceiver(c, notice_receiver, db);
+	rt_arena_on_free(arena, close_cb, db);
+	return db;
+}
+
+/* Why the last attempt did not give a usable session. */
+typedef enum refusal {
+	REFUSED_CONNECTION,  /* unreachable, not started, or it ended the handshake */
+	REFUSED_AUTH,        /* a rejected password or pg_hba.conf rule: waiting cannot help */
+	REFUSED_WRITES,      /* connected, but the session may not write */
+} refusal;
+
+typedef struct attempt_failure {
+	refusal kind;
+	const char *reason, *detail;
+} attempt_failure;
+
+/* The final error: what the last attempt said, with what to do about it
+ * (deadline > 0: --wait gave up, unless authentication failed at once). */
+static int connect_failed(const rt_db_opts *opts, const char *target, double deadline,
+                          const attempt_failure *f, rt_error *err)
+{
+	if (deadline > 0 && f->kind != REFUSED_AUTH)
+		rt_error_set(err, RT_ECONNECT, NULL,
+		             "the database at '%s' did not accept connections and writes within %g s: %s",
+		             target, opts->wait_seconds, f->reason);
+	else if (f->kind == REFUSED_WRITES)
+		rt_error_set(err, RT_ECONNECT, NULL, "the database at '%s' does not accept writes: %s",
+		             target, f->reason);
+	else
+		rt_error_set(err, RT_ECONNECT, NULL, "could not connect to '%s': %s", target, f->reason);
+	if (f->detail)
+		rt_error_detail(err, "%s", f->detail);
+	if (err)
+		err->object = rt_xstrdup(target);
+	if (f->kind == REFUSED_AUTH)
+		rt_error_hint(err, "authentication failed: check the user name and password (in the "
+		                   "URL, PGPASSWORD or ~/.pgpass) and the server's pg_hba.conf");
+	else if (f->kind == REFUSED_WRITES)
+		rt_error_hint(err, "connect to the primary server (target_session_attrs=read-write "
+		                   "in the URL picks it from a host list)");
+	else
+		rt_error_hint(err, "check the URL (or PGHOST, PGPORT, PGDATABASE when none is given) "
+		                   "and that the server is running there; --wait SECONDS waits for a "
+		                   "server that is starting");
+	return RT_ECONNECT;
+}
+
+static int interrupted_connecting(const char *target, rt_error *err)
+{
+	return rt_error_set(err, RT_EINTR, NULL, "interrupted while connecting to '%s'", target);
+}
+
 int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error *err)
 {
 	*out = NULL;
@@ -313,35 +394,17 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 	const char *target = given ? rt_url_mask(arena, given) : NULL;
 	rt_strv secrets = { 0 }; /* passwords libpq parsed, scrubbed from its messages */
 	rt_db_pending *pending = opts->pending && opts->pending->conn ? opts->pending : NULL;
-
-	if (url && is_conninfo(url)) {
-		char *msg = NULL;
-		PQconninfoOption *parsed = PQconninfoParse(url, &msg);
-		if (!parsed) {
-			/* libpq quotes the part it could not parse, which may be the password */
-			const char *why = !msg ? "out of memory"
-			                  : strcmp(target, given) == 0 ? first_line(arena, msg)
-			                  : db_scrub_quoted(arena, first_line(arena, msg));
-			PQfreemem(msg);
-			rt_error_set(err, RT_ECONFIG, NULL, "invalid database URL '%s': %s", target, why);
-			rt_error_hint(err, "write it as postgresql://USER@HOST:PORT/DBNAME or as "
-			                   "key=value pairs (host=... dbname=...)");
-			return RT_ECONFIG;
-		}
-		for (PQconninfoOption *o = parsed; o->keyword; o++)
-			if (o->val && (strcmp(o->keyword, "password") == 0 ||
-			               strcmp(o->keyword, "sslpassword") == 0))
-				rt_strv_push(arena, &secrets, rt_strdup(arena, o->val));
-		PQconninfoFree(parsed);
-	}
+	int rc;
+	if (url && is_conninfo(url) &&
+	    (rc = url_secrets(arena, url, given, target, &secrets, err)) < 0)
+		return rc;
 
 	const char *kw[3], *vals[3];
 	conn_params(opts, url, kw, vals);
-	double start = db_now();
+	double start = now_seconds();
 	double deadline = opts->wait_seconds > 0 ? start + opts->wait_seconds : 0;
 	double next_report = start;
-	const char *reason = NULL, *detail = NULL;
-	bool auth = false, refused_write = false;
+	attempt_failure f = { .reason = NULL };
 
 	for (;;) {
 		bool cut;
@@ -363,87 +426,42 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 			struct probe pr;
 			const char *why = first_query(c, opts, &pr);
 			if (!why) {
-				rt_db *db = rt_alloc(arena, sizeof(*db));
-				db->conn = c;
-				db->probed = db->probe_fresh = pr.done;
-				db->vt_exists = pr.vt_exists;
-				db->hist_exists = pr.hist_exists;
-				db->probe_key = pr.key;
-				if (pr.done) {
-					db->probe_schema = opts->vtable->schema;
-					db->probe_table = db_vtable_name(opts->vtable);
-				}
-				db->target = target;
-				db->pid = PQbackendPID(c);
-				db->cancel = PQgetCancel(c);
-				db->notice = opts->notice;
-				db->notice_ctx = opts->notice_ctx;
-				PQsetNoticeReceiver(c, notice_receiver, db);
-				rt_arena_on_free(arena, close_cb, db);
-				*out = db;
+				*out = session_new(arena, c, opts, &pr, target);
 				return RT_OK;
 			}
-			reason = why;
-			detail = NULL;
-			refused_write = true;
-			auth = false;
-		} else if (cut && reason) {
+			f = (attempt_failure){ REFUSED_WRITES, why, NULL };
+		} else if (cut && f.reason) {
 			/* the deadline ended this attempt: the previous answer says more */
 		} else {
 			const char *msg = PQerrorMessage(c);
 			if (!*msg)
 				msg = "no answer from the server before the deadline";
 			msg = db_scrub(arena, msg, &secrets);
-			reason = first_line(arena, msg);
-			detail = rest_lines(arena, msg);
-			refused_write = false;
-			auth = auth_failure(msg);
+			f = (attempt_failure){
+				auth_failure(msg) ? REFUSED_AUTH : REFUSED_CONNECTION,
+				first_line(arena, msg),
+				rest_lines(arena, msg),
+			};
 		}
 		PQfinish(c);
 
 		if (opts->interrupted && *opts->interrupted)
-			return rt_error_set(err, RT_EINTR, NULL, "interrupted while connecting to '%s'",
-			                    target);
-		double now = db_now();
+			return interrupted_connecting(target, err);
+		double now = now_seconds();
 		/* a rejected password or pg_hba.conf rule does not change by waiting */
-		if (deadline <= 0 || now + 0.01 >= deadline || auth)
+		if (deadline <= 0 || now + 0.01 >= deadline || f.kind == REFUSED_AUTH)
 			break;
 		if (opts->progress && now >= next_report) {
 			char *line = rt_sprintf(arena, "waiting for the database at %s (%.0f s left): %s",
-			                        where, deadline - now, reason);
+			                        where, deadline - now, f.reason);
 			opts->progress(opts->progress_ctx, line);
 			next_report = now + REPORT_EVERY;
 		}
 		double pause = deadline - now < RETRY_PAUSE ? deadline - now : RETRY_PAUSE;
-		if (!db_sleep(pause, opts->interrupted))
-			return rt_error_set(err, RT_EINTR, NULL, "interrupted while connecting to '%s'",
-			                    target);
+		if (!rt_sleep(pause, opts->interrupted))
+			return interrupted_connecting(target, err);
 	}
-
-	if (deadline > 0 && !auth)
-		rt_error_set(err, RT_ECONNECT, NULL,
-		             "the database at '%s' did not accept connections and writes within %g s: %s",
-		             target, opts->wait_seconds, reason);
-	else if (refused_write)
-		rt_error_set(err, RT_ECONNECT, NULL, "the database at '%s' does not accept writes: %s",
-		             target, reason);
-	else
-		rt_error_set(err, RT_ECONNECT, NULL, "could not connect to '%s': %s", target, reason);
-	if (detail)
-		rt_error_detail(err, "%s", detail);
-	if (err)
-		err->object = rt_xstrdup(target);
-	if (auth)
-		rt_error_hint(err, "authentication failed: check the user name and password (in the "
-		                   "URL, PGPASSWORD or ~/.pgpass) and the server's pg_hba.conf");
-	else if (refused_write)
-		rt_error_hint(err, "connect to the primary server (target_session_attrs=read-write "
-		                   "in the URL picks it from a host list)");
-	else
-		rt_error_hint(err, "check the URL (or PGHOST, PGPORT, PGDATABASE when none is given) "
-		                   "and that the server is running there; --wait SECONDS waits for a "
-		                   "server that is starting");
-	return RT_ECONNECT;
+	return connect_failed(opts, target, deadline, &f, err);
 }
 
 void rt_db_close(rt_db *db)

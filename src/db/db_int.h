@@ -71,11 +71,6 @@ int db_exec_multi(rt_db *db, rt_arena *arena, const char *sql, rt_db_result *res
 int db_table_exists(rt_db *db, const char *schema, const char *name, bool *exists,
                     rt_error *err);
 
-/* Seconds on the monotonic clock. */
-double db_now(void);
-/* Sleeps up to `seconds`, in short slices; false when *interrupted was set. */
-bool db_sleep(double seconds, const volatile sig_atomic_t *interrupted);
-
 /* msg with each of secrets replaced by "***". */
 const char *db_scrub(rt_arena *arena, const char *msg, const rt_strv *secrets);
 /* msg with every "double-quoted" span replaced by "***": for libpq's parse

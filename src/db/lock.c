@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "retort/clock.h"
 #include "retort/ident.h"
+#include "retort/random.h"
 #include "db_int.h"
 
 #define DEFAULT_TABLE "alembic_version"
@@ -114,15 +114,6 @@ void rt_lock_holder_describe(rt_buf *b, const rt_lock_holder *h)
 	              h->client, h->backend_start, h->state, h->state_change);
 }
 
-/* A small xorshift generator: jitter needs no quality, only different runs
- * drifting apart. */
-static double jitter(uint32_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 17;
-	*s ^= *s << 5;
-	return (double)(*s % 1000u) / 1000.0;
-}
 
 static int try_lock(rt_db *db, bool *got, rt_error *err)
 {
@@ -173,10 +164,7 @@ int rt_db_lock(rt_db *db, const rt_lock_opts *o, rt_error *err)
 		return rc;
 
 	double interval = o->report_interval > 0 ? o->report_interval : REPORT_INTERVAL;
-	double start = db_now(), next_report = start;
-	uint32_t seed = (uint32_t)getpid() ^ (uint32_t)time(NULL) ^ (uint32_t)db->pid;
-	if (!seed)
-		seed = 1;
+	double start = rt_clock_ms() / 1e3, next_report = start;
 	double pause = PAUSE_MIN;
 	rt_arena *a = rt_arena_new();
 	for (;;) {
@@ -187,7 +175,7 @@ int rt_db_lock(rt_db *db, const rt_lock_opts *o, rt_error *err)
 			db->locked = true;
 			break;
 		}
-		double now = db_now(), waited = now - start;
+		double now = rt_clock_ms() / 1e3, waited = now - start;
 		bool timed_out = o->timeout_seconds >= 0 && waited >= o->timeout_seconds;
 		if (timed_out || (o->on_wait && now >= next_report)) {
 			rt_lock_holder h;
@@ -203,13 +191,13 @@ int rt_db_lock(rt_db *db, const rt_lock_opts *o, rt_error *err)
 				next_report = now + interval;
 		}
 		/* 0.1-0.3 s at first, growing to about 1 s, never past the deadline */
-		double sleep_for = pause * (1.0 + 2.0 * jitter(&seed));
+		double sleep_for = pause * (1.0 + 2.0 * rt_random_unit());
 		if (sleep_for > PAUSE_MAX)
-			sleep_for = PAUSE_MAX * (0.8 + 0.2 * jitter(&seed));
+			sleep_for = PAUSE_MAX * (0.8 + 0.2 * rt_random_unit());
 		if (o->timeout_seconds >= 0 && start + o->timeout_seconds - now < sleep_for)
 			sleep_for = start + o->timeout_seconds - now;
 		pause = pause * 1.5 < PAUSE_MAX ? pause * 1.5 : PAUSE_MAX;
-		if (!db_sleep(sleep_for, o->interrupted)) {
+		if (!rt_sleep(sleep_for, o->interrupted)) {
 			rc = rt_error_set(err, RT_EINTR, NULL, "interrupted while waiting for the "
 			                                       "migration lock");
 			break;

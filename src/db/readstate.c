@@ -102,8 +102,9 @@ static int read_msg(rt_db *db, rt_arena *arena, const rt_vtable *vt, const rt_hi
 }
 
 int rt_db_read_state(rt_db *db, rt_arena *arena, const rt_vtable *vt, const rt_history *h,
-                     bool try_lock, rt_db_state *out, rt_error *err)
+                     unsigned flags, rt_db_state *out, rt_error *err)
 {
+	bool try_lock = flags & RT_READ_STATE_TRY_LOCK;
 	memset(out, 0, sizeof(*out));
 	int rc;
 	if (try_lock) {

@@ -4,70 +4,43 @@
  * a history row per step in the step's own transaction. A step travels as
  * one batch (one round trip) with the previous step's COMMIT in front.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
+#include "retort/clock.h"
 #include "retort/exec.h"
-#include "retort/project.h"
-#include "retort/translate.h"
+#include "retort/random.h"
 
 #define SQLSTATE_LOCK_NOT_AVAILABLE "55P03"
 
-/* Step i's body into arena, or an error that names the step. */
-static int step_body(rt_stmtlist *out, rt_arena *arena, const rt_step *step,
-                     rt_translate_ctx *tctx, rt_error *err)
+static const char *direction_name(const rt_step *step)
 {
-	*out = (rt_stmtlist){ 0 };
-	if (!step->rev)
-		return RT_OK; /* a stamp runs no migration code */
-	rt_direction dir = step->kind == RT_STEP_DOWNGRADE ? RT_DOWNGRADE : RT_UPGRADE;
-	int rc = rt_revision_body(out, arena, step->rev, dir, tctx, err);
-	if (rc < 0) {
-		/* keep the producer's location; say which step needed it */
-		char *what = rt_sprintf(arena, "%s of '%s' cannot run: %s",
-		                        dir == RT_UPGRADE ? "upgrade" : "downgrade", step->rev->id,
-		                        err->message);
-		free(err->message);
-		err->message = rt_xstrdup(what);
-	}
+	return step->kind == RT_STEP_DOWNGRADE ? "downgrade" : "upgrade";
+}
+
+/* Step's body into arena, or an error that names the step. */
+static int step_body(rt_stmtlist *out, rt_arena *arena, const rt_step *step,
+                     const rt_step_source *src, rt_error *err)
+{
+	int rc = rt_step_source_body(src, step, arena, out, err);
+	if (rc < 0) /* keep the producer's location; say which step needed it */
+		rt_error_prefix(err, "%s of '%s' cannot run", direction_name(step), step->rev->id);
 	return rc;
 }
 
-int rt_exec_prepare(rt_prepared *out, const rt_plan *plan, const rt_config *cfg,
-                    rt_error *err)
+int rt_exec_check_bodies(const rt_plan *plan, const rt_step_source *src, rt_error *err)
 {
-	*out = (rt_prepared){ .plan = plan, .cfg = cfg };
-	/* one translation context for the run: Alembic creates each enum type
-	 * from create_table at most once per run */
-	rt_arena *scratch = rt_arena_new();
-	rt_translate_ctx *tctx = rt_translate_ctx_new(scratch, cfg);
+	src->rewind(src->ctx);
 	rt_arena *step_arena = rt_arena_new();
 	int rc = RT_OK;
 	for (size_t i = 0; i < plan->n && rc == RT_OK; i++) {
 		rt_stmtlist body;
-		rc = step_body(&body, step_arena, plan->steps[i], tctx, err);
+		rc = step_body(&body, step_arena, plan->steps[i], src, err);
 		rt_arena_reset(step_arena);
 	}
 	rt_arena_free(step_arena);
-	rt_arena_free(scratch);
 	return rc;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static void sleep_seconds(double s)
-{
-	struct timespec ts = { .tv_sec = (time_t)s, .tv_nsec = (long)((s - (double)(time_t)s) * 1e9) };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
 }
 
 /* 1-based character position -> byte offset in s (server positions count
@@ -83,33 +56,22 @@ static size_t char_pos_to_byte(const char *s, size_t len, int pos)
 	return i;
 }
 
-/* Names the revision and points the error at the statement's source. */
+/* Names the revision and points the server's error at the statement's source. */
 static int statement_failed(rt_error *err, const rt_step *step, const rt_stmt *stmt,
                             int position)
 {
 	size_t at = position > 0 ? char_pos_to_byte(stmt->sql, stmt->len, position) : 0;
 	rt_loc loc = rt_stmt_loc(stmt, at);
-	const char *dir = step->kind == RT_STEP_DOWNGRADE ? "downgrade" : "upgrade";
-	char *server = err->message;
-	err->message = NULL;
-	char sqlstate[6];
-	memcpy(sqlstate, err->sqlstate, sizeof(sqlstate));
-	char *detail = err->detail, *hint = err->hint;
-	err->detail = err->hint = NULL;
-	rt_error_set(err, RT_EDB, loc.path ? &loc : NULL, "%s of '%s' failed: %s (SQLSTATE %s)",
-	             dir, step->rev->id, server ? server : "statement failed", sqlstate);
-	memcpy(err->sqlstate, sqlstate, sizeof(sqlstate));
+	rt_error_wrap(err, RT_EDB, loc.path ? &loc : NULL, "%s of '%s' failed",
+	              direction_name(step), step->rev->id);
+	rt_error_message_append(err, " (SQLSTATE %s)", err->sqlstate);
 	int shown = stmt->len > 300 ? 300 : (int)stmt->len;
-	rt_error_detail(err, "%s%sstatement: %.*s%s", detail ? detail : "", detail ? "\n" : "",
-	                shown, stmt->sql, stmt->len > 300 ? " ..." : "");
-	if (hint)
-		rt_error_hint(err, "%s", hint);
-	else
+	rt_error_detail_append(err, "statement: %.*s%s", shown, stmt->sql,
+	                       stmt->len > 300 ? " ..." : "");
+	if (!err->hint)
 		rt_error_hint(err, "the step was rolled back; fix the migration and run again");
+	free(err->object);
 	err->object = rt_xstrdup(step->rev->id);
-	free(server);
-	free(detail);
-	free(hint);
 	return RT_EDB;
 }
 
@@ -128,26 +90,61 @@ typedef struct item {
 	const rt_rowop *op;
 } item;
 
+/*
+ * Our transaction block, as sent (the batch being gathered included):
+ *
+ *   TX_IDLE      --BEGIN queued ahead of a statement-------------> TX_OPEN
+ *   TX_OPEN      --per-migration: a step's batch answered, or the
+ *                  setup queued; single: the last step answered----> TX_COMPLETE
+ *   TX_COMPLETE  --its COMMIT queued, leading the next batch-------> TX_IDLE
+ *   TX_OPEN      --COMMIT queued before a no-transaction statement--> TX_IDLE
+ *   any          --a failure, rolled back (to retry, or to end)----> TX_IDLE
+ *
+ * A single run keeps one transaction open across its steps (unless a
+ * no-transaction statement commits what is open).
+ */
+typedef enum tx_state {
+	TX_IDLE,
+	TX_OPEN,
+	TX_COMPLETE, /* holds a whole step (or the setup); its COMMIT is not sent yet */
+} tx_state;
+
+/*
+ * What an attempt at the current step has done, which decides whether its
+ * lock timeout may be retried (only ATTEMPT_FAILED: a rollback undoes all
+ * of it):
+ *
+ *   ATTEMPT_UNDOABLE --a no-transaction statement ran--> ATTEMPT_PART_COMMITTED
+ *   ATTEMPT_UNDOABLE --a statement of the step failed---> ATTEMPT_FAILED
+ *
+ * A failure after part of the step was committed stays
+ * ATTEMPT_PART_COMMITTED; one of the previous step's COMMIT (leading this
+ * step's batch) stays ATTEMPT_UNDOABLE: neither is this step's to repeat.
+ */
+typedef enum attempt_state {
+	ATTEMPT_UNDOABLE,
+	ATTEMPT_PART_COMMITTED,
+	ATTEMPT_FAILED,
+} attempt_state;
+
 struct run {
 	rt_db *db;
 	rt_arena *arena;
 	rt_arena *batch;          /* texts of the batch being gathered, reset once answered */
 	const rt_exec_opts *opts;
-	bool single;
+	bool single;              /* the mode: one transaction for the whole run */
 	rt_db_stmt *q;            /* the batch being gathered */
 	item *items;              /* parallel to q */
 	size_t nq, cap;
-	bool in_tx;               /* our transaction block is open (as sent) */
-	double tx_began;          /* when its BEGIN was queued (ms) */
-	bool uncommitted;         /* per-migration: the open transaction is complete */
-	const rt_step *done_step; /* ... and holds this step (NULL: the setup) */
-	double done_started;
+	tx_state tx;
+	double tx_began;          /* when the open transaction's BEGIN was queued (ms) */
+	const rt_step *complete_step; /* TX_COMPLETE: the step it holds (NULL: the setup) */
+	double complete_started;
 	const rt_step *announce;  /* step_start not yet reported */
 	const rt_step *cur;
 	size_t cur_index, total;
 	double cur_started;
-	bool committed_outside;   /* a no_transaction statement of this step ran */
-	bool cur_failed;          /* the failure was the current step's own */
+	attempt_state attempt;    /* of cur */
 	const item *guard;        /* a row change that did not hit one row */
 };
 
@@ -174,33 +171,41 @@ static void queue(struct run *r, item_kind kind, const char *sql, const rt_stmt 
 /* The open, complete transaction's COMMIT goes first (per-migration). */
 static void queue_pending_commit(struct run *r)
 {
-	if (!r->uncommitted)
+	if (r->tx != TX_COMPLETE)
 		return;
 	queue(r, IT_COMMIT, "COMMIT", NULL, NULL);
-	r->items[r->nq - 1].step = r->done_step;
-	r->uncommitted = false;
-	r->in_tx = false;
+	r->items[r->nq - 1].step = r->complete_step;
+	r->tx = TX_IDLE;
+}
+
+/* The open transaction holds something whole: its COMMIT may wait for the
+ * next batch. */
+static void tx_complete(struct run *r, const rt_step *step, double started)
+{
+	r->tx = TX_COMPLETE;
+	r->complete_step = step;
+	r->complete_started = started;
 }
 
 static void need_tx(struct run *r)
 {
 	queue_pending_commit(r);
-	if (r->in_tx)
+	if (r->tx == TX_OPEN)
 		return;
 	queue(r, IT_OTHER, "BEGIN", NULL, NULL);
-	r->in_tx = true;
-	r->tx_began = now_ms();
+	r->tx = TX_OPEN;
+	r->tx_began = rt_clock_ms();
 }
 
 /* Before a no_transaction statement: commit whatever is open. */
 static void close_tx(struct run *r)
 {
 	queue_pending_commit(r);
-	if (!r->in_tx)
+	if (r->tx != TX_OPEN)
 		return;
 	queue(r, IT_COMMIT, "COMMIT", NULL, NULL);
 	r->items[r->nq - 1].step = NULL;
-	r->in_tx = false;
+	r->tx = TX_IDLE;
 }
 
 static void announce(struct run *r)
@@ -217,7 +222,7 @@ static void step_done(struct run *r, const rt_step *step, double started)
 {
 	const rt_exec_events *ev = &r->opts->events;
 	if (step && ev->step_done)
-		ev->step_done(ev->ctx, step, now_ms() - started);
+		ev->step_done(ev->ctx, step, rt_clock_ms() - started);
 }
 
 /* A statement of the batch succeeded: events for what completed (as the
@@ -227,13 +232,20 @@ static void item_done(void *p, size_t i)
 	struct run *r = p;
 	const item *it = &r->items[i];
 	if (it->kind == IT_COMMIT && it->step != r->cur) {
-		step_done(r, it->step, r->done_started);
+		step_done(r, it->step, r->complete_started);
 		return;
 	}
 	announce(r);
 	if (it->kind == IT_ROWOP && it->op->kind != RT_ROW_INSERT && r->q[i].affected != 1 &&
 	    !r->guard)
 		r->guard = it; /* checked once the batch is read */
+}
+
+/* A statement of the current step failed. */
+static void step_failed(struct run *r)
+{
+	if (r->attempt == ATTEMPT_UNDOABLE)
+		r->attempt = ATTEMPT_FAILED;
 }
 
 /* Sends the gathered batch and reads it; a failing statement's error gets
@@ -253,9 +265,10 @@ static int flush(struct run *r, rt_error *err)
 		return RT_OK;
 	}
 	const item *it = &r->items[failed];
-	r->cur_failed = it->kind != IT_COMMIT || it->step == r->cur;
-	if (r->cur_failed)
+	if (it->kind != IT_COMMIT || it->step == r->cur) {
+		step_failed(r);
 		announce(r);
+	}
 	if (rc == RT_EDB && it->kind == IT_STMT)
 		return statement_failed(err, it->step, it->stmt, pos);
 	return rc;
@@ -272,7 +285,8 @@ static int run_alone(struct run *r, const rt_stmt *s, rt_error *err)
 	announce(r);
 	rt_db_result res;
 	rc = rt_db_exec(r->db, NULL, s->sql, &res, err);
-	r->cur_failed = true;
+	if (rc < 0)
+		step_failed(r);
 	if (rc == RT_EDB)
 		return statement_failed(err, r->cur, s, res.error_position);
 	return rc;
@@ -388,7 +402,7 @@ static int run_step(struct run *r, const rt_step *step, const rt_stmtlist *body,
 		if (s->no_transaction) {
 			/* autocommit_block / no-transaction section: commit what is open */
 			close_tx(r);
-			r->committed_outside = true;
+			r->attempt = ATTEMPT_PART_COMMITTED;
 			if ((rc = run_alone(r, s, err)) < 0)
 				return rc;
 		} else if (batchable(s)) {
@@ -405,14 +419,10 @@ static int run_step(struct run *r, const rt_step *step, const rt_stmtlist *body,
 	queue_history(r, step);
 	if ((rc = flush(r, err)) < 0)
 		return rc;
-	if (r->single) {
+	if (r->single)
 		step_done(r, step, r->cur_started);
-	} else {
-		/* its COMMIT leads the next batch */
-		r->uncommitted = true;
-		r->done_step = step;
-		r->done_started = r->cur_started;
-	}
+	else
+		tx_complete(r, step, r->cur_started); /* its COMMIT leads the next batch */
 	return RT_OK;
 }
 
@@ -459,100 +469,119 @@ static int setup(struct run *r, rt_error *err)
 		rt_vtable_render_delete_all(&sql, o->vtable);
 	queue_setup(r, &sql);
 	rt_buf_release(&sql);
-	if (r->in_tx && !r->single) {
-		r->uncommitted = true;
-		r->done_step = NULL;
-	}
+	if (r->tx == TX_OPEN && !r->single)
+		tx_complete(r, NULL, 0);
 	return RT_OK;
 }
 
-int rt_exec_run(rt_db *db, rt_arena *arena, const rt_prepared *prep, const rt_exec_opts *opts,
-                rt_error *err)
+/* 0.5 s doubling per attempt up to 16 s, each between 75% and 125% of
+ * that: runners blocked together come back at different times. */
+static double retry_delay(unsigned attempt)
 {
-	const rt_plan *plan = prep->plan;
+	return 0.5 * (double)(1u << (attempt < 5 ? attempt : 5)) * (0.75 + 0.5 * rt_random_unit());
+}
+
+/* Whether a failed attempt at the current step may run again: it hit
+ * lock_timeout and the rollback undoes all of it. */
+static bool retryable(const struct run *r, int rc, const rt_error *err)
+{
+	return rc == RT_EDB && strcmp(err->sqlstate, SQLSTATE_LOCK_NOT_AVAILABLE) == 0 &&
+	       r->attempt == ATTEMPT_FAILED && !r->single;
+}
+
+/* Runs step; while it is retryable, rolls it back, waits (a signal cuts
+ * the wait short: RT_EINTR) and runs it again, opts->lock_retries times
+ * at most. */
+static int run_step_with_retry(struct run *r, const rt_step *step, const rt_stmtlist *body,
+                               rt_error *err)
+{
+	const rt_exec_opts *o = r->opts;
+	for (unsigned attempt = 0;; attempt++) {
+		r->attempt = ATTEMPT_UNDOABLE;
+		int rc = run_step(r, step, body, err);
+		if (!retryable(r, rc, err) || attempt >= o->lock_retries)
+			return rc;
+		rt_error_clear(err);
+		rt_db_rollback(r->db, err);
+		rt_error_clear(err);
+		r->tx = TX_IDLE;
+		r->nq = 0;
+		double delay = retry_delay(attempt);
+		if (o->events.step_retry)
+			o->events.step_retry(o->events.ctx, step, attempt + 1, delay);
+		if (!rt_sleep(delay, o->interrupted))
+			return rt_error_set(err, RT_EINTR, NULL, "interrupted");
+	}
+}
+
+/* A step's body could not be produced: the previous step is complete, and
+ * its COMMIT, which would have led this step's batch, goes alone (a failing
+ * COMMIT is then the error). */
+static int commit_before_failing(struct run *r, int rc, rt_error *err)
+{
+	rt_error commit_err = RT_ERROR_INIT;
+	r->cur = NULL; /* as for the last step's COMMIT */
+	queue_pending_commit(r);
+	int crc = flush(r, &commit_err);
+	if (crc < 0) {
+		rt_error_move(err, &commit_err);
+		return crc;
+	}
+	return rc;
+}
+
+/* After a failure: roll back what is open (keeping the first error; a
+ * rollback on a lost connection adds nothing), and report an interrupt as
+ * one whatever the server said of the cancelled statement. */
+static int run_failed(struct run *r, int rc, rt_error *err)
+{
+	rt_error ignored = RT_ERROR_INIT;
+	if (!rt_db_lost(r->db))
+		rt_db_rollback(r->db, &ignored);
+	rt_error_clear(&ignored);
+	const rt_exec_opts *o = r->opts;
+	if (o->interrupted && *o->interrupted && rc != RT_EINTR)
+		return rt_error_set(err, RT_EINTR, NULL, "interrupted: the running statement was "
+		                    "cancelled and its transaction rolled back");
+	return rc;
+}
+
+int rt_exec_run(rt_db *db, rt_arena *arena, const rt_plan *plan, const rt_step_source *src,
+                const rt_exec_opts *opts, rt_error *err)
+{
 	struct run r = {
 		.db = db, .arena = arena, .opts = opts, .single = opts->transaction == RT_TX_SINGLE,
-		.total = plan->n, .cur_started = now_ms(), .batch = rt_arena_new(),
+		.total = plan->n, .cur_started = rt_clock_ms(), .batch = rt_arena_new(),
 	};
-	/* bodies again, in the order rt_exec_prepare made them (same context
-	 * state, same statements), one step at a time */
+	/* bodies again, in the order rt_exec_check_bodies asked for them (a pass
+	 * of their own: same statements), one step at a time */
+	src->rewind(src->ctx);
 	rt_arena *step_arena = rt_arena_new();
-	rt_translate_ctx *tctx = rt_translate_ctx_new(arena, prep->cfg);
 	int rc = setup(&r, err);
-	if (rc < 0)
-		goto fail;
-	for (size_t i = 0; i < plan->n; i++) {
+	for (size_t i = 0; i < plan->n && rc == RT_OK; i++) {
 		const rt_step *step = plan->steps[i];
 		rt_stmtlist body;
 		rt_arena_reset(step_arena); /* the previous step's batch is answered */
-		if ((rc = step_body(&body, step_arena, step, tctx, err)) < 0) {
-			/* the previous step is complete: its COMMIT, which would have led
-			 * this step's batch, goes alone (a failing COMMIT is the error) */
-			rt_error commit_err = RT_ERROR_INIT;
-			r.cur = NULL; /* as for the last step's COMMIT */
-			queue_pending_commit(&r);
-			int crc = flush(&r, &commit_err);
-			if (crc < 0) {
-				rt_error_move(err, &commit_err);
-				rc = crc;
-			}
-			goto fail;
+		if ((rc = step_body(&body, step_arena, step, src, err)) < 0) {
+			rc = commit_before_failing(&r, rc, err);
+			break;
 		}
 		r.cur = r.announce = step;
 		r.cur_index = i;
-		r.cur_started = now_ms();
-		for (unsigned attempt = 0;; attempt++) {
-			r.committed_outside = r.cur_failed = false;
-			rc = run_step(&r, step, &body, err);
-			bool lock_timeout = rc == RT_EDB &&
-			                    strcmp(err->sqlstate, SQLSTATE_LOCK_NOT_AVAILABLE) == 0;
-			/* retry only what the rollback undoes completely */
-			if (!lock_timeout || !r.cur_failed || r.single || r.committed_outside ||
-			    attempt >= opts->lock_retries)
-				break;
-			rt_error roll = RT_ERROR_INIT;
-			rt_db_rollback(db, &roll);
-			rt_error_clear(&roll);
-			r.in_tx = false;
-			r.nq = 0;
-			double delay = 0.5 * (double)(1u << (attempt < 5 ? attempt : 5)) *
-			               (0.75 + 0.5 * (double)rand() / RAND_MAX);
-			if (opts->events.step_retry)
-				opts->events.step_retry(opts->events.ctx, step, attempt + 1, delay);
-			sleep_seconds(delay);
-			if (opts->interrupted && *opts->interrupted) {
-				rc = rt_error_set(err, RT_EINTR, NULL, "interrupted");
-				break;
-			}
-		}
-		if (rc < 0)
-			goto fail;
+		r.cur_started = rt_clock_ms();
+		rc = run_step_with_retry(&r, step, &body, err);
 	}
-	/* the last step's COMMIT (per-migration), or the whole run's (single) */
-	r.cur = NULL;
-	if (r.single && r.in_tx) {
-		r.uncommitted = true;
-		r.done_step = NULL;
-	}
-	queue_pending_commit(&r);
-	if ((rc = flush(&r, err)) < 0)
-		goto fail;
-	rt_arena_free(r.batch);
-	rt_arena_free(step_arena);
-	return RT_OK;
-
-fail:;
-	/* keep the first error; a rollback on a lost connection adds nothing */
-	rt_error ignored = RT_ERROR_INIT;
-	if (!rt_db_lost(db))
-		rt_db_rollback(db, &ignored);
-	rt_error_clear(&ignored);
-	if (opts->interrupted && *opts->interrupted && rc != RT_EINTR) {
-		rt_error_set(err, RT_EINTR, NULL, "interrupted: the running statement was cancelled "
-		             "and its transaction rolled back");
-		rc = RT_EINTR;
+	if (rc == RT_OK) {
+		/* the last step's COMMIT (per-migration), or the whole run's (single) */
+		r.cur = NULL;
+		if (r.single && r.tx == TX_OPEN)
+			tx_complete(&r, NULL, 0);
+		queue_pending_commit(&r);
+		rc = flush(&r, err);
 	}
 	rt_arena_free(r.batch);
 	rt_arena_free(step_arena);
+	if (rc < 0)
+		rc = run_failed(&r, rc, err);
 	return rc;
 }

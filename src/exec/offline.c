@@ -7,8 +7,6 @@
  * that too; online Alembic never drops it).
  */
 #include "retort/offline.h"
-#include "retort/project.h"
-#include "retort/translate.h"
 
 static void put_stmt(rt_buf *out, const char *sql, size_t len)
 {
@@ -29,14 +27,11 @@ static void put_rowops(rt_buf *out, const rt_step *step, const rt_vtable *vt)
 	}
 }
 
-static int put_body(rt_buf *out, rt_arena *arena, const rt_step *step, rt_translate_ctx *tctx,
-                    rt_error *err)
+static int put_body(rt_buf *out, rt_arena *arena, const rt_step *step,
+                    const rt_step_source *src, rt_error *err)
 {
-	if (!step->rev)
-		return RT_OK; /* a stamp runs no migration code */
-	rt_stmtlist stmts = { 0 };
-	int rc = rt_revision_body(&stmts, arena, step->rev,
-	                          step->kind == RT_STEP_DOWNGRADE ? RT_DOWNGRADE : RT_UPGRADE, tctx, err);
+	rt_stmtlist stmts;
+	int rc = rt_step_source_body(src, step, arena, &stmts, err);
 	if (rc < 0)
 		return rc;
 	bool outside = false;
@@ -57,7 +52,7 @@ int rt_offline_render(rt_buf *out, rt_arena *arena, const rt_plan *plan,
                       const rt_offline_opts *opts, rt_error *err)
 {
 	bool per_step = opts->transaction == RT_TX_PER_MIGRATION;
-	rt_translate_ctx *tctx = rt_translate_ctx_new(arena, opts->config);
+	opts->source->rewind(opts->source->ctx);
 	rt_buf_puts(out, "BEGIN;\n\n");
 	/* nothing to run: nothing to create either (as Alembic's `upgrade base --sql`) */
 	if (opts->create_version_table && (plan->n || plan->purge)) {
@@ -75,7 +70,7 @@ int rt_offline_render(rt_buf *out, rt_arena *arena, const rt_plan *plan,
 		rt_buf_puts(out, "-- Running ");
 		rt_step_format_short(out, step);
 		rt_buf_puts(out, "\n\n");
-		int rc = put_body(out, arena, step, tctx, err);
+		int rc = put_body(out, arena, step, opts->source, err);
 		if (rc < 0)
 			return rc;
 		put_rowops(out, step, opts->vtable);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "graph_int.h"
+#include "retort/editdist.h"
 
 /* One loaded file: Alembic keeps every file in its head/base lists even
  * when a later file with the same id shadows it. */
@@ -59,30 +60,6 @@ static int cmp_load_order(const void *pa, const void *pb)
 
 /* ---- suggestions for dangling names ---- */
 
-static size_t edit_distance(const char *s, const char *t, size_t *row, size_t cap)
-{
-	size_t m = strlen(s), n = strlen(t);
-	if (m >= cap || n >= cap)
-		return (size_t)-1;
-	for (size_t j = 0; j <= n; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= m; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= n; j++) {
-			size_t up = row[j];
-			size_t best = diag + (s[i - 1] != t[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[n];
-}
-
 static size_t common_prefix(const char *s, const char *t)
 {
 	size_t k = 0;
@@ -100,14 +77,12 @@ static size_t common_prefix(const char *s, const char *t)
 static const char *suggest(builder *bd, const char *name, const char **one)
 {
 	*one = NULL;
-	enum { CAP = 129 };
-	size_t row[CAP];
 	rt_graph *g = bd->g;
 	size_t len = strlen(name), limit = len / 3 ? len / 3 : 1;
 	size_t best = (size_t)-1, best_lcp = 0;
 	const char *closest = NULL;
 	for (uint32_t k = 0; k < g->nkeys; k++) {
-		size_t d = edit_distance(name, g->keys[k], row, CAP);
+		size_t d = rt_edit_distance(name, g->keys[k]);
 		if (d < best) {
 			best = d;
 			closest = g->keys[k];
@@ -144,7 +119,7 @@ static const char *prefix_matches(builder *bd, const char *name, size_t *count)
 	rt_buf b = RT_BUF_INIT;
 	*count = 0;
 	for (uint32_t i = 0; i < g->n; i++) {
-		const char *id = node_id(g, i);
+		const char *id = gr_node_id(g, i);
 		if (strlen(id) > 3 && strncmp(id, name, strlen(name)) == 0) {
 			rt_buf_printf(&b, "%s'%s'", *count ? ", " : "", id);
 			(*count)++;
@@ -228,25 +203,25 @@ static void report_duplicates(builder *bd)
 static void map_labels(builder *bd)
 {
 	rt_graph *g = bd->g;
-	strmap_init(bd->a, &g->labels, 16);
+	gr_strmap_init(bd->a, &g->labels, 16);
 	for (uint32_t i = 0; i < g->n; i++) {
 		const rt_revision *r = g->nodes[i].rev;
 		for (size_t k = 0; k < r->labels.n; k++) {
 			const char *label = r->labels.v[k];
-			uint32_t other = strmap_get(&g->ids, label);
+			uint32_t other = gr_strmap_get(&g->ids, label);
 			if (other == NODE_NONE)
-				other = strmap_get(&g->labels, label);
+				other = gr_strmap_get(&g->labels, label);
 			if (other != NODE_NONE) {
-				bool is_id = strmap_get(&g->ids, label) != NODE_NONE;
+				bool is_id = gr_strmap_get(&g->ids, label) != NODE_NONE;
 				report(bd, "duplicate-branch-label", loc_or(&r->labels_loc, r), r,
 				       is_id ? "a branch label must differ from every revision id: "
 				               "rename the label"
 				             : "give each branch its own label, or drop the repeated one",
 				       "Branch name '%s' in revision %s already used by revision %s", label,
-				       r->id, node_id(g, other));
+				       r->id, gr_node_id(g, other));
 				continue;
 			}
-			strmap_put(bd->a, &g->labels, label, i);
+			gr_strmap_put(bd->a, &g->labels, label, i);
 		}
 	}
 	/* Alembic's map keys: ids (load order), then labels; prefix matching
@@ -254,13 +229,13 @@ static void map_labels(builder *bd)
 	g->keys = rt_alloc_array(bd->a, g->n + g->labels.n + 1, sizeof(*g->keys));
 	g->key_node = rt_alloc_array(bd->a, g->n + g->labels.n + 1, sizeof(*g->key_node));
 	for (uint32_t i = 0; i < g->n; i++) {
-		g->keys[g->nkeys] = node_id(g, i);
+		g->keys[g->nkeys] = gr_node_id(g, i);
 		g->key_node[g->nkeys++] = i;
 	}
 	for (uint32_t i = 0; i < g->n; i++) {
 		const rt_revision *r = g->nodes[i].rev;
 		for (size_t k = 0; k < r->labels.n; k++) {
-			if (strmap_get(&g->labels, r->labels.v[k]) != i)
+			if (gr_strmap_get(&g->labels, r->labels.v[k]) != i)
 				continue;
 			g->keys[g->nkeys] = r->labels.v[k];
 			g->key_node[g->nkeys++] = i;
@@ -278,10 +253,10 @@ static void link_down(builder *bd, uint32_t i)
 	nd->merge = r->down.n > 1;
 	for (size_t k = 0; k < r->down.n; k++) {
 		const char *name = r->down.v[k];
-		uint32_t p = strmap_get(&g->ids, name);
+		uint32_t p = gr_strmap_get(&g->ids, name);
 		if (p != NODE_NONE && p != i) {
-			if (!idxv_has(&nd->down, p))
-				idxv_push(bd->a, &nd->down, p);
+			if (!gr_idxv_has(&nd->down, p))
+				gr_idxv_push(bd->a, &nd->down, p);
 			continue;
 		}
 		nd->broken = true;
@@ -290,7 +265,7 @@ static void link_down(builder *bd, uint32_t i)
 		const rt_loc *loc = loc_or(&r->down_loc, r);
 		size_t nprefix;
 		const char *prefixed = prefix_matches(bd, name, &nprefix);
-		uint32_t owner = strmap_get(&g->labels, name);
+		uint32_t owner = gr_strmap_get(&g->labels, name);
 		if (prefixed) {
 			report(bd, "down-revision-not-an-id", loc, r,
 			       nprefix == 1 ? rt_sprintf(bd->a, "write down_revision = %s", prefixed)
@@ -300,7 +275,7 @@ static void link_down(builder *bd, uint32_t i)
 		} else if (owner != NODE_NONE) {
 			report(bd, "down-revision-not-an-id", loc, r,
 			       rt_sprintf(bd->a, "write the id of the parent revision; '%s' is declared "
-			                         "by '%s'", name, node_id(g, owner)),
+			                         "by '%s'", name, gr_node_id(g, owner)),
 			       "down_revision of '%s' names branch label '%s'; Alembic needs revision "
 			       "ids in down_revision", r->id, name);
 		} else {
@@ -326,9 +301,9 @@ static void link_deps(builder *bd, uint32_t i)
 		const char *name = r->depends.v[k];
 		if (strcmp(name, r->id) == 0)
 			continue; /* reported by check_id */
-		uint32_t p = strmap_get(&g->ids, name);
+		uint32_t p = gr_strmap_get(&g->ids, name);
 		if (p == NODE_NONE)
-			p = strmap_get(&g->labels, name);
+			p = gr_strmap_get(&g->labels, name);
 		if (p == i) {
 			report(bd, "dependency-self-loop", loc_or(&r->depends_loc, r), r,
 			       "remove the revision's own branch label from its depends_on",
@@ -336,8 +311,8 @@ static void link_deps(builder *bd, uint32_t i)
 			continue;
 		}
 		if (p != NODE_NONE) {
-			if (!idxv_has(&nd->deps, p))
-				idxv_push(bd->a, &nd->deps, p);
+			if (!gr_idxv_has(&nd->deps, p))
+				gr_idxv_push(bd->a, &nd->deps, p);
 			continue;
 		}
 		const rt_loc *loc = loc_or(&r->depends_loc, r);
@@ -361,11 +336,12 @@ static void link_deps(builder *bd, uint32_t i)
 
 /* ---- cycles ---- */
 
-/* Nodes reachable from seeds through down edges (up=false: toward
- * ancestors) or child edges (up=true), with or without dependencies. */
-static void reach(const rt_graph *g, const idxv *seeds, bool up, bool deps, uint64_t *set,
+/* Nodes reachable from seeds through down edges (GR_DOWNWARD) or child
+ * edges (GR_UPWARD), with or without dependencies. */
+static void reach(const rt_graph *g, const idxv *seeds, gr_way way, gr_via via, uint64_t *set,
                   uint32_t *stack)
 {
+	bool up = way == GR_UPWARD, deps = via == GR_VIA_DEPS;
 	size_t sp = 0;
 	for (uint32_t s = 0; s < seeds->n; s++) {
 		if (!bit_get(set, seeds->v[s])) {
@@ -457,7 +433,7 @@ static const char *cycle_path(builder *bd, const uint32_t *comp, uint32_t v)
 	uint32_t *pos = rt_alloc_array(bd->a, g->n, sizeof(*pos));
 	idxv path = { 0 };
 	while (!pos[v]) {
-		idxv_push(bd->a, &path, v);
+		gr_idxv_push(bd->a, &path, v);
 		pos[v] = path.n;
 		const gnode *nd = &g->nodes[v];
 		uint32_t next = NODE_NONE;
@@ -470,8 +446,8 @@ static const char *cycle_path(builder *bd, const uint32_t *comp, uint32_t v)
 	}
 	rt_buf b = RT_BUF_INIT;
 	for (uint32_t k = pos[v] - 1; k < path.n; k++)
-		rt_buf_printf(&b, "'%s' -> ", node_id(g, path.v[k]));
-	rt_buf_printf(&b, "'%s'", node_id(g, v));
+		rt_buf_printf(&b, "'%s' -> ", gr_node_id(g, path.v[k]));
+	rt_buf_printf(&b, "'%s'", gr_node_id(g, v));
 	char *s = rt_strdup(bd->a, rt_buf_cstr(&b));
 	rt_buf_release(&b);
 	return s;
@@ -483,16 +459,17 @@ static const char *cycle_path(builder *bd, const uint32_t *comp, uint32_t v)
  * Revisions whose parents are all dangling count as bases here, since
  * Alembic would have stopped at the dangling name before.
  */
-static void alembic_cycle_set(const rt_graph *g, bool deps, uint64_t *out, uint32_t *stack,
+static void alembic_cycle_set(const rt_graph *g, gr_via via, uint64_t *out, uint32_t *stack,
                               rt_arena *a, bool *all)
 {
+	bool deps = via == GR_VIA_DEPS;
 	idxv heads = { 0 }, seeds = { 0 };
 	for (uint32_t i = 0; i < g->n; i++) {
 		const gnode *nd = &g->nodes[i];
 		if (!(deps ? nd->allkids.n : nd->kids.n))
-			idxv_push(a, &heads, i);
+			gr_idxv_push(a, &heads, i);
 		if (!nd->down.n && (!deps || !nd->deps.n))
-			idxv_push(a, &seeds, i);
+			gr_idxv_push(a, &seeds, i);
 	}
 	*all = !heads.n || !seeds.n;
 	if (*all) {
@@ -500,9 +477,9 @@ static void alembic_cycle_set(const rt_graph *g, bool deps, uint64_t *out, uint3
 			bit_set(out, i);
 		return;
 	}
-	uint64_t *below = bits_new(g), *above = bits_new(g);
-	reach(g, &heads, false, deps, below, stack);
-	reach(g, &seeds, true, deps, above, stack);
+	uint64_t *below = gr_bits_new(g), *above = gr_bits_new(g);
+	reach(g, &heads, GR_DOWNWARD, via, below, stack);
+	reach(g, &seeds, GR_UPWARD, via, above, stack);
 	for (size_t w = 0; w < g->words; w++)
 		out[w] = ~(below[w] & above[w]);
 	if (g->n % 64)
@@ -519,7 +496,7 @@ static void report_cycle(builder *bd, const char *kind, const char *what, const 
 	for (uint32_t i = 0; i < g->n; i++) {
 		if (!bit_get(set, i))
 			continue;
-		names[k++] = node_id(g, i);
+		names[k++] = gr_node_id(g, i);
 		if (first_cyclic == NODE_NONE && compsize[comp[i]] > 1)
 			first_cyclic = i;
 	}
@@ -530,7 +507,7 @@ static void report_cycle(builder *bd, const char *kind, const char *what, const 
 	rt_buf b = RT_BUF_INIT;
 	for (size_t i = 0; i < k; i++)
 		rt_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
-	uint32_t at = first_cyclic != NODE_NONE ? first_cyclic : strmap_get(&g->ids, names[0]);
+	uint32_t at = first_cyclic != NODE_NONE ? first_cyclic : gr_strmap_get(&g->ids, names[0]);
 	const rt_revision *r = g->nodes[at].rev;
 	const char *hint = first_cyclic != NODE_NONE
 		? rt_sprintf(bd->a, "the loop is %s (down_revision/depends_on); point one of them "
@@ -561,12 +538,12 @@ static void link_children(builder *bd)
 	for (uint32_t i = 0; i < g->n; i++) {
 		gnode *nd = &g->nodes[i];
 		for (uint32_t k = 0; k < nd->down.n; k++) {
-			idxv_push(bd->a, &g->nodes[nd->down.v[k]].kids, i);
-			idxv_push(bd->a, &g->nodes[nd->down.v[k]].allkids, i);
+			gr_idxv_push(bd->a, &g->nodes[nd->down.v[k]].kids, i);
+			gr_idxv_push(bd->a, &g->nodes[nd->down.v[k]].allkids, i);
 		}
 		for (uint32_t k = 0; k < nd->deps.n; k++)
-			if (!idxv_has(&g->nodes[nd->deps.v[k]].allkids, i))
-				idxv_push(bd->a, &g->nodes[nd->deps.v[k]].allkids, i);
+			if (!gr_idxv_has(&g->nodes[nd->deps.v[k]].allkids, i))
+				gr_idxv_push(bd->a, &g->nodes[nd->deps.v[k]].allkids, i);
 	}
 }
 
@@ -580,12 +557,12 @@ static void detect_cycles(builder *bd)
 	uint32_t *compsize = rt_alloc_array(bd->a, g->n, sizeof(*compsize));
 	for (uint32_t i = 0; i < g->n; i++)
 		compsize[comp[i]]++;
-	uint64_t *cyc = bits_new(g), *dep = bits_new(g);
+	uint64_t *cyc = gr_bits_new(g), *dep = gr_bits_new(g);
 	bool all;
-	alembic_cycle_set(g, false, cyc, stack, bd->a, &all);
+	alembic_cycle_set(g, GR_VIA_DOWN, cyc, stack, bd->a, &all);
 	report_cycle(bd, "cycle", "Cycle", cyc, all, comp, compsize);
 	bool dall;
-	alembic_cycle_set(g, true, dep, stack, bd->a, &dall);
+	alembic_cycle_set(g, GR_VIA_DEPS, dep, stack, bd->a, &dall);
 	for (size_t w = 0; w < g->words; w++)
 		dep[w] &= ~cyc[w];
 	report_cycle(bd, "dependency-cycle", "Dependency cycle", dep, dall, comp, compsize);
@@ -618,8 +595,8 @@ static uint32_t *topo_order(builder *bd)
 		for (uint32_t k = 0; k < nd->allkids.n; k++) {
 			uint32_t c = nd->allkids.v[k];
 			/* a child linked by both down_revision and depends_on counts twice */
-			pending[c] -= (uint32_t)idxv_has(&g->nodes[c].down, (uint32_t)(nd - g->nodes)) +
-			              (uint32_t)idxv_has(&g->nodes[c].deps, (uint32_t)(nd - g->nodes));
+			pending[c] -= (uint32_t)gr_idxv_has(&g->nodes[c].down, (uint32_t)(nd - g->nodes)) +
+			              (uint32_t)gr_idxv_has(&g->nodes[c].deps, (uint32_t)(nd - g->nodes));
 			if (!pending[c])
 				order[tail++] = c;
 		}
@@ -653,18 +630,18 @@ static void closures(builder *bd)
 				while (bits && !inherited) {
 					uint32_t a = (uint32_t)(x * 64 + (size_t)__builtin_ctzll(bits));
 					bits &= bits - 1;
-					if (a != i && idxv_has(&g->nodes[a].deps, d))
+					if (a != i && gr_idxv_has(&g->nodes[a].deps, d))
 						inherited = true;
 				}
 			}
 			if (!inherited)
-				idxv_push(bd->a, &nd->ndeps, d);
+				gr_idxv_push(bd->a, &nd->ndeps, d);
 		}
 		for (uint32_t k = 0; k < nd->down.n; k++)
-			idxv_push(bd->a, &nd->nd, nd->down.v[k]);
+			gr_idxv_push(bd->a, &nd->nd, nd->down.v[k]);
 		for (uint32_t k = 0; k < nd->ndeps.n; k++)
-			if (!idxv_has(&nd->nd, nd->ndeps.v[k]))
-				idxv_push(bd->a, &nd->nd, nd->ndeps.v[k]);
+			if (!gr_idxv_has(&nd->nd, nd->ndeps.v[k]))
+				gr_idxv_push(bd->a, &nd->nd, nd->ndeps.v[k]);
 		uint64_t *aa = g->anc + (size_t)i * w;
 		bit_set(aa, i);
 		for (uint32_t k = 0; k < nd->nd.n; k++) {
@@ -683,11 +660,11 @@ static void find_heads(builder *bd)
 		const gnode *nd = &g->nodes[en->node];
 		bool shadowed = nd->rev != en->rev;
 		if (shadowed || !nd->kids.n)
-			idxv_push(bd->a, &g->heads, en->node);
+			gr_idxv_push(bd->a, &g->heads, en->node);
 		if (shadowed || !nd->allkids.n)
-			idxv_push(bd->a, &g->real_heads, en->node);
+			gr_idxv_push(bd->a, &g->real_heads, en->node);
 		if (!en->rev->down.n)
-			idxv_push(bd->a, &g->bases, en->node);
+			gr_idxv_push(bd->a, &g->bases, en->node);
 	}
 }
 
@@ -703,7 +680,7 @@ static void add_labels(rt_arena *a, gnode *nd, const rt_strv *labels)
 /* Declaring revision, then declared position; unmapped labels last. */
 static uint64_t label_rank(const rt_graph *g, const char *label)
 {
-	uint32_t owner = strmap_get(&g->labels, label);
+	uint32_t owner = gr_strmap_get(&g->labels, label);
 	if (owner == NODE_NONE)
 		return UINT64_MAX;
 	long pos = rt_strv_index(&g->nodes[owner].rev->labels, label);
@@ -737,7 +714,7 @@ static void propagate_labels(builder *bd)
 	rt_graph *g = bd->g;
 	for (uint32_t i = 0; i < g->n; i++)
 		add_labels(bd->a, &g->nodes[i], &g->nodes[i].rev->labels);
-	uint64_t *seen = bits_new(g);
+	uint64_t *seen = gr_bits_new(g);
 	uint32_t *stack = rt_alloc_array(bd->a, g->n + 1, sizeof(*stack));
 	for (uint32_t i = 0; i < g->n; i++) {
 		if (!g->nodes[i].rev->labels.n)
@@ -788,7 +765,7 @@ int rt_graph_build(rt_graph **out, rt_arena *arena, rt_revision **revs, size_t n
 
 	g->nodes = rt_alloc_array(arena, n + 1, sizeof(*g->nodes));
 	bd.entries = rt_alloc_array(arena, n + 1, sizeof(*bd.entries));
-	strmap_init(arena, &g->ids, n);
+	gr_strmap_init(arena, &g->ids, n);
 	for (size_t k = 0; k < n; k++) {
 		const rt_revision *r = sorted[k];
 		if (!r->id || !*r->id) {
@@ -798,10 +775,10 @@ int rt_graph_build(rt_graph **out, rt_arena *arena, rt_revision **revs, size_t n
 			continue;
 		}
 		check_id(&bd, r);
-		uint32_t i = strmap_get(&g->ids, r->id);
+		uint32_t i = gr_strmap_get(&g->ids, r->id);
 		if (i == NODE_NONE) {
 			i = g->n++;
-			strmap_put(arena, &g->ids, r->id, i);
+			gr_strmap_put(arena, &g->ids, r->id, i);
 		}
 		g->nodes[i].rev = r; /* the file loaded last wins; the position stays */
 		bd.entries[bd.nentries++] = (entry){ r, i };

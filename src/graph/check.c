@@ -23,7 +23,7 @@ static size_t count_bits(const uint64_t *a, const uint64_t *minus, size_t words)
 /* The latest common ancestor of a and b by down_revision, or NODE_NONE. */
 static uint32_t fork_point(const rt_graph *g, uint32_t a, uint32_t b)
 {
-	const uint64_t *va = anc_of(g, a, false), *vb = anc_of(g, b, false);
+	const uint64_t *va = anc_of(g, a, GR_VIA_DOWN), *vb = anc_of(g, b, GR_VIA_DOWN);
 	for (uint32_t i = g->n; i-- > 0;) {
 		if (!bit_get(va, i) || !bit_get(vb, i))
 			continue;
@@ -43,14 +43,14 @@ static uint32_t chain_start(const rt_graph *g, uint32_t fork, uint32_t head)
 {
 	const gnode *nd = &g->nodes[fork];
 	for (uint32_t k = 0; k < nd->kids.n; k++)
-		if (is_anc(g, nd->kids.v[k], head, false))
+		if (is_anc(g, nd->kids.v[k], head, GR_VIA_DOWN))
 			return nd->kids.v[k];
 	return head;
 }
 
 static uint32_t base_of(const rt_graph *g, uint32_t head)
 {
-	const uint64_t *va = anc_of(g, head, false);
+	const uint64_t *va = anc_of(g, head, GR_VIA_DOWN);
 	for (uint32_t i = 0; i < g->n; i++)
 		if (bit_get(va, i) && !g->nodes[i].down.n)
 			return i;
@@ -67,17 +67,17 @@ static void report_heads(const rt_graph *g, rt_diags *d, uint32_t first, uint32_
 		rt_diag *dg = rt_diags_add(
 			d, RT_SEV_ERROR, "multiple-heads", down_loc(r),
 			rt_sprintf(a, "join them with `retort merge heads`, or make the chains one "
-			              "line: `retort rebase %s --onto %s`", node_id(g, b2),
-			           node_id(g, first)),
+			              "line: `retort rebase %s --onto %s`", gr_node_id(g, b2),
+			           gr_node_id(g, first)),
 			"two heads: '%s' and '%s' share no ancestor; their bases are '%s' and '%s'",
-			node_id(g, first), node_id(g, second), node_id(g, b1), node_id(g, b2));
+			gr_node_id(g, first), gr_node_id(g, second), gr_node_id(g, b1), gr_node_id(g, b2));
 		dg->revision = r->id;
 		return;
 	}
 	/* Name the shorter chain first; the longer one is re-pointed onto it. */
-	const uint64_t *vf = anc_of(g, fork, false);
-	size_t len1 = count_bits(anc_of(g, first, false), vf, g->words);
-	size_t len2 = count_bits(anc_of(g, second, false), vf, g->words);
+	const uint64_t *vf = anc_of(g, fork, GR_VIA_DOWN);
+	size_t len1 = count_bits(anc_of(g, first, GR_VIA_DOWN), vf, g->words);
+	size_t len2 = count_bits(anc_of(g, second, GR_VIA_DOWN), vf, g->words);
 	if (len2 < len1) {
 		uint32_t t = first;
 		first = second;
@@ -88,10 +88,10 @@ static void report_heads(const rt_graph *g, rt_diags *d, uint32_t first, uint32_
 	rt_diag *dg = rt_diags_add(
 		d, RT_SEV_ERROR, "multiple-heads", down_loc(r),
 		rt_sprintf(a, "join them with `retort merge heads`, or move one chain onto the "
-		              "other: `retort rebase %s --onto %s`", node_id(g, start),
-		           node_id(g, first)),
-		"two heads: '%s' and '%s' both descend from '%s'", node_id(g, first),
-		node_id(g, second), node_id(g, fork));
+		              "other: `retort rebase %s --onto %s`", gr_node_id(g, start),
+		           gr_node_id(g, first)),
+		"two heads: '%s' and '%s' both descend from '%s'", gr_node_id(g, first),
+		gr_node_id(g, second), gr_node_id(g, fork));
 	dg->revision = r->id;
 }
 
@@ -99,21 +99,25 @@ static void report_heads(const rt_graph *g, rt_diags *d, uint32_t first, uint32_
  * its head or base is an artifact of that error. */
 static bool hangs_off_error(const rt_graph *g, uint32_t i)
 {
-	const uint64_t *va = anc_of(g, i, false);
+	const uint64_t *va = anc_of(g, i, GR_VIA_DOWN);
 	for (uint32_t k = 0; k < g->n; k++)
 		if (g->nodes[k].broken && bit_get(va, k))
 			return true;
 	return false;
 }
 
-static void collect(const rt_graph *g, const idxv *from, bool heads, idxv *out, rt_arena *a)
+typedef enum tip_kind { TIP_BASE, TIP_HEAD } tip_kind;
+
+/* The usable tips of one kind: g->heads or g->bases. */
+static void collect(const rt_graph *g, const idxv *from, tip_kind kind, idxv *out, rt_arena *a)
 {
+	bool heads = kind == TIP_HEAD;
 	for (uint32_t k = 0; k < from->n; k++) {
 		uint32_t i = from->v[k];
 		/* a shadowed duplicate is listed by Alembic but is not a tip */
-		if ((heads && g->nodes[i].kids.n) || idxv_has(out, i) || hangs_off_error(g, i))
+		if ((heads && g->nodes[i].kids.n) || gr_idxv_has(out, i) || hangs_off_error(g, i))
 			continue;
-		idxv_push(a, out, i);
+		gr_idxv_push(a, out, i);
 	}
 }
 
@@ -122,8 +126,8 @@ void rt_graph_check(const rt_graph *g, const rt_graph_check_opts *opts, rt_diags
 	rt_graph_check_opts none = { 0 };
 	opts = opts ? opts : &none;
 	idxv heads = { 0 }, bases = { 0 };
-	collect(g, &g->heads, true, &heads, diags->arena);
-	collect(g, &g->bases, false, &bases, diags->arena);
+	collect(g, &g->heads, TIP_HEAD, &heads, diags->arena);
+	collect(g, &g->bases, TIP_BASE, &bases, diags->arena);
 	if (heads.n > 1 && !opts->allow_multiple_heads) {
 		/* pair each head with the earliest one it shares history with */
 		for (uint32_t k = 1; k < heads.n; k++) {

@@ -6,7 +6,7 @@
 
 #include "graph_int.h"
 
-void idxv_push(rt_arena *a, idxv *v, uint32_t x)
+void gr_idxv_push(rt_arena *a, idxv *v, uint32_t x)
 {
 	if (v->n == v->cap) {
 		uint32_t cap = v->cap ? v->cap * 2 : 4;
@@ -16,7 +16,7 @@ void idxv_push(rt_arena *a, idxv *v, uint32_t x)
 	v->v[v->n++] = x;
 }
 
-bool idxv_has(const idxv *v, uint32_t x)
+bool gr_idxv_has(const idxv *v, uint32_t x)
 {
 	for (uint32_t i = 0; i < v->n; i++)
 		if (v->v[i] == x)
@@ -45,7 +45,7 @@ static size_t hash_str(const char *s)
 	return (size_t)h;
 }
 
-void strmap_init(rt_arena *a, strmap *m, size_t expected)
+void gr_strmap_init(rt_arena *a, strmap *m, size_t expected)
 {
 	size_t cap = 16;
 	while (cap < expected * 2 + 1)
@@ -59,13 +59,13 @@ void strmap_init(rt_arena *a, strmap *m, size_t expected)
 static void strmap_grow(rt_arena *a, strmap *m)
 {
 	strmap old = *m;
-	strmap_init(a, m, old.cap);
+	gr_strmap_init(a, m, old.cap);
 	for (size_t i = 0; i < old.cap; i++)
 		if (old.keys[i])
-			strmap_put(a, m, old.keys[i], old.vals[i]);
+			gr_strmap_put(a, m, old.keys[i], old.vals[i]);
 }
 
-void strmap_put(rt_arena *a, strmap *m, const char *key, uint32_t val)
+void gr_strmap_put(rt_arena *a, strmap *m, const char *key, uint32_t val)
 {
 	if ((m->n + 1) * 2 > m->cap)
 		strmap_grow(a, m);
@@ -79,7 +79,7 @@ void strmap_put(rt_arena *a, strmap *m, const char *key, uint32_t val)
 	m->vals[i] = val;
 }
 
-uint32_t strmap_get(const strmap *m, const char *key)
+uint32_t gr_strmap_get(const strmap *m, const char *key)
 {
 	if (!m->cap)
 		return NODE_NONE;
@@ -92,27 +92,27 @@ uint32_t strmap_get(const strmap *m, const char *key)
 	return NODE_NONE;
 }
 
-uint64_t *bits_new(const rt_graph *g)
+uint64_t *gr_bits_new(const rt_graph *g)
 {
 	return rt_alloc_array(g->arena, g->words ? g->words : 1, sizeof(uint64_t));
 }
 
-uint32_t node_of(const rt_graph *g, const rt_revision *r)
+uint32_t gr_node_of(const rt_graph *g, const rt_revision *r)
 {
-	uint32_t i = r && r->id ? strmap_get(&g->ids, r->id) : NODE_NONE;
+	uint32_t i = r && r->id ? gr_strmap_get(&g->ids, r->id) : NODE_NONE;
 	return i;
 }
 
-const char *node_id(const rt_graph *g, uint32_t i)
+const char *gr_node_id(const rt_graph *g, uint32_t i)
 {
 	return g->nodes[i].rev->id;
 }
 
-void join_ids(rt_buf *b, const rt_graph *g, const idxv *v)
+void gr_join_ids(rt_buf *b, const rt_graph *g, const idxv *v)
 {
 	for (uint32_t i = 0; i < v->n; i++) {
 		if (i)
 			rt_buf_puts(b, ", ");
-		rt_buf_puts(b, node_id(g, v->v[i]));
+		rt_buf_puts(b, gr_node_id(g, v->v[i]));
 	}
 }

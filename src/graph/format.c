@@ -13,6 +13,7 @@ enum {
 	F_PARENTS = 4,  /* parents -> */
 	F_TREE = 8,     /* (branchpoint) (mergepoint) */
 	F_HEADS = 16,   /* (head) (effective head) (current) */
+	F_CURRENT = 32, /* the revision is in the version table */
 };
 
 static void join_strv(rt_buf *b, const rt_strv *v)
@@ -34,7 +35,7 @@ static bool is_current(const rt_graph_fmt *fmt, const rt_revision *r)
 	return fmt && fmt->current && rt_strv_index(fmt->current, r->id) >= 0;
 }
 
-static void head_only(rt_buf *b, const rt_graph *g, uint32_t i, unsigned flags, bool current)
+static void head_only(rt_buf *b, const rt_graph *g, uint32_t i, unsigned flags)
 {
 	const gnode *nd = &g->nodes[i];
 	const rt_revision *r = nd->rev;
@@ -58,7 +59,7 @@ static void head_only(rt_buf *b, const rt_graph *g, uint32_t i, unsigned flags, 
 			rt_buf_puts(b, " (head)");
 		else if (!nd->kids.n)
 			rt_buf_puts(b, " (effective head)");
-		if (current)
+		if (flags & F_CURRENT)
 			rt_buf_puts(b, " (current)");
 	}
 	if (flags & F_TREE) {
@@ -71,15 +72,16 @@ static void head_only(rt_buf *b, const rt_graph *g, uint32_t i, unsigned flags, 
 		rt_buf_printf(b, ", %s", r->message ? r->message : "");
 }
 
-/* Script.log_entry, without the newline print() adds. */
+/* Script.log_entry, without the newline print() adds; of flags only
+ * F_CURRENT counts. */
 static void log_entry(rt_buf *b, const rt_graph *g, uint32_t i, const rt_graph_fmt *fmt,
-                      bool current)
+                      unsigned flags)
 {
 	const gnode *nd = &g->nodes[i];
 	const rt_revision *r = nd->rev;
 	rt_buf_printf(b, "Rev: %s%s%s%s%s\n", r->id, nd->kids.n ? "" : " (head)",
 	              nd->kids.n > 1 ? " (branchpoint)" : "", nd->merge ? " (mergepoint)" : "",
-	              current ? " (current)" : "");
+	              flags & F_CURRENT ? " (current)" : "");
 	rt_buf_puts(b, nd->merge ? "Merges: " : "Parent: ");
 	down_text(b, r);
 	rt_buf_putc(b, '\n');
@@ -90,7 +92,7 @@ static void log_entry(rt_buf *b, const rt_graph *g, uint32_t i, const rt_graph_f
 	}
 	if (nd->kids.n > 1) {
 		rt_buf_puts(b, "Branches into: ");
-		join_ids(b, g, &nd->kids);
+		gr_join_ids(b, g, &nd->kids);
 		rt_buf_putc(b, '\n');
 	}
 	if (nd->labels.n) {
@@ -119,23 +121,23 @@ static void log_entry(rt_buf *b, const rt_graph *g, uint32_t i, const rt_graph_f
 }
 
 static void print_rev(rt_buf *b, const rt_graph *g, uint32_t i, const rt_graph_fmt *fmt,
-                      unsigned flags, bool current)
+                      unsigned flags)
 {
 	if (fmt && fmt->verbose)
-		log_entry(b, g, i, fmt, current);
+		log_entry(b, g, i, fmt, flags);
 	else
-		head_only(b, g, i, flags, current);
+		head_only(b, g, i, flags);
 	rt_buf_putc(b, '\n');
 }
 
 void rt_graph_format_history(rt_buf *b, const rt_graph *g, const rt_revlist *revs,
                              const rt_graph_fmt *fmt)
 {
+	const unsigned flags = F_BRANCHES | F_DOC | F_PARENTS | F_TREE | F_HEADS;
 	for (size_t k = 0; k < revs->n; k++) {
-		uint32_t i = node_of(g, revs->v[k]);
+		uint32_t i = gr_node_of(g, revs->v[k]);
 		if (i != NODE_NONE)
-			print_rev(b, g, i, fmt, F_BRANCHES | F_DOC | F_PARENTS | F_TREE | F_HEADS,
-			          is_current(fmt, revs->v[k]));
+			print_rev(b, g, i, fmt, flags | (is_current(fmt, revs->v[k]) ? F_CURRENT : 0));
 	}
 }
 
@@ -144,7 +146,7 @@ void rt_graph_format_heads(rt_buf *b, const rt_graph *g, bool resolve_dependenci
 {
 	const idxv *heads = resolve_dependencies ? &g->real_heads : &g->heads;
 	for (uint32_t k = 0; k < heads->n; k++)
-		print_rev(b, g, heads->v[k], fmt, F_BRANCHES | F_HEADS, false);
+		print_rev(b, g, heads->v[k], fmt, F_BRANCHES | F_HEADS);
 }
 
 void rt_graph_format_branches(rt_buf *b, const rt_graph *g, const rt_graph_fmt *fmt)
@@ -157,14 +159,14 @@ void rt_graph_format_branches(rt_buf *b, const rt_graph *g, const rt_graph_fmt *
 	}
 	bool verbose = fmt && fmt->verbose;
 	for (size_t k = 0; k < all.n; k++) {
-		uint32_t i = node_of(g, all.v[k]);
+		uint32_t i = gr_node_of(g, all.v[k]);
 		const gnode *nd = &g->nodes[i];
 		if (nd->kids.n < 2)
 			continue;
 		if (verbose)
-			log_entry(b, g, i, fmt, false);
+			log_entry(b, g, i, fmt, 0);
 		else
-			head_only(b, g, i, F_BRANCHES | F_TREE, false);
+			head_only(b, g, i, F_BRANCHES | F_TREE);
 		rt_buf_putc(b, '\n');
 		size_t pad = strlen(nd->rev->id);
 		for (uint32_t c = 0; c < nd->kids.n; c++) {
@@ -173,7 +175,7 @@ void rt_graph_format_branches(rt_buf *b, const rt_graph *g, const rt_graph_fmt *
 			for (size_t s = 0; s < pad; s++)
 				rt_buf_putc(b, ' ');
 			rt_buf_puts(b, " -> ");
-			head_only(b, g, nd->kids.v[c], F_BRANCHES | F_TREE | (verbose ? F_DOC : 0), false);
+			head_only(b, g, nd->kids.v[c], F_BRANCHES | F_TREE | (verbose ? F_DOC : 0));
 		}
 		rt_buf_puts(b, "\n\n");
 	}
@@ -183,9 +185,9 @@ void rt_graph_format_show(rt_buf *b, const rt_graph *g, const rt_revlist *revs,
                           const rt_graph_fmt *fmt)
 {
 	for (size_t k = 0; k < revs->n; k++) {
-		uint32_t i = node_of(g, revs->v[k]);
+		uint32_t i = gr_node_of(g, revs->v[k]);
 		if (i != NODE_NONE) {
-			log_entry(b, g, i, fmt, false);
+			log_entry(b, g, i, fmt, 0);
 			rt_buf_putc(b, '\n');
 		}
 	}
@@ -196,12 +198,12 @@ int rt_graph_format_current(rt_buf *b, const rt_graph *g, const rt_strv *rows,
 {
 	rctx c = { .g = g, .arena = g->arena };
 	idxv top = { 0 };
-	if (rows && resolve_revision_list(&c, rows, &top) < 0)
-		return set_cli_error(&c, err, NULL, NULL, NULL);
-	uint64_t *applied = bits_new(g);
+	if (rows && gr_resolve_revision_list(&c, rows, &top) < 0)
+		return gr_set_cli_error(&c, err, NULL, NULL, NULL);
+	uint64_t *applied = gr_bits_new(g);
 	for (uint32_t k = 0; k < top.n; k++)
 		if (top.v[k] < g->n) {
-			const uint64_t *a = anc_of(g, top.v[k], true);
+			const uint64_t *a = anc_of(g, top.v[k], GR_VIA_DEPS);
 			for (size_t w = 0; w < g->words; w++)
 				applied[w] |= a[w];
 		}
@@ -211,17 +213,17 @@ int rt_graph_format_current(rt_buf *b, const rt_graph *g, const rt_strv *rows,
 	for (uint32_t pass = 0; pass < 2; pass++) {
 		for (uint32_t k = 0; k < (pass ? g->n : top.n); k++) {
 			uint32_t i = pass ? k : top.v[k];
-			if (i >= g->n || !bit_get(applied, i) || idxv_has(&tips, i))
+			if (i >= g->n || !bit_get(applied, i) || gr_idxv_has(&tips, i))
 				continue;
 			bool covered = false;
 			for (uint32_t j = 0; j < g->nodes[i].kids.n && !covered; j++)
 				covered = bit_get(applied, g->nodes[i].kids.v[j]);
 			if (!covered)
-				idxv_push(g->arena, &tips, i);
+				gr_idxv_push(g->arena, &tips, i);
 		}
 	}
 	for (uint32_t k = 0; k < tips.n; k++)
-		print_rev(b, g, tips.v[k], fmt, F_TREE | F_HEADS, false);
+		print_rev(b, g, tips.v[k], fmt, F_TREE | F_HEADS);
 	return RT_OK;
 }
 

@@ -56,14 +56,14 @@ struct rt_graph {
 	size_t nerrors;
 };
 
-void idxv_push(rt_arena *a, idxv *v, uint32_t x);
-bool idxv_has(const idxv *v, uint32_t x);
+void gr_idxv_push(rt_arena *a, idxv *v, uint32_t x);
+bool gr_idxv_has(const idxv *v, uint32_t x);
 
-void strmap_init(rt_arena *a, strmap *m, size_t expected);
+void gr_strmap_init(rt_arena *a, strmap *m, size_t expected);
 /* Inserts or replaces. */
-void strmap_put(rt_arena *a, strmap *m, const char *key, uint32_t val);
+void gr_strmap_put(rt_arena *a, strmap *m, const char *key, uint32_t val);
 /* NODE_NONE when absent. */
-uint32_t strmap_get(const strmap *m, const char *key);
+uint32_t gr_strmap_get(const strmap *m, const char *key);
 
 static inline bool bit_get(const uint64_t *set, uint32_t i)
 {
@@ -75,23 +75,35 @@ static inline void bit_set(uint64_t *set, uint32_t i)
 	set[i >> 6] |= (uint64_t)1 << (i & 63);
 }
 
-static inline const uint64_t *anc_of(const rt_graph *g, uint32_t i, bool deps)
+/* Which edges an ancestry question follows. */
+typedef enum gr_via {
+	GR_VIA_DOWN, /* down_revision only */
+	GR_VIA_DEPS, /* down_revision and depends_on (Alembic's include_dependencies) */
+} gr_via;
+
+/* Which way a walk goes. */
+typedef enum gr_way {
+	GR_DOWNWARD, /* to the parents, toward the bases */
+	GR_UPWARD,   /* to the children, toward the heads */
+} gr_way;
+
+static inline const uint64_t *anc_of(const rt_graph *g, uint32_t i, gr_via via)
 {
-	return (deps ? g->anc : g->vanc) + (size_t)i * g->words;
+	return (via == GR_VIA_DEPS ? g->anc : g->vanc) + (size_t)i * g->words;
 }
 
 /* a is ancestor-or-self of b. */
-static inline bool is_anc(const rt_graph *g, uint32_t a, uint32_t b, bool deps)
+static inline bool is_anc(const rt_graph *g, uint32_t a, uint32_t b, gr_via via)
 {
-	return bit_get(anc_of(g, b, deps), a);
+	return bit_get(anc_of(g, b, via), a);
 }
 
-uint32_t node_of(const rt_graph *g, const rt_revision *r);
-const char *node_id(const rt_graph *g, uint32_t i);
+uint32_t gr_node_of(const rt_graph *g, const rt_revision *r);
+const char *gr_node_id(const rt_graph *g, uint32_t i);
 
 /*
  * The Alembic error being carried up to the command boundary, where
- * set_cli_error() turns it into the text Alembic's CLI prints.
+ * gr_set_cli_error() turns it into the text Alembic's CLI prints.
  */
 typedef enum rev_err_kind {
 	RE_NONE = 0,
@@ -112,8 +124,8 @@ typedef struct rctx {
 	const char *warning;  /* "downgrade -1 from multiple heads ..." */
 } rctx;
 
-/* Records an error in ctx; returns -1 so callers can `return fail(...)`. */
-int fail(rctx *c, rev_err_kind kind, rt_code code, const char *argument, const char *fmt, ...)
+/* Records an error in ctx; returns -1 so callers can `return gr_fail(...)`. */
+int gr_fail(rctx *c, rev_err_kind kind, rt_code code, const char *argument, const char *fmt, ...)
 	RT_PRINTF(5, 6);
 
 /*
@@ -121,34 +133,48 @@ int fail(rctx *c, rev_err_kind kind, rt_code code, const char *argument, const c
  * A range error reads "Destination END is not a valid DIRECTION target from
  * current head(s)", or with direction NULL "Requested range START:END ...".
  */
-int set_cli_error(rctx *c, rt_error *err, const char *direction, const char *start,
-                  const char *end);
+int gr_set_cli_error(rctx *c, rt_error *err, const char *direction, const char *start,
+                     const char *end);
+
+/* A relative target (+N, -N) whose walk runs off the graph: Alembic's
+ * assert_relative_length (no_overwalk). */
+typedef enum gr_overwalk {
+	GR_OVERWALK_STOPS, /* the walk ends at the last revision it reached */
+	GR_OVERWALK_FAILS, /* "Relative revision ... didn't produce N migrations" */
+} gr_overwalk;
 
 /* Alembic's revision-map primitives on node indices (resolve.c). */
-int resolve_revisions(rctx *c, const char *id, idxv *out);           /* get_revisions */
-int resolve_revision_list(rctx *c, const rt_strv *ids, idxv *out);   /* tuple form */
-int resolve_one(rctx *c, const char *id, uint32_t *out);             /* get_revision */
-int parse_upgrade_target(rctx *c, const rt_strv *current, const char *target, bool strict,
-                         idxv *out);
-int parse_downgrade_target(rctx *c, const rt_strv *current, const char *target, bool strict,
-                           const char **label, uint32_t *out);
-int resolve_branch(rctx *c, const char *label, uint32_t *out);
+int gr_resolve_revisions(rctx *c, const char *id, idxv *out);           /* get_revisions */
+int gr_resolve_revision_list(rctx *c, const rt_strv *ids, idxv *out);   /* tuple form */
+int gr_resolve_one(rctx *c, const char *id, uint32_t *out);             /* get_revision */
+int gr_parse_upgrade_target(rctx *c, const rt_strv *current, const char *target,
+                            gr_overwalk overwalk, idxv *out);
+int gr_parse_downgrade_target(rctx *c, const rt_strv *current, const char *target,
+                              gr_overwalk overwalk, const char **label, uint32_t *out);
+int gr_resolve_branch(rctx *c, const char *label, uint32_t *out);
 /* The targets sharing lineage with check_against (a symbol, label@...). */
-int filter_for_lineage(rctx *c, const idxv *targets, const char *check_against, bool deps,
-                       idxv *out);
+int gr_filter_for_lineage(rctx *c, const idxv *targets, const char *check_against, gr_via via,
+                          idxv *out);
 
-/* Ancestors-or-self of targets (with_deps as Alembic's include_dependencies),
- * as a bitset of g->words words; with check, Alembic's overlap error. */
-int ancestors_of(rctx *c, const idxv *targets, bool check, uint64_t *set);
-/* Descendants-or-self (children through depends_on too when with_deps). */
-int descendants_of(rctx *c, const idxv *targets, bool with_deps, bool check, uint64_t *set);
-uint64_t *bits_new(const rt_graph *g);
+/* Alembic's check argument of _iterate_related_revisions. */
+typedef enum gr_overlap {
+	GR_OVERLAP_ALLOWED,
+	GR_OVERLAP_FAILS, /* a target reached from another target is an error */
+} gr_overlap;
+
+/* Ancestors-or-self of targets through down_revision and depends_on, as a
+ * bitset of g->words words. */
+int gr_ancestors_of(rctx *c, const idxv *targets, gr_overlap overlap, uint64_t *set);
+/* Descendants-or-self of targets. */
+int gr_descendants_of(rctx *c, const idxv *targets, gr_via via, gr_overlap overlap,
+                      uint64_t *set);
+uint64_t *gr_bits_new(const rt_graph *g);
 
 /* Alembic's _topological_sort of the members of `todo` (consumed),
  * walking down from `heads`. */
-void topo_sort(const rt_graph *g, uint64_t *todo, const idxv *heads, idxv *out);
+void gr_topo_sort(const rt_graph *g, uint64_t *todo, const idxv *heads, idxv *out);
 
 /* Python's ", ".join. */
-void join_ids(rt_buf *b, const rt_graph *g, const idxv *v);
+void gr_join_ids(rt_buf *b, const rt_graph *g, const idxv *v);
 
 #endif

@@ -24,8 +24,8 @@ static void arg_tuple(rctx *c, rarg a, rt_strv *out)
 static int arg_revisions(rctx *c, rarg a, idxv *out)
 {
 	if (a.t)
-		return resolve_revision_list(c, a.t, out);
-	return a.s ? resolve_revisions(c, a.s, out) : 0;
+		return gr_resolve_revision_list(c, a.t, out);
+	return a.s ? gr_resolve_revisions(c, a.s, out) : 0;
 }
 
 static bool is_node(const rt_graph *g, uint32_t i)
@@ -44,21 +44,28 @@ static void only_nodes(const rt_graph *g, idxv *v)
 
 static int range_error(rctx *c, rarg lower, rarg upper)
 {
-	return fail(c, RE_RANGE, RT_EGRAPH, NULL, "Revision %s is not an ancestor of revision %s",
-	            lower.s ? lower.s : "base", upper.s ? upper.s : "base");
+	return gr_fail(c, RE_RANGE, RT_EGRAPH, NULL, "Revision %s is not an ancestor of revision %s",
+	               lower.s ? lower.s : "base", upper.s ? upper.s : "base");
 }
 
+/* The keyword arguments of Alembic's _collect_upgrade_revisions. */
+typedef struct upgrade_opts {
+	bool inclusive;       /* the lower bound is collected too */
+	bool implicit_base;   /* lower need not be an ancestor of upper */
+	gr_overwalk overwalk; /* assert_relative_length */
+} upgrade_opts;
+
 /* _collect_upgrade_revisions: the revisions to run into `needs`. */
-static int collect_upgrade(rctx *c, rarg upper, rarg lower, bool inclusive, bool implicit_base,
-                           bool strict, uint64_t *needs, idxv *targets)
+static int collect_upgrade(rctx *c, rarg upper, rarg lower, upgrade_opts opts, uint64_t *needs,
+                           idxv *targets)
 {
 	const rt_graph *g = c->g;
 	rt_strv lower_tuple = { 0 };
 	arg_tuple(c, lower, &lower_tuple);
 	if (upper.t) {
-		if (resolve_revision_list(c, upper.t, targets) < 0)
+		if (gr_resolve_revision_list(c, upper.t, targets) < 0)
 			return -1;
-	} else if (parse_upgrade_target(c, &lower_tuple, upper.s, strict, targets) < 0) {
+	} else if (gr_parse_upgrade_target(c, &lower_tuple, upper.s, opts.overwalk, targets) < 0) {
 		return -1;
 	}
 	only_nodes(g, targets);
@@ -67,9 +74,9 @@ static int collect_upgrade(rctx *c, rarg upper, rarg lower, bool inclusive, bool
 		/* a named base (branch@...) keeps only the targets on that branch */
 		const char *branch = rt_strndup(c->arena, lower.s, (size_t)(at - lower.s));
 		uint32_t br;
-		if (resolve_one(c, branch, &br) < 0)
+		if (gr_resolve_one(c, branch, &br) < 0)
 			return -1;
-		if (is_node(g, br) && strcmp(node_id(g, br), branch) == 0 &&
+		if (is_node(g, br) && strcmp(gr_node_id(g, br), branch) == 0 &&
 		    g->nodes[br].labels.n == 1)
 			branch = g->nodes[br].labels.v[0];
 		uint32_t k = 0;
@@ -78,12 +85,12 @@ static int collect_upgrade(rctx *c, rarg upper, rarg lower, bool inclusive, bool
 				targets->v[k++] = targets->v[j];
 		targets->n = k;
 	}
-	if (ancestors_of(c, targets, true, needs) < 0)
+	if (gr_ancestors_of(c, targets, GR_OVERLAP_FAILS, needs) < 0)
 		return -1;
 	idxv cur = { 0 };
 	if (arg_revisions(c, lower, &cur) < 0)
 		return -1;
-	if (!implicit_base) {
+	if (!opts.implicit_base) {
 		for (uint32_t k = 0; k < cur.n; k++)
 			if (cur.v[k] != NODE_NONE && (!is_node(g, cur.v[k]) || !bit_get(needs, cur.v[k])))
 				return range_error(c, lower, upper);
@@ -94,22 +101,22 @@ static int collect_upgrade(rctx *c, rarg upper, rarg lower, bool inclusive, bool
 		arg_tuple(c, upper, &upper_tuple);
 		const char *label;
 		uint32_t rev;
-		if (parse_downgrade_target(c, &upper_tuple, lower.s, strict, &label, &rev) < 0)
+		if (gr_parse_downgrade_target(c, &upper_tuple, lower.s, opts.overwalk, &label, &rev) < 0)
 			return -1;
 		cur.n = 0;
 		lower = (rarg){ 0 };
 		if (is_node(g, rev)) {
-			idxv_push(c->arena, &cur, rev);
-			lower.s = node_id(g, rev);
+			gr_idxv_push(c->arena, &cur, rev);
+			lower.s = gr_node_id(g, rev);
 		}
 	}
 	only_nodes(g, &cur);
-	uint64_t *applied = bits_new(g);
-	if (ancestors_of(c, &cur, true, applied) < 0)
+	uint64_t *applied = gr_bits_new(g);
+	if (gr_ancestors_of(c, &cur, GR_OVERLAP_FAILS, applied) < 0)
 		return -1;
 	for (size_t w = 0; w < g->words; w++)
 		needs[w] &= ~applied[w];
-	if (inclusive) {
+	if (opts.inclusive) {
 		idxv low = { 0 };
 		if (arg_revisions(c, lower, &low) < 0)
 			return -1;
@@ -117,9 +124,9 @@ static int collect_upgrade(rctx *c, rarg upper, rarg lower, bool inclusive, bool
 			if (is_node(g, low.v[k]))
 				bit_set(needs, low.v[k]);
 	}
-	if (cur.n && !implicit_base) {
-		uint64_t *desc = bits_new(g);
-		if (descendants_of(c, &cur, false, true, desc) < 0)
+	if (cur.n && !opts.implicit_base) {
+		uint64_t *desc = gr_bits_new(g);
+		if (gr_descendants_of(c, &cur, GR_VIA_DOWN, GR_OVERLAP_FAILS, desc) < 0)
 			return -1;
 		for (size_t w = 0; w < g->words; w++)
 			needs[w] &= desc[w];
@@ -134,7 +141,7 @@ static int collect_downgrade(rctx *c, const rt_strv *rows, const char *target, u
 	const rt_graph *g = c->g;
 	const char *label;
 	uint32_t tr;
-	if (parse_downgrade_target(c, rows, target, true, &label, &tr) < 0)
+	if (gr_parse_downgrade_target(c, rows, target, GR_OVERWALK_FAILS, &label, &tr) < 0)
 		return -1;
 	if (tr == NODE_BASE)
 		tr = NODE_NONE;
@@ -146,10 +153,10 @@ static int collect_downgrade(rctx *c, const rt_strv *rows, const char *target, u
 			const rt_revision *r = g->nodes[i].rev;
 			if (r->down.n)
 				continue;
-			idxv_push(c->arena, &roots, i);
+			gr_idxv_push(c->arena, &roots, i);
 			nroots++;
 			for (size_t k = 0; k < r->labels.n; k++)
-				nroots += strmap_get(&g->labels, r->labels.v[k]) == i;
+				nroots += gr_strmap_get(&g->labels, r->labels.v[k]) == i;
 		}
 	} else {
 		roots = g->nodes[tr].kids;
@@ -157,35 +164,35 @@ static int collect_downgrade(rctx *c, const rt_strv *rows, const char *target, u
 	}
 	if (label && nroots > 1) {
 		uint32_t br;
-		if (resolve_branch(c, label, &br) < 0)
+		if (gr_resolve_branch(c, label, &br) < 0)
 			return -1;
 		idxv kept = { 0 };
 		for (uint32_t k = 0; k < roots.n; k++)
-			if (is_anc(g, roots.v[k], br, false))
-				idxv_push(c->arena, &kept, roots.v[k]);
+			if (is_anc(g, roots.v[k], br, GR_VIA_DOWN))
+				gr_idxv_push(c->arena, &kept, roots.v[k]);
 		if (!kept.n)
-			return fail(c, RE_REVISION, RT_EGRAPH, NULL,
-			            "Not a valid downgrade target from current heads");
+			return gr_fail(c, RE_REVISION, RT_EGRAPH, NULL,
+			               "Not a valid downgrade target from current heads");
 		roots = kept;
 	}
-	if (resolve_revision_list(c, rows, heads) < 0)
+	if (gr_resolve_revision_list(c, rows, heads) < 0)
 		return -1;
-	uint64_t *applied = bits_new(g);
-	if (descendants_of(c, &roots, true, false, todo) < 0 ||
-	    ancestors_of(c, heads, false, applied) < 0)
+	uint64_t *applied = gr_bits_new(g);
+	if (gr_descendants_of(c, &roots, GR_VIA_DEPS, GR_OVERLAP_ALLOWED, todo) < 0 ||
+	    gr_ancestors_of(c, heads, GR_OVERLAP_ALLOWED, applied) < 0)
 		return -1;
 	bool any = false;
 	for (size_t w = 0; w < g->words; w++) {
 		todo[w] &= applied[w];
 		any |= todo[w] != 0;
 	}
-	if (tr != NODE_NONE && !any && !idxv_has(heads, tr)) {
+	if (tr != NODE_NONE && !any && !gr_idxv_has(heads, tr)) {
 		rt_buf b = RT_BUF_INIT;
 		for (size_t k = 0; k < rows->n; k++)
 			rt_buf_printf(&b, "%s%s", k ? ", " : "", rows->v[k]);
-		fail(c, RE_RANGE, RT_EGRAPH, NULL,
-		     "Revision Nothing to drop is not an ancestor of revision %s",
-		     rows->n ? rt_buf_cstr(&b) : "base");
+		gr_fail(c, RE_RANGE, RT_EGRAPH, NULL,
+		        "Revision Nothing to drop is not an ancestor of revision %s",
+		        rows->n ? rt_buf_cstr(&b) : "base");
 		rt_buf_release(&b);
 		c->hint = "nothing applied lies above that revision; retort current shows the rows";
 		return -1;
@@ -258,13 +265,13 @@ static void not_below_others(const rt_graph *g, const rt_strv *rows, const idxv 
 	for (uint32_t k = 0; k < down->n; k++) {
 		bool below = false;
 		for (size_t r = 0; r < rows->n && !below; r++) {
-			uint32_t h = strmap_get(&g->ids, rows->v[r]);
-			if (h == NODE_NONE || idxv_has(skip, h))
+			uint32_t h = gr_strmap_get(&g->ids, rows->v[r]);
+			if (h == NODE_NONE || gr_idxv_has(skip, h))
 				continue;
-			below = is_anc(g, down->v[k], h, true);
+			below = is_anc(g, down->v[k], h, GR_VIA_DEPS);
 		}
 		if (!below)
-			idxv_push(a, out, down->v[k]);
+			gr_idxv_push(a, out, down->v[k]);
 	}
 }
 
@@ -274,12 +281,12 @@ static void upgrade_rows(rowsim *s, uint32_t r)
 	const idxv *down = &g->nodes[r].nd;
 	uint32_t present = 0, last = NODE_NONE;
 	for (uint32_t k = 0; k < down->n; k++)
-		if (in_rows(&s->rows, node_id(g, down->v[k]))) {
+		if (in_rows(&s->rows, gr_node_id(g, down->v[k]))) {
 			present++;
 			last = down->v[k];
 		}
 	if (!present) {
-		op_insert(s, node_id(g, r));
+		op_insert(s, gr_node_id(g, r));
 	} else if (down->n > 1 && present > 1) {
 		idxv from = { 0 };
 		not_below_others(g, &s->rows, down, down, &from, s->c->arena);
@@ -288,10 +295,10 @@ static void upgrade_rows(rowsim *s, uint32_t r)
 			return;
 		}
 		for (uint32_t k = 0; k + 1 < from.n; k++)
-			op_delete(s, node_id(g, from.v[k]));
-		op_update(s, node_id(g, from.v[from.n - 1]), node_id(g, r));
+			op_delete(s, gr_node_id(g, from.v[k]));
+		op_update(s, gr_node_id(g, from.v[from.n - 1]), gr_node_id(g, r));
 	} else {
-		op_update(s, node_id(g, down->n == 1 ? down->v[0] : last), node_id(g, r));
+		op_update(s, gr_node_id(g, down->n == 1 ? down->v[0] : last), gr_node_id(g, r));
 	}
 }
 
@@ -299,7 +306,7 @@ static void downgrade_rows(rowsim *s, uint32_t r)
 {
 	const rt_graph *g = s->c->g;
 	const idxv *down = &g->nodes[r].nd;
-	const char *id = node_id(g, r);
+	const char *id = gr_node_id(g, r);
 	if (!in_rows(&s->rows, id)) {
 		s->broken = true; /* Alembic would fail on its row bookkeeping */
 		return;
@@ -314,36 +321,37 @@ static void downgrade_rows(rowsim *s, uint32_t r)
 		op_delete(s, id);
 	} else if (down->n > 1) {
 		for (uint32_t k = 0; k + 1 < to.n; k++)
-			op_insert(s, node_id(g, to.v[k]));
-		op_update(s, id, node_id(g, to.v[to.n - 1]));
+			op_insert(s, gr_node_id(g, to.v[k]));
+		op_update(s, id, gr_node_id(g, to.v[to.n - 1]));
 	} else {
-		op_update(s, id, node_id(g, down->v[0]));
+		op_update(s, id, gr_node_id(g, down->v[0]));
 	}
 }
 
 /* The rows the step must leave: the maximal elements of the applied set. */
-static void expected_rows(const rt_graph *g, const rt_strv *before, uint32_t r, bool up,
-                          rt_strv *out, rt_arena *a)
+static void expected_rows(const rt_graph *g, const rt_strv *before, uint32_t r,
+                          rt_step_kind kind, rt_strv *out, rt_arena *a)
 {
+	bool up = kind == RT_STEP_UPGRADE;
 	for (size_t k = 0; k < before->n; k++) {
-		uint32_t h = strmap_get(&g->ids, before->v[k]);
-		if (h == r || (up && h != NODE_NONE && is_anc(g, h, r, true)))
+		uint32_t h = gr_strmap_get(&g->ids, before->v[k]);
+		if (h == r || (up && h != NODE_NONE && is_anc(g, h, r, GR_VIA_DEPS)))
 			continue;
 		rt_strv_push(a, out, before->v[k]);
 	}
 	if (up) {
-		rt_strv_push(a, out, node_id(g, r));
+		rt_strv_push(a, out, gr_node_id(g, r));
 		return;
 	}
 	const idxv *down = &g->nodes[r].nd;
 	for (uint32_t k = 0; k < down->n; k++) {
 		bool covered = false;
 		for (size_t j = 0; j < out->n && !covered; j++) {
-			uint32_t h = strmap_get(&g->ids, out->v[j]);
-			covered = h != NODE_NONE && is_anc(g, down->v[k], h, true);
+			uint32_t h = gr_strmap_get(&g->ids, out->v[j]);
+			covered = h != NODE_NONE && is_anc(g, down->v[k], h, GR_VIA_DEPS);
 		}
 		if (!covered)
-			rt_strv_push(a, out, node_id(g, down->v[k]));
+			rt_strv_push(a, out, gr_node_id(g, down->v[k]));
 	}
 }
 
@@ -354,17 +362,17 @@ static bool same_set(const rt_graph *g, uint64_t *seen, const rt_strv *a, const 
 		return false;
 	bool same = true;
 	for (size_t k = 0; k < a->n; k++) {
-		uint32_t i = strmap_get(&g->ids, a->v[k]);
+		uint32_t i = gr_strmap_get(&g->ids, a->v[k]);
 		if (i == NODE_NONE)
 			return false;
 		bit_set(seen, i);
 	}
 	for (size_t k = 0; k < b->n && same; k++) {
-		uint32_t i = strmap_get(&g->ids, b->v[k]);
+		uint32_t i = gr_strmap_get(&g->ids, b->v[k]);
 		same = i != NODE_NONE && bit_get(seen, i);
 	}
 	for (size_t k = 0; k < a->n; k++) {
-		uint32_t i = strmap_get(&g->ids, a->v[k]);
+		uint32_t i = gr_strmap_get(&g->ids, a->v[k]);
 		seen[i >> 6] &= ~((uint64_t)1 << (i & 63));
 	}
 	return same;
@@ -430,17 +438,19 @@ static void plan_push(rt_arena *a, rt_plan *p, rt_step *st)
 	p->steps[p->n++] = st;
 }
 
-static rt_plan *revision_plan(rctx *c, const rt_strv *rows, const idxv *order, bool up)
+/* kind: RT_STEP_UPGRADE or RT_STEP_DOWNGRADE, for every step. */
+static rt_plan *revision_plan(rctx *c, const rt_strv *rows, const idxv *order, rt_step_kind kind)
 {
+	bool up = kind == RT_STEP_UPGRADE;
 	const rt_graph *g = c->g;
 	rt_plan *p = rt_alloc(c->arena, sizeof(*p));
 	rowsim s = { .c = c, .rows = copy_strv(c->arena, rows) };
-	uint64_t *seen = bits_new(g);
+	uint64_t *seen = gr_bits_new(g);
 	p->rows_before = copy_strv(c->arena, rows);
 	for (uint32_t k = 0; k < order->n; k++) {
 		uint32_t r = order->v[up ? order->n - 1 - k : k];
 		const rt_revision *rev = g->nodes[r].rev;
-		rt_step *st = new_step(&s, up ? RT_STEP_UPGRADE : RT_STEP_DOWNGRADE);
+		rt_step *st = new_step(&s, kind);
 		st->rev = rev;
 		rt_strv self = { 0 };
 		rt_strv_push(c->arena, &self, rev->id);
@@ -451,7 +461,7 @@ static rt_plan *revision_plan(rctx *c, const rt_strv *rows, const idxv *order, b
 		else
 			downgrade_rows(&s, r);
 		rt_strv want = { 0 };
-		expected_rows(g, &st->rows_before, r, up, &want, c->arena);
+		expected_rows(g, &st->rows_before, r, kind, &want, c->arena);
 		if (s.broken || !same_set(g, seen, &s.rows, &want))
 			diff_rows(&s, &st->rows_before, &want);
 		end_step(&s, st);
@@ -469,13 +479,13 @@ int rt_plan_upgrade(rt_plan **out, rt_arena *arena, const rt_graph *g, const rt_
 	rt_strv none = { 0 };
 	rows = rows ? rows : &none;
 	*out = NULL;
-	uint64_t *needs = bits_new(g);
+	uint64_t *needs = gr_bits_new(g);
 	idxv targets = { 0 }, order = { 0 };
-	if (collect_upgrade(&c, (rarg){ .s = target }, (rarg){ .t = rows }, false, true, true, needs,
-	                    &targets) < 0)
-		return set_cli_error(&c, err, "upgrade", NULL, target);
-	topo_sort(g, needs, &targets, &order);
-	*out = revision_plan(&c, rows, &order, true);
+	upgrade_opts opts = { .implicit_base = true, .overwalk = GR_OVERWALK_FAILS };
+	if (collect_upgrade(&c, (rarg){ .s = target }, (rarg){ .t = rows }, opts, needs, &targets) < 0)
+		return gr_set_cli_error(&c, err, "upgrade", NULL, target);
+	gr_topo_sort(g, needs, &targets, &order);
+	*out = revision_plan(&c, rows, &order, RT_STEP_UPGRADE);
 	return RT_OK;
 }
 
@@ -486,13 +496,13 @@ int rt_plan_downgrade(rt_plan **out, rt_arena *arena, const rt_graph *g, const r
 	rt_strv none = { 0 };
 	rows = rows ? rows : &none;
 	*out = NULL;
-	uint64_t *todo = bits_new(g);
+	uint64_t *todo = gr_bits_new(g);
 	idxv heads = { 0 }, order = { 0 };
 	if (collect_downgrade(&c, rows, target, todo, &heads) < 0)
-		return set_cli_error(&c, err, "downgrade", NULL, target);
+		return gr_set_cli_error(&c, err, "downgrade", NULL, target);
 	only_nodes(g, &heads);
-	topo_sort(g, todo, &heads, &order);
-	*out = revision_plan(&c, rows, &order, false);
+	gr_topo_sort(g, todo, &heads, &order);
+	*out = revision_plan(&c, rows, &order, RT_STEP_DOWNGRADE);
 	return RT_OK;
 }
 
@@ -508,7 +518,7 @@ static int stamp_steps(rctx *c, const rt_strv *rows, const char *const *targets,
 {
 	const rt_graph *g = c->g;
 	idxv heads = { 0 };
-	if (resolve_revision_list(c, rows, &heads) < 0)
+	if (gr_resolve_revision_list(c, rows, &heads) < 0)
 		return -1;
 	only_nodes(g, &heads);
 	const char *base = "base";
@@ -519,24 +529,24 @@ static int stamp_steps(rctx *c, const rt_strv *rows, const char *const *targets,
 	idxv filtered = { 0 };
 	for (size_t t = 0; t < nt; t++) {
 		idxv f = { 0 };
-		if (filter_for_lineage(c, &heads, targets[t], true, &f) < 0)
+		if (gr_filter_for_lineage(c, &heads, targets[t], GR_VIA_DEPS, &f) < 0)
 			return -1;
 		for (uint32_t k = 0; k < f.n; k++)
-			if (!idxv_has(&filtered, f.v[k]))
-				idxv_push(c->arena, &filtered, f.v[k]);
+			if (!gr_idxv_has(&filtered, f.v[k]))
+				gr_idxv_push(c->arena, &filtered, f.v[k]);
 	}
 	idxv dests = { 0 };
 	for (size_t t = 0; t < nt; t++)
-		if (resolve_revisions(c, targets[t], &dests) < 0)
+		if (gr_resolve_revisions(c, targets[t], &dests) < 0)
 			return -1;
 	only_nodes(g, &dests);
 	if (!dests.n)
-		idxv_push(c->arena, &dests, NODE_NONE);
+		gr_idxv_push(c->arena, &dests, NODE_NONE);
 	*out = rt_alloc_array(c->arena, dests.n + filtered.n + 1, sizeof(**out));
 	*nout = 0;
 	rt_strv fids = { 0 };
 	for (uint32_t k = 0; k < filtered.n; k++)
-		rt_strv_push(c->arena, &fids, node_id(g, filtered.v[k]));
+		rt_strv_push(c->arena, &fids, gr_node_id(g, filtered.v[k]));
 	for (uint32_t d = 0; d < dests.n; d++) {
 		uint32_t dest = dests.v[d];
 		if (dest == NODE_NONE) {
@@ -547,15 +557,15 @@ static int stamp_steps(rctx *c, const rt_strv *rows, const char *const *targets,
 			}
 			continue;
 		}
-		if (idxv_has(&filtered, dest))
+		if (gr_idxv_has(&filtered, dest))
 			continue; /* already a row */
 		bool above = false, below = false;
 		for (uint32_t k = 0; k < filtered.n; k++) {
-			above |= is_anc(g, dest, filtered.v[k], true);
-			below |= is_anc(g, filtered.v[k], dest, true);
+			above |= is_anc(g, dest, filtered.v[k], GR_VIA_DEPS);
+			below |= is_anc(g, filtered.v[k], dest, GR_VIA_DEPS);
 		}
 		stampstep *st = &(*out)[(*nout)++];
-		rt_strv_push(c->arena, &st->to, node_id(g, dest));
+		rt_strv_push(c->arena, &st->to, gr_node_id(g, dest));
 		if (above || below) {
 			st->from = fids; /* one step from every row on the lineage */
 			st->up = !above;
@@ -584,7 +594,7 @@ int rt_plan_stamp(rt_plan **out, rt_arena *arena, const rt_graph *g, const rt_st
 	stampstep *steps;
 	size_t nsteps;
 	if (stamp_steps(&c, rows, targets, ntargets, &steps, &nsteps) < 0)
-		return set_cli_error(&c, err, NULL, NULL, NULL);
+		return gr_set_cli_error(&c, err, NULL, NULL, NULL);
 	rt_plan *p = rt_alloc(arena, sizeof(*p));
 	p->purge = purge;
 	p->rows_before = copy_strv(arena, rows);
@@ -663,12 +673,13 @@ int rt_graph_history(const rt_graph *g, const char *range, const rt_strv *rows,
 		upper = rows->n ? (rarg){ .t = rows } : (rarg){ .s = "heads" };
 	if (strcmp(lower.s, "current") == 0)
 		lower = rows->n ? (rarg){ .t = rows } : (rarg){ .s = "base" };
-	uint64_t *needs = bits_new(g);
+	uint64_t *needs = gr_bits_new(g);
 	idxv targets = { 0 }, order = { 0 };
-	if (collect_upgrade(&c, upper, lower, true, false, false, needs, &targets) < 0)
-		return set_cli_error(&c, err, NULL, lower.s ? lower.s : py_tuple(arena, lower.t),
-		                     upper.s ? upper.s : py_tuple(arena, upper.t));
-	topo_sort(g, needs, &targets, &order);
+	upgrade_opts opts = { .inclusive = true, .overwalk = GR_OVERWALK_STOPS };
+	if (collect_upgrade(&c, upper, lower, opts, needs, &targets) < 0)
+		return gr_set_cli_error(&c, err, NULL, lower.s ? lower.s : py_tuple(arena, lower.t),
+		                        upper.s ? upper.s : py_tuple(arena, upper.t));
+	gr_topo_sort(g, needs, &targets, &order);
 	for (uint32_t k = 0; k < order.n; k++)
 		rt_revlist_push(arena, out, g->nodes[order.v[k]].rev);
 	return RT_OK;

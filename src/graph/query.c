@@ -20,13 +20,13 @@ const rt_revision *rt_graph_at(const rt_graph *g, size_t i)
 
 const rt_revision *rt_graph_get(const rt_graph *g, const char *id)
 {
-	uint32_t i = id ? strmap_get(&g->ids, id) : NODE_NONE;
+	uint32_t i = id ? gr_strmap_get(&g->ids, id) : NODE_NONE;
 	return i == NODE_NONE ? NULL : g->nodes[i].rev;
 }
 
 const rt_revision *rt_graph_label_owner(const rt_graph *g, const char *label)
 {
-	uint32_t i = label ? strmap_get(&g->labels, label) : NODE_NONE;
+	uint32_t i = label ? gr_strmap_get(&g->labels, label) : NODE_NONE;
 	return i == NODE_NONE ? NULL : g->nodes[i].rev;
 }
 
@@ -54,7 +54,7 @@ void rt_graph_bases(const rt_graph *g, rt_revlist *out, rt_arena *arena)
 /* The node of r, which must belong to this graph. */
 static const gnode *gn(const rt_graph *g, const rt_revision *r)
 {
-	uint32_t i = node_of(g, r);
+	uint32_t i = gr_node_of(g, r);
 	return i == NODE_NONE ? NULL : &g->nodes[i];
 }
 
@@ -93,12 +93,12 @@ void rt_graph_children(const rt_graph *g, const rt_revision *r, rt_revlist *out,
 void rt_graph_dependents(const rt_graph *g, const rt_revision *r, rt_revlist *out,
                          rt_arena *arena)
 {
-	uint32_t i = node_of(g, r);
+	uint32_t i = gr_node_of(g, r);
 	if (i == NODE_NONE)
 		return;
 	for (uint32_t k = 0; k < g->nodes[i].allkids.n; k++) {
 		uint32_t c = g->nodes[i].allkids.v[k];
-		if (idxv_has(&g->nodes[c].deps, i))
+		if (gr_idxv_has(&g->nodes[c].deps, i))
 			rt_revlist_push(arena, out, g->nodes[c].rev);
 	}
 }
@@ -128,8 +128,9 @@ void rt_graph_down(const rt_graph *g, const rt_revision *r, rt_revlist *out, rt_
 bool rt_graph_is_ancestor(const rt_graph *g, const rt_revision *anc, const rt_revision *r,
                           bool with_deps)
 {
-	uint32_t a = node_of(g, anc), b = node_of(g, r);
-	return a != NODE_NONE && b != NODE_NONE && is_anc(g, a, b, with_deps);
+	uint32_t a = gr_node_of(g, anc), b = gr_node_of(g, r);
+	gr_via via = with_deps ? GR_VIA_DEPS : GR_VIA_DOWN;
+	return a != NODE_NONE && b != NODE_NONE && is_anc(g, a, b, via);
 }
 
 /*
@@ -137,13 +138,15 @@ bool rt_graph_is_ancestor(const rt_graph *g, const rt_revision *anc, const rt_re
  * target in turn, meeting another target is an error. Without check the
  * result is just the union of the precomputed closures.
  */
-static int related(rctx *c, const idxv *targets, bool up, bool with_deps, bool check,
+static int related(rctx *c, const idxv *targets, gr_way way, gr_via via, gr_overlap overlap,
                    uint64_t *set)
 {
 	const rt_graph *g = c->g;
+	bool check = overlap == GR_OVERLAP_FAILS, up = way == GR_UPWARD;
+	bool with_deps = via == GR_VIA_DEPS;
 	if (!check && !up) {
 		for (uint32_t t = 0; t < targets->n; t++) {
-			const uint64_t *a = anc_of(g, targets->v[t], with_deps);
+			const uint64_t *a = anc_of(g, targets->v[t], via);
 			for (size_t w = 0; w < g->words; w++)
 				set[w] |= a[w];
 		}
@@ -158,8 +161,8 @@ static int related(rctx *c, const idxv *targets, bool up, bool with_deps, bool c
 		stack[sp++] = target;
 		while (sp) {
 			uint32_t v = stack[--sp];
-			if (check && v != target && idxv_has(targets, v) && !idxv_has(&hits, v))
-				idxv_push(c->arena, &hits, v);
+			if (check && v != target && gr_idxv_has(targets, v) && !gr_idxv_has(&hits, v))
+				gr_idxv_push(c->arena, &hits, v);
 			if (bit_get(set, v))
 				continue;
 			bit_set(set, v);
@@ -176,10 +179,10 @@ static int related(rctx *c, const idxv *targets, bool up, bool with_deps, bool c
 		}
 		if (hits.n) {
 			rt_buf b = RT_BUF_INIT;
-			join_ids(&b, g, &hits);
-			fail(c, RE_REVISION, RT_EGRAPH, NULL,
-			     "Requested revision %s overlaps with other requested revisions %s",
-			     node_id(g, target), rt_buf_cstr(&b));
+			gr_join_ids(&b, g, &hits);
+			gr_fail(c, RE_REVISION, RT_EGRAPH, NULL,
+			        "Requested revision %s overlaps with other requested revisions %s",
+			        gr_node_id(g, target), rt_buf_cstr(&b));
 			rt_buf_release(&b);
 			c->hint = "the version table must not hold a revision and one of its ancestors; "
 			          "fix it with retort stamp";
@@ -189,14 +192,15 @@ static int related(rctx *c, const idxv *targets, bool up, bool with_deps, bool c
 	return 0;
 }
 
-int ancestors_of(rctx *c, const idxv *targets, bool check, uint64_t *set)
+int gr_ancestors_of(rctx *c, const idxv *targets, gr_overlap overlap, uint64_t *set)
 {
-	return related(c, targets, false, true, check, set);
+	return related(c, targets, GR_DOWNWARD, GR_VIA_DEPS, overlap, set);
 }
 
-int descendants_of(rctx *c, const idxv *targets, bool with_deps, bool check, uint64_t *set)
+int gr_descendants_of(rctx *c, const idxv *targets, gr_via via, gr_overlap overlap,
+                      uint64_t *set)
 {
-	return related(c, targets, true, with_deps, check, set);
+	return related(c, targets, GR_UPWARD, via, overlap, set);
 }
 
 static int cmp_idx(const void *pa, const void *pb)
@@ -210,13 +214,13 @@ static int cmp_idx(const void *pa, const void *pb)
  * of heads[j] (recomputed at merges, shrunk by one on straight moves), so
  * the precomputed closures stand in for it.
  */
-void topo_sort(const rt_graph *g, uint64_t *todo, const idxv *heads, idxv *out)
+void gr_topo_sort(const rt_graph *g, uint64_t *todo, const idxv *heads, idxv *out)
 {
 	rt_arena *a = g->arena;
 	idxv cur = { 0 };
 	for (uint32_t k = 0; k < heads->n; k++)
-		if (bit_get(todo, heads->v[k]) && !idxv_has(&cur, heads->v[k]))
-			idxv_push(a, &cur, heads->v[k]);
+		if (bit_get(todo, heads->v[k]) && !gr_idxv_has(&cur, heads->v[k]))
+			gr_idxv_push(a, &cur, heads->v[k]);
 	if (cur.n > 1)
 		qsort(cur.v, cur.n, sizeof(*cur.v), cmp_idx); /* map (load) order */
 	uint32_t i = 0;
@@ -225,22 +229,22 @@ void topo_sort(const rt_graph *g, uint64_t *todo, const idxv *heads, idxv *out)
 		uint32_t c = cur.v[i];
 		uint32_t j;
 		for (j = 0; j < cur.n; j++)
-			if (j != i && is_anc(g, c, cur.v[j], true))
+			if (j != i && is_anc(g, c, cur.v[j], GR_VIA_DEPS))
 				break;
 		if (j < cur.n) {
 			i = j; /* another head still needs c: walk that one first */
 			continue;
 		}
 		if (bit_get(todo, c)) {
-			idxv_push(a, out, c);
+			gr_idxv_push(a, out, c);
 			todo[c >> 6] &= ~((uint64_t)1 << (c & 63));
 		}
 		const gnode *nd = &g->nodes[c];
 		add.n = 0;
 		for (uint32_t k = 0; k < nd->nd.n; k++) {
 			uint32_t p = nd->nd.v[k];
-			if (bit_get(todo, p) && !idxv_has(&cur, p))
-				idxv_push(a, &add, p);
+			if (bit_get(todo, p) && !gr_idxv_has(&cur, p))
+				gr_idxv_push(a, &add, p);
 		}
 		if (!add.n) {
 			memmove(cur.v + i, cur.v + i + 1, (cur.n - i - 1) * sizeof(*cur.v));
@@ -249,7 +253,7 @@ void topo_sort(const rt_graph *g, uint64_t *todo, const idxv *heads, idxv *out)
 		} else {
 			cur.v[i] = add.v[0];
 			for (uint32_t k = 1; k < add.n; k++)
-				idxv_push(a, &cur, add.v[k]);
+				gr_idxv_push(a, &cur, add.v[k]);
 		}
 	}
 }

@@ -10,7 +10,7 @@
 
 #include "graph_int.h"
 
-int fail(rctx *c, rev_err_kind kind, rt_code code, const char *argument, const char *fmt, ...)
+int gr_fail(rctx *c, rev_err_kind kind, rt_code code, const char *argument, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -23,8 +23,8 @@ int fail(rctx *c, rev_err_kind kind, rt_code code, const char *argument, const c
 	return -1;
 }
 
-int set_cli_error(rctx *c, rt_error *err, const char *direction, const char *start,
-                  const char *end)
+int gr_set_cli_error(rctx *c, rt_error *err, const char *direction, const char *start,
+                     const char *end)
 {
 	switch (c->kind) {
 	case RE_RESOLUTION:
@@ -75,7 +75,7 @@ static const char *label_at(rctx *c, const char *label, const char *sym)
 
 /* ---- symbols ---- */
 
-static int shares_lineage(rctx *c, uint32_t target, const rt_strv *against, bool deps,
+static int shares_lineage(rctx *c, uint32_t target, const rt_strv *against, gr_via via,
                           bool *yes);
 static int revision_for_ident(rctx *c, const char *rid, const char *branch, uint32_t *out);
 
@@ -85,8 +85,8 @@ static int revision_for_ident(rctx *c, const char *rid, const char *branch, uint
  */
 static int resolve_number(rctx *c, const char *id, rt_strv *ids, const char **label);
 
-int filter_for_lineage(rctx *c, const idxv *targets, const char *check_against,
-                              bool deps, idxv *out)
+int gr_filter_for_lineage(rctx *c, const idxv *targets, const char *check_against, gr_via via,
+                          idxv *out)
 {
 	rt_strv ids = { 0 };
 	const char *label = NULL;
@@ -99,10 +99,10 @@ int filter_for_lineage(rctx *c, const idxv *targets, const char *check_against,
 		rt_strv_push(c->arena, &shares, ids.v[k]);
 	for (uint32_t k = 0; k < targets->n; k++) {
 		bool yes;
-		if (shares_lineage(c, targets->v[k], &shares, deps, &yes) < 0)
+		if (shares_lineage(c, targets->v[k], &shares, via, &yes) < 0)
 			return -1;
 		if (yes)
-			idxv_push(c->arena, out, targets->v[k]);
+			gr_idxv_push(c->arena, out, targets->v[k]);
 	}
 	return 0;
 }
@@ -112,22 +112,22 @@ static int current_head(rctx *c, const char *label, rt_strv *ids)
 	const rt_graph *g = c->g;
 	idxv heads = { 0 };
 	if (label) {
-		if (filter_for_lineage(c, &g->heads, label, false, &heads) < 0)
+		if (gr_filter_for_lineage(c, &g->heads, label, GR_VIA_DOWN, &heads) < 0)
 			return -1;
 	} else {
 		heads = g->heads;
 	}
 	if (heads.n > 1) {
 		rt_buf b = RT_BUF_INIT;
-		join_ids(&b, g, &heads);
+		gr_join_ids(&b, g, &heads);
 		const char *arg = label_at(c, label, "head");
-		fail(c, RE_MULTIPLE_HEADS, RT_EAMBIGUOUS, arg,
-		     "Multiple heads are present for given argument '%s'; %s", arg, rt_buf_cstr(&b));
+		gr_fail(c, RE_MULTIPLE_HEADS, RT_EAMBIGUOUS, arg,
+		        "Multiple heads are present for given argument '%s'; %s", arg, rt_buf_cstr(&b));
 		rt_buf_release(&b);
 		return -1;
 	}
 	if (heads.n)
-		rt_strv_push(c->arena, ids, node_id(g, heads.v[0]));
+		rt_strv_push(c->arena, ids, gr_node_id(g, heads.v[0]));
 	return 0;
 }
 
@@ -145,13 +145,13 @@ static int resolve_number(rctx *c, const char *id, rt_strv *ids, const char **la
 	if (strcmp(id, "heads") == 0) {
 		idxv heads = { 0 };
 		if (*label) {
-			if (filter_for_lineage(c, &g->heads, *label, false, &heads) < 0)
+			if (gr_filter_for_lineage(c, &g->heads, *label, GR_VIA_DOWN, &heads) < 0)
 				return -1;
 		} else {
 			heads = g->real_heads;
 		}
 		for (uint32_t k = 0; k < heads.n; k++)
-			rt_strv_push(c->arena, ids, node_id(g, heads.v[k]));
+			rt_strv_push(c->arena, ids, gr_node_id(g, heads.v[k]));
 		return 0;
 	}
 	if (strcmp(id, "head") == 0)
@@ -162,7 +162,7 @@ static int resolve_number(rctx *c, const char *id, rt_strv *ids, const char **la
 	return 0;
 }
 
-static int shares_lineage(rctx *c, uint32_t target, const rt_strv *against, bool deps,
+static int shares_lineage(rctx *c, uint32_t target, const rt_strv *against, gr_via via,
                           bool *yes)
 {
 	*yes = !against->n;
@@ -170,23 +170,23 @@ static int shares_lineage(rctx *c, uint32_t target, const rt_strv *against, bool
 		uint32_t t;
 		if (revision_for_ident(c, against->v[k], NULL, &t) < 0)
 			return -1;
-		if (t != NODE_NONE && (is_anc(c->g, t, target, deps) || is_anc(c->g, target, t, deps)))
+		if (t != NODE_NONE && (is_anc(c->g, t, target, via) || is_anc(c->g, target, t, via)))
 			*yes = true;
 	}
 	return 0;
 }
 
-int resolve_branch(rctx *c, const char *label, uint32_t *out)
+int gr_resolve_branch(rctx *c, const char *label, uint32_t *out)
 {
 	const rt_graph *g = c->g;
-	*out = strmap_get(&g->ids, label);
+	*out = gr_strmap_get(&g->ids, label);
 	if (*out == NODE_NONE)
-		*out = strmap_get(&g->labels, label);
+		*out = gr_strmap_get(&g->labels, label);
 	if (*out != NODE_NONE)
 		return 0;
 	if (revision_for_ident(c, label, NULL, out) < 0) {
 		if (c->kind == RE_RESOLUTION)
-			fail(c, RE_RESOLUTION, RT_ENOTFOUND, label, "No such branch: '%s'", label);
+			gr_fail(c, RE_RESOLUTION, RT_ENOTFOUND, label, "No such branch: '%s'", label);
 		return -1;
 	}
 	return 0;
@@ -198,56 +198,56 @@ static int revision_for_ident(rctx *c, const char *rid, const char *branch, uint
 {
 	const rt_graph *g = c->g;
 	uint32_t branch_rev = NODE_NONE;
-	if (branch && resolve_branch(c, branch, &branch_rev) < 0)
+	if (branch && gr_resolve_branch(c, branch, &branch_rev) < 0)
 		return -1;
 	*out = NODE_NONE;
 	if (!rid)
 		return 0;
-	uint32_t r = strmap_get(&g->ids, rid);
+	uint32_t r = gr_strmap_get(&g->ids, rid);
 	if (r == NODE_NONE)
-		r = strmap_get(&g->labels, rid);
+		r = gr_strmap_get(&g->labels, rid);
 	if (r == NODE_NONE) {
 		size_t len = strlen(rid);
 		idxv cand = { 0 }, keys = { 0 };
 		for (uint32_t k = 0; k < g->nkeys; k++) {
 			if (strlen(g->keys[k]) > 3 && strncmp(g->keys[k], rid, len) == 0) {
-				idxv_push(c->arena, &cand, g->key_node[k]);
-				idxv_push(c->arena, &keys, k);
+				gr_idxv_push(c->arena, &cand, g->key_node[k]);
+				gr_idxv_push(c->arena, &keys, k);
 			}
 		}
 		if (branch_rev != NODE_NONE) {
 			idxv kept = { 0 }, kept_keys = { 0 };
 			for (uint32_t k = 0; k < cand.n; k++) {
 				idxv one = { .v = &cand.v[k], .n = 1 }, res = { 0 };
-				if (filter_for_lineage(c, &one, branch, false, &res) < 0)
+				if (gr_filter_for_lineage(c, &one, branch, GR_VIA_DOWN, &res) < 0)
 					return -1;
 				if (res.n) {
-					idxv_push(c->arena, &kept, cand.v[k]);
-					idxv_push(c->arena, &kept_keys, keys.v[k]);
+					gr_idxv_push(c->arena, &kept, cand.v[k]);
+					gr_idxv_push(c->arena, &kept_keys, keys.v[k]);
 				}
 			}
 			cand = kept;
 			keys = kept_keys;
 		}
 		if (!cand.n)
-			return fail(c, RE_RESOLUTION, RT_ENOTFOUND, rid, "No such revision or branch '%s'%s",
-			            rid, len < 4 ? "; please ensure at least four characters are present "
+			return gr_fail(c, RE_RESOLUTION, RT_ENOTFOUND, rid, "No such revision or branch '%s'%s",
+			               rid, len < 4 ? "; please ensure at least four characters are present "
 			                           "for partial revision identifier matches" : "");
 		if (cand.n > 1) {
 			rt_buf b = RT_BUF_INIT;
 			for (uint32_t k = 0; k < cand.n && k < 3; k++)
 				rt_buf_printf(&b, "%s'%s'", k ? ", " : "", g->keys[keys.v[k]]);
-			fail(c, RE_RESOLUTION, RT_EAMBIGUOUS, rid, "Multiple revisions start with '%s': %s...",
-			     rid, rt_buf_cstr(&b));
+			gr_fail(c, RE_RESOLUTION, RT_EAMBIGUOUS, rid,
+			        "Multiple revisions start with '%s': %s...", rid, rt_buf_cstr(&b));
 			c->hint = "give more characters of the revision id";
 			rt_buf_release(&b);
 			return -1;
 		}
 		r = cand.v[0];
 	}
-	if (branch && !(is_anc(g, branch_rev, r, false) || is_anc(g, r, branch_rev, false)))
-		return fail(c, RE_RESOLUTION, RT_ENOTFOUND, rid, "Revision %s is not a member of branch '%s'",
-		            node_id(g, r), branch);
+	if (branch && !(is_anc(g, branch_rev, r, GR_VIA_DOWN) || is_anc(g, r, branch_rev, GR_VIA_DOWN)))
+		return gr_fail(c, RE_RESOLUTION, RT_ENOTFOUND, rid,
+		               "Revision %s is not a member of branch '%s'", gr_node_id(g, r), branch);
 	*out = r;
 	return 0;
 }
@@ -272,10 +272,10 @@ static bool parse_int(const char *s, long *v)
 	return true;
 }
 
-static int walk(rctx *c, uint32_t start, long steps, const char *label, bool no_overwalk,
+static int walk(rctx *c, uint32_t start, long steps, const char *label, gr_overwalk overwalk,
                 uint32_t *out);
 
-int resolve_revisions(rctx *c, const char *id, idxv *out)
+int gr_resolve_revisions(rctx *c, const char *id, idxv *out)
 {
 	rt_strv ids = { 0 };
 	const char *label;
@@ -289,9 +289,9 @@ int resolve_revisions(rctx *c, const char *id, idxv *out)
 			if (label && rt_strv_index(&g->nodes[h].labels, label) < 0)
 				continue;
 			uint32_t r;
-			if (walk(c, h, n, NULL, true, &r) < 0)
+			if (walk(c, h, n, NULL, GR_OVERWALK_FAILS, &r) < 0)
 				return -1;
-			idxv_push(c->arena, out, r);
+			gr_idxv_push(c->arena, out, r);
 		}
 		return 0;
 	}
@@ -299,20 +299,20 @@ int resolve_revisions(rctx *c, const char *id, idxv *out)
 		uint32_t r;
 		if (revision_for_ident(c, ids.v[k], label, &r) < 0)
 			return -1;
-		idxv_push(c->arena, out, r);
+		gr_idxv_push(c->arena, out, r);
 	}
 	return 0;
 }
 
-int resolve_revision_list(rctx *c, const rt_strv *ids, idxv *out)
+int gr_resolve_revision_list(rctx *c, const rt_strv *ids, idxv *out)
 {
 	for (size_t k = 0; ids && k < ids->n; k++)
-		if (resolve_revisions(c, ids->v[k], out) < 0)
+		if (gr_resolve_revisions(c, ids->v[k], out) < 0)
 			return -1;
 	return 0;
 }
 
-int resolve_one(rctx *c, const char *id, uint32_t *out)
+int gr_resolve_one(rctx *c, const char *id, uint32_t *out)
 {
 	rt_strv ids = { 0 };
 	const char *label;
@@ -322,8 +322,8 @@ int resolve_one(rctx *c, const char *id, uint32_t *out)
 		rt_buf b = RT_BUF_INIT;
 		for (size_t k = 0; k < ids.n; k++)
 			rt_buf_printf(&b, "%s%s", k ? ", " : "", ids.v[k]);
-		fail(c, RE_MULTIPLE_HEADS, RT_EAMBIGUOUS, id,
-		     "Multiple heads are present for given argument '%s'; %s", id, rt_buf_cstr(&b));
+		gr_fail(c, RE_MULTIPLE_HEADS, RT_EAMBIGUOUS, id,
+		        "Multiple heads are present for given argument '%s'; %s", id, rt_buf_cstr(&b));
 		rt_buf_release(&b);
 		return -1;
 	}
@@ -332,7 +332,7 @@ int resolve_one(rctx *c, const char *id, uint32_t *out)
 
 /* _walk: steps > 0 up the children, < 0 down the parents; NODE_NONE as a
  * start is "before the bases"; NODE_BASE is Alembic's "base" marker. */
-static int walk(rctx *c, uint32_t start, long steps, const char *label, bool no_overwalk,
+static int walk(rctx *c, uint32_t start, long steps, const char *label, gr_overwalk overwalk,
                 uint32_t *out)
 {
 	const rt_graph *g = c->g;
@@ -345,7 +345,7 @@ static int walk(rctx *c, uint32_t start, long steps, const char *label, bool no_
 			const idxv *up = cur == NODE_NONE || cur == NODE_BASE ? &g->bases
 			                                                       : &g->nodes[cur].kids;
 			if (label) {
-				if (filter_for_lineage(c, up, label, false, &children) < 0)
+				if (gr_filter_for_lineage(c, up, label, GR_VIA_DOWN, &children) < 0)
 					return -1;
 			} else {
 				children = *up;
@@ -356,11 +356,11 @@ static int walk(rctx *c, uint32_t start, long steps, const char *label, bool no_
 				children = (idxv){ .v = &base_marker, .n = 1 };
 		}
 		if (!children.n) {
-			*out = no_overwalk ? NODE_NONE : cur;
+			*out = overwalk == GR_OVERWALK_FAILS ? NODE_NONE : cur;
 			return 0;
 		}
 		if (children.n > 1) {
-			fail(c, RE_REVISION, RT_EAMBIGUOUS, NULL, "Ambiguous walk");
+			gr_fail(c, RE_REVISION, RT_EAMBIGUOUS, NULL, "Ambiguous walk");
 			c->hint = "the walk reaches a branch point or merge point; name the target "
 			          "revision instead";
 			return -1;
@@ -415,18 +415,18 @@ static bool match_relative(rctx *c, const char *s, relmatch *m)
 
 static int relative_error(rctx *c, const char *rel, long value)
 {
-	fail(c, RE_REVISION, RT_ENOTFOUND, NULL, "Relative revision %s didn't produce %ld migrations",
-	     rel, value < 0 ? -value : value);
+	gr_fail(c, RE_REVISION, RT_ENOTFOUND, NULL,
+	        "Relative revision %s didn't produce %ld migrations", rel, value < 0 ? -value : value);
 	c->hint = "the walk leaves the revision graph; use a smaller step or name the target";
 	return -1;
 }
 
-int parse_upgrade_target(rctx *c, const rt_strv *current, const char *target, bool strict,
-                         idxv *out)
+int gr_parse_upgrade_target(rctx *c, const rt_strv *current, const char *target,
+                            gr_overwalk overwalk, idxv *out)
 {
 	relmatch m;
 	if (!match_relative(c, target, &m))
-		return resolve_revisions(c, target, out);
+		return gr_resolve_revisions(c, target, out);
 	const rt_graph *g = c->g;
 	uint32_t rev;
 	if (m.value > 0 && !m.symbol) {
@@ -434,74 +434,75 @@ int parse_upgrade_target(rctx *c, const rt_strv *current, const char *target, bo
 		bool from_rows = true;
 		if (m.label) {
 			idxv revs = { 0 };
-			if (resolve_revision_list(c, current, &revs) < 0 ||
-			    filter_for_lineage(c, &revs, m.label, false, &start) < 0)
+			if (gr_resolve_revision_list(c, current, &revs) < 0 ||
+			    gr_filter_for_lineage(c, &revs, m.label, GR_VIA_DOWN, &start) < 0)
 				return -1;
 			from_rows = false;
 			if (!start.n) {
 				/* not on the branch yet: start from its latest applied ancestor */
-				uint64_t *applied = bits_new(g);
-				if (ancestors_of(c, &revs, false, applied) < 0)
+				uint64_t *applied = gr_bits_new(g);
+				if (gr_ancestors_of(c, &revs, GR_OVERLAP_ALLOWED, applied) < 0)
 					return -1;
 				idxv act = { 0 }, onb = { 0 };
 				for (uint32_t i = 0; i < g->n; i++)
 					if (bit_get(applied, i))
-						idxv_push(c->arena, &act, i);
-				if (filter_for_lineage(c, &act, m.label, false, &onb) < 0)
+						gr_idxv_push(c->arena, &act, i);
+				if (gr_filter_for_lineage(c, &act, m.label, GR_VIA_DOWN, &onb) < 0)
 					return -1;
 				for (uint32_t k = 0; k < onb.n; k++) {
 					bool below = false;
 					for (uint32_t j = 0; j < onb.n && !below; j++)
-						below = idxv_has(&g->nodes[onb.v[j]].nd, onb.v[k]);
+						below = gr_idxv_has(&g->nodes[onb.v[j]].nd, onb.v[k]);
 					if (!below)
-						idxv_push(c->arena, &start, onb.v[k]);
+						gr_idxv_push(c->arena, &start, onb.v[k]);
 				}
 			}
 		}
 		size_t nstart = from_rows ? (current && current->n ? current->n : 1) : start.n;
 		if (nstart > 1) {
-			fail(c, RE_REVISION, RT_EAMBIGUOUS, NULL,
-			     "Ambiguous upgrade from multiple current revisions");
+			gr_fail(c, RE_REVISION, RT_EAMBIGUOUS, NULL,
+			        "Ambiguous upgrade from multiple current revisions");
 			c->hint = "name the branch to move: 'label@+N'";
 			return -1;
 		}
 		uint32_t s0 = NODE_NONE;
 		if (from_rows && current && current->n) {
-			if (resolve_one(c, current->v[0], &s0) < 0)
+			if (gr_resolve_one(c, current->v[0], &s0) < 0)
 				return -1;
 		} else if (!from_rows && start.n) {
 			s0 = start.v[0];
 		}
-		if (walk(c, s0, m.value, m.label, strict, &rev) < 0)
+		if (walk(c, s0, m.value, m.label, overwalk, &rev) < 0)
 			return -1;
 		if (rev == NODE_NONE)
 			return relative_error(c, m.rel, m.value);
-		idxv_push(c->arena, out, rev);
+		gr_idxv_push(c->arena, out, rev);
 		return 0;
 	}
 	if (!m.symbol) {
-		fail(c, RE_REVISION, RT_ENOTFOUND, NULL, "Relative revision %ld didn't produce %ld migrations",
-		     m.value, m.value < 0 ? -m.value : m.value);
+		gr_fail(c, RE_REVISION, RT_ENOTFOUND, NULL,
+		        "Relative revision %ld didn't produce %ld migrations", m.value,
+		        m.value < 0 ? -m.value : m.value);
 		c->hint = "upgrade walks up: use +N";
 		return -1;
 	}
 	uint32_t s0;
-	if (resolve_one(c, m.value > 0 ? m.symbol : label_at(c, m.label, m.symbol), &s0) < 0)
+	if (gr_resolve_one(c, m.value > 0 ? m.symbol : label_at(c, m.label, m.symbol), &s0) < 0)
 		return -1;
-	if (walk(c, s0, m.value, m.value > 0 ? m.label : NULL, strict, &rev) < 0)
+	if (walk(c, s0, m.value, m.value > 0 ? m.label : NULL, overwalk, &rev) < 0)
 		return -1;
 	if (rev == NODE_NONE) {
 		/* Alembic 1.8.1 fails here with a bare AssertionError */
-		fail(c, RE_REVISION, RT_ENOTFOUND, NULL, "Walked too far");
+		gr_fail(c, RE_REVISION, RT_ENOTFOUND, NULL, "Walked too far");
 		return -1;
 	}
 	if (rev != NODE_BASE)
-		idxv_push(c->arena, out, rev);
+		gr_idxv_push(c->arena, out, rev);
 	return 0;
 }
 
-int parse_downgrade_target(rctx *c, const rt_strv *current, const char *target, bool strict,
-                           const char **label, uint32_t *out)
+int gr_parse_downgrade_target(rctx *c, const rt_strv *current, const char *target,
+                              gr_overwalk overwalk, const char **label, uint32_t *out)
 {
 	const rt_graph *g = c->g;
 	*label = NULL;
@@ -515,11 +516,11 @@ int parse_downgrade_target(rctx *c, const rt_strv *current, const char *target, 
 			if (!m.symbol)
 				return relative_error(c, m.rel, m.value);
 			uint32_t s0;
-			if (resolve_one(c, m.symbol, &s0) < 0 ||
-			    walk(c, s0, m.value, m.label, strict, &rev) < 0)
+			if (gr_resolve_one(c, m.symbol, &s0) < 0 ||
+			    walk(c, s0, m.value, m.label, overwalk, &rev) < 0)
 				return -1;
 			if (rev == NODE_NONE)
-				return fail(c, RE_REVISION, RT_ENOTFOUND, NULL, "Walked too far");
+				return gr_fail(c, RE_REVISION, RT_ENOTFOUND, NULL, "Walked too far");
 			*label = m.label;
 			*out = rev;
 			return 0;
@@ -528,13 +529,13 @@ int parse_downgrade_target(rctx *c, const rt_strv *current, const char *target, 
 		if (!symbol) {
 			if (blabel) {
 				idxv rows = { 0 }, on = { 0 };
-				if (resolve_revision_list(c, current, &rows) < 0 ||
-				    filter_for_lineage(c, &rows, blabel, false, &on) < 0)
+				if (gr_resolve_revision_list(c, current, &rows) < 0 ||
+				    gr_filter_for_lineage(c, &rows, blabel, GR_VIA_DOWN, &on) < 0)
 					return -1;
 				if (!on.n) {
 					/* _get_all_current: the applied tips, dependencies included */
-					uint64_t *all = bits_new(g);
-					if (ancestors_of(c, &rows, false, all) < 0)
+					uint64_t *all = gr_bits_new(g);
+					if (gr_ancestors_of(c, &rows, GR_OVERLAP_ALLOWED, all) < 0)
 						return -1;
 					idxv tips = { 0 };
 					for (uint32_t i = 0; i < g->n; i++) {
@@ -542,20 +543,20 @@ int parse_downgrade_target(rctx *c, const rt_strv *current, const char *target, 
 							continue;
 						bool covered = false;
 						for (uint32_t j = 0; j < g->n && !covered; j++)
-							covered = j != i && bit_get(all, j) && is_anc(g, i, j, false);
+							covered = j != i && bit_get(all, j) && is_anc(g, i, j, GR_VIA_DOWN);
 						if (!covered)
-							idxv_push(c->arena, &tips, i);
+							gr_idxv_push(c->arena, &tips, i);
 					}
-					if (filter_for_lineage(c, &tips, blabel, false, &on) < 0)
+					if (gr_filter_for_lineage(c, &tips, blabel, GR_VIA_DOWN, &on) < 0)
 						return -1;
 				}
 				if (on.n != 1) {
 					/* Alembic 1.8.1 stops on an assertion here */
 					if (!on.n)
 						return relative_error(c, m.rel, m.value);
-					return fail(c, RE_REVISION, RT_EAMBIGUOUS, NULL, "Ambiguous walk");
+					return gr_fail(c, RE_REVISION, RT_EAMBIGUOUS, NULL, "Ambiguous walk");
 				}
-				symbol = node_id(g, on.v[0]);
+				symbol = gr_node_id(g, on.v[0]);
 			} else {
 				if (!current || !current->n)
 					return relative_error(c, m.rel, m.value);
@@ -568,13 +569,13 @@ int parse_downgrade_target(rctx *c, const rt_strv *current, const char *target, 
 			}
 		}
 		uint32_t s0;
-		if (resolve_one(c, label_at(c, blabel, symbol), &s0) < 0 ||
-		    walk(c, s0, m.value, NULL, strict, &rev) < 0)
+		if (gr_resolve_one(c, label_at(c, blabel, symbol), &s0) < 0 ||
+		    walk(c, s0, m.value, NULL, overwalk, &rev) < 0)
 			return -1;
 		if (rev == NODE_NONE) {
 			if (!m.symbol)
 				return relative_error(c, m.rel, m.value);
-			return fail(c, RE_REVISION, RT_ENOTFOUND, NULL, "Walked too far");
+			return gr_fail(c, RE_REVISION, RT_ENOTFOUND, NULL, "Walked too far");
 		}
 		*label = blabel;
 		*out = rev;
@@ -583,7 +584,7 @@ int parse_downgrade_target(rctx *c, const rt_strv *current, const char *target, 
 	const char *at = strrchr(target, '@');
 	if (at && at != target)
 		*label = rt_strndup(c->arena, target, (size_t)(at - target));
-	return resolve_one(c, at ? at + 1 : target, out);
+	return gr_resolve_one(c, at ? at + 1 : target, out);
 }
 
 /* ---- public ---- */
@@ -593,8 +594,8 @@ int rt_graph_resolve(const rt_graph *g, const char *symbol, rt_revlist *out, rt_
 {
 	rctx c = { .g = g, .arena = arena };
 	idxv v = { 0 };
-	if (resolve_revisions(&c, symbol, &v) < 0)
-		return set_cli_error(&c, err, NULL, NULL, NULL);
+	if (gr_resolve_revisions(&c, symbol, &v) < 0)
+		return gr_set_cli_error(&c, err, NULL, NULL, NULL);
 	for (uint32_t k = 0; k < v.n; k++)
 		if (v.v[k] < g->n)
 			rt_revlist_push(arena, out, g->nodes[v.v[k]].rev);
@@ -607,8 +608,8 @@ int rt_graph_resolve_one(const rt_graph *g, const char *symbol, const rt_revisio
 	rctx c = { .g = g, .arena = g->arena };
 	uint32_t r;
 	*out = NULL;
-	if (resolve_one(&c, symbol, &r) < 0)
-		return set_cli_error(&c, err, NULL, NULL, NULL);
+	if (gr_resolve_one(&c, symbol, &r) < 0)
+		return gr_set_cli_error(&c, err, NULL, NULL, NULL);
 	*out = r < g->n ? g->nodes[r].rev : NULL;
 	return RT_OK;
 }

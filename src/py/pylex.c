@@ -145,7 +145,9 @@ struct fctx {
 
 static int scan_string(struct scan *sc, size_t open_off, size_t quote_pos, unsigned flags,
                        size_t *endp);
-static int scan_fbody(struct scan *sc, const struct fctx *f, size_t pos, bool in_spec,
+/* What scan_fbody scans: an f-string's body, or a field's format spec. */
+typedef enum fbody { FBODY_STRING, FBODY_SPEC } fbody;
+static int scan_fbody(struct scan *sc, const struct fctx *f, size_t pos, fbody what,
                       py_fparts *out, size_t *endp);
 
 static bool at_close(const struct scan *sc, const struct fctx *f, size_t pos)
@@ -156,13 +158,15 @@ static bool at_close(const struct scan *sc, const struct fctx *f, size_t pos)
 	                                        at(sc, pos + 2) == f->quote);
 }
 
-static py_fpart *new_part(struct scan *sc, py_fparts *out, bool is_field, size_t off,
+typedef enum fpart_kind { FPART_LITERAL, FPART_FIELD } fpart_kind;
+
+static py_fpart *new_part(struct scan *sc, py_fparts *out, fpart_kind kind, size_t off,
                           size_t len)
 {
 	if (!out)
 		return NULL;
 	py_fpart *part = rt_alloc(sc->arena, sizeof(*part));
-	part->is_field = is_field;
+	part->is_field = kind == FPART_FIELD;
 	part->off = (uint32_t)off;
 	part->len = (uint32_t)len;
 	if (out->n == out->cap) {
@@ -205,7 +209,7 @@ static int scan_field_tail(struct scan *sc, const struct fctx *f, py_fpart *part
 		py_fparts *spec = part ? &part->spec : NULL;
 		if (part)
 			part->has_spec = true;
-		int rc = scan_fbody(sc, f, pos + 1, true, spec, &pos);
+		int rc = scan_fbody(sc, f, pos + 1, FBODY_SPEC, spec, &pos);
 		if (rc < 0)
 			return rc;
 	}
@@ -302,7 +306,7 @@ static int scan_field(struct scan *sc, const struct fctx *f, size_t brace, py_fp
 	if (blank)
 		return fail(sc, RT_ESYNTAX, brace, expr_end - brace + 1,
 		            "f-string: valid expression required before '%c'", sc->s[expr_end]);
-	py_fpart *part = new_part(sc, out, true, brace + 1, expr_end - brace - 1);
+	py_fpart *part = new_part(sc, out, FPART_FIELD, brace + 1, expr_end - brace - 1);
 	if (part)
 		part->field_off = (uint32_t)brace;
 	int rc = scan_field_tail(sc, f, part, expr_end, endp);
@@ -315,17 +319,18 @@ static int scan_field(struct scan *sc, const struct fctx *f, size_t brace, py_fp
 static void flush_literal(struct scan *sc, py_fparts *out, size_t start, size_t pos)
 {
 	if (pos > start)
-		new_part(sc, out, false, start, pos - start);
+		new_part(sc, out, FPART_LITERAL, start, pos - start);
 }
 
 /*
- * The literal text of an f-string (or of a format spec, in_spec) from pos:
+ * The literal text of an f-string (or of a format spec, FBODY_SPEC) from pos:
  * stops after the closing quote(s), or in a spec at the '}' that ends the
  * field (*endp is then that '}').
  */
-static int scan_fbody(struct scan *sc, const struct fctx *f, size_t pos, bool in_spec,
+static int scan_fbody(struct scan *sc, const struct fctx *f, size_t pos, fbody what,
                       py_fparts *out, size_t *endp)
 {
+	bool in_spec = what == FBODY_SPEC;
 	bool raw = f->flags & PY_STR_RAW, triple = f->flags & PY_STR_TRIPLE;
 	size_t lit = pos;
 	for (;;) {
@@ -400,7 +405,7 @@ static int scan_string(struct scan *sc, size_t open_off, size_t quote_pos, unsig
 	}
 	if (flags & PY_STR_F) {
 		struct fctx f = { .open_off = open_off, .quote = q, .flags = flags };
-		return scan_fbody(sc, &f, pos, false, NULL, endp);
+		return scan_fbody(sc, &f, pos, FBODY_STRING, NULL, endp);
 	}
 	bool triple = flags & PY_STR_TRIPLE;
 	const char *s = sc->s;
@@ -465,15 +470,22 @@ int py_fstring_split(py_fparts *out, rt_arena *arena, const rt_source *src,
 	struct fctx f = { .open_off = tok->off, .quote = info.quote, .flags = info.flags };
 	memset(out, 0, sizeof(*out));
 	size_t end = 0;
-	return scan_fbody(&sc, &f, info.body_off, false, out, &end);
+	return scan_fbody(&sc, &f, info.body_off, FBODY_STRING, out, &end);
 }
 
 /* ---- string decoding ---- */
 
+/* How value bytes map back to the source from a mark on (rt_offseg.linear). */
+typedef enum seg_kind {
+	SEG_POINT,  /* every byte up to the next mark maps to srcpos (an escape) */
+	SEG_LINEAR, /* byte for byte (plain text) */
+} seg_kind;
+
 /* Records that value byte `outpos` comes from source byte `srcpos`,
  * extending the current linear segment when the two stay in step. */
-static void mark(rt_arena *arena, py_segs *segs, size_t outpos, size_t srcpos, bool linear)
+static void mark(rt_arena *arena, py_segs *segs, size_t outpos, size_t srcpos, seg_kind kind)
 {
+	bool linear = kind == SEG_LINEAR;
 	if (segs->n) {
 		rt_offseg *last = &segs->v[segs->n - 1];
 		if (last->linear && linear && last->src + (outpos - last->out) == srcpos)
@@ -590,19 +602,19 @@ static int decode_escape(struct scan *sc, size_t *posp, size_t end, unsigned fla
 		if (q >= end || q == pos + 3)
 			return fail(sc, RT_ESYNTAX, pos, 2, "malformed \\N character escape");
 		for (size_t i = pos; i <= q; i++) {
-			mark(sc->arena, segs, out->len, i, true);
+			mark(sc->arena, segs, out->len, i, SEG_LINEAR);
 			rt_buf_putc(out, s[i]);
 		}
 		*posp = q + 1;
 		return RT_OK;
 	} else {
 		/* not an escape: the backslash stays (Python warns, keeps it) */
-		mark(sc->arena, segs, outpos, pos, true);
+		mark(sc->arena, segs, outpos, pos, SEG_LINEAR);
 		rt_buf_putc(out, '\\');
 		*posp = pos + 1;
 		return RT_OK;
 	}
-	mark(sc->arena, segs, outpos, pos, false);
+	mark(sc->arena, segs, outpos, pos, SEG_POINT);
 	return RT_OK;
 }
 
@@ -626,11 +638,11 @@ int py_str_decode(rt_arena *arena, const rt_source *src, size_t off, size_t len,
 		if (c == '\r') {
 			/* source newlines read as '\n' whatever the file uses */
 			bool crlf = pos + 1 < end && s[pos + 1] == '\n';
-			mark(arena, segs, out->len, pos + crlf, !crlf);
+			mark(arena, segs, out->len, pos + crlf, crlf ? SEG_POINT : SEG_LINEAR);
 			rt_buf_putc(out, '\n');
 			pos += 1 + crlf;
 		} else if (fpiece && (c == '{' || c == '}') && pos + 1 < end && s[pos + 1] == c) {
-			mark(arena, segs, out->len, pos, true);
+			mark(arena, segs, out->len, pos, SEG_LINEAR);
 			rt_buf_putc(out, c);
 			pos += 2;
 		} else if (c == '\\' && !raw && pos + 1 < end) {
@@ -645,7 +657,7 @@ int py_str_decode(rt_arena *arena, const rt_source *src, size_t off, size_t len,
 			size_t run = pos + 1;
 			while (run < end && plain_byte(s[run], raw, bytes, fpiece))
 				run++;
-			mark(arena, segs, out->len, pos, true);
+			mark(arena, segs, out->len, pos, SEG_LINEAR);
 			rt_buf_add(out, s + pos, run - pos);
 			pos = run;
 		}

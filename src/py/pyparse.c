@@ -231,12 +231,18 @@ static bool at_stmt_end(const py_token *t)
 	return t->kind == PY_TK_NEWLINE || t->kind == PY_TK_EOF || is_op(t, PY_OP_SEMI);
 }
 
+/* Where a target stands (check_target). */
+enum target_flags {
+	TARGET_SINGLE = 0,      /* annotations, augmented assignment: no tuple or list */
+	TARGET_SEQ_OK = 1 << 0, /* tuples and lists of targets are allowed */
+	TARGET_IN_SEQ = 1 << 1, /* an element of such a tuple or list: may be starred */
+};
+
 /* A target of =, for, with ... as, del: names, attributes, subscripts,
- * and tuples/lists of those with at most starred elements. `allow_seq`:
- * false for single targets (annotations, augmented assignment). */
-static bool check_target_in(struct parser *p, const py_expr *e, bool allow_seq, bool in_seq,
-                            const char *what)
+ * and tuples/lists of those with at most starred elements. */
+static bool check_target(struct parser *p, const py_expr *e, unsigned flags, const char *what)
 {
+	bool allow_seq = flags & TARGET_SEQ_OK, in_seq = flags & TARGET_IN_SEQ;
 	switch (e->kind) {
 	case PY_E_NAME: case PY_E_ATTR: case PY_E_SUBSCRIPT:
 		return true;
@@ -244,7 +250,7 @@ static bool check_target_in(struct parser *p, const py_expr *e, bool allow_seq, 
 		if (!allow_seq)
 			break;
 		for (size_t i = 0; i < e->u.seq.elts.n; i++)
-			if (!check_target_in(p, e->u.seq.elts.v[i], true, true, what))
+			if (!check_target(p, e->u.seq.elts.v[i], TARGET_SEQ_OK | TARGET_IN_SEQ, what))
 				return false;
 		return true;
 	case PY_E_STARRED:
@@ -255,7 +261,7 @@ static bool check_target_in(struct parser *p, const py_expr *e, bool allow_seq, 
 			          "starred assignment target must be in a list or tuple");
 			return false;
 		}
-		return check_target_in(p, e->u.unary.operand, true, false, what);
+		return check_target(p, e->u.unary.operand, TARGET_SEQ_OK, what);
 	default:
 		break;
 	}
@@ -263,10 +269,6 @@ static bool check_target_in(struct parser *p, const py_expr *e, bool allow_seq, 
 	return false;
 }
 
-static bool check_target(struct parser *p, const py_expr *e, bool allow_seq, const char *what)
-{
-	return check_target_in(p, e, allow_seq, false, what);
-}
 
 /* ---- expressions ---- */
 
@@ -279,7 +281,13 @@ static py_expr *disjunction(struct parser *p);
 static py_expr *primary(struct parser *p);
 static py_expr *strings(struct parser *p);
 static py_expr *yield_expr(struct parser *p);
-static bool params(struct parser *p, py_params *out, py_op close, bool annotations);
+/* What a parameter may carry (param, params). */
+enum param_flags {
+	PARAM_ANNOTATED = 1 << 0,       /* ':' annotation (def, type parameters; not lambda) */
+	PARAM_STAR_ANNOTATION = 1 << 1, /* the annotation may be starred: *args: *Ts */
+	PARAM_DEFAULT = 1 << 2,         /* '=' default */
+};
+static bool params(struct parser *p, py_params *out, py_op close, unsigned annotated);
 
 /* star_target: '*' target_primary | target_primary */
 static py_expr *star_target(struct parser *p)
@@ -306,7 +314,7 @@ static py_expr *star_targets(struct parser *p, const char *what)
 	if (!first)
 		return NULL;
 	if (!is_op(peek(p), PY_OP_COMMA))
-		return check_target(p, first, true, what) ? first : NULL;
+		return check_target(p, first, TARGET_SEQ_OK, what) ? first : NULL;
 	py_exprs elts = { 0 };
 	VEC_PUSH(p->arena, elts, first);
 	while (accept_op(p, PY_OP_COMMA) && starts_target(peek(p))) {
@@ -317,7 +325,7 @@ static py_expr *star_targets(struct parser *p, const char *what)
 	}
 	py_expr *t = new_expr(p, PY_E_TUPLE, off);
 	t->u.seq.elts = elts;
-	return check_target(p, t, true, what) ? t : NULL;
+	return check_target(p, t, TARGET_SEQ_OK, what) ? t : NULL;
 }
 
 /* for_if_clauses: (['async'] 'for' star_targets 'in' disjunction ('if' disjunction)*)+ */
@@ -927,7 +935,7 @@ static py_expr *lambdef(struct parser *p)
 	uint32_t off = next(p)->off;
 	py_expr *e = rt_alloc(p->arena, sizeof(*e));
 	e->kind = PY_E_LAMBDA;
-	if (!params(p, &e->u.lambda.params, PY_OP_COLON, false) || !expect_op(p, PY_OP_COLON))
+	if (!params(p, &e->u.lambda.params, PY_OP_COLON, 0) || !expect_op(p, PY_OP_COLON))
 		return NULL;
 	if (!(e->u.lambda.body = expression(p)))
 		return NULL;
@@ -1272,8 +1280,7 @@ static py_expr *strings(struct parser *p)
 /* ---- parameters ---- */
 
 /* One NAME [':' annotation] ['=' default] parameter. */
-static py_param *param(struct parser *p, py_param_kind kind, bool annotations, bool star_ann,
-                       bool defaults)
+static py_param *param(struct parser *p, py_param_kind kind, unsigned flags)
 {
 	const py_token *t = peek(p);
 	if (t->kind != PY_TK_NAME)
@@ -1283,12 +1290,12 @@ static py_param *param(struct parser *p, py_param_kind kind, bool annotations, b
 	a->kind = kind;
 	a->name = tok_text(p, t);
 	a->off = t->off;
-	if (annotations && accept_op(p, PY_OP_COLON)) {
-		a->annotation = star_ann ? star_expression(p) : expression(p);
+	if ((flags & PARAM_ANNOTATED) && accept_op(p, PY_OP_COLON)) {
+		a->annotation = flags & PARAM_STAR_ANNOTATION ? star_expression(p) : expression(p);
 		if (!a->annotation)
 			return NULL;
 	}
-	if (defaults && accept_op(p, PY_OP_EQUAL) && !(a->def = expression(p)))
+	if ((flags & PARAM_DEFAULT) && accept_op(p, PY_OP_EQUAL) && !(a->def = expression(p)))
 		return NULL;
 	a->len = prev_end(p) - t->off;
 	return a;
@@ -1297,9 +1304,10 @@ static py_param *param(struct parser *p, py_param_kind kind, bool annotations, b
 /*
  * parameters (def) / lambda_parameters (lambda, no annotations):
  *   [param_no_default | param_with_default]* ['/' ...] ['*' [NAME] kwonly...] ['**' NAME]
- * Stops before `close` (')' or ':'), which the caller consumes.
+ * Stops before `close` (')' or ':'), which the caller consumes. annotated:
+ * PARAM_ANNOTATED or 0.
  */
-static bool params(struct parser *p, py_params *out, py_op close, bool annotations)
+static bool params(struct parser *p, py_params *out, py_op close, unsigned annotated)
 {
 	bool seen_slash = false, seen_star = false, seen_default = false, bare_star = false;
 	bool seen_kwarg = false;
@@ -1322,20 +1330,20 @@ static bool params(struct parser *p, py_params *out, py_op close, bool annotatio
 			if (is_op(peek(p), PY_OP_COMMA) || is_op(peek(p), close)) {
 				bare_star = true;
 			} else {
-				py_param *a = param(p, PY_PARAM_VARARG, annotations, true, false);
+				py_param *a = param(p, PY_PARAM_VARARG, annotated | PARAM_STAR_ANNOTATION);
 				if (!a)
 					return false;
 				VEC_PUSH(p->arena, *out, a);
 			}
 		} else if (accept_op(p, PY_OP_DSTAR)) {
-			py_param *a = param(p, PY_PARAM_KWARG, annotations, false, false);
+			py_param *a = param(p, PY_PARAM_KWARG, annotated);
 			if (!a)
 				return false;
 			VEC_PUSH(p->arena, *out, a);
 			seen_kwarg = true;
 		} else {
-			py_param *a = param(p, seen_star ? PY_PARAM_KWONLY : PY_PARAM_NORMAL, annotations,
-			                    false, true);
+			py_param *a = param(p, seen_star ? PY_PARAM_KWONLY : PY_PARAM_NORMAL,
+			                    annotated | PARAM_DEFAULT);
 			if (!a)
 				return false;
 			if (!seen_star) {
@@ -1370,7 +1378,7 @@ static bool type_params(struct parser *p, py_params *out)
 			kind = PY_PARAM_TYPEVARTUPLE;
 		else if (accept_op(p, PY_OP_DSTAR))
 			kind = PY_PARAM_PARAMSPEC;
-		py_param *a = param(p, kind, kind == PY_PARAM_TYPEVAR, false, false);
+		py_param *a = param(p, kind, kind == PY_PARAM_TYPEVAR ? PARAM_ANNOTATED : 0);
 		if (!a)
 			return false;
 		VEC_PUSH(p->arena, *out, a);
@@ -1435,13 +1443,18 @@ static bool parse_dotted_name(struct parser *p, const char **out)
 	return true;
 }
 
-/* NAME ['as' NAME], or a dotted name when dotted */
-static py_alias *alias(struct parser *p, bool dotted)
+typedef enum alias_kind {
+	ALIAS_DOTTED, /* import a.b as c */
+	ALIAS_NAME,   /* from m import a as c */
+} alias_kind;
+
+/* NAME ['as' NAME], or a dotted name for ALIAS_DOTTED */
+static py_alias *alias(struct parser *p, alias_kind kind)
 {
 	const py_token *t = peek(p);
 	py_alias *a = rt_alloc(p->arena, sizeof(*a));
 	a->off = t->off;
-	if (dotted) {
+	if (kind == ALIAS_DOTTED) {
 		if (!parse_dotted_name(p, &a->name))
 			return NULL;
 	} else {
@@ -1467,7 +1480,7 @@ static py_stmt *import_stmt(struct parser *p)
 	if (is_kw(t, PY_KW_IMPORT)) {
 		py_stmt *s = new_stmt(p, PY_S_IMPORT, t->off);
 		do {
-			py_alias *a = alias(p, true);
+			py_alias *a = alias(p, ALIAS_DOTTED);
 			if (!a)
 				return NULL;
 			VEC_PUSH(p->arena, s->u.import_.names, a);
@@ -1504,7 +1517,7 @@ static py_stmt *import_stmt(struct parser *p)
 		if (!paren && s->u.import_.names.n && at_stmt_end(peek(p)))
 			return syntax_at(p, RT_ESYNTAX, p->t[p->pos - 1].off, 1,
 			                 "trailing comma not allowed without surrounding parentheses");
-		py_alias *a = alias(p, false);
+		py_alias *a = alias(p, ALIAS_NAME);
 		if (!a)
 			return NULL;
 		VEC_PUSH(p->arena, s->u.import_.names, a);
@@ -1542,7 +1555,7 @@ static py_stmt *expr_stmt(struct parser *p)
 		if (e->kind == PY_E_TUPLE)
 			return syntax_at(p, RT_ESYNTAX, e->off, e->len,
 			                 "only single target (not tuple) can be annotated");
-		if (!check_target(p, e, false, "annotate"))
+		if (!check_target(p, e, TARGET_SINGLE, "annotate"))
 			return NULL;
 		next(p);
 		py_stmt *s = new_stmt(p, PY_S_ANNASSIGN, off);
@@ -1555,7 +1568,7 @@ static py_stmt *expr_stmt(struct parser *p)
 		return s;
 	}
 	if (t->kind == PY_TK_OP && t->sub >= PY_OP_PLUSEQ && t->sub <= PY_OP_CARETEQ) {
-		if (!check_target(p, e, false, "use augmented assignment on"))
+		if (!check_target(p, e, TARGET_SINGLE, "use augmented assignment on"))
 			return NULL;
 		next(p);
 		py_stmt *s = new_stmt(p, PY_S_AUGASSIGN, off);
@@ -1572,7 +1585,7 @@ static py_stmt *expr_stmt(struct parser *p)
 	}
 	py_stmt *s = new_stmt(p, PY_S_ASSIGN, off);
 	while (accept_op(p, PY_OP_EQUAL)) {
-		if (!check_target(p, e, true, "assign to"))
+		if (!check_target(p, e, TARGET_SEQ_OK, "assign to"))
 			return NULL;
 		VEC_PUSH(p->arena, s->u.assign.targets, e);
 		if (!(e = yield_or_star_expressions(p)))
@@ -1642,7 +1655,7 @@ static py_stmt *simple_stmt(struct parser *p)
 		s = new_stmt(p, PY_S_DEL, off);
 		do {
 			py_expr *e = primary(p);
-			if (!e || !check_target(p, e, true, "delete"))
+			if (!e || !check_target(p, e, TARGET_SEQ_OK, "delete"))
 				return NULL;
 			VEC_PUSH(p->arena, s->u.del.targets, e);
 		} while (accept_op(p, PY_OP_COMMA) && starts_target(peek(p)));
@@ -1740,7 +1753,7 @@ static py_withitem *with_item(struct parser *p)
 	if (!(w->context = expression(p)))
 		return NULL;
 	if (accept_kw(p, PY_KW_AS)) {
-		if (!(w->vars = star_target(p)) || !check_target(p, w->vars, true, "assign to"))
+		if (!(w->vars = star_target(p)) || !check_target(p, w->vars, TARGET_SEQ_OK, "assign to"))
 			return NULL;
 	}
 	return w;
@@ -1858,7 +1871,7 @@ static py_stmt *def_stmt(struct parser *p, py_exprs decorators, bool is_async, u
 	s->u.def.name = tok_text(p, name);
 	s->u.def.name_off = name->off;
 	if (!type_params(p, &s->u.def.type_params) || !expect_op(p, PY_OP_LPAR) ||
-	    !params(p, &s->u.def.params, PY_OP_RPAR, true) || !expect_op(p, PY_OP_RPAR))
+	    !params(p, &s->u.def.params, PY_OP_RPAR, PARAM_ANNOTATED) || !expect_op(p, PY_OP_RPAR))
 		return NULL;
 	if (accept_op(p, PY_OP_ARROW) && !(s->u.def.returns = expression(p)))
 		return NULL;

@@ -191,15 +191,14 @@ static bool admit(walker *w, const char *rdir, const char *path, const entry *e)
 	return true;
 }
 
-static void emit(walker *w, const char *path, const char *sidecar, bool standalone)
+static void emit(walker *w, rt_srcfile file)
 {
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 64;
 		w->files = rt_realloc_array(w->arena, w->files, w->n, cap, sizeof(*w->files));
 		w->cap = cap;
 	}
-	w->files[w->n++] = (rt_srcfile){ .path = path, .sidecar_path = sidecar,
-	                                 .standalone = standalone };
+	w->files[w->n++] = file;
 }
 
 /* The entry named stem + ext among the directory's wanted names, or NULL. */
@@ -241,13 +240,13 @@ static int walk_entries(walker *w, const char *dir, const char *rdir, entry *es,
 			const char *scpath = sc ? join(w->arena, dir, sc->name) : NULL;
 			if (sc && !admit(w, rdir, scpath, sc))
 				scpath = NULL;
-			emit(w, path, scpath, false);
+			emit(w, (rt_srcfile){ .path = path, .sidecar_path = scpath });
 		} else if (wanted_name(e->name, e->len, ".sql")) {
 			if (partner(es, n, &names, e, e->len - 4, ".py"))
 				continue; /* a sidecar, listed with its .py */
 			const char *path = join(w->arena, dir, e->name);
 			if (admit(w, rdir, path, e))
-				emit(w, path, NULL, true);
+				emit(w, (rt_srcfile){ .path = path, .standalone = true });
 		}
 	}
 	if (!w->recursive)

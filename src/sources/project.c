@@ -48,14 +48,19 @@ struct pyread {
 	char checksum[RT_CHECKSUM_HEX_LEN + 1];
 };
 
+/* How much of a .py read_py parses. */
+typedef enum py_extent {
+	READ_HEADER, /* the module-level names only */
+	READ_WHOLE,  /* the def/class blocks too, for a caller that visits the bodies now */
+} py_extent;
+
 /*
  * Reads f's .py (text and parse in scratch) and its sidecar's text: the
  * header into keep, its problems to diags, and the checksum of both. With
- * `whole` the blocks are read too and r->full is the parse (for a caller
- * that visits the bodies now). Returns RT_OK, or the loading error.
+ * READ_WHOLE, r->full is the whole parse. Returns RT_OK, or the loading error.
  */
 static int read_py(struct pyread *r, rt_arena *keep, rt_arena *scratch, const rt_srcfile *f,
-                   bool whole, rt_diags *diags, rt_error *err)
+                   py_extent extent, rt_diags *diags, rt_error *err)
 {
 	*r = (struct pyread){ 0 };
 	rt_source *py;
@@ -65,8 +70,9 @@ static int read_py(struct pyread *r, rt_arena *keep, rt_arena *scratch, const rt
 	py->path = f->path; /* locations and diagnostics outlive the scratch */
 	if (f->sidecar_path && (rc = rt_source_load(&r->sc, keep, f->sidecar_path, err)) < 0)
 		return rc;
-	if (rt_revfile_read_both(&r->rf, whole ? &r->full : NULL, keep, scratch, py, diags) !=
-	    RT_OK || !r->rf || !r->rf->revision) {
+	rt_revfile **full = extent == READ_WHOLE ? &r->full : NULL;
+	if (rt_revfile_read_both(&r->rf, full, keep, scratch, py, diags) != RT_OK || !r->rf ||
+	    !r->rf->revision) {
 		r->rf = NULL;
 		return RT_OK;
 	}
@@ -183,7 +189,7 @@ static void *read_slots(void *arg)
 			continue;
 		struct slot *sl = &pool->slots[i];
 		rt_diags_init(&sl->diags, t->keep);
-		sl->rc = read_py(&sl->r, t->keep, t->scratch, f, false, &sl->diags, &sl->err);
+		sl->rc = read_py(&sl->r, t->keep, t->scratch, f, READ_HEADER, &sl->diags, &sl->err);
 		rt_arena_reset(t->scratch);
 	}
 	return NULL;
@@ -236,7 +242,7 @@ static void add_diags(rt_diags *diags, const rt_diags *from)
 
 /* One file in load order: its revision (NULL when unusable) or a loading error. */
 static int load_file(rt_revision **out, rt_arena *arena, struct rt_pycache *cache,
-                     const rt_srcfile *f, struct slot *sl, bool whole, rt_diags *diags,
+                     const rt_srcfile *f, struct slot *sl, py_extent extent, rt_diags *diags,
                      rt_error *err)
 {
 	*out = NULL;
@@ -250,7 +256,7 @@ static int load_file(rt_revision **out, rt_arena *arena, struct rt_pycache *cach
 			rt_error_move(err, &sl->err);
 		r = &sl->r;
 	} else {
-		rc = read_py(r, arena, cache->scratch, f, whole, diags, err);
+		rc = read_py(r, arena, cache->scratch, f, extent, diags, err);
 	}
 	if (rc < 0 || !r->rf)
 		return rc;
@@ -280,7 +286,7 @@ int rt_project_load(rt_project **out, rt_arena *arena, const rt_project_opts *op
 	for (; i < d.n && rc >= 0; i++) {
 		rt_revision *rev;
 		rc = load_file(&rev, arena, cache, &d.files[i], slots ? &slots[i] : NULL,
-		               opts->loaded != NULL, diags, err);
+		               opts->loaded ? READ_WHOLE : READ_HEADER, diags, err);
 		if (rc == RT_OK && rev) {
 			rev->load_order = (unsigned)p->n;
 			p->revs[p->n++] = rev;

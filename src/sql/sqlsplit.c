@@ -409,12 +409,16 @@ static bool check_meta(const char *text, const tokens *t, const span *s, problem
 	return true;
 }
 
+typedef enum analysis {
+	ANALYSE_SPLIT, /* statements as PostgreSQL's parser splits them */
+	ANALYSE_CHECK, /* the whole text is one candidate for psql's rules only */
+} analysis;
+
 /*
  * Lexes and splits text (NUL-terminated, len bytes) into token spans and
- * runs the refusal checks. With use_parser false the whole text is one
- * candidate for psql's rules only (checking, not splitting).
+ * runs the refusal checks.
  */
-static bool analyse(const char *text, size_t len, bool use_parser, tokens *t, spans *s,
+static bool analyse(const char *text, size_t len, analysis how, tokens *t, spans *s,
                     problem *pb)
 {
 	const char *nul = memchr(text, '\0', len);
@@ -425,7 +429,7 @@ static bool analyse(const char *text, size_t len, bool use_parser, tokens *t, sp
 	}
 	if (!lex(t, text, len, pb))
 		return false;
-	if (!use_parser || !parser_spans(text, t, s))
+	if (how == ANALYSE_CHECK || !parser_spans(text, t, s))
 		psql_spans(text, t, s);
 	for (size_t i = 0; i < s->n; i++)
 		if (!check_copy(text, t, &s->v[i], pb) || !check_meta(text, t, &s->v[i], pb))
@@ -446,7 +450,7 @@ int rt_sql_split(rt_stmtlist *out, rt_arena *arena, const rt_source *src, size_t
 	spans s = { 0 };
 	problem pb = { 0 };
 	int rc = RT_OK;
-	if (!analyse(text, len, true, &t, &s, &pb)) {
+	if (!analyse(text, len, ANALYSE_SPLIT, &t, &s, &pb)) {
 		rt_loc loc = rt_source_loc(src, offset + pb.offset, pb.len);
 		rc = rt_error_set(err, RT_ESYNTAX, &loc, "%s", pb.message);
 		if (pb.hint)
@@ -477,7 +481,7 @@ int rt_sql_check(const rt_stmt *stmt, rt_error *err)
 	spans s = { 0 };
 	problem pb = { 0 };
 	int rc = RT_OK;
-	if (!analyse(stmt->sql, stmt->len, false, &t, &s, &pb)) {
+	if (!analyse(stmt->sql, stmt->len, ANALYSE_CHECK, &t, &s, &pb)) {
 		rt_loc loc = rt_stmt_loc(stmt, pb.offset);
 		loc.len = (uint32_t)pb.len;
 		rc = rt_error_set(err, RT_ESYNTAX, &loc, "%s", pb.message);

@@ -97,9 +97,11 @@ void rt_arena_free(rt_arena *a)
 }
 
 #ifdef RT_DEBUG_ARENA
-static void *debug_alloc(rt_arena *a, size_t size, bool zero)
+enum { DEBUG_ALLOC_ZEROED = 1u << 0 };
+
+static void *debug_alloc(rt_arena *a, size_t size, unsigned flags)
 {
-	void *p = zero ? calloc(1, size ? size : 1) : malloc(size ? size : 1);
+	void *p = flags & DEBUG_ALLOC_ZEROED ? calloc(1, size ? size : 1) : malloc(size ? size : 1);
 	if (!p)
 		rt_oom();
 	if (a->debug_allocs.n == a->debug_allocs.cap) {
@@ -151,7 +153,7 @@ static struct block *new_block(rt_arena *a, size_t size)
 void *rt_alloc_raw(rt_arena *a, size_t size)
 {
 #ifdef RT_DEBUG_ARENA
-	return debug_alloc(a, size, false);
+	return debug_alloc(a, size, 0);
 #else
 	size = round_up(size);
 	struct block *b = a->blocks;
@@ -166,7 +168,7 @@ void *rt_alloc_raw(rt_arena *a, size_t size)
 void *rt_alloc(rt_arena *a, size_t size)
 {
 #ifdef RT_DEBUG_ARENA
-	return debug_alloc(a, size, true);
+	return debug_alloc(a, size, DEBUG_ALLOC_ZEROED);
 #else
 	void *p = rt_alloc_raw(a, size);
 	memset(p, 0, size);

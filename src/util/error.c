@@ -122,19 +122,36 @@ int rt_error_wrap(rt_error *err, rt_code code, const rt_loc *loc, const char *fm
 	return rc;
 }
 
+/* *field, then separator (when *field was set) and the formatted text. */
+RT_PRINTF(3, 0) static void vappend(char **field, const char *separator, const char *fmt,
+                                    va_list ap)
+{
+	rt_buf b = RT_BUF_INIT;
+	if (*field)
+		rt_buf_printf(&b, "%s%s", *field, separator);
+	rt_buf_vprintf(&b, fmt, ap);
+	free(*field);
+	*field = rt_buf_detach(&b);
+}
+
 void rt_error_detail_append(rt_error *err, const char *fmt, ...)
 {
 	if (!err)
 		return;
-	rt_buf b = RT_BUF_INIT;
-	if (err->detail)
-		rt_buf_printf(&b, "%s\n", err->detail);
 	va_list ap;
 	va_start(ap, fmt);
-	rt_buf_vprintf(&b, fmt, ap);
+	vappend(&err->detail, "\n", fmt, ap);
 	va_end(ap);
-	free(err->detail);
-	err->detail = rt_buf_detach(&b);
+}
+
+void rt_error_message_append(rt_error *err, const char *fmt, ...)
+{
+	if (!err)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vappend(&err->message, "", fmt, ap);
+	va_end(ap);
 }
 
 void rt_diags_init(rt_diags *d, rt_arena *arena)

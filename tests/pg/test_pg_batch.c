@@ -49,7 +49,7 @@ static void test_pg_batch__state_of_a_fresh_and_a_migrated_database(void **state
 	rt_error err = RT_ERROR_INIT;
 	rt_db_state st;
 	rt_db *db = connect_probed(t, NULL);
-	assert_int_equal(rt_db_read_state(db, t->arena, &vt, &hist, false, &st, &err), RT_OK);
+	assert_int_equal(rt_db_read_state(db, t->arena, &vt, &hist, 0, &st, &err), RT_OK);
 	assert_false(st.vtable_exists);
 	assert_false(st.sums.table_exists);
 	assert_int_equal(st.rows.n, 0);
@@ -57,7 +57,7 @@ static void test_pg_batch__state_of_a_fresh_and_a_migrated_database(void **state
 
 	/* tables created since the probe: the next read sees them (a second message) */
 	make_tables(t);
-	assert_int_equal(rt_db_read_state(db, t->arena, &vt, &hist, false, &st, &err), RT_OK);
+	assert_int_equal(rt_db_read_state(db, t->arena, &vt, &hist, 0, &st, &err), RT_OK);
 	assert_true(st.vtable_exists);
 	assert_true(st.sums.table_exists);
 	assert_int_equal(st.rows.n, 1);
@@ -70,13 +70,13 @@ static void test_pg_batch__state_of_a_fresh_and_a_migrated_database(void **state
 
 	/* a session that probed them reads the same in its first call */
 	rt_db *db2 = connect_probed(t, NULL);
-	assert_int_equal(rt_db_read_state(db2, t->arena, &vt, &hist, false, &st, &err), RT_OK);
+	assert_int_equal(rt_db_read_state(db2, t->arena, &vt, &hist, 0, &st, &err), RT_OK);
 	assert_int_equal(st.rows.n, 1);
 	assert_int_equal(st.sums.revisions.n, 2);
 
 	/* a table dropped under it: read again, no error */
 	pgt_sql(t, t->db, "DROP TABLE retort_history");
-	assert_int_equal(rt_db_read_state(db2, t->arena, &vt, &hist, false, &st, &err), RT_OK);
+	assert_int_equal(rt_db_read_state(db2, t->arena, &vt, &hist, 0, &st, &err), RT_OK);
 	assert_true(st.vtable_exists);
 	assert_false(st.sums.table_exists);
 	assert_int_equal(st.rows.n, 1);
@@ -93,7 +93,8 @@ static void test_pg_batch__state_with_the_lock_attempt(void **state)
 	make_tables(t);
 	rt_db *a = connect_probed(t, NULL), *b = connect_probed(t, NULL);
 	rt_db_state st;
-	assert_int_equal(rt_db_read_state(a, t->arena, &vt, &hist, true, &st, &err), RT_OK);
+	assert_int_equal(rt_db_read_state(a, t->arena, &vt, &hist, RT_READ_STATE_TRY_LOCK, &st, &err),
+	                 RT_OK);
 	assert_true(st.locked);
 	assert_int_equal(st.rows.n, 1);
 	/* the key is rt_db_lock_key's */
@@ -104,13 +105,16 @@ static void test_pg_batch__state_with_the_lock_attempt(void **state)
 	                     (long long)((uint64_t)key & 0xffffffffu));
 	assert_string_equal(pgt_sql(t, t->db, q), "1");
 	/* a second session does not get it; a second attempt here is refused */
-	assert_int_equal(rt_db_read_state(b, t->arena, &vt, &hist, true, &st, &err), RT_OK);
+	assert_int_equal(rt_db_read_state(b, t->arena, &vt, &hist, RT_READ_STATE_TRY_LOCK, &st, &err),
+	                 RT_OK);
 	assert_false(st.locked);
-	assert_int_equal(rt_db_read_state(a, t->arena, &vt, &hist, true, &st, &err), RT_ERROR);
+	assert_int_equal(rt_db_read_state(a, t->arena, &vt, &hist, RT_READ_STATE_TRY_LOCK, &st, &err),
+	                 RT_ERROR);
 	rt_error_clear(&err);
 	/* unlock releases what the read took */
 	assert_int_equal(rt_db_unlock(a, &err), RT_OK);
-	assert_int_equal(rt_db_read_state(b, t->arena, &vt, &hist, true, &st, &err), RT_OK);
+	assert_int_equal(rt_db_read_state(b, t->arena, &vt, &hist, RT_READ_STATE_TRY_LOCK, &st, &err),
+	                 RT_OK);
 	assert_true(st.locked);
 	rt_db_close(a);
 	rt_db_close(b);
@@ -246,7 +250,8 @@ static void test_pg_batch__connection_started_early(void **state)
 	/* the probe ran: the lock key needs no query of its own */
 	rt_db_state st;
 	rt_error err = RT_ERROR_INIT;
-	assert_int_equal(rt_db_read_state(db, t->arena, &vt, &hist, true, &st, &err), RT_OK);
+	assert_int_equal(rt_db_read_state(db, t->arena, &vt, &hist, RT_READ_STATE_TRY_LOCK, &st, &err),
+	                 RT_OK);
 	assert_true(st.locked);
 	rt_db_close(db);
 

@@ -593,7 +593,7 @@ static ini_file *parse_ini(rt_arena *a, const char *text, rt_error *err, int wan
 {
 	rt_source *src = rt_source_from_mem(a, "t.ini", text, strlen(text));
 	ini_file *ini = NULL;
-	assert_int_equal(ini_parse(a, src, "/here", &ini, err), want);
+	assert_int_equal(cfg_ini_parse(a, src, "/here", &ini, err), want);
 	return ini;
 }
 
@@ -601,9 +601,9 @@ static const char *ini_value(const ini_file *ini, const char *section, const cha
 {
 	const char *v = NULL;
 	rt_error err = RT_ERROR_INIT;
-	int rc = ini_get(ini, section, key, &v, NULL, &err);
+	int rc = cfg_ini_get(ini, section, key, &v, NULL, &err);
 	if (rc != RT_OK)
-		fail_msg("ini_get %s: %d %s", key, rc, err.message ? err.message : "");
+		fail_msg("cfg_ini_get %s: %d %s", key, rc, err.message ? err.message : "");
 	return v;
 }
 
@@ -633,8 +633,8 @@ static void test_config__ini_configparser_semantics(void **state)
 	                          "[logs]\n"
 	                          "format = %(levelname)s\n",
 	                          &err, RT_OK);
-	assert_true(ini_has_section(ini, "alembic"));
-	assert_false(ini_has_section(ini, "DEFAULT"));
+	assert_true(cfg_ini_has_section(ini, "alembic"));
+	assert_false(cfg_ini_has_section(ini, "DEFAULT"));
 	assert_string_equal(ini_value(ini, "alembic", "script_location"), "/here/db/m");
 	assert_string_equal(ini_value(ini, "alembic", "pct"), "100% sure ; not a comment");
 	assert_string_equal(ini_value(ini, "alembic", "multi"), "one\ntwo\n\nthree");
@@ -643,18 +643,18 @@ static void test_config__ini_configparser_semantics(void **state)
 	assert_string_equal(ini_value(ini, "alembic", "base"), "/here/db"); /* from [DEFAULT] */
 	const char *v;
 	rt_loc loc;
-	assert_int_equal(ini_get(ini, "alembic", "missing", &v, NULL, &err), RT_ENOTFOUND);
-	assert_int_equal(ini_get(ini, "alembic", "bad", &v, &loc, &err), RT_ECONFIG);
+	assert_int_equal(cfg_ini_get(ini, "alembic", "missing", &v, NULL, &err), RT_ENOTFOUND);
+	assert_int_equal(cfg_ini_get(ini, "alembic", "bad", &v, &loc, &err), RT_ECONFIG);
 	assert_string_equal(err.message, "the value of 'bad' in section 'alembic' refers to "
 	                                 "'%(nope)s', which is not set");
 	assert_int_equal(err.loc.line, 15);
-	assert_int_equal(ini_get(ini, "alembic", "loop", &v, &loc, &err), RT_ECONFIG);
-	assert_int_equal(ini_get(ini, "alembic", "syntax", &v, &loc, &err), RT_ECONFIG);
+	assert_int_equal(cfg_ini_get(ini, "alembic", "loop", &v, &loc, &err), RT_ECONFIG);
+	assert_int_equal(cfg_ini_get(ini, "alembic", "syntax", &v, &loc, &err), RT_ECONFIG);
 	assert_string_equal(err.message, "bad interpolation in the value of 'syntax' in section "
 	                                 "'alembic'");
 	/* %(levelname)s fails only when read, as in Python: loading alembic.ini never
 	 * reads the logging sections (the yaml_and_ini fixture has one) */
-	assert_int_equal(ini_get(ini, "logs", "format", &v, &loc, &err), RT_ECONFIG);
+	assert_int_equal(cfg_ini_get(ini, "logs", "format", &v, &loc, &err), RT_ECONFIG);
 
 	parse_ini(a, "[alembic]\na = 1\nA = 2\n", &err, RT_ESYNTAX);
 	assert_string_equal(err.message, "option 'a' in section 'alembic' already exists");

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "retort/checksum.h"
+#include "retort/random.h"
 
 /* printf 'revision = "abc"\ndown_revision = None\n' > a.py */
 #define PY_TEXT "revision = \"abc\"\ndown_revision = None\n"
@@ -97,6 +98,20 @@ static void test_crypto__valid_and_equal(void **state)
 	assert_false(rt_checksum_equal(h, other));
 }
 
+static void test_crypto__random_unit_spread(void **state)
+{
+	(void)state;
+	double lo = 1.0, hi = 0.0;
+	for (int i = 0; i < 1000; i++) {
+		double x = rt_random_unit();
+		assert_true(x >= 0.0 && x < 1.0);
+		lo = x < lo ? x : lo;
+		hi = x > hi ? x : hi;
+	}
+	/* 1000 uniform draws spanning less than half the range: never in practice */
+	assert_true(hi - lo > 0.5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +119,7 @@ int main(void)
 		cmocka_unit_test(test_crypto__sources_back_to_back),
 		cmocka_unit_test(test_crypto__crlf_folded_lone_cr_kept),
 		cmocka_unit_test(test_crypto__valid_and_equal),
+		cmocka_unit_test(test_crypto__random_unit_spread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

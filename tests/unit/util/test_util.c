@@ -4,11 +4,15 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "retort/arena.h"
 #include "retort/buf.h"
+#include "retort/editdist.h"
+#include "retort/clock.h"
 #include "retort/error.h"
 #include "retort/source.h"
 #include "retort/stmt.h"
@@ -219,6 +223,9 @@ static void test_util__error_wrap_keeps_facts(void **state)
 	assert_string_equal(err.detail, "first\nsecond 2");
 	assert_int_equal(rt_error_wrap(&err, RT_EDB, NULL, "again"), RT_EDB);
 	assert_string_equal(err.loc.path, "versions/a1.py"); /* NULL keeps the location */
+	rt_error_message_append(&err, " (SQLSTATE %s)", err.sqlstate);
+	assert_string_equal(err.message, "again: upgrade: step 'a1': relation \"t\" does not exist "
+	                                 "(SQLSTATE 42P01)");
 	rt_error_clear(&err);
 	assert_int_equal(rt_error_prefix(NULL, "x"), RT_OK);
 }
@@ -312,6 +319,55 @@ static void test_util__stmt_maps_offsets(void **state)
 	rt_arena_free(a);
 }
 
+static void test_util__edit_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(rt_edit_distance("", ""), 0);
+	assert_int_equal(rt_edit_distance("kitten", "sitting"), 3);
+	assert_int_equal(rt_edit_distance("upgrade", "upgrde"), 1);
+	assert_int_equal(rt_edit_distance("ab", "ba"), 2);
+	assert_int_equal(rt_edit_distance("", "heads"), 5);
+	char longest[RT_EDIT_DISTANCE_MAX + 2];
+	memset(longest, 'a', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	assert_int_equal(rt_edit_distance(longest, "a"), SIZE_MAX);
+	longest[RT_EDIT_DISTANCE_MAX] = '\0';
+	assert_int_equal(rt_edit_distance(longest, "a"), RT_EDIT_DISTANCE_MAX - 1);
+}
+
+static volatile sig_atomic_t alarmed;
+
+static void on_alarm(int signo)
+{
+	alarmed = signo;
+}
+
+static void test_util__sleep_ends_on_a_signal(void **state)
+{
+	(void)state;
+	double t0 = rt_clock_ms();
+	assert_true(rt_sleep(0.05, &alarmed));
+	double slept = rt_clock_ms() - t0;
+	assert_true(slept >= 50.0 && slept < 1000.0);
+	/* a flag already set: no sleep at all */
+	alarmed = 1;
+	t0 = rt_clock_ms();
+	assert_false(rt_sleep(5.0, &alarmed));
+	assert_true(rt_clock_ms() - t0 < 50.0);
+	/* a signal arriving during the sleep ends it (its handler sets the flag) */
+	alarmed = 0;
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+	struct itimerval in_30ms = { .it_value = { .tv_sec = 0, .tv_usec = 30000 } };
+	assert_int_equal(setitimer(ITIMER_REAL, &in_30ms, NULL), 0);
+	t0 = rt_clock_ms();
+	assert_false(rt_sleep(5.0, &alarmed));
+	assert_true(rt_clock_ms() - t0 < 1000.0);
+	assert_int_equal(alarmed, SIGALRM);
+	sigaction(SIGALRM, &old, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +383,8 @@ int main(void)
 		cmocka_unit_test(test_util__source_loc_counts_code_points),
 		cmocka_unit_test(test_util__source_line_maps),
 		cmocka_unit_test(test_util__stmt_maps_offsets),
+		cmocka_unit_test(test_util__edit_distance),
+		cmocka_unit_test(test_util__sleep_ends_on_a_signal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "retort/newrev.h"
 
 /* ---- create date ---- */
@@ -601,44 +602,69 @@ int rt_newrev_filename(rt_buf *b, const char *file_template, int truncate_slug_l
 
 /* ---- writing ---- */
 
+static int exists_error(const char *path, rt_error *err)
+{
+	rt_error_set(err, RT_EUSAGE, NULL, "'%s' already exists", path);
+	rt_error_hint(err, "retort never overwrites a version file; choose another "
+	                   "--rev-id or message");
+	return RT_EUSAGE;
+}
+
+/* The permission bits open(path, O_CREAT, 0666) would give. */
+static mode_t creation_mode(void)
+{
+	mode_t mask = umask(0);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+/* Puts the written temporary file tmp in place as path, never over an existing
+ * file. Without hard links (some network and FAT file systems), the name is
+ * reserved with O_EXCL and the temporary file renamed over that empty file. */
+static int place_new(const char *tmp, const char *path, rt_error *err)
+{
+	if (link(tmp, path) == 0)
+		return RT_OK;
+	int e = errno;
+	if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		e = errno;
+		if (fd >= 0) {
+			close(fd);
+			if (rename(tmp, path) == 0)
+				return RT_OK;
+			e = errno;
+			unlink(path);
+		}
+	}
+	return e == EEXIST ? exists_error(path, err)
+	                   : rt_error_set(err, RT_EOS, NULL, "cannot create '%s': %s", path,
+	                                  strerror(e));
+}
+
+/* Complete and on disk, or absent: written beside path under a temporary name,
+ * then linked in, which fails if path exists (never overwritten). */
 int rt_newrev_write(const char *path, const rt_buf *text, rt_error *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		if (errno == EEXIST) {
-			rt_error_set(err, RT_EUSAGE, NULL, "'%s' already exists", path);
-			rt_error_hint(err, "retort never overwrites a version file; choose another "
-			                   "--rev-id or message");
-			return RT_EUSAGE;
-		}
-		return rt_error_set(err, RT_EOS, NULL, "cannot create '%s': %s", path,
-		                    strerror(errno));
+	rt_buf dir = RT_BUF_INIT, tmp = RT_BUF_INIT;
+	const char *base;
+	rt_author_split_path(&dir, &base, path);
+	int e, rc = RT_OK;
+	const char *step = rt_author_temp_write(&tmp, rt_buf_cstr(&dir), base, text,
+	                                        creation_mode(), &e);
+	if (step && strcmp(step, "create") == 0) {
+		rc = access(path, F_OK) == 0
+		     ? exists_error(path, err)
+		     : rt_error_set(err, RT_EOS, NULL, "cannot create '%s': %s", path, strerror(e));
+	} else if (step) {
+		rc = rt_error_set(err, RT_EOS, NULL, "cannot write '%s': %s", path, strerror(e));
+	} else {
+		rc = place_new(tmp.ptr, path, err);
+		unlink(tmp.ptr); /* the link's other name, or what a failed rename left */
+		if (rc == RT_OK)
+			rc = rt_author_sync_dir(rt_buf_cstr(&dir), err);
 	}
-	const char *p = rt_buf_cstr(text);
-	size_t left = text->len;
-	while (left > 0) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		p += w;
-		left -= (size_t)w;
-	}
-	int saved = errno;
-	/* on disk before anything refers to it (squash re-points children next) */
-	if (left == 0 && fsync(fd) != 0) {
-		saved = errno;
-		left = 1;
-	}
-	if (close(fd) != 0 && left == 0) {
-		saved = errno;
-		left = 1;
-	}
-	if (left > 0) {
-		unlink(path);
-		return rt_error_set(err, RT_EOS, NULL, "cannot write '%s': %s", path,
-		                    strerror(saved));
-	}
-	return RT_OK;
+	rt_buf_release(&dir);
+	rt_buf_release(&tmp);
+	return rc;
 }

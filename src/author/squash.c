@@ -2,9 +2,9 @@
  * `retort squash`: the range between FROM and REV and the checks that it can
  * be cut out cleanly, the replacement's sidecar SQL (each step's statements in
  * plan order, read back to prove nothing was lost), and the graph afterwards.
- * Bodies come from rt_revision_body, the path `upgrade --sql` takes.
+ * Bodies come from rt_revision_body (sources), the path `upgrade --sql` takes;
+ * nothing here needs the executor or a database.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "retort/plan.h"
@@ -131,14 +131,10 @@ int rt_squash_range(rt_squash *out, rt_arena *arena, const rt_graph *g, const ch
 
 /* ---- the sidecar text ---- */
 
-/* Prefixes a body error with the revision it stopped at, keeping its location. */
+/* Names the revision a body error stopped at, keeping its location. */
 static int member_error(const rt_revision *rev, rt_error *err)
 {
-	rt_buf b = RT_BUF_INIT;
-	rt_buf_printf(&b, "cannot squash '%s': %s", rev->id, err->message ? err->message : "");
-	free(err->message);
-	err->message = rt_buf_detach(&b);
-	return err->code;
+	return rt_error_prefix(err, "cannot squash '%s'", rev->id);
 }
 
 /* Start of s after blanks and comments (nested block comments, as PostgreSQL). */
@@ -272,11 +268,7 @@ static int read_back(const rt_buf *out, size_t start, rt_arena *arena, const cha
 	for (int d = 0; d < 2; d++) {
 		rt_stmtlist got = { 0 };
 		if (rt_sqlfile_body(&got, arena, sf, (rt_direction)d, err) < 0) {
-			rt_buf b = RT_BUF_INIT;
-			rt_buf_printf(&b, "the squashed SQL does not read back: %s", err->message);
-			free(err->message);
-			err->message = rt_buf_detach(&b);
-			err->code = RT_ERROR;
+			rt_error_wrap(err, RT_ERROR, NULL, "the squashed SQL does not read back");
 			rt_error_hint(err, "a statement holds a line that reads as a '-- retort:' "
 			                   "marker; squash a range without it");
 			return RT_ERROR;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "py/pyast.h"
 #include "retort/revfile.h"
 #include "retort/rewrite.h"
@@ -279,35 +280,6 @@ void rt_rewrite_diff(rt_buf *out, const char *path, const char *old, size_t old_
 }
 
 /* Writes all of b to fd. */
-static bool write_all(int fd, const rt_buf *b)
-{
-	size_t done = 0;
-	while (done < b->len) {
-		ssize_t w = write(fd, b->ptr + done, b->len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		done += (size_t)w;
-	}
-	return true;
-}
-
-/* The rename is durable once the folder's entry is on disk too; a file
- * system that cannot sync folders (EINVAL) has nothing more to do. */
-static int sync_dir(const char *dir, rt_error *err)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return rt_error_set(err, RT_EOS, NULL, "cannot open folder '%s': %s", dir,
-		                    strerror(errno));
-	int rc = fsync(fd) != 0 && errno != EINVAL
-	         ? rt_error_set(err, RT_EOS, NULL, "cannot sync folder '%s': %s", dir, strerror(errno))
-	         : RT_OK;
-	close(fd);
-	return rc;
-}
-
 int rt_rewrite_file(const char *path, const rt_buf *text, rt_error *err)
 {
 	rt_loc loc = { .path = path };
@@ -325,41 +297,27 @@ int rt_rewrite_file(const char *path, const rt_buf *text, rt_error *err)
 		free(real);
 		return rt_error_set(err, RT_EOS, &loc, "cannot stat '%s': %s", path, strerror(e));
 	}
-	const char *slash = strrchr(target, '/');
 	rt_buf dir = RT_BUF_INIT, tmp = RT_BUF_INIT;
-	if (slash)
-		rt_buf_add(&dir, target, (size_t)(slash - target) + (slash == target));
-	else
-		rt_buf_putc(&dir, '.');
-	rt_buf_printf(&tmp, "%s/.%s.XXXXXX", rt_buf_cstr(&dir), slash ? slash + 1 : target);
-
-	int rc = RT_OK;
-	int fd = mkstemp(tmp.ptr);
-	if (fd < 0) {
+	const char *base;
+	rt_author_split_path(&dir, &base, target);
+	int rc = RT_OK, e;
+	const char *step = rt_author_temp_write(&tmp, rt_buf_cstr(&dir), base, text, mode, &e);
+	if (step && strcmp(step, "create") == 0) {
 		rc = rt_error_set(err, RT_EOS, &loc, "cannot create a temporary file beside '%s': %s",
-		                  path, strerror(errno));
+		                  path, strerror(e));
 		goto out;
-	}
-	/* each step names the call that failed, for the message */
-	const char *step = !write_all(fd, text) ? "write"
-	                   : fchmod(fd, mode) != 0 ? "fchmod"
-	                   : fsync(fd) != 0 ? "fsync" : NULL;
-	int e = errno;
-	if (close(fd) != 0 && !step) {
-		step = "close";
-		e = errno;
 	}
 	if (!step && rename(tmp.ptr, target) != 0) {
 		step = "rename";
 		e = errno;
+		unlink(tmp.ptr);
 	}
 	if (step) {
-		unlink(tmp.ptr);
 		rc = rt_error_set(err, RT_EOS, &loc, "cannot replace '%s': %s failed: %s", path, step,
 		                  strerror(e));
 		goto out;
 	}
-	rc = sync_dir(rt_buf_cstr(&dir), err);
+	rc = rt_author_sync_dir(rt_buf_cstr(&dir), err);
 out:
 	rt_buf_release(&dir);
 	rt_buf_release(&tmp);

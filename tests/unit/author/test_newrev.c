@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/sources/newrev.c: Alembic's slug and file_template
+ * Unit tests for src/author/newrev.c: Alembic's slug and file_template
  * formatting, the repr() forms of the four module-level names, str() of the
  * create date, the exact stock text, the sidecar-loading text and the new
  * sidecar, validation, and the never-overwrite write.

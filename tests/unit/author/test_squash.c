@@ -1,6 +1,6 @@
 /*
- * Unit tests for squash: the range (plan order, children, moved labels), each
- * refusal on small graphs, the graph afterwards, and the sidecar text (sections,
+ * Unit tests for src/author/squash.c: the range (plan order, children, moved
+ * labels), each refusal on small graphs, the graph afterwards, and the sidecar text (sections,
  * step comments, read-back, and an untranslatable body named with its place).
  */
 #include <stdarg.h>

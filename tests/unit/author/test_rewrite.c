@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/sources/rewrite.c: down_revision rewritten in every
+ * Unit tests for src/author/rewrite.c: down_revision rewritten in every
  * written form with all other bytes kept (checked whole, and outside the
  * reported spans), the docstring's Revises: line, standalone .sql headers,
  * the preview diff, and the atomic file replacement.

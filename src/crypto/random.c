@@ -1,0 +1,13 @@
+/* Retry jitter from libsodium (include/retort/random.h). */
+#include <sodium.h>
+
+#include "retort/random.h"
+
+double rt_random_unit(void)
+{
+	/* sodium_init is idempotent; it fails only without an entropy source,
+	 * and a jitter of its middle value then keeps the retry going */
+	if (sodium_init() < 0)
+		return 0.5;
+	return (double)randombytes_random() / 4294967296.0;
+}
