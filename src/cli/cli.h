@@ -118,7 +118,7 @@ enum cli_field_type {
 	CLI_FIELD_STRV,    /* v.strv as an array of strings */
 	CLI_FIELD_REVIDS,  /* v.revs as an array of their ids */
 	CLI_FIELD_LOC,     /* v.loc as "file","line","col" (each only when set); no key */
-	CLI_FIELD_JSON,    /* v.s: a value already encoded */
+	CLI_FIELD_JSON,    /* v.s: a value already encoded; omitted when NULL with omit_null */
 };
 struct cli_field {
 	enum cli_field_type type;
@@ -147,6 +147,7 @@ struct cli_field {
 #define CLI_REVIDS(k, x) { CLI_FIELD_REVIDS, (k), false, { .revs = (x) }, 0 }
 #define CLI_LOC(x) { CLI_FIELD_LOC, NULL, false, { .loc = (x) }, 0 }
 #define CLI_JSON(k, x) { CLI_FIELD_JSON, (k), false, { .s = (x) }, 0 }
+#define CLI_JSON_OPT(k, x) { CLI_FIELD_JSON, (k), true, { .s = (x) }, 0 }
 /* A field list for struct cli_event: CLI_FIELDS(CLI_STR("id", id), CLI_BOOL("ok", ok)) */
 #define CLI_FIELDS(...) ((const struct cli_field[]){ __VA_ARGS__, { CLI_FIELD_END } })
 

@@ -13,17 +13,20 @@
 
 #include "cli.h"
 #include "retort/lint.h"
-#include "retort/translate.h"
+#include "retort/step_source.h"
 
-static struct {
-	const char *fail_on;
-	const char *pg_version;
-} o;
+struct lint_opts {
+	const char *fail_on, *pg_version;
+	/* what validate read from them */
+	rt_lint_severity fail_level;
+	int pg_major; /* 0: not given */
+};
+#define AT(member) CLI_OPT_AT(struct lint_opts, member)
 
 static const struct cli_opt opts[] = {
-	{ 0, "fail-on", CLI_OPT_STRING, &o.fail_on, "LEVEL",
+	{ 0, "fail-on", CLI_OPT_STRING, AT(fail_on), "LEVEL",
 	  "exit 8 when a finding is at or above LEVEL: warning or error (default error)" },
-	{ 0, "pg-version", CLI_OPT_STRING, &o.pg_version, "N",
+	{ 0, "pg-version", CLI_OPT_STRING, AT(pg_version), "N",
 	  "the PostgreSQL major version findings assume (default 15, or the server's)" },
 	{ 0 },
 };
@@ -52,54 +55,15 @@ static const char *severity_name(rt_lint_severity s)
 	return s == RT_LINT_ERROR ? "error" : "warning";
 }
 
-static void put_loc_json(rt_buf *f, const rt_loc *loc)
-{
-	rt_buf_puts(f, "\"file\":");
-	rt_buf_json_str(f, loc->path);
-	rt_buf_printf(f, ",\"line\":%u,\"col\":%u", loc->line, loc->col);
-}
-
-static void print_json(struct cli_ctx *ctx, const rt_revision *rev, const rt_lint_finding *fd,
-                       const rt_lint_facts *facts, const struct ranked *size)
-{
-	rt_buf f = RT_BUF_INIT;
-	rt_buf_puts(&f, "\"rule\":");
-	rt_buf_json_str(&f, fd->rule->id);
-	rt_buf_printf(&f, ",\"severity\":\"%s\",\"message\":", severity_name(fd->rule->severity));
-	rt_buf_json_str(&f, fd->message);
-	rt_buf_puts(&f, ",\"revision\":");
-	rt_buf_json_str(&f, rev->id);
-	rt_buf_printf(&f, ",\"statement_index\":%zu,", fd->stmt_index);
-	put_loc_json(&f, &fd->loc);
-	rt_buf_puts(&f, ",\"statement\":");
-	rt_buf_json_str(&f, facts->kind);
-	rt_buf_puts(&f, ",\"lock\":");
-	rt_buf_json_str(&f, fd->relation ? rt_lockmode_name(fd->lock) : NULL);
-	rt_buf_puts(&f, ",\"relation\":");
-	rt_buf_json_str(&f, fd->relation);
-	rt_buf_printf(&f, ",\"rewrite\":%s,\"scan\":%s,\"no_transaction_block\":%s",
-	              fd->effects & RT_LINT_REWRITE ? "true" : "false",
-	              fd->effects & RT_LINT_SCAN ? "true" : "false",
-	              fd->effects & RT_LINT_NO_TX ? "true" : "false");
-	if (fd->has_holder) {
-		rt_buf_puts(&f, ",\"held_since\":{");
-		put_loc_json(&f, &fd->holder_loc);
-		rt_buf_printf(&f, ",\"statement_index\":%zu,\"lock\":\"%s\",\"relation\":",
-		              fd->holder_index, rt_lockmode_name(fd->holder_lock));
-		rt_buf_json_str(&f, fd->holder_relation);
-		rt_buf_putc(&f, '}');
-	}
-	if (size && size->bytes >= 0)
-		rt_buf_printf(&f, ",\"table_bytes\":%lld,\"row_estimate\":%lld", size->bytes, size->rows);
-	cli_json_event(ctx, "finding", &f);
-	rt_buf_release(&f);
-}
+/* "file", "line" and "col", each always present */
+#define LOC_FIELDS(loc) CLI_STR("file", (loc)->path), CLI_INT("line", (loc)->line), \
+	CLI_INT("col", (loc)->col)
 
 /* FILE:LINE:COL: SEVERITY: MESSAGE [RULE]
  *   revision R: KIND, LOCK on RELATION, rewrites|scans
  *   lock taken at FILE:LINE:COL */
-static void print_text(rt_buf *b, const rt_revision *rev, const rt_lint_finding *fd,
-                       const rt_lint_facts *facts, const struct ranked *size)
+static void finding_text(rt_buf *b, const rt_revision *rev, const rt_lint_finding *fd,
+                         const rt_lint_facts *facts, const struct ranked *size)
 {
 	rt_loc_format(b, &fd->loc);
 	rt_buf_printf(b, "%s: %s [%s]\n  revision %s: %s", severity_name(fd->rule->severity),
@@ -119,6 +83,41 @@ static void print_text(rt_buf *b, const rt_revision *rev, const rt_lint_finding 
 		rt_buf_truncate(b, b->len - 2); /* rt_loc_format's ": " */
 		rt_buf_putc(b, '\n');
 	}
+}
+
+/* One "finding" event; size (with a database) adds the table's size. Warnings
+ * are hidden with -q, errors are the result. */
+static void emit_finding(struct cli_ctx *ctx, const rt_revision *rev, const rt_lint_finding *fd,
+                         const rt_lint_facts *facts, const struct ranked *size)
+{
+	rt_buf text = RT_BUF_INIT, holder = RT_BUF_INIT;
+	finding_text(&text, rev, fd, facts, size);
+	if (fd->has_holder)
+		cli_json_object(&holder, CLI_FIELDS(LOC_FIELDS(&fd->holder_loc),
+		                                    CLI_SIZE("statement_index", fd->holder_index),
+		                                    CLI_STR("lock", rt_lockmode_name(fd->holder_lock)),
+		                                    CLI_STR("relation", fd->holder_relation)));
+	bool sized = size && size->bytes >= 0;
+	cli_emit(ctx, &(struct cli_event){
+		.name = "finding",
+		.fields = CLI_FIELDS(
+			CLI_STR("rule", fd->rule->id), CLI_STR("severity", severity_name(fd->rule->severity)),
+			CLI_STR("message", fd->message), CLI_STR("revision", rev->id),
+			CLI_SIZE("statement_index", fd->stmt_index), LOC_FIELDS(&fd->loc),
+			CLI_STR("statement", facts->kind),
+			CLI_STR("lock", fd->relation ? rt_lockmode_name(fd->lock) : NULL),
+			CLI_STR("relation", fd->relation),
+			CLI_BOOL("rewrite", fd->effects & RT_LINT_REWRITE),
+			CLI_BOOL("scan", fd->effects & RT_LINT_SCAN),
+			CLI_BOOL("no_transaction_block", fd->effects & RT_LINT_NO_TX),
+			CLI_JSON_OPT("held_since", fd->has_holder ? rt_buf_cstr(&holder) : NULL),
+			CLI_JSON_OPT("table_bytes", sized ? rt_sprintf(ctx->arena, "%lld", size->bytes) : NULL),
+			CLI_JSON_OPT("row_estimate", sized ? rt_sprintf(ctx->arena, "%lld", size->rows) : NULL)),
+		.text = rt_buf_cstr(&text),
+		.text_flags = fd->rule->severity == RT_LINT_ERROR ? CLI_TEXT_ALWAYS : 0,
+	});
+	rt_buf_release(&text);
+	rt_buf_release(&holder);
 }
 
 /* pg_class's size and row estimate of rel ("name" or "schema.name" as written), or -1. */
@@ -174,12 +173,12 @@ static void keep(struct cli_ctx *ctx, struct online *on, const rt_revision *rev,
 	on->v[on->n++] = r;
 }
 
-static int lint_step(struct cli_ctx *ctx, const rt_step *step, rt_translate_ctx *tctx,
+static int lint_step(struct cli_ctx *ctx, const rt_step *step, const rt_step_source *src,
                      rt_arena *tmp, const rt_lint_opts *lo, struct tally *t, struct online *on,
                      rt_error *err)
 {
-	rt_stmtlist stmts = { 0 };
-	int rc = rt_revision_body(&stmts, tmp, step->rev, RT_UPGRADE, tctx, err);
+	rt_stmtlist stmts;
+	int rc = rt_step_source_body(src, step, tmp, &stmts, err);
 	if (rc < 0)
 		return rt_error_prefix(err, "upgrade body of '%s'", step->rev->id);
 	rt_lint_findings fs = { 0 };
@@ -189,7 +188,6 @@ static int lint_step(struct cli_ctx *ctx, const rt_step *step, rt_translate_ctx 
 		return rt_error_prefix(err, "upgrade body of '%s'", step->rev->id);
 	t->revisions++;
 	t->statements += stmts.n;
-	rt_buf b = RT_BUF_INIT;
 	for (size_t i = 0; i < fs.n; i++) {
 		const rt_lint_finding *fd = &fs.v[i];
 		if (fd->rule->severity == RT_LINT_ERROR)
@@ -198,33 +196,31 @@ static int lint_step(struct cli_ctx *ctx, const rt_step *step, rt_translate_ctx 
 			t->warnings++;
 		if (on->open)
 			keep(ctx, on, step->rev, fd, &facts[fd->stmt_index]);
-		else if (ctx->format == RT_FORMAT_JSON)
-			print_json(ctx, step->rev, fd, &facts[fd->stmt_index], NULL);
-		else if (fd->rule->severity == RT_LINT_ERROR || ctx->verbosity >= 0)
-			print_text(&b, step->rev, fd, &facts[fd->stmt_index], NULL);
+		else
+			emit_finding(ctx, step->rev, fd, &facts[fd->stmt_index], NULL);
 	}
-	cli_write(ctx->out, &b);
-	rt_buf_release(&b);
 	return RT_OK;
 }
 
-static int parse_opts(rt_lint_opts *lo, rt_lint_severity *fail_on, rt_error *err)
+/* Reads --fail-on and --pg-version before anything connects. */
+static int validate(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
-	*fail_on = RT_LINT_ERROR;
-	if (o.fail_on && strcmp(o.fail_on, "warning") == 0)
-		*fail_on = RT_LINT_WARNING;
-	else if (o.fail_on && strcmp(o.fail_on, "error") != 0)
+	(void)args;
+	struct lint_opts *o = ctx->opts;
+	o->fail_level = RT_LINT_ERROR;
+	if (o->fail_on && strcmp(o->fail_on, "warning") == 0)
+		o->fail_level = RT_LINT_WARNING;
+	else if (o->fail_on && strcmp(o->fail_on, "error") != 0)
 		return rt_error_set(err, RT_EUSAGE, NULL,
-		                    "'--fail-on' takes 'warning' or 'error', not '%s'", o.fail_on);
-	lo->pg_version = 15;
-	if (o.pg_version) {
+		                    "'--fail-on' takes 'warning' or 'error', not '%s'", o->fail_on);
+	if (o->pg_version) {
 		char *end;
-		long v = strtol(o.pg_version, &end, 10);
-		if (end == o.pg_version || (*end && *end != '.') || v < 9 || v > 99)
+		long v = strtol(o->pg_version, &end, 10);
+		if (end == o->pg_version || (*end && *end != '.') || v < 9 || v > 99)
 			return rt_error_set(err, RT_EUSAGE, NULL,
 			                    "'--pg-version' takes a major version such as 15, not '%s'",
-			                    o.pg_version);
-		lo->pg_version = (int)v;
+			                    o->pg_version);
+		o->pg_major = (int)v;
 	}
 	return RT_OK;
 }
@@ -263,20 +259,12 @@ static int by_impact(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-static void print_ranked(struct cli_ctx *ctx, struct online *on)
+static void emit_ranked(struct cli_ctx *ctx, struct online *on)
 {
 	if (on->n)
 		qsort(on->v, on->n, sizeof *on->v, by_impact);
-	rt_buf b = RT_BUF_INIT;
-	for (size_t i = 0; i < on->n; i++) {
-		const struct ranked *r = &on->v[i];
-		if (ctx->format == RT_FORMAT_JSON)
-			print_json(ctx, r->rev, &r->fd, r->facts, r);
-		else if (r->fd.rule->severity == RT_LINT_ERROR || ctx->verbosity >= 0)
-			print_text(&b, r->rev, &r->fd, r->facts, r);
-	}
-	cli_write(ctx->out, &b);
-	rt_buf_release(&b);
+	for (size_t i = 0; i < on->n; i++)
+		emit_finding(ctx, on->v[i].rev, &on->v[i].fd, on->v[i].facts, &on->v[i]);
 }
 
 /* The upgrade plan for "[FROM:]TO" as `upgrade --sql` reads it (FROM trusted), from
@@ -308,35 +296,54 @@ static void free_tmp(void *tmp)
 static int lint_plan(struct cli_ctx *ctx, const rt_plan *plan, const rt_lint_opts *lo,
                      struct tally *t, struct online *on, rt_error *err)
 {
-	rt_translate_ctx *tctx = rt_translate_ctx_new(ctx->arena, ctx->cfg);
+	rt_files_source files;
+	rt_files_source_init(&files, ctx->arena, ctx->cfg);
 	rt_arena *tmp = rt_arena_new(); /* one step's statements at a time, unless kept */
 	rt_arena_on_free(ctx->arena, free_tmp, tmp);
 	int rc = RT_OK;
 	for (size_t i = 0; i < plan->n && rc == RT_OK; i++) {
 		if (plan->steps[i]->rev)
-			rc = lint_step(ctx, plan->steps[i], tctx, on->open ? ctx->arena : tmp, lo, t, on,
-			               err);
+			rc = lint_step(ctx, plan->steps[i], &files.source, on->open ? ctx->arena : tmp, lo,
+			               t, on, err);
 		rt_arena_reset(tmp);
 	}
 	if (rc == RT_OK && on->open)
-		print_ranked(ctx, on);
+		emit_ranked(ctx, on);
 	return rc;
+}
+
+static void emit_summary(struct cli_ctx *ctx, const struct tally *t, int pg_version)
+{
+	const char *text = rt_sprintf(
+		ctx->arena, "%zu error%s, %zu warning%s in %zu statement%s of %zu revision%s "
+		"(PostgreSQL %d)\n", t->errors, t->errors == 1 ? "" : "s", t->warnings,
+		t->warnings == 1 ? "" : "s", t->statements, t->statements == 1 ? "" : "s",
+		t->revisions, t->revisions == 1 ? "" : "s", pg_version);
+	cli_emit(ctx, &(struct cli_event){
+		.name = "lint_summary",
+		.fields = CLI_FIELDS(CLI_SIZE("revisions", t->revisions),
+		                     CLI_SIZE("statements", t->statements),
+		                     CLI_SIZE("errors", t->errors), CLI_SIZE("warnings", t->warnings),
+		                     CLI_INT("pg_version", pg_version)),
+		.text = text,
+		.text_flags = CLI_TEXT_STDERR,
+	});
 }
 
 static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
-	if (cli_expect_args(ctx, args, 0, 1, err) < 0)
-		return err->code;
-	rt_lint_opts lo;
-	rt_lint_severity fail_on;
+	const struct lint_opts *o = ctx->opts;
+	rt_lint_opts lo = { .pg_version = 15 };
 	rt_plan *plan;
 	struct online on = { 0 };
 	int server_version = 0;
 	struct tally t = { 0 };
-	int rc = parse_opts(&lo, &fail_on, err);
-	if (rc == RT_OK && database_given(ctx))
+	int rc = RT_OK;
+	if (database_given(ctx))
 		rc = server_state(ctx, &on, &server_version, err);
-	if (server_version && !o.pg_version)
+	if (o->pg_major)
+		lo.pg_version = o->pg_major;
+	else if (server_version)
 		lo.pg_version = server_version;
 	if (rc == RT_OK)
 		rc = plan_range(ctx, args->n ? args->v[0] : "heads", on.s.rows, &plan, err);
@@ -346,28 +353,22 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 		cli_session_close(&on.s);
 	if (rc < 0)
 		return rc;
-	if (ctx->format == RT_FORMAT_JSON) {
-		rt_buf f = RT_BUF_INIT;
-		rt_buf_printf(&f, "\"revisions\":%zu,\"statements\":%zu,\"errors\":%zu,\"warnings\":%zu,"
-		              "\"pg_version\":%d", t.revisions, t.statements, t.errors, t.warnings,
-		              lo.pg_version);
-		cli_json_event(ctx, "lint_summary", &f);
-		rt_buf_release(&f);
-	} else if (ctx->verbosity >= 0) {
-		fprintf(ctx->err, "%zu error%s, %zu warning%s in %zu statement%s of %zu revision%s "
-		        "(PostgreSQL %d)\n", t.errors, t.errors == 1 ? "" : "s", t.warnings,
-		        t.warnings == 1 ? "" : "s", t.statements, t.statements == 1 ? "" : "s",
-		        t.revisions, t.revisions == 1 ? "" : "s", lo.pg_version);
-	}
-	bool failed = t.errors > 0 || (fail_on == RT_LINT_WARNING && t.warnings > 0);
+	emit_summary(ctx, &t, lo.pg_version);
+	bool failed = t.errors > 0 || (o->fail_level == RT_LINT_WARNING && t.warnings > 0);
 	return failed ? RT_EFINDINGS : RT_OK;
 }
 
+/* The database is optional: only one named by -d or the environment is read
+ * (server_state), so lint connects by itself rather than declaring a session. */
 const struct cli_cmd cli_cmd_lint = {
 	.name = "lint",
 	.args = "[[FROM:]TO] [--fail-on warning|error] [--pg-version N]",
 	.summary = "report the locks, rewrites and unsafe statements of each step (docs/lint.md)",
 	.opts = opts,
+	.opts_size = sizeof(struct lint_opts),
 	.flags = CLI_NEED_GRAPH,
+	.max_args = 1,
+	.db = CLI_DB_OWN,
+	.validate = validate,
 	.run = run,
 };
