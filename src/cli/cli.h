@@ -32,7 +32,8 @@
  * closes one itself. */
 enum cli_db {
 	CLI_DB_NONE,   /* never connects */
-	CLI_DB_OWN,    /* connects by itself to URLs it is given (fingerprint): no session */
+	CLI_DB_OWN,    /* connects by itself to URLs it is given (fingerprint; lint,
+	                  when -d or the environment names one): main.c opens no session */
 	CLI_DB_READ,   /* a read-only session; ctx->session holds the rows and applied state */
 	CLI_DB_WRITE,  /* a writable session; the command takes the lock (cli_session_lock)
 	                  only when it has work (upgrade, downgrade, stamp) */
