@@ -48,5 +48,8 @@ int rt_sql_check(const rt_stmt *stmt, rt_error *err);
  * before exit under LeakSanitizer.
  */
 void rt_sql_shutdown(void);
+/* Tells rt_sql_shutdown that this thread used libpg_query from another
+ * module (src/lint parses with it): pg_query_exit() must run once, last. */
+void rt_sql_note_use(void);
 
 #endif

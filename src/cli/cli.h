@@ -32,7 +32,8 @@
  * closes one itself. */
 enum cli_db {
 	CLI_DB_NONE,   /* never connects */
-	CLI_DB_OWN,    /* connects by itself to URLs it is given (fingerprint): no session */
+	CLI_DB_OWN,    /* connects by itself to URLs it is given (fingerprint; lint,
+	                  when -d or the environment names one): main.c opens no session */
 	CLI_DB_READ,   /* a read-only session; ctx->session holds the rows and applied state */
 	CLI_DB_WRITE,  /* a writable session; the command takes the lock (cli_session_lock)
 	                  only when it has work (upgrade, downgrade, stamp) */
@@ -118,7 +119,7 @@ enum cli_field_type {
 	CLI_FIELD_STRV,    /* v.strv as an array of strings */
 	CLI_FIELD_REVIDS,  /* v.revs as an array of their ids */
 	CLI_FIELD_LOC,     /* v.loc as "file","line","col" (each only when set); no key */
-	CLI_FIELD_JSON,    /* v.s: a value already encoded */
+	CLI_FIELD_JSON,    /* v.s: a value already encoded; omitted when NULL with omit_null */
 };
 struct cli_field {
 	enum cli_field_type type;
@@ -147,6 +148,7 @@ struct cli_field {
 #define CLI_REVIDS(k, x) { CLI_FIELD_REVIDS, (k), false, { .revs = (x) }, 0 }
 #define CLI_LOC(x) { CLI_FIELD_LOC, NULL, false, { .loc = (x) }, 0 }
 #define CLI_JSON(k, x) { CLI_FIELD_JSON, (k), false, { .s = (x) }, 0 }
+#define CLI_JSON_OPT(k, x) { CLI_FIELD_JSON, (k), true, { .s = (x) }, 0 }
 /* A field list for struct cli_event: CLI_FIELDS(CLI_STR("id", id), CLI_BOOL("ok", ok)) */
 #define CLI_FIELDS(...) ((const struct cli_field[]){ __VA_ARGS__, { CLI_FIELD_END } })
 
@@ -259,5 +261,6 @@ extern const struct cli_cmd cli_cmd_revision;
 extern const struct cli_cmd cli_cmd_merge;
 extern const struct cli_cmd cli_cmd_rebase;
 extern const struct cli_cmd cli_cmd_squash;
+extern const struct cli_cmd cli_cmd_lint;
 
 #endif

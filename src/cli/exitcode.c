@@ -18,6 +18,7 @@ int cli_exit_code(int rc)
 	case RT_EDB: return 6;
 	case RT_EDRIFT: return 7;
 	case RT_EINTR: return 130;
+	case RT_EFINDINGS: return 8;
 	case RT_ERROR:
 	case RT_EOS: return 1;
 	}

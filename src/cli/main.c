@@ -28,6 +28,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_rebase,
 	&cli_cmd_squash,
 	&cli_cmd_fingerprint,
+	&cli_cmd_lint,
 };
 
 struct globals {

@@ -494,6 +494,11 @@ int rt_sql_check(const rt_stmt *stmt, rt_error *err)
 	return rc;
 }
 
+void rt_sql_note_use(void)
+{
+	pg_query_used = true;
+}
+
 void rt_sql_shutdown(void)
 {
 	if (pg_query_used)

@@ -23,6 +23,7 @@ commands:
   rebase       point a revision at other parents, rewriting only its down_revision
   squash       replace a range of revisions by one; re-point its children; archive the files
   fingerprint  describe the database's schema and hash it; --compare diffs two databases
+  lint         report the locks, rewrites and unsafe statements of each step (docs/lint.md)
 
 global options:
   -c, --config FILE             retort.yaml or alembic.ini (default: ./retort.yaml, else ./alembic.ini)

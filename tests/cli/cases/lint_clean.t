@@ -1,0 +1,8 @@
+# a range without findings exits 0
+cd: tests/fixtures/lint
+run: retort lint l01
+--- exit
+0
+--- stdout
+--- stderr
+0 errors, 0 warnings in 5 statements of 1 revision (PostgreSQL 15)
