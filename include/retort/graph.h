@@ -92,10 +92,14 @@ void rt_graph_depends(const rt_graph *g, const rt_revision *r, rt_revlist *out,
 /* down(R) = down_revision + normalised depends_on, written order, no dups. */
 void rt_graph_down(const rt_graph *g, const rt_revision *r, rt_revlist *out,
                    rt_arena *arena);
-/* True when `anc` is `r` or one of its ancestors (following depends_on too
- * when with_deps). */
+/* Which edges an ancestry walk follows. */
+typedef enum rt_graph_edges {
+	RT_EDGES_DOWN,      /* down_revision only */
+	RT_EDGES_WITH_DEPS, /* down_revision and depends_on */
+} rt_graph_edges;
+/* True when `anc` is `r` or one of its ancestors along `edges`. */
 bool rt_graph_is_ancestor(const rt_graph *g, const rt_revision *anc, const rt_revision *r,
-                          bool with_deps);
+                          rt_graph_edges edges);
 
 /* ---- resolution (Alembic's get_revisions / get_revision) ---- */
 

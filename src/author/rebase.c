@@ -48,7 +48,7 @@ static int check_parents(const rt_rebase *rb, const rt_graph *g, rt_error *err)
 	const char *rev = rb->rev->id;
 	for (size_t i = 0; i < rb->parents.n; i++) {
 		const rt_revision *p = rt_graph_get(g, rb->parents.v[i]);
-		if (rt_graph_is_ancestor(g, rb->rev, p, true)) {
+		if (rt_graph_is_ancestor(g, rb->rev, p, RT_EDGES_WITH_DEPS)) {
 			if (p == rb->rev)
 				rt_error_set(err, RT_EGRAPH, &rb->rev->down_loc,
 				             "cannot rebase '%s' onto itself", rev);
@@ -62,7 +62,7 @@ static int check_parents(const rt_rebase *rb, const rt_graph *g, rt_error *err)
 		}
 		for (size_t j = 0; j < rb->parents.n; j++) {
 			const rt_revision *q = rt_graph_get(g, rb->parents.v[j]);
-			if (i != j && rt_graph_is_ancestor(g, p, q, false)) {
+			if (i != j && rt_graph_is_ancestor(g, p, q, RT_EDGES_DOWN)) {
 				rt_error_set(err, RT_EGRAPH, &rb->rev->down_loc,
 				             "parent '%s' is an ancestor of parent '%s'", p->id, q->id);
 				rt_error_hint(err, "give only --onto %s", q->id);

@@ -104,7 +104,7 @@ int rt_squash_range(rt_squash *out, rt_arena *arena, const rt_graph *g, const ch
 	if (out->from == out->to)
 		return rt_error_set(err, RT_EUSAGE, NULL,
 		                    "nothing to squash: --from and --to both name '%s'", out->to->id);
-	if (out->from && !rt_graph_is_ancestor(g, out->from, out->to, true)) {
+	if (out->from && !rt_graph_is_ancestor(g, out->from, out->to, RT_EDGES_WITH_DEPS)) {
 		rt_error_set(err, RT_EUSAGE, NULL, "nothing to squash: '%s' is not an ancestor of '%s'",
 		             out->from->id, out->to->id);
 		rt_error_hint(err, "--from names the revision the squashed one will revise; "

@@ -57,7 +57,7 @@ void rt_applied_state_build(rt_applied_state *out, rt_arena *arena, const rt_gra
 		const rt_revision *r = rt_graph_at(g, i);
 		bool applied = false;
 		for (size_t k = 0; k < known.n && !applied; k++)
-			applied = rt_graph_is_ancestor(g, r, known.v[k], true);
+			applied = rt_graph_is_ancestor(g, r, known.v[k], RT_EDGES_WITH_DEPS);
 		if (!applied)
 			continue;
 		rt_revlist_push(arena, &out->applied, r);

@@ -126,10 +126,10 @@ void rt_graph_down(const rt_graph *g, const rt_revision *r, rt_revlist *out, rt_
 }
 
 bool rt_graph_is_ancestor(const rt_graph *g, const rt_revision *anc, const rt_revision *r,
-                          bool with_deps)
+                          rt_graph_edges edges)
 {
 	uint32_t a = gr_node_of(g, anc), b = gr_node_of(g, r);
-	gr_via via = with_deps ? GR_VIA_DEPS : GR_VIA_DOWN;
+	gr_via via = edges == RT_EDGES_WITH_DEPS ? GR_VIA_DEPS : GR_VIA_DOWN;
 	return a != NODE_NONE && b != NODE_NONE && is_anc(g, a, b, via);
 }
 

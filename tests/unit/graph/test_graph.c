@@ -65,8 +65,9 @@ static void test_graph__linear_structure(void **state)
 	assert_string_equal(fx_ids(f, &l), "aaaa1111");
 	assert_true(rt_graph_is_head(f->g, rev(f, "cccc3333")));
 	assert_false(rt_graph_is_head(f->g, rev(f, "bbbb2222")));
-	assert_true(rt_graph_is_ancestor(f->g, rev(f, "aaaa1111"), rev(f, "cccc3333"), false));
-	assert_false(rt_graph_is_ancestor(f->g, rev(f, "cccc3333"), rev(f, "aaaa1111"), true));
+	assert_true(rt_graph_is_ancestor(f->g, rev(f, "aaaa1111"), rev(f, "cccc3333"), RT_EDGES_DOWN));
+	assert_false(rt_graph_is_ancestor(f->g, rev(f, "cccc3333"), rev(f, "aaaa1111"),
+	                                  RT_EDGES_WITH_DEPS));
 	rt_revlist kids = { 0 };
 	rt_graph_children(f->g, rev(f, "aaaa1111"), &kids, f->arena);
 	assert_string_equal(fx_ids(f, &kids), "bbbb2222");
@@ -247,8 +248,9 @@ static void test_graph__multibase_effective_head(void **state)
 	assert_string_equal(fx_ids(f, &deps), "a2000000");
 	assert_string_equal(fx_ids(f, &down), "x1000000,a2000000");
 	assert_string_equal(fx_ids(f, &users), "x2000000");
-	assert_true(rt_graph_is_ancestor(f->g, rev(f, "a1000000"), rev(f, "x2000000"), true));
-	assert_false(rt_graph_is_ancestor(f->g, rev(f, "a1000000"), rev(f, "x2000000"), false));
+	assert_true(rt_graph_is_ancestor(f->g, rev(f, "a1000000"), rev(f, "x2000000"),
+	                                 RT_EDGES_WITH_DEPS));
+	assert_false(rt_graph_is_ancestor(f->g, rev(f, "a1000000"), rev(f, "x2000000"), RT_EDGES_DOWN));
 	fx_free(f);
 }
 

@@ -98,7 +98,7 @@ static void assert_topological(const rt_graph *g, const rt_plan *p)
 	for (size_t k = 0; k < p->n; k++) {
 		const rt_revision *r = p->steps[k]->rev;
 		for (size_t j = k + 1; j < p->n; j++)
-			assert_false(rt_graph_is_ancestor(g, p->steps[j]->rev, r, true));
+			assert_false(rt_graph_is_ancestor(g, p->steps[j]->rev, r, RT_EDGES_WITH_DEPS));
 	}
 }
 
