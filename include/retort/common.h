@@ -34,6 +34,7 @@ typedef enum rt_code {
 	RT_ELIMIT = -14,     /* input exceeds a named size cap */
 	RT_EINTR = -15,      /* interrupted by a signal */
 	RT_EFINDINGS = -16,  /* lint findings at or above --fail-on */
+	RT_EIRREVERSIBLE = -17, /* a downgrade() that only raises: no way back */
 } rt_code;
 
 /* Named input caps: a larger input is refused with RT_ELIMIT, never OOM. */

@@ -93,7 +93,8 @@ int rt_project_load(rt_project **out, rt_arena *arena, const rt_project_opts *op
  * or standalone file has section errors gives RT_ESYNTAX, as does a .py
  * whose syntax error the load did not see (inside a def/class block). Other codes come
  * from the producers (RT_EUNSUPPORTED, RT_ENOTFOUND for a missing
- * upgrade()/downgrade()).
+ * upgrade()/downgrade(), RT_EIRREVERSIBLE for a downgrade() that only
+ * raises: its message then starts "downgrade of '<id>' is irreversible").
  */
 int rt_revision_body(rt_stmtlist *out, rt_arena *arena, const rt_revision *rev,
                      rt_direction dir, struct rt_translate_ctx *tctx, rt_error *err);

@@ -52,6 +52,10 @@ rt_diags *rt_translate_ctx_warnings(rt_translate_ctx *ctx);
  *   RT_EUNSUPPORTED  a construct retort cannot translate, or one Alembic
  *                    itself would fail on (e.g. an unnamed DROP CONSTRAINT)
  *   RT_ELIMIT        evaluation exceeded its step or recursion budget
+ *   RT_EIRREVERSIBLE downgrade() reaches a `raise` before any statement:
+ *                    Alembic always fails there, so there is no way back;
+ *                    located at the raise, the message is what Python would
+ *                    print ("RuntimeError: why"), the hint says what to do
  * On error, out may hold the statements translated before the failure.
  * Everything allocated lives in arena.
  */

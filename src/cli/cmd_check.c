@@ -16,7 +16,9 @@ struct check_opts {
 	rt_translate_ctx *tctx;
 	rt_arena *tmp;   /* the statements of one revision, reset after it */
 	rt_diags found;  /* one warning per revision retort cannot run */
-	size_t refused;
+	rt_diags irreversible; /* one note per downgrade() that only raises (-v) */
+	size_t refused;  /* revisions with a warning: a sidecar would run them */
+	size_t unrunnable[2]; /* per direction, irreversible downgrades included */
 };
 
 static const struct cli_opt opts[] = {
@@ -32,7 +34,8 @@ static void free_tmp(void *tmp)
 }
 
 /* Tries both bodies of rev; a revision retort cannot run gets one warning
- * naming what stops each direction. */
+ * naming what stops each direction. An irreversible downgrade is no such
+ * warning (no sidecar is missing): it is counted and noted. */
 static void check_bodies(void *arg, const rt_revision *rev)
 {
 	struct check_opts *bodies = arg;
@@ -41,9 +44,18 @@ static void check_bodies(void *arg, const rt_revision *rev)
 	int first = -1;
 	for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++) {
 		rt_stmtlist stmts = { 0 };
-		if (rt_revision_body(&stmts, bodies->tmp, rev, (rt_direction)dir, bodies->tctx,
-		                     &errs[dir]) < 0 && first < 0)
+		int rc = rt_revision_body(&stmts, bodies->tmp, rev, (rt_direction)dir, bodies->tctx,
+		                          &errs[dir]);
+		if (rc < 0)
+			bodies->unrunnable[dir]++;
+		if (rc == RT_EIRREVERSIBLE) {
+			const rt_error *e = &errs[dir];
+			rt_diags_add(&bodies->irreversible, RT_SEV_NOTE, "irreversible-downgrade",
+			             &e->loc, e->hint, "%s", e->message)->revision = rev->id;
+			rt_error_clear(&errs[dir]);
+		} else if (rc < 0 && first < 0) {
 			first = dir;
+		}
 	}
 	rt_arena_reset(bodies->tmp);
 	if (first >= 0) {
@@ -74,13 +86,15 @@ static void prepare_load(struct cli_ctx *ctx, rt_project_opts *popts)
 	bodies->tmp = rt_arena_new();
 	rt_arena_on_free(ctx->arena, free_tmp, bodies->tmp);
 	rt_diags_init(&bodies->found, ctx->arena);
+	rt_diags_init(&bodies->irreversible, ctx->arena);
 	popts->loaded = check_bodies;
 	popts->loaded_arg = bodies;
 }
 
-/* "ok: 3 revisions, 1 head (abc); 0 errors, 0 warnings; 3 of 3 revisions
- * runnable by retort" */
-static const char *summary_text(struct cli_ctx *ctx, const rt_revlist *heads, size_t refused)
+/* "ok: 3 revisions, 1 head (abc); 0 errors, 0 warnings; 3 of 3 upgrades
+ * runnable; 2 of 3 downgrades runnable, 1 irreversible" */
+static const char *summary_text(struct cli_ctx *ctx, const rt_revlist *heads,
+                                const struct check_opts *o)
 {
 	size_t nrev = ctx->project->n, errors = ctx->diags.errors, warnings = ctx->diags.warnings;
 	rt_buf b = RT_BUF_INIT;
@@ -88,11 +102,13 @@ static const char *summary_text(struct cli_ctx *ctx, const rt_revlist *heads, si
 	              nrev == 1 ? "" : "s", heads->n, heads->n == 1 ? "" : "s");
 	if (heads->n == 1)
 		rt_buf_printf(&b, " (%s)", heads->v[0]->id);
-	rt_buf_printf(&b, "; %zu error%s, %zu warning%s; %zu of %zu revisions runnable by retort",
-	              errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
-	              nrev - refused, nrev);
-	if (refused)
-		rt_buf_printf(&b, ", %zu need%s a sidecar .sql", refused, refused == 1 ? "s" : "");
+	rt_buf_printf(&b, "; %zu error%s, %zu warning%s; %zu of %zu upgrades runnable; %zu of %zu "
+	              "downgrades runnable, %zu irreversible", errors, errors == 1 ? "" : "s",
+	              warnings, warnings == 1 ? "" : "s", nrev - o->unrunnable[RT_UPGRADE], nrev,
+	              nrev - o->unrunnable[RT_DOWNGRADE], nrev, o->irreversible.n);
+	if (o->refused)
+		rt_buf_printf(&b, "; %zu need%s a sidecar .sql", o->refused,
+		              o->refused == 1 ? "s" : "");
 	rt_buf_putc(&b, '\n');
 	const char *text = rt_strdup(ctx->arena, rt_buf_cstr(&b));
 	rt_buf_release(&b);
@@ -114,8 +130,10 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 			->revision = f->revision;
 	}
 	cli_print_diags(ctx, &ctx->diags);
-	if (ctx->verbosity > 0) /* what was ignored as Alembic ignores it */
+	if (ctx->verbosity > 0) { /* what was ignored as Alembic ignores it; no way back */
 		cli_print_diags(ctx, rt_translate_ctx_warnings(o->tctx));
+		cli_print_diags(ctx, &o->irreversible);
+	}
 
 	rt_revlist heads = { 0 };
 	rt_graph_heads(ctx->graph, &heads, ctx->arena);
@@ -125,9 +143,12 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 		.fields = CLI_FIELDS(CLI_BOOL("ok", !errors), CLI_SIZE("revisions", nrev),
 		                     CLI_REVIDS("heads", &heads), CLI_SIZE("errors", errors),
 		                     CLI_SIZE("warnings", ctx->diags.warnings),
-		                     CLI_SIZE("translatable", nrev - o->refused),
+		                     CLI_SIZE("upgrades_runnable", nrev - o->unrunnable[RT_UPGRADE]),
+		                     CLI_SIZE("downgrades_runnable",
+		                              nrev - o->unrunnable[RT_DOWNGRADE]),
+		                     CLI_SIZE("irreversible", o->irreversible.n),
 		                     CLI_SIZE("refused", o->refused)),
-		.text = summary_text(ctx, &heads, o->refused),
+		.text = summary_text(ctx, &heads, o),
 		.text_flags = errors ? CLI_TEXT_ALWAYS : 0,
 	});
 	return errors ? RT_EGRAPH : RT_OK;

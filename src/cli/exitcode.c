@@ -12,6 +12,7 @@ int cli_exit_code(int rc)
 	case RT_ESYNTAX:
 	case RT_EGRAPH:
 	case RT_EUNSUPPORTED:
+	case RT_EIRREVERSIBLE:
 	case RT_ELIMIT: return 3;
 	case RT_ECONNECT: return 4;
 	case RT_ELOCKED: return 5;

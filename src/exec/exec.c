@@ -24,7 +24,9 @@ static int step_body(rt_stmtlist *out, rt_arena *arena, const rt_step *step,
                      const rt_step_source *src, rt_error *err)
 {
 	int rc = rt_step_source_body(src, step, arena, out, err);
-	if (rc < 0) /* keep the producer's location; say which step needed it */
+	/* keep the producer's location; say which step needed it (an
+	 * irreversible downgrade's message already does) */
+	if (rc < 0 && rc != RT_EIRREVERSIBLE)
 		rt_error_prefix(err, "%s of '%s' cannot run", direction_name(step), step->rev->id);
 	return rc;
 }

@@ -414,5 +414,8 @@ int rt_revision_body(rt_stmtlist *out, rt_arena *arena, const rt_revision *rev,
 	/* a section for this direction replaces the .py body; otherwise fall back */
 	if (rev->sql && (rev->origin == RT_REV_SQL || rt_sqlfile_has(rev->sql, dir)))
 		return rt_sqlfile_body(out, arena, rev->sql, dir, err);
-	return py_body(out, arena, rev, dir, tctx, err);
+	int rc = py_body(out, arena, rev, dir, tctx, err);
+	if (rc == RT_EIRREVERSIBLE) /* every caller says the same of it */
+		rt_error_prefix(err, "downgrade of '%s' is irreversible", rev->id);
+	return rc;
 }

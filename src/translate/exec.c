@@ -261,6 +261,44 @@ static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 	return tr_exec_block(r, sc, &s->u.for_.orelse, flow);
 }
 
+/*
+ * `raise X` / `raise X("why")` reached in downgrade() before any statement:
+ * Alembic would fail there every time, so the step has no way back. That is
+ * RT_EIRREVERSIBLE (callers tell it apart from a refusal: no sidecar is
+ * missing), located at the raise and quoting its message as Python's
+ * traceback would ("RuntimeError: why"). Anything else is refused.
+ */
+static int exec_raise(tr_run *r, tr_scope *sc, const py_stmt *s)
+{
+	const py_expr *exc = s->u.raise.exc;
+	bool emitted = r->out->n || (r->queue && r->queue->n);
+	const py_expr *cls = exc && exc->kind == PY_E_CALL ? exc->u.call.func : exc;
+	const char *name = cls ? py_dotted_name(r->arena, cls) : NULL;
+	if (strcmp(r->fname, "downgrade") != 0 || emitted || !name)
+		return tr_refuse(r, s->off, s->len, "'raise' statement in %s()", r->fname);
+	rt_buf why = RT_BUF_INIT;
+	rt_buf_puts(&why, name);
+	if (exc->kind == PY_E_CALL && exc->u.call.args.n) {
+		const py_expr *arg = exc->u.call.args.v[0];
+		tr_val *v;
+		rt_buf_puts(&why, ": ");
+		if (tr_eval(r, sc, arg, &v) == RT_OK && v->kind == V_STR)
+			rt_buf_add(&why, v->s, v->slen);
+		else /* a message retort cannot fold is quoted as written */
+			rt_buf_add(&why, r->src->text + arg->off, arg->len);
+	}
+	for (size_t i = 0; i < why.len; i++) /* the message is one line */
+		if ((unsigned char)why.ptr[i] < 0x20)
+			why.ptr[i] = ' ';
+	rt_loc loc = py_loc(r->src, s->off, s->len);
+	rt_error_set(r->err, RT_EIRREVERSIBLE, &loc, "%s", rt_buf_cstr(&why));
+	rt_error_hint(r->err, "stamp past it ('retort stamp') to leave its changes in place, or "
+	              "restore from a backup; if it can be reversed after all, write the "
+	              "downgrade as SQL in %s (-- retort:downgrade section)", tr_sidecar(r));
+	rt_buf_release(&why);
+	return RT_EIRREVERSIBLE;
+}
+
 static int exec_stmt(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 {
 	int rc;
@@ -324,6 +362,8 @@ static int exec_stmt(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 		v->closure = sc;
 		tr_scope_set(r, sc, s->u.def.name, v);
 		return RT_OK;
+	case PY_S_RAISE:
+		return exec_raise(r, sc, s);
 	case PY_S_IMPORT:
 	case PY_S_IMPORTFROM:
 		if (!body_import_allowed(s))
