@@ -4,7 +4,7 @@ run: retort check
 --- exit
 3
 --- stdout
-failed: 1 revision, 1 head (a1a1a1a1a1a1); 1 error, 0 warnings; 1 of 1 revisions runnable by retort
+failed: 1 revision, 1 head (a1a1a1a1a1a1); 1 error, 0 warnings; 1 of 1 upgrades runnable; 1 of 1 downgrades runnable, 0 irreversible
 --- stderr
 versions/b2b2b2b2b2b2_broken_body.py:19:12: error: expected ':' but found end of line
    19 |     if True

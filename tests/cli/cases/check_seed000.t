@@ -4,7 +4,7 @@ run: retort check
 --- exit
 3
 --- stdout
-failed: 10 revisions, 2 heads; 1 error, 0 warnings; 10 of 10 revisions runnable by retort
+failed: 10 revisions, 2 heads; 1 error, 0 warnings; 10 of 10 upgrades runnable; 10 of 10 downgrades runnable, 0 irreversible
 --- stderr
 versions/001_create_ux_feature_models.py:14:17: error: two heads: 'c9f3a8e1d4b2' and '007_add_password_hash_to_users' both descend from 'b81dde19348f'
    14 | down_revision = 'b81dde19348f'

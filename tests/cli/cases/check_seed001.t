@@ -4,7 +4,7 @@ run: retort check
 --- exit
 3
 --- stdout
-failed: 35 revisions, 12 heads; 12 errors, 0 warnings; 35 of 35 revisions runnable by retort
+failed: 35 revisions, 12 heads; 12 errors, 0 warnings; 35 of 35 upgrades runnable; 35 of 35 downgrades runnable, 0 irreversible
 --- stderr
 versions/000_baseline_existing_schema.py:14:17: error: two heads: '001_initial_migration' and '003_enhanced_content_metadata' share no ancestor; their bases are '001_initial_migration' and '000_baseline_existing_schema'
    14 | down_revision = None

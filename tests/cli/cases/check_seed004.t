@@ -4,5 +4,5 @@ run: retort check
 --- exit
 0
 --- stdout
-ok: 15 revisions, 1 head (social_login_prep_2025); 0 errors, 0 warnings; 15 of 15 revisions runnable by retort
+ok: 15 revisions, 1 head (social_login_prep_2025); 0 errors, 0 warnings; 15 of 15 upgrades runnable; 15 of 15 downgrades runnable, 0 irreversible
 --- stderr
