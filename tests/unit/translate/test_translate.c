@@ -673,6 +673,56 @@ static void test_translate__refusals(void **state)
 	rt_arena_free(a);
 }
 
+/* ---- issue 11: a downgrade() that only raises is irreversible, not refused ---- */
+
+/* Translates header + "def downgrade():" + body: the code, where, and the
+ * whole message (or the statements when it translates). */
+static void expect_downgrade(const char *body, int code, unsigned line, unsigned col,
+                             const char *text)
+{
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_file(a, rt_sprintf(a, "%sdef downgrade():\n%s", header, body),
+	                            RT_DOWNGRADE, NULL);
+	assert_int_equal(r->rc, code);
+	if (code == RT_OK) {
+		assert_string_equal(r->sql, text);
+	} else {
+		assert_string_equal(r->err.message, text);
+		assert_int_equal(r->err.loc.line, line);
+		assert_int_equal(r->err.loc.col, col);
+	}
+	if (code == RT_EIRREVERSIBLE && !strstr(r->err.hint, "retort stamp"))
+		fail_msg("hint '%s' lacks the stamp remedy", r->err.hint);
+	rt_error_clear(&r->err);
+	rt_arena_free(a);
+}
+
+static void test_translate__irreversible(void **state)
+{
+	(void)state;
+	expect_downgrade("    raise RuntimeError('cannot go back')\n", RT_EIRREVERSIBLE, 7, 5,
+	                 "RuntimeError: cannot go back");
+	expect_downgrade("    \"\"\"No way back.\"\"\"\n    pass\n    raise NotImplementedError\n",
+	                 RT_EIRREVERSIBLE, 9, 5, "NotImplementedError");
+	expect_downgrade("    raise NotImplementedError()\n", RT_EIRREVERSIBLE, 7, 5,
+	                 "NotImplementedError");
+	expect_downgrade("    raise exc.OneWay(f'{revision} is\\none way')\n", RT_EIRREVERSIBLE, 7, 5,
+	                 "exc.OneWay: r1 is one way");
+	/* a message retort cannot fold is quoted as written */
+	expect_downgrade("    raise Exception(why)\n", RT_EIRREVERSIBLE, 7, 5, "Exception: why");
+	expect_downgrade("    def no():\n        raise ValueError('x')\n    no()\n",
+	                 RT_EIRREVERSIBLE, 8, 9, "ValueError: x");
+	/* a raise never reached is no obstacle */
+	expect_downgrade("    if False:\n        raise RuntimeError('x')\n    op.drop_table('t')\n",
+	                 RT_OK, 0, 0, "DROP TABLE t");
+	/* after statements Alembic would run, a bare re-raise, or in upgrade(): refused */
+	expect_downgrade("    op.drop_table('t')\n    raise RuntimeError('x')\n", RT_EUNSUPPORTED,
+	                 8, 5, "'raise' statement in downgrade()");
+	expect_downgrade("    raise\n", RT_EUNSUPPORTED, 7, 5, "'raise' statement in downgrade()");
+	expect_refusal("    raise RuntimeError('no')\n", RT_EUNSUPPORTED, 7, 5,
+	               "'raise' statement in upgrade()", "versions/r1.sql");
+}
+
 /* ---- issue 15: what SQLAlchemy 1.4 / Alembic 1.8.1 do (fixtures fidelity_tables) ---- */
 
 /* The warnings of one body: "kind line:col" per warning, joined by "; ". */
@@ -835,6 +885,7 @@ int main(void)
 		cmocka_unit_test(test_translate__evaluator),
 		cmocka_unit_test(test_translate__refusals),
 		cmocka_unit_test(test_translate__fidelity),
+		cmocka_unit_test(test_translate__irreversible),
 		cmocka_unit_test(test_translate__type_map),
 		cmocka_unit_test(test_translate__names),
 		cmocka_unit_test(test_translate__schema_ddl),
