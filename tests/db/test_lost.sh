@@ -21,6 +21,11 @@ start_upgrade() {
 	bg=$!
 	backend_pid '%pg_sleep(5)%' >/dev/null || fail "retort never reached its slow step"
 }
+# terminate_slow: pg_terminate_backend of the session running the slow statement (57P01).
+terminate_slow() {
+	q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(5)%'
+	   AND pid <> pg_backend_pid()" >/dev/null
+}
 # lost_in_s3 WHAT: exit 4 with the message and hint; S2 current, S3 not applied.
 lost_in_s3() {
 	wait $bg
@@ -43,8 +48,7 @@ rerun_once() {
 begin "pg_terminate_backend during a batched step (57P01): exit 4, not a failed migration"
 three_steps terminate "SELECT pg_sleep(5)"
 start_upgrade
-q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(5)%'
-   AND pid <> pg_backend_pid()" >/dev/null
+terminate_slow
 lost_in_s3 "terminated"
 check_grep "$WORK/bg.err" "terminating connection due to administrator command" \
 	"the server's words are kept as detail"
@@ -54,8 +58,7 @@ rerun_once "terminated"
 begin "pg_terminate_backend during a statement sent alone: the same"
 three_steps terminate_alone "CREATE TABLE t_slow (id int); SELECT pg_sleep(5)"
 start_upgrade
-q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(5)%'
-   AND pid <> pg_backend_pid()" >/dev/null
+terminate_slow
 lost_in_s3 "terminated, alone"
 rerun_once "terminated, alone"
 
@@ -92,8 +95,7 @@ def downgrade():
     op.execute("DROP TABLE t_slow")
 EOT
 start_upgrade
-q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(5)%'
-   AND pid <> pg_backend_pid()" >/dev/null
+terminate_slow
 wait $bg
 check_eq "$?" 4 "exit 4"
 check_grep "$WORK/bg.err" "the server closed the connection during upgrade of '$S3'" "the message names the step"
