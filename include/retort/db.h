@@ -128,7 +128,8 @@ const char *rt_db_value(const rt_db_result *res, size_t row, size_t col);
  * NULL when only `affected` is wanted (rows and tag are then not kept).
  * RT_EDB: the server refused it; err has the primary message, sqlstate,
  * detail, hint, and res->error_position. RT_ECONNECT: "connection to the
- * server was lost" (the server rolled back an open transaction, unless the
+ * server was lost", also for a server error that ends the session (SQLSTATE
+ * class 08, 57P01-57P03, kept in err->sqlstate) (the server rolled back an open transaction, unless the
  * statement was a COMMIT whose outcome is unknown). RT_EUNSUPPORTED: COPY
  * to/from the client.
  */
@@ -155,7 +156,8 @@ typedef void (*rt_db_batch_fn)(void *ctx, size_t i);
  * RT_OK: all ran, stmts[i].affected set. Otherwise the first failure as
  * rt_db_exec reports it, *failed = its index, *error_position the server's
  * character position in its text (0 when none); a "COMMIT" answered with
- * ROLLBACK fails as in rt_db_commit. RT_EUNSUPPORTED for COPY.
+ * ROLLBACK fails as in rt_db_commit. RT_EUNSUPPORTED for COPY. A lost
+ * connection: *failed = the first statement left unanswered.
  */
 int rt_db_exec_batch(rt_db *db, rt_db_stmt *stmts, size_t n, rt_db_batch_fn each, void *ctx,
                      size_t *failed, int *error_position, rt_error *err);

@@ -524,19 +524,33 @@ static int lost_error(rt_db *db, const char *msg, rt_error *err)
 	return RT_ECONNECT;
 }
 
+/* A server error that ends the session: class 08 (connection exception),
+ * 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now. */
+static bool ends_session(const char *state)
+{
+	return state && (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+	                 strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0);
+}
+
 static int server_error(rt_db *db, PGresult *r, rt_db_result *res, rt_error *err)
 {
 	const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	const char *whole = r ? PQresultErrorMessage(r) : "";
 	if (!*whole)
 		whole = PQerrorMessage(db->conn);
-	if (PQstatus(db->conn) == CONNECTION_BAD)
-		return lost_error(db, whole, err);
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (PQstatus(db->conn) == CONNECTION_BAD || ends_session(state)) {
+		/* libpq sees the socket close only after handing over the server's
+		 * FATAL: the SQLSTATE says it first */
+		lost_error(db, whole, err);
+		if (err && state)
+			memcpy(err->sqlstate, state, strnlen(state, sizeof(err->sqlstate) - 1));
+		return RT_ECONNECT;
+	}
 	if (primary)
 		rt_error_set(err, RT_EDB, NULL, "%s", primary);
 	else
 		rt_error_set(err, RT_EDB, NULL, "%.*s", (int)strcspn(whole, "\n"), whole);
-	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
 	const char *hint = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_HINT) : NULL;
 	const char *context = r ? PQresultErrorField(r, PG_DIAG_CONTEXT) : NULL;
@@ -736,8 +750,10 @@ int rt_db_exec_batch(rt_db *db, rt_db_stmt *stmts, size_t n, rt_db_batch_fn each
 	rc = RT_OK;
 	for (size_t i = 0; i < n; i++) {
 		PGresult *r = PQgetResult(db->conn);
-		if (!r)
+		if (!r) {
+			*failed = i;
 			return lost_error(db, PQerrorMessage(db->conn), err);
+		}
 		ExecStatusType st = PQresultStatus(r);
 		if (rc == RT_OK && st != PGRES_PIPELINE_ABORTED) {
 			bool rolled_back = st == PGRES_COMMAND_OK && strcmp(stmts[i].sql, "COMMIT") == 0 &&
@@ -769,8 +785,12 @@ int rt_db_exec_batch(rt_db *db, rt_db_stmt *stmts, size_t n, rt_db_batch_fn each
 	PGresult *r = PQgetResult(db->conn);
 	bool synced = r && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
 	PQclear(r);
-	if (!synced || !PQexitPipelineMode(db->conn))
-		return rc < 0 ? rc : lost_error(db, PQerrorMessage(db->conn), err);
+	if (!synced || !PQexitPipelineMode(db->conn)) {
+		if (rc < 0)
+			return rc;
+		*failed = n - 1;
+		return lost_error(db, PQerrorMessage(db->conn), err);
+	}
 	return rc;
 }
 

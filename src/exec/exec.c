@@ -147,6 +147,10 @@ struct run {
 	size_t cur_index, total;
 	double cur_started;
 	attempt_state attempt;    /* of cur */
+	const rt_stmtlist *body;  /* of cur */
+	size_t alone_ran;         /* body[0, alone_ran) is committed: a no-transaction
+	                           * statement ran, and committed what was open before it */
+	const rt_stmt *cut_off;   /* a no-transaction statement the lost connection ended */
 	const item *guard;        /* a row change that did not hit one row */
 };
 
@@ -250,6 +254,66 @@ static void step_failed(struct run *r)
 		r->attempt = ATTEMPT_FAILED;
 }
 
+/* Adds "<label>: <the first 60 characters of s>" to the detail. */
+static void detail_statement(rt_error *err, const char *label, const rt_stmt *s)
+{
+	rt_error_detail_append(err, "%s: %.*s%s", label, s->len > 60 ? 60 : (int)s->len, s->sql,
+	                       s->len > 60 ? " ..." : "");
+}
+
+/* Names the statements of the current attempt that a no-transaction
+ * statement committed for good (it, and what its COMMIT closed), and one
+ * that was cut off; whether there was any. */
+static bool detail_committed_part(const struct run *r, rt_error *err)
+{
+	for (size_t i = 0; r->body && i < r->alone_ran; i++)
+		detail_statement(err, "committed before the connection was lost", r->body->items[i]);
+	if (r->cut_off)
+		detail_statement(err, "cut off while running, outside the step's transaction",
+		                 r->cut_off);
+	return r->alone_ran > 0 || r->cut_off;
+}
+
+/*
+ * The server ended the session while step ran (or committed it): say so
+ * instead of blaming the step, keep the server's words as detail, and name
+ * what of the step is committed for good.
+ */
+static int connection_lost(const struct run *r, const rt_step *step, bool committing,
+                           rt_error *err)
+{
+	char *reason = err->detail ? rt_xstrdup(err->detail) : NULL;
+	char sqlstate[sizeof(err->sqlstate)];
+	memcpy(sqlstate, err->sqlstate, sizeof(sqlstate));
+	rt_buf name = RT_BUF_INIT;
+	if (!step)
+		rt_buf_puts(&name, committing ? "a transaction" : "the setup before the first step");
+	else if (!step->rev)
+		rt_buf_puts(&name, "the stamp");
+	else
+		rt_buf_printf(&name, "%s of '%s'", direction_name(step), step->rev->id);
+	rt_error_set(err, RT_ECONNECT, NULL, "the server closed the connection %s %s; %s",
+	             committing ? "while committing" : "during", rt_buf_cstr(&name),
+	             committing   ? "whether it was committed is unknown"
+	             : r->single ? "the run's transaction was rolled back"
+	                          : "its transaction was rolled back");
+	rt_buf_release(&name);
+	memcpy(err->sqlstate, sqlstate, sizeof(sqlstate));
+	if (reason)
+		rt_error_detail(err, "%s", reason);
+	free(reason);
+	if (step && !committing && step == r->cur && detail_committed_part(r, err))
+		rt_error_hint(err, "the step is not at fault, but the statements above ran outside its "
+		                   "transaction and will run again with it: check their effect, run "
+		                   "'retort current' to see what is applied, then run again");
+	else
+		rt_error_hint(err, "the step is not at fault: run 'retort current' to see what is "
+		                   "applied, then run again");
+	if (step && step->rev)
+		err->object = rt_xstrdup(step->rev->id);
+	return RT_ECONNECT;
+}
+
 /* Sends the gathered batch and reads it; a failing statement's error gets
  * its source location. */
 static int flush(struct run *r, rt_error *err)
@@ -273,6 +337,8 @@ static int flush(struct run *r, rt_error *err)
 	}
 	if (rc == RT_EDB && it->kind == IT_STMT)
 		return statement_failed(err, it->step, it->stmt, pos);
+	if (rc == RT_ECONNECT && rt_db_lost(r->db))
+		return connection_lost(r, it->step, it->kind == IT_COMMIT, err);
 	return rc;
 }
 
@@ -291,6 +357,10 @@ static int run_alone(struct run *r, const rt_stmt *s, rt_error *err)
 		step_failed(r);
 	if (rc == RT_EDB)
 		return statement_failed(err, r->cur, s, res.error_position);
+	if (rc == RT_ECONNECT && rt_db_lost(r->db)) {
+		r->cut_off = s->no_transaction ? s : NULL;
+		return connection_lost(r, r->cur, false, err);
+	}
 	return rc;
 }
 
@@ -387,6 +457,7 @@ static int run_step(struct run *r, const rt_step *step, const rt_stmtlist *body,
 			r->attempt = ATTEMPT_PART_COMMITTED;
 			if ((rc = run_alone(r, s, err)) < 0)
 				return rc;
+			r->alone_ran = i + 1;
 		} else if (batchable(s)) {
 			need_tx(r);
 			queue(r, IT_STMT, s->sql, s, NULL);
@@ -480,6 +551,9 @@ static int run_step_with_retry(struct run *r, const rt_step *step, const rt_stmt
 	const rt_exec_opts *o = r->opts;
 	for (unsigned attempt = 0;; attempt++) {
 		r->attempt = ATTEMPT_UNDOABLE;
+		r->body = body;
+		r->alone_ran = 0;
+		r->cut_off = NULL;
 		int rc = run_step(r, step, body, err);
 		if (!retryable(r, rc, err) || attempt >= o->lock_retries)
 			return rc;

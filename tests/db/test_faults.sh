@@ -102,7 +102,7 @@ if ! pg_ctl -m fast restart; then
 fi
 wait $bg
 check_eq "$?" 4 "a lost connection exits 4"
-check_grep "$WORK/bg.err" "connection to the server was lost" "the message says what happened"
+check_grep "$WORK/bg.err" "the server closed the connection during upgrade of '$S2'" "the message says what happened"
 check_grep "$WORK/bg.err" "retort current" "the hint says how to see the state"
 expect 0 retort --wait 20 upgrade
 check_eq "$(rows)$(history_count $S2)" "${S2}1" "the re-run finishes"
