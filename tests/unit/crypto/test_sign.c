@@ -8,7 +8,11 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "retort/sign.h"
 
@@ -153,6 +157,56 @@ static void test_sign__fingerprint_stable(void **state)
 	assert_string_not_equal(again, fpr);
 }
 
+/* The files rt_sign_keygen_files writes read back into the same pair, which
+ * signs and verifies; refusals name the file. */
+static void test_sign__keygen_files_read_back(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_sign.XXXXXX", sec[64], pub[64], big[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(sec, sizeof(sec), "%s/k", dir);
+	snprintf(pub, sizeof(pub), "%s/k.pub", dir);
+	snprintf(big, sizeof(big), "%s/big", dir);
+	rt_sign_public pk, pk_read;
+	rt_sign_secret sk;
+	rt_error err = RT_ERROR_INIT;
+	assert_int_equal(rt_sign_keygen_files(sec, pub, &pk, NULL), RT_OK);
+	struct stat st;
+	assert_int_equal(stat(sec, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(rt_sign_read_secret(&sk, sec, NULL), RT_OK);
+	assert_int_equal(rt_sign_read_public(&pk_read, pub, NULL), RT_OK);
+	assert_memory_equal(pk.bytes, pk_read.bytes, RT_SIGN_PUBLIC_BYTES);
+	unsigned char sig[RT_SIGN_BYTES];
+	assert_int_equal(rt_sign_detached(sig, "x", 1, &sk, NULL), RT_OK);
+	assert_true(rt_sign_verify(sig, "x", 1, &pk_read));
+	rt_sign_secret_wipe(&sk);
+	/* never over an existing file, either one */
+	assert_int_equal(rt_sign_keygen_files(sec, big, &pk, &err), RT_EUSAGE);
+	assert_non_null(strstr(err.message, "already exists"));
+	assert_int_equal(access(big, F_OK), -1);
+	rt_error_clear(&err);
+	/* the wrong kind of file, a missing one, an oversized one */
+	assert_int_equal(rt_sign_read_secret(&sk, pub, &err), RT_ESYNTAX);
+	assert_string_equal(err.loc.path, pub);
+	rt_error_clear(&err);
+	assert_int_equal(rt_sign_read_public(&pk, big, &err), RT_EOS);
+	assert_non_null(strstr(err.message, big));
+	rt_error_clear(&err);
+	FILE *f = fopen(big, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 200; i++)
+		fputc('A', f);
+	fclose(f);
+	assert_int_equal(rt_sign_read_public(&pk, big, &err), RT_ESYNTAX);
+	assert_non_null(strstr(err.message, "too long"));
+	rt_error_clear(&err);
+	unlink(sec);
+	unlink(pub);
+	unlink(big);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -161,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_sign__damaged_lines_refused),
 		cmocka_unit_test(test_sign__sign_and_verify),
 		cmocka_unit_test(test_sign__fingerprint_stable),
+		cmocka_unit_test(test_sign__keygen_files_read_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
