@@ -34,7 +34,7 @@ void rt_sign_secret_wipe(rt_sign_secret *sk);
 
 /* The key file lines, "retort-ed25519-secret BASE64\n" and
  * "retort-ed25519-public BASE64\n", NUL-terminated in line. The caller wipes a
- * secret line once written (sodium-free callers: rt_sign_line_wipe). */
+ * secret line with rt_sign_line_wipe once it is written. */
 void rt_sign_format_secret(char line[RT_SIGN_LINE_MAX], const rt_sign_secret *sk);
 void rt_sign_format_public(char line[RT_SIGN_LINE_MAX], const rt_sign_public *pk);
 void rt_sign_line_wipe(char line[RT_SIGN_LINE_MAX]);
