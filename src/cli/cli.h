@@ -262,5 +262,6 @@ extern const struct cli_cmd cli_cmd_merge;
 extern const struct cli_cmd cli_cmd_rebase;
 extern const struct cli_cmd cli_cmd_squash;
 extern const struct cli_cmd cli_cmd_lint;
+extern const struct cli_cmd cli_cmd_keygen;
 
 #endif

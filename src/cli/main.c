@@ -29,6 +29,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_squash,
 	&cli_cmd_fingerprint,
 	&cli_cmd_lint,
+	&cli_cmd_keygen,
 };
 
 struct globals {

@@ -1,15 +1,16 @@
 /*
  * Revision checksums: BLAKE2b-256 (libsodium crypto_generichash, no key)
  * over a revision's source files back to back, CRLF folded to LF within
- * each file. With random.c, the only files that include <sodium.h>.
+ * each file. With random.c and sign.c, the only files that include <sodium.h>.
  */
 #include <string.h>
 
 #include <sodium.h>
 
+#include "crypto_int.h"
 #include "retort/checksum.h"
 
-static int init(rt_error *err)
+int rt_crypto_init(rt_error *err)
 {
 	/* sodium_init is idempotent and thread-safe: 0 first time, 1 after */
 	if (sodium_init() < 0)
@@ -44,7 +45,7 @@ static void finish(crypto_generichash_state *st, char *hex)
 int rt_checksum_sources(char *hex, const rt_source *const *srcs, size_t n, rt_error *err)
 {
 	hex[0] = '\0';
-	if (init(err) < 0)
+	if (rt_crypto_init(err) < 0)
 		return RT_ERROR;
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, 32);
@@ -57,7 +58,7 @@ int rt_checksum_sources(char *hex, const rt_source *const *srcs, size_t n, rt_er
 int rt_checksum_mem(char *hex, const void *data, size_t len, rt_error *err)
 {
 	hex[0] = '\0';
-	if (init(err) < 0)
+	if (rt_crypto_init(err) < 0)
 		return RT_ERROR;
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, 32);
@@ -85,7 +86,7 @@ bool rt_checksum_equal(const char *a, const char *b)
 int rt_random_rev_id(char out[13], rt_error *err)
 {
 	out[0] = '\0';
-	if (init(err) < 0)
+	if (rt_crypto_init(err) < 0)
 		return RT_ERROR;
 	unsigned char bytes[6];
 	randombytes_buf(bytes, sizeof(bytes));

@@ -24,6 +24,7 @@ commands:
   squash       replace a range of revisions by one; re-point its children; archive the files
   fingerprint  describe the database's schema and hash it; --compare diffs two databases
   lint         report the locks, rewrites and unsafe statements of each step (docs/lint.md)
+  keygen       write a new signing key pair: FILE (secret, 0600) and FILE.pub
 
 global options:
   -c, --config FILE             retort.yaml or alembic.ini (default: ./retort.yaml, else ./alembic.ini)
