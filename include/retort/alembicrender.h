@@ -63,20 +63,26 @@ typedef struct rt_alembic_render_opts {
  * rt_revision_body gave, RT_EUNSUPPORTED); when Alembic cannot render it
  * either, the error carries both reasons. May be NULL.
  *
- * How a caller (the bundle writer) uses it, per step of the bundle and per
- * direction:
- *   1. produce the body with rt_revision_body as usual;
- *   2. when that fails with RT_EUNSUPPORTED (retort refuses the body) and
- *      --with-alembic was given, call this with the failure as `refusal`,
- *      opts filled once from rt_config (ini_path, version_table,
- *      version_table_schema) and the CLI's signal flag; on RT_OK store
- *      `out` as the step's statements and mark the step "rendered by
- *      Alembic"; on an error stop the bundle with it (it is RT_EUNSUPPORTED
- *      when Alembic failed too: exit 3);
- *   3. any other failure of rt_revision_body (a syntax error, RT_EIRREVERSIBLE,
- *      ...) stays what it is: Alembic is not asked.
- * A step whose body retort translates is never rendered by Alembic, so the
- * two never disagree inside one bundle.
+ * How a caller (the bundle writer) uses it, per revision and per direction:
+ *   1. produce the body with rt_revision_body (or its step source) as usual;
+ *   2. when that fails with RT_EUNSUPPORTED or RT_ELIMIT (retort refuses the
+ *      body, or its evaluator gives up on it) and --with-alembic was given,
+ *      call this with that failure as `refusal`, rev the revision, opts
+ *      filled once per run: ini_path = rt_config.ini_path (no alembic.ini:
+ *      --with-alembic cannot work, say so), version_table and
+ *      version_table_schema from rt_config, project_dir NULL (Alembic runs
+ *      where retort was started, as `alembic -c INI` would), python NULL,
+ *      interrupted the CLI's signal flag;
+ *   3. on RT_OK store `out` as that direction's statements (a sidecar
+ *      section still wins: rt_revision_body never refuses a direction that
+ *      has one) and mark the step "rendered by Alembic"; clear `refusal`;
+ *   4. on an error stop the bundle with it: RT_EUNSUPPORTED (exit 3) when
+ *      Alembic failed too, its message holding both reasons;
+ *   5. any other failure of rt_revision_body (RT_ESYNTAX, RT_ENOTFOUND for
+ *      a missing upgrade(), RT_EIRREVERSIBLE, ...) stays what it is: Alembic
+ *      is not asked, as it would fail the same way or, for an irreversible
+ *      downgrade, the bundle records that there is no way back.
+ * A step whose body retort translates is never rendered by Alembic.
  *
  * Errors:
  *   RT_EUNSUPPORTED  Alembic failed (it queries the database, or any other

@@ -394,10 +394,9 @@ static int alembic_failed(const rt_revision *rev, const char *what, const rt_err
 		rt_error_set(err, RT_EUNSUPPORTED, NULL, "Alembic cannot render %s offline (%s)",
 		             what, why);
 	}
-	rt_error_detail(err, "Alembic ran: %s", command);
 	const char *where = last_line(arena, rt_buf_cstr(&res->errout), res->errout.len, "File \"");
-	if (where)
-		rt_error_detail_append(err, "it failed at: %s", where);
+	rt_error_detail(err, "Alembic ran: %s%s%s", command, where ? "; it failed at " : "",
+	                where ? where : "");
 	rt_error_hint(err, "write this step as SQL in a sidecar .sql beside '%s' "
 	                   "(-- retort:upgrade / -- retort:downgrade sections), which retort "
 	                   "runs as it is",
