@@ -248,26 +248,41 @@ static long find_marker(const char *text, size_t len, const char *marker)
 	return -1;
 }
 
-/* Whether the comments before a statement's first token hold another
- * step's line: the statement belongs to the next step. */
-static bool starts_next_step(const rt_stmt *st)
+/* Whether s[0, n) starts with p. */
+static bool has_prefix(const char *s, size_t n, const char *p)
 {
-	size_t lead = rt_sql_leading_blanks(st->sql, st->len);
-	for (size_t i = 0; i < lead; i++)
-		if ((i == 0 || st->sql[i - 1] == '\n') && lead - i >= strlen(MARKER) &&
-		    memcmp(st->sql + i, MARKER, strlen(MARKER)) == 0)
+	size_t plen = strlen(p);
+	return n >= plen && memcmp(s, p, plen) == 0;
+}
+
+static bool has_arrow(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 4 <= n; i++)
+		if (memcmp(s + i, " -> ", 4) == 0)
 			return true;
 	return false;
 }
 
-static bool has_prefix(const char *s, size_t n, const char *p, size_t plen, const char *rest)
+/* Whether the comments before a statement's first token hold another
+ * step's line ("-- Running upgrade|downgrade ... -> ..."): the statement
+ * belongs to the next step. A comment of the body's own that only looks
+ * like one ends the step early, and the missing version-table statement
+ * then says so. */
+static bool starts_next_step(const rt_stmt *st)
 {
-	if (n < plen || memcmp(s, p, plen) != 0)
-		return false;
-	if (!rest)
-		return true;
-	size_t rlen = strlen(rest);
-	return n - plen >= rlen && memcmp(s + plen, rest, rlen) == 0;
+	size_t lead = rt_sql_leading_blanks(st->sql, st->len);
+	for (size_t i = 0; i < lead; i++) {
+		if (i > 0 && st->sql[i - 1] != '\n')
+			continue;
+		const char *line = st->sql + i;
+		const char *nl = memchr(line, '\n', lead - i);
+		size_t n = nl ? (size_t)(nl - line) : lead - i;
+		if ((has_prefix(line, n, MARKER "upgrade ") ||
+		     has_prefix(line, n, MARKER "downgrade ")) &&
+		    has_arrow(line, n))
+			return true;
+	}
+	return false;
 }
 
 /* Whether a statement is one of Alembic's on the version table, whose name
@@ -286,13 +301,12 @@ static bool is_version_stmt(const char *s, size_t n, const char *table)
 	size_t tlen = strlen(table);
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		size_t hlen = strlen(forms[i].head);
-		if (!has_prefix(s, n, forms[i].head, hlen, NULL) ||
-		    !has_prefix(s + hlen, n - hlen, table, tlen, NULL))
+		if (!has_prefix(s, n, forms[i].head) || !has_prefix(s + hlen, n - hlen, table))
 			continue;
 		const char *after = s + hlen + tlen;
 		size_t left = n - hlen - tlen;
-		if (forms[i].tail ? has_prefix(after, left, forms[i].tail, strlen(forms[i].tail), NULL)
-		                  : (left == 0 || has_prefix(after, left, " WHERE ", 7, NULL)))
+		if (forms[i].tail ? has_prefix(after, left, forms[i].tail)
+		                  : (left == 0 || has_prefix(after, left, " WHERE ")))
 			return true;
 	}
 	return false;
@@ -338,7 +352,7 @@ static int cut_step(const rt_source *src, const char *marker, const char *table,
 
 	rt_stmtlist kept = { 0 };
 	bool in_tx = true; /* a step starts inside Alembic's BEGIN */
-	size_t end = kept.n;
+	size_t end = 0; /* kept[end..] are the trailing version-table statements */
 	for (size_t i = 0; i < all.n; i++) {
 		rt_stmt *st = all.items[i];
 		if (starts_next_step(st))
