@@ -250,6 +250,37 @@ static bool auth_failure(const char *msg)
 	       strstr(msg, "no pg_hba.conf entry");
 }
 
+/*
+ * "every host is a standby (read-only): at ..., on socket ..." when libpq
+ * turned every host of the list away under target_session_attrs (read-write:
+ * "session is read-only"; primary: "server is in hot standby mode"), one
+ * line per host; else NULL.
+ */
+static const char *every_host_standby(rt_arena *arena, const char *msg)
+{
+	static const char lead[] = "connection to server ", failed[] = " failed: ";
+	rt_buf hosts = RT_BUF_INIT;
+	bool all = true;
+	for (const char *p = msg; *p && all; p += *p ? 1 : 0) {
+		const char *line = rt_strndup(arena, p, strcspn(p, "\n"));
+		p += strlen(line);
+		const char *f = strstr(line, failed);
+		if (strncmp(line, lead, sizeof(lead) - 1) != 0 || !f)
+			continue; /* the server's own lines, libpq's advice */
+		const char *why = f + sizeof(failed) - 1;
+		all = strcmp(why, "session is read-only") == 0 ||
+		      strcmp(why, "server is in hot standby mode") == 0;
+		rt_buf_printf(&hosts, "%s%.*s", hosts.len ? ", " : "",
+		              (int)(f - line - (sizeof(lead) - 1)), line + sizeof(lead) - 1);
+	}
+	const char *out = all && hosts.len
+	                      ? rt_sprintf(arena, "every host is a standby (read-only): %s",
+	                                   rt_buf_cstr(&hosts))
+	                      : NULL;
+	rt_buf_release(&hosts);
+	return out;
+}
+
 /* The keywords and values libpq connects with: application_name first so a
  * value in the URL, expanded from dbname later in the list, overrides it. */
 static void conn_params(const rt_db_opts *opts, const char *url, const char *kw[3],
@@ -343,6 +374,7 @@ typedef enum refusal {
 	REFUSED_CONNECTION,  /* unreachable, not started, or it ended the handshake */
 	REFUSED_AUTH,        /* a rejected password or pg_hba.conf rule: waiting cannot help */
 	REFUSED_WRITES,      /* connected, but the session may not write */
+	REFUSED_STANDBYS,    /* every host of the list is a standby */
 } refusal;
 
 typedef struct attempt_failure {
@@ -359,7 +391,7 @@ static int connect_failed(const rt_db_opts *opts, const char *target, double dea
 		rt_error_set(err, RT_ECONNECT, NULL,
 		             "the database at '%s' did not accept connections and writes within %g s: %s",
 		             target, opts->wait_seconds, f->reason);
-	else if (f->kind == REFUSED_WRITES)
+	else if (f->kind == REFUSED_WRITES || f->kind == REFUSED_STANDBYS)
 		rt_error_set(err, RT_ECONNECT, NULL, "the database at '%s' does not accept writes: %s",
 		             target, f->reason);
 	else
@@ -374,6 +406,9 @@ static int connect_failed(const rt_db_opts *opts, const char *target, double dea
 	else if (f->kind == REFUSED_WRITES)
 		rt_error_hint(err, "connect to the primary server (target_session_attrs=read-write "
 		                   "in the URL picks it from a host list)");
+	else if (f->kind == REFUSED_STANDBYS)
+		rt_error_hint(err, "add the primary to the host list, or promote a standby; --wait "
+		                   "SECONDS waits for a failover to finish");
 	else
 		rt_error_hint(err, "check the URL (or PGHOST, PGPORT, PGDATABASE when none is given) "
 		                   "and that the server is running there; --wait SECONDS waits for a "
@@ -437,10 +472,13 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 			if (!*msg)
 				msg = "no answer from the server before the deadline";
 			msg = db_scrub(arena, msg, &secrets);
+			const char *standbys = every_host_standby(arena, msg);
 			f = (attempt_failure){
-				auth_failure(msg) ? REFUSED_AUTH : REFUSED_CONNECTION,
-				first_line(arena, msg),
-				rest_lines(arena, msg),
+				auth_failure(msg) ? REFUSED_AUTH
+				: standbys        ? REFUSED_STANDBYS
+				                  : REFUSED_CONNECTION,
+				standbys ? standbys : first_line(arena, msg),
+				standbys ? NULL : rest_lines(arena, msg),
 			};
 		}
 		PQfinish(c);
