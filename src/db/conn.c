@@ -191,6 +191,7 @@ static void pending_free(void *p)
 struct probe {
 	bool done, vt_exists, hist_exists;
 	int64_t key;
+	int server_pid; /* pg_backend_pid(), 0 when not asked */
 };
 
 /* The connection's first query: whether the session may write (NULL when it
@@ -204,7 +205,8 @@ static const char *first_query(PGconn *c, const rt_db_opts *opts, struct probe *
 	rt_buf sql = RT_BUF_INIT;
 	rt_buf_puts(&sql, "SELECT pg_catalog.pg_is_in_recovery(), "
 	                  "pg_catalog.current_setting('default_transaction_read_only'), "
-	                  "pg_catalog.current_setting('transaction_read_only')");
+	                  "pg_catalog.current_setting('transaction_read_only'), "
+	                  "pg_catalog.pg_backend_pid()");
 	if (tables)
 		db_render_probe(&sql, opts->vtable, opts->history);
 	PGresult *r = PQexec(c, sql.ptr);
@@ -221,14 +223,78 @@ static const char *first_query(PGconn *c, const rt_db_opts *opts, struct probe *
 		why = "sessions are read-only (default_transaction_read_only is on)";
 	else if (strcmp(PQgetvalue(r, 0, 2), "on") == 0)
 		why = "transactions are read-only (transaction_read_only is on)";
+	if (answered)
+		pr->server_pid = (int)strtol(PQgetvalue(r, 0, 3), NULL, 10);
 	if (tables && answered) {
 		pr->done = true;
-		pr->vt_exists = strcmp(PQgetvalue(r, 0, 3), "t") == 0;
-		pr->hist_exists = strcmp(PQgetvalue(r, 0, 4), "t") == 0;
-		pr->key = strtoll(PQgetvalue(r, 0, 5), NULL, 10);
+		pr->vt_exists = strcmp(PQgetvalue(r, 0, 4), "t") == 0;
+		pr->hist_exists = strcmp(PQgetvalue(r, 0, 5), "t") == 0;
+		pr->key = strtoll(PQgetvalue(r, 0, 6), NULL, 10);
 	}
 	PQclear(r);
 	return why;
+}
+
+/* The server process serving c's next transaction; 0 when it did not answer. */
+static int server_pid(PGconn *c)
+{
+	PGresult *r = PQexec(c, "SELECT pg_catalog.pg_backend_pid()");
+	int pid = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+	              ? (int)strtol(PQgetvalue(r, 0, 0), NULL, 10)
+	              : 0;
+	PQclear(r);
+	return pid;
+}
+
+#define POOL_PROBE_ROUNDS 3
+#define POOL_PROBE_CONNECT 5.0 /* seconds for the second connection */
+
+/*
+ * c's start-up gave another pid than its server's (pid): a pooler stands
+ * between (PgBouncer hands out keys of its own). Whether it pools per
+ * transaction (or statement), with evidence only that mode can produce: c's
+ * server process changing between two of its transactions, or a second
+ * connection served by c's server process while c is idle (a pooler
+ * recycles the most recently released server first, PgBouncer's default).
+ * Session pooling pins one server to each client, so neither can happen
+ * there: no false alarm. Several rounds, since another client's traffic can
+ * hide it in one. Returns the evidence, or NULL.
+ */
+static const char *transaction_pooled(rt_arena *arena, PGconn *c, int pid,
+                                      const char *const *kw, const char *const *vals,
+                                      const volatile sig_atomic_t *interrupted)
+{
+	bool cut;
+	PGconn *c2 = open_conn(kw, vals, now_seconds() + POOL_PROBE_CONNECT, interrupted, &cut);
+	bool two = PQstatus(c2) == CONNECTION_OK;
+	const char *evidence = NULL;
+	for (int round = 0; round < POOL_PROBE_ROUNDS && !evidence; round++) {
+		int p1 = server_pid(c);
+		int p2 = two ? server_pid(c2) : 0;
+		if (p1 && p1 != pid)
+			evidence = rt_sprintf(arena, "this connection's transactions ran in server "
+			                      "processes %d and then %d", pid, p1);
+		else if (p1 && p2 == p1)
+			evidence = rt_sprintf(arena, "a second connection's transaction ran in this "
+			                      "connection's server process (%d) while it was idle", p1);
+	}
+	PQfinish(c2);
+	return evidence;
+}
+
+static int pooled_per_transaction(const char *target, const char *evidence, rt_error *err)
+{
+	rt_error_set(err, RT_ECONFIG, NULL,
+	             "'%s' goes through a connection pooler in transaction pooling mode (such as "
+	             "PgBouncer with pool_mode = transaction): the migration lock (a session "
+	             "advisory lock), SET lock_timeout and no-transaction statements would not "
+	             "stay with retort's session", target);
+	rt_error_detail(err, "%s", evidence);
+	if (err)
+		err->object = rt_xstrdup(target);
+	rt_error_hint(err, "give retort a direct URL to PostgreSQL for migrations (-d or "
+	                   "RETORT_DATABASE_URL), or a pool with pool_mode = session");
+	return RT_ECONFIG;
 }
 
 /* "host:port" libpq used or tried, for wait lines. */
@@ -360,7 +426,7 @@ static rt_db *session_new(rt_arena *arena, PGconn *c, const rt_db_opts *opts,
 		db->probe_table = db_vtable_name(opts->vtable);
 	}
 	db->target = target;
-	db->pid = PQbackendPID(c);
+	db->pid = pr->server_pid ? pr->server_pid : PQbackendPID(c); /* a pooler's is its own */
 	db->cancel = PQgetCancel(c);
 	db->notice = opts->notice;
 	db->notice_ctx = opts->notice_ctx;
@@ -460,6 +526,16 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 		if (PQstatus(c) == CONNECTION_OK) {
 			struct probe pr;
 			const char *why = first_query(c, opts, &pr);
+			/* a writer must keep its server session: refused before the lock */
+			const char *pooled = !why && !opts->read_only && pr.server_pid &&
+			                             pr.server_pid != PQbackendPID(c)
+			                         ? transaction_pooled(arena, c, pr.server_pid, kw, vals,
+			                                              opts->interrupted)
+			                         : NULL;
+			if (pooled) {
+				PQfinish(c);
+				return pooled_per_transaction(target, pooled, err);
+			}
 			if (!why) {
 				*out = session_new(arena, c, opts, &pr, target);
 				return RT_OK;
