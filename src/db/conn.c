@@ -235,19 +235,33 @@ static const char *first_query(PGconn *c, const rt_db_opts *opts, struct probe *
 	return why;
 }
 
-/* The server process serving c's next transaction; 0 when it did not answer. */
-static int server_pid(PGconn *c)
-{
-	PGresult *r = PQexec(c, "SELECT pg_catalog.pg_backend_pid()");
-	int pid = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
-	              ? (int)strtol(PQgetvalue(r, 0, 0), NULL, 10)
-	              : 0;
-	PQclear(r);
-	return pid;
-}
-
 #define POOL_PROBE_ROUNDS 3
 #define POOL_PROBE_CONNECT 5.0 /* seconds for the second connection */
+#define POOL_PROBE_QUERY 2.0   /* seconds for its query: a full session pool makes it wait */
+
+/* The server process serving c's next transaction; 0 when it did not answer
+ * (within `seconds` when > 0: then c may be left busy, to be closed). */
+static int server_pid(PGconn *c, double seconds)
+{
+	if (!PQsendQuery(c, "SELECT pg_catalog.pg_backend_pid()"))
+		return 0;
+	double deadline = now_seconds() + seconds;
+	while (seconds > 0 && PQisBusy(c)) {
+		double left = deadline - now_seconds();
+		struct pollfd pfd = { .fd = PQsocket(c), .events = POLLIN };
+		if (left <= 0 || (poll(&pfd, 1, (int)(left * 1000) + 1) < 0 && errno != EINTR) ||
+		    !PQconsumeInput(c))
+			return 0;
+	}
+	int pid = 0;
+	PGresult *r;
+	while ((r = PQgetResult(c))) {
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+			pid = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+	}
+	return pid;
+}
 
 /*
  * c's start-up gave another pid than its server's (pid): a pooler stands
@@ -269,8 +283,9 @@ static const char *transaction_pooled(rt_arena *arena, PGconn *c, int pid,
 	bool two = PQstatus(c2) == CONNECTION_OK;
 	const char *evidence = NULL;
 	for (int round = 0; round < POOL_PROBE_ROUNDS && !evidence; round++) {
-		int p1 = server_pid(c);
-		int p2 = two ? server_pid(c2) : 0;
+		int p1 = server_pid(c, 0);
+		int p2 = two ? server_pid(c2, POOL_PROBE_QUERY) : 0;
+		two = two && p2; /* a second connection left waiting is given up */
 		if (p1 && p1 != pid)
 			evidence = rt_sprintf(arena, "this connection's transactions ran in server "
 			                      "processes %d and then %d", pid, p1);

@@ -39,7 +39,7 @@ auth_type = trust
 auth_file = $B/userlist.txt
 logfile = $B/pgbouncer.log
 pidfile = $B/pgbouncer.pid
-default_pool_size = 20
+default_pool_size = 8
 max_client_conn = 100
 INI
 echo '"postgres" ""' >"$B/userlist.txt"
