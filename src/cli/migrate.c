@@ -151,7 +151,7 @@ static void print_summary(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run
                           double ms)
 {
 	rt_buf b = RT_BUF_INIT;
-	if (steps == 0 && !plan->purge)
+	if (steps == 0)
 		rt_buf_puts(&b, "Nothing to do; at ");
 	else if (dry_run)
 		rt_buf_printf(&b, "Dry run: %zu step%s, nothing changed; would end at ", steps,
