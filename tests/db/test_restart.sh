@@ -2,7 +2,8 @@
 # --wait also covers a connection lost mid-run: retort reconnects, takes the lock again,
 # reads the version table and runs the rest of the plan, each step applied once. Without
 # --wait the run exits 4. A step whose no-transaction statements ran is not run again
-# (exit 4 naming them, even with --wait); a server that stays down ends the wait (exit 4).
+# (exit 4 naming them, even with --wait; when its COMMIT was cut off, after reconnecting
+# to see that it is not applied); a server that stays down ends the wait (exit 4).
 # shellcheck source=tests/db/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -112,6 +113,45 @@ check_grep "$WORK/bg.err" "not resumed \(--wait\): statements of the step ran ou
 	"--wait says why it did not resume"
 check_nogrep "$WORK/bg.err" "reconnecting" "no reconnect was tried"
 check_eq "$(rows) $(counts)" "$S2 1100" "the step is not applied, nothing ran twice"
+
+begin "lost while committing a step whose no-transaction statements ran: reconnects, finds it not applied, exit 4"
+four_steps commit "SELECT 1"
+# the COMMIT of the third step runs a deferred trigger that sleeps: the session is ended there
+cat >versions/${S3}_slow.py <<EOT
+"""$S3 test revision"""
+from alembic import op
+
+revision = '$S3'
+down_revision = '$S2'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.get_context().autocommit_block():
+        op.execute("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_a ON t_a (id)")
+    op.execute("CREATE TABLE t_c (id int)")
+    op.execute("CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN PERFORM pg_sleep(4); RETURN NULL; END\$\$")
+    op.execute("CREATE CONSTRAINT TRIGGER t_c_slow AFTER INSERT ON t_c DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION slow_commit()")
+    op.execute("INSERT INTO t_c VALUES (1)")
+
+
+def downgrade():
+    op.execute("DROP TABLE t_c")
+EOT
+"$RETORT_BIN" --wait 30 upgrade >"$WORK/bg.out" 2>"$WORK/bg.err" &
+bg=$!
+backend_pid 'COMMIT' >/dev/null || fail "retort never committed the third step"
+q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'COMMIT'
+   AND state = 'active' AND pid <> pg_backend_pid()" >/dev/null
+wait $bg
+check_eq "$?" 4 "exit 4"
+check_grep "$WORK/bg.err" "the server closed the connection while committing upgrade of '$S3'; whether it was committed is unknown; reconnecting" \
+	"it reconnects to find out"
+check_grep "$WORK/bg.err" "not resumed \(--wait\): statements of the step ran outside its transaction" \
+	"then refuses to run the step again"
+check_eq "$(rows) $(counts) $(relation ix_a)$(relation t_c)" "$S2 1100 tf" \
+	"the step is not applied; its index, built outside, stays"
 
 begin "a server that stays down: --wait runs out, exit 4"
 four_steps down "SELECT pg_sleep(4)"
