@@ -231,7 +231,10 @@ static int run_plan(struct cli_ctx *ctx, const struct cli_migration *m, const rt
 	};
 	rc = rt_exec_run(s->db, ctx->arena, plan, &files.source, &eo, err);
 	if (rc < 0) {
-		cli_emit(ctx, &(struct cli_event){ .text = " failed\n" });
+		bool lost_conn = rc == RT_ECONNECT && rt_db_lost(s->db);
+		cli_emit(ctx, &(struct cli_event){
+			.text = lost_conn ? " connection lost\n" : " failed\n",
+		});
 		return rc;
 	}
 	print_summary(ctx, plan, false, before + plan->n, elapsed_ms(&s->started));

@@ -54,6 +54,8 @@ cp "$WORK/bg.err" "$ERR"
 check_grep "$ERR" "the server closed the connection during upgrade of '$S3'; its transaction was rolled back; reconnecting \(--wait 30 s\)" \
 	"the loss and the reconnect are reported"
 check_grep "$WORK/bg.out" "Done: 4 steps" "the summary counts every step done, before and after"
+check_eq "$(grep -c "^Running upgrade $S2 -> $S3, $S3 test revision \.\.\. connection lost\$" "$WORK/bg.out")$(grep -c "^Running upgrade $S2 -> $S3, .* ms\$" "$WORK/bg.out")" 11 \
+	"the step's line says the connection was lost, and the step runs again"
 all_once "restart"
 check_eq "$(relation t_slow)$(relation t_d)" "tt" "the slow step and the one after it ran"
 
