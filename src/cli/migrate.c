@@ -304,6 +304,16 @@ static int may_resume(const rt_plan *plan, const rt_exec_lost *lost, size_t ran_
 	return RT_OK;
 }
 
+/* A relative target (-1, +2) counts from the rows: after a reconnect, plan
+ * toward where the first plan under the lock ended (one row, or base). */
+static void pin_target(struct cli_migration *again, const char **end, const rt_plan *plan)
+{
+	if (again->kind == RT_STEP_STAMP || plan->rows_after.n > 1)
+		return;
+	*end = plan->rows_after.n ? plan->rows_after.v[0] : "base";
+	again->targets = end;
+}
+
 int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_error *err)
 {
 	struct cli_session *s = ctx->session;
@@ -325,9 +335,15 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 	rt_exec_lost lost = { 0 };
 	rt_error saved = RT_ERROR_INIT; /* the lost connection being recovered from */
 	size_t ran_n = 0, resumed_n = SIZE_MAX, before = 0;
-	for (;;) {
+	struct cli_migration again = *m;
+	const char *end = NULL;
+	for (bool first = true;;) {
 		if ((rc = cli_session_lock(ctx, s, err)) == RT_OK)
-			rc = plan_from(ctx, m, s, &plan, err);
+			rc = plan_from(ctx, first ? m : &again, s, &plan, err);
+		if (rc == RT_OK && first) {
+			pin_target(&again, &end, plan);
+			first = false;
+		}
 		if (rc == RT_OK && saved.message &&
 		    (rc = may_resume(plan, &lost, ran_n, &resumed_n, &before, &saved, err)) < 0)
 			break;

@@ -18,9 +18,11 @@ four_steps() {
 	mkrev ${S4}_d.py $S4 "'$S3'" "CREATE TABLE t_d (id int)" "DROP TABLE t_d"
 	fresh_db "$1"
 }
-# start_upgrade ARGS...: retort upgrade in the background, once it runs the slow step.
+# start_upgrade ARGS...: retort ARGS (upgrade when none names a command) in the
+# background, once it runs the slow step.
 start_upgrade() {
-	"$RETORT_BIN" "$@" upgrade >"$WORK/bg.out" 2>"$WORK/bg.err" &
+	case " $* " in *" downgrade "*) ;; *) set -- "$@" upgrade ;; esac
+	"$RETORT_BIN" "$@" >"$WORK/bg.out" 2>"$WORK/bg.err" &
 	bg=$!
 	backend_pid '%pg_sleep(4)%' >/dev/null || fail "retort never reached its slow step"
 }
@@ -70,6 +72,17 @@ check_json "$WORK/bg.out" \
 	"one('reconnect')['wait_seconds'] == 30 and 'closed the connection' in one('reconnect')['reason'] and [e['event'] for e in ev].count('plan') == 2 and one('summary')['steps'] == 4" \
 	"a reconnect event, the plan made again, the summary counting 4 steps"
 all_once "single"
+
+begin "downgrade -2 with a restart in its second step: --wait ends where -2 first pointed"
+four_steps relative "SELECT 1"
+mkrev ${S3}_slow.py $S3 "'$S2'" "CREATE TABLE t_slow (id int)" "DROP TABLE t_slow; SELECT pg_sleep(4)"
+expect 0 retort upgrade
+start_upgrade --wait 30 downgrade -2
+restart_server
+wait $bg
+check_eq "$?" 0 "exit 0"
+check_eq "$(rows) $(history_count $S4 downgrade)$(history_count $S3 downgrade)$(history_count $S2 downgrade)" \
+	"$S2 110" "at the revision -2 named at the start, each downgrade once"
 
 begin "pg_terminate_backend of the step with --wait: reconnects at once"
 four_steps terminate "SELECT pg_sleep(4)"
