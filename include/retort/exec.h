@@ -57,6 +57,18 @@ typedef struct rt_exec_events {
 	void *ctx;
 } rt_exec_events;
 
+/* What a lost connection left behind (rt_exec_opts.lost). */
+typedef struct rt_exec_lost {
+	/* A step that committed statements outside its transaction (a
+	 * no-transaction section, autocommit_block) while its own transaction
+	 * did not commit (unknown: the connection was lost while committing
+	 * it, so the version rows tell). NULL: the database holds whole steps
+	 * only, and a plan made again from its version rows resumes the run
+	 * without repeating anything. */
+	const rt_step *partial;
+	bool unknown;
+} rt_exec_lost;
+
 typedef struct rt_exec_opts {
 	const rt_graph *graph;         /* for the checksums of stamped revisions */
 	const rt_vtable *vtable;
@@ -70,6 +82,9 @@ typedef struct rt_exec_opts {
 	const rt_db_state *state;
 	rt_exec_events events;
 	const volatile sig_atomic_t *interrupted;
+	/* out, may be NULL: set when rt_exec_run returns RT_ECONNECT for a
+	 * lost connection (rt_db_lost), zeroed otherwise */
+	rt_exec_lost *lost;
 } rt_exec_opts;
 
 /*

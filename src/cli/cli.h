@@ -211,6 +211,9 @@ int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags,
 /* Takes the migration lock (reporting the holder while waiting) and reads the
  * rows, checksums and applied state again under it. */
 int cli_session_lock(struct cli_ctx *ctx, struct cli_session *s, rt_error *err);
+/* After a lost connection (rt_db_lost): a new writable session, --wait
+ * applying again, without the lock (take it with cli_session_lock). */
+int cli_session_reconnect(struct cli_ctx *ctx, struct cli_session *s, rt_error *err);
 /* Starts connecting before the version files are read (main.c); the next
  * cli_session_open finishes that connection. */
 void cli_session_prestart(struct cli_ctx *ctx);

@@ -2,6 +2,7 @@
  * What upgrade, downgrade and stamp share: the offline script (--sql) and
  * the online run with its progress lines and JSON events.
  */
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -145,17 +146,19 @@ static void on_step_retry(void *p, const rt_step *step, unsigned attempt, double
 	});
 }
 
-static void print_summary(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run, double ms)
+/* steps: the plan's, and those done before a reconnect. */
+static void print_summary(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run, size_t steps,
+                          double ms)
 {
 	rt_buf b = RT_BUF_INIT;
-	if (plan->n == 0)
+	if (steps == 0)
 		rt_buf_puts(&b, "Nothing to do; at ");
 	else if (dry_run)
-		rt_buf_printf(&b, "Dry run: %zu step%s, nothing changed; would end at ", plan->n,
-		              plan->n == 1 ? "" : "s");
+		rt_buf_printf(&b, "Dry run: %zu step%s, nothing changed; would end at ", steps,
+		              steps == 1 ? "" : "s");
 	else
-		rt_buf_printf(&b, "Done: %zu step%s in %.0f ms; now at ", plan->n,
-		              plan->n == 1 ? "" : "s", ms);
+		rt_buf_printf(&b, "Done: %zu step%s in %.0f ms; now at ", steps, steps == 1 ? "" : "s",
+		              ms);
 	if (plan->rows_after.n == 0)
 		rt_buf_puts(&b, "base");
 	for (size_t i = 0; i < plan->rows_after.n; i++)
@@ -163,7 +166,7 @@ static void print_summary(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run
 	rt_buf_putc(&b, '\n');
 	cli_emit(ctx, &(struct cli_event){
 		.name = "summary",
-		.fields = CLI_FIELDS(CLI_BOOL("dry_run", dry_run), CLI_SIZE("steps", plan->n),
+		.fields = CLI_FIELDS(CLI_BOOL("dry_run", dry_run), CLI_SIZE("steps", steps),
 		                     CLI_FIXED("duration_ms", ms, 1), CLI_STRV("rows", &plan->rows_after)),
 		.text = rt_buf_cstr(&b),
 	});
@@ -193,34 +196,24 @@ static int plan_from(struct cli_ctx *ctx, const struct cli_migration *m, struct 
 	                     m->purge, err);
 }
 
-int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_error *err)
+/* Proves the plan's bodies, prints it and runs it (the session holds the
+ * lock when there is work). before: steps done by attempts before a lost
+ * connection, for the summary. */
+static int run_plan(struct cli_ctx *ctx, const struct cli_migration *m, const rt_plan *plan,
+                    size_t before, rt_exec_lost *lost, rt_error *err)
 {
 	struct cli_session *s = ctx->session;
-	rt_plan *plan;
-	rt_arena_mark before_plan = rt_arena_mark_get(ctx->arena);
-	int rc = plan_from(ctx, m, s, &plan, err);
-	if (rc < 0)
-		return rc;
-	/* The lock only when there is work: at the target with the checksums
-	 * verified, nothing is written. With work, the rows are read again under
-	 * the lock and the plan made anew (the first one is dropped): another
-	 * runner may have moved them. */
-	bool work = plan->n > 0 || plan->purge;
-	if (work && !m->dry_run) {
-		rt_arena_release(ctx->arena, before_plan);
-		if ((rc = cli_session_lock(ctx, s, err)) < 0 ||
-		    (rc = plan_from(ctx, m, s, &plan, err)) < 0)
-			return rc;
-	}
 	if (plan->warning && ctx->verbosity >= 0)
 		fprintf(ctx->err, "retort: warning: %s\n", plan->warning);
 	rt_files_source files;
 	rt_files_source_init(&files, ctx->arena, ctx->cfg);
-	if ((rc = rt_exec_check_bodies(plan, &files.source, err)) < 0)
+	int rc = rt_exec_check_bodies(plan, &files.source, err);
+	if (rc < 0)
 		return rc;
 	print_plan(ctx, plan, m->dry_run);
 	if (m->dry_run || (plan->n == 0 && !plan->purge)) {
-		print_summary(ctx, plan, m->dry_run, 0);
+		print_summary(ctx, plan, m->dry_run, before + plan->n,
+		              before ? elapsed_ms(&s->started) : 0);
 		return RT_OK;
 	}
 	rt_exec_opts eo = {
@@ -234,12 +227,140 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 		.state = &s->db_state,
 		.events = { on_step_start, on_step_done, on_step_retry, ctx },
 		.interrupted = &cli_interrupted,
+		.lost = lost,
 	};
 	rc = rt_exec_run(s->db, ctx->arena, plan, &files.source, &eo, err);
 	if (rc < 0) {
-		cli_emit(ctx, &(struct cli_event){ .text = " failed\n" });
+		bool lost_conn = rc == RT_ECONNECT && rt_db_lost(s->db);
+		cli_emit(ctx, &(struct cli_event){
+			.text = lost_conn ? " connection lost\n" : " failed\n",
+		});
 		return rc;
 	}
-	print_summary(ctx, plan, false, elapsed_ms(&s->started));
+	print_summary(ctx, plan, false, before + plan->n, elapsed_ms(&s->started));
 	return RT_OK;
+}
+
+static bool plan_has(const rt_plan *plan, const rt_step *step)
+{
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->steps[i]->rev == step->rev && plan->steps[i]->kind == step->kind)
+			return true;
+	return false;
+}
+
+/* The lost connection in err is not resumed: why. */
+static int not_resumed(rt_error *err, const char *why)
+{
+	rt_error_detail_append(err, "not resumed (--wait): %s", why);
+	return RT_ECONNECT;
+}
+
+#define REPEATS_WORK "statements of the step ran outside its transaction, and running the " \
+	"step again would repeat them"
+
+/* Reconnects within --wait after a lost connection (saved, and reported). */
+static int reconnect(struct cli_ctx *ctx, rt_error *saved, rt_error *err)
+{
+	rt_error_move(saved, err);
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "retort: %s; reconnecting (--wait %g s)\n", saved->message,
+	              ctx->cfg->wait);
+	cli_emit(ctx, &(struct cli_event){
+		.name = "reconnect",
+		.fields = CLI_FIELDS(CLI_STR("revision", saved->object), CLI_STR("reason", saved->message),
+		                     CLI_FIXED("wait_seconds", ctx->cfg->wait, 1)),
+		.text = rt_buf_cstr(&b),
+		.text_flags = CLI_TEXT_STDERR,
+	});
+	rt_buf_release(&b);
+	int rc = cli_session_reconnect(ctx, ctx->session, err);
+	if (rc < 0)
+		rt_error_prefix(err, "%s; reconnecting", saved->message);
+	return rc;
+}
+
+/*
+ * The plan made again after reconnecting, with the lost connection in
+ * saved: whether it may run. Not when a step whose no-transaction statements
+ * ran is still to do (lost while committing it), nor when no step was done
+ * since the previous reconnect (a step that brings the server down would
+ * otherwise loop). ran_n: the steps of the plan that was running; *before
+ * counts the steps the attempts so far did.
+ */
+static int may_resume(const rt_plan *plan, const rt_exec_lost *lost, size_t ran_n,
+                      size_t *resumed_n, size_t *before, rt_error *saved, rt_error *err)
+{
+	if (lost->partial && plan_has(plan, lost->partial)) {
+		rt_error_move(err, saved);
+		return not_resumed(err, REPEATS_WORK);
+	}
+	if (plan->n >= *resumed_n) {
+		rt_error_move(err, saved);
+		return not_resumed(err, "the connection was lost again before another step was done");
+	}
+	*before += ran_n > plan->n ? ran_n - plan->n : 0;
+	*resumed_n = plan->n;
+	return RT_OK;
+}
+
+/* A relative target (-1, +2) counts from the rows: after a reconnect, plan
+ * toward where the first plan under the lock ended (one row, or base). */
+static void pin_target(struct cli_migration *again, const char **end, const rt_plan *plan)
+{
+	if (again->kind == RT_STEP_STAMP || plan->rows_after.n > 1)
+		return;
+	*end = plan->rows_after.n ? plan->rows_after.v[0] : "base";
+	again->targets = end;
+}
+
+int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_error *err)
+{
+	struct cli_session *s = ctx->session;
+	rt_plan *plan;
+	rt_arena_mark before_plan = rt_arena_mark_get(ctx->arena);
+	int rc = plan_from(ctx, m, s, &plan, err);
+	if (rc < 0)
+		return rc;
+	/* The lock only when there is work: at the target with the checksums
+	 * verified, nothing is written. With work, the rows are read again under
+	 * the lock and the plan made anew (the first one is dropped): another
+	 * runner may have moved them. */
+	bool work = plan->n > 0 || plan->purge;
+	if (!work || m->dry_run)
+		return run_plan(ctx, m, plan, 0, NULL, err);
+	rt_arena_release(ctx->arena, before_plan);
+	/* A lost connection, with --wait: reconnect, lock, read the rows and plan
+	 * again toward the same target; the steps done are in the rows. */
+	rt_exec_lost lost = { 0 };
+	rt_error saved = RT_ERROR_INIT; /* the lost connection being recovered from */
+	size_t ran_n = 0, resumed_n = SIZE_MAX, before = 0;
+	struct cli_migration again = *m;
+	const char *end = NULL;
+	for (bool first = true;;) {
+		if ((rc = cli_session_lock(ctx, s, err)) == RT_OK)
+			rc = plan_from(ctx, first ? m : &again, s, &plan, err);
+		if (rc == RT_OK && first) {
+			pin_target(&again, &end, plan);
+			first = false;
+		}
+		if (rc == RT_OK && saved.message &&
+		    (rc = may_resume(plan, &lost, ran_n, &resumed_n, &before, &saved, err)) < 0)
+			break;
+		rt_error_clear(&saved);
+		if (rc == RT_OK) {
+			ran_n = plan->n;
+			rc = run_plan(ctx, m, plan, before, &lost, err);
+		}
+		if (rc != RT_ECONNECT || !rt_db_lost(s->db) || ctx->cfg->wait <= 0)
+			break;
+		if (lost.partial && !lost.unknown) {
+			rc = not_resumed(err, REPEATS_WORK); /* the step is known not to be applied */
+			break;
+		}
+		if ((rc = reconnect(ctx, &saved, err)) < 0)
+			break;
+	}
+	rt_error_clear(&saved);
+	return rc;
 }

@@ -145,6 +145,30 @@ int cli_session_lock(struct cli_ctx *ctx, struct cli_session *s, rt_error *err)
 	return RT_OK;
 }
 
+/* Opens s->db (--wait applies) for the signal handler to cancel. */
+static int open_db(struct cli_ctx *ctx, struct cli_session *s, unsigned flags, rt_error *err)
+{
+	rt_db_opts dopts = db_opts(ctx, flags);
+	/* the first round trip also looks the tables up and computes the lock key */
+	dopts.vtable = &s->vt;
+	dopts.history = &s->hist;
+	dopts.pending = ctx->db_pending;
+	ctx->db_pending = NULL;
+	int rc = rt_db_connect(&s->db, ctx->arena, &dopts, err);
+	if (rc == RT_OK)
+		signal_db = s->db;
+	return rc;
+}
+
+int cli_session_reconnect(struct cli_ctx *ctx, struct cli_session *s, rt_error *err)
+{
+	signal_db = NULL;
+	rt_db_close(s->db); /* lost: the server released the lock with it */
+	s->db = NULL;
+	s->locked = false;
+	return open_db(ctx, s, CLI_SESSION_WRITE, err);
+}
+
 int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags, rt_error *err)
 {
 	memset(s, 0, sizeof(*s));
@@ -157,16 +181,9 @@ int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags,
 	};
 	s->hist = (rt_history){ .schema = cfg->version_table_schema, .name = cfg->history_table };
 	install_signals();
-	rt_db_opts dopts = db_opts(ctx, flags);
-	/* the first round trip also looks the tables up and computes the lock key */
-	dopts.vtable = &s->vt;
-	dopts.history = &s->hist;
-	dopts.pending = ctx->db_pending;
-	ctx->db_pending = NULL;
-	int rc = rt_db_connect(&s->db, ctx->arena, &dopts, err);
+	int rc = open_db(ctx, s, flags, err);
 	if (rc < 0)
 		return rc;
-	signal_db = s->db;
 	if (flags & CLI_SESSION_LOCK)
 		return cli_session_lock(ctx, s, err);
 	if ((rc = rt_db_read_state(s->db, ctx->arena, &s->vt, &s->hist, 0, &s->db_state,

@@ -191,6 +191,7 @@ static void pending_free(void *p)
 struct probe {
 	bool done, vt_exists, hist_exists;
 	int64_t key;
+	int server_pid; /* pg_backend_pid(), 0 when not asked */
 };
 
 /* The connection's first query: whether the session may write (NULL when it
@@ -204,7 +205,8 @@ static const char *first_query(PGconn *c, const rt_db_opts *opts, struct probe *
 	rt_buf sql = RT_BUF_INIT;
 	rt_buf_puts(&sql, "SELECT pg_catalog.pg_is_in_recovery(), "
 	                  "pg_catalog.current_setting('default_transaction_read_only'), "
-	                  "pg_catalog.current_setting('transaction_read_only')");
+	                  "pg_catalog.current_setting('transaction_read_only'), "
+	                  "pg_catalog.pg_backend_pid()");
 	if (tables)
 		db_render_probe(&sql, opts->vtable, opts->history);
 	PGresult *r = PQexec(c, sql.ptr);
@@ -221,14 +223,93 @@ static const char *first_query(PGconn *c, const rt_db_opts *opts, struct probe *
 		why = "sessions are read-only (default_transaction_read_only is on)";
 	else if (strcmp(PQgetvalue(r, 0, 2), "on") == 0)
 		why = "transactions are read-only (transaction_read_only is on)";
+	if (answered)
+		pr->server_pid = (int)strtol(PQgetvalue(r, 0, 3), NULL, 10);
 	if (tables && answered) {
 		pr->done = true;
-		pr->vt_exists = strcmp(PQgetvalue(r, 0, 3), "t") == 0;
-		pr->hist_exists = strcmp(PQgetvalue(r, 0, 4), "t") == 0;
-		pr->key = strtoll(PQgetvalue(r, 0, 5), NULL, 10);
+		pr->vt_exists = strcmp(PQgetvalue(r, 0, 4), "t") == 0;
+		pr->hist_exists = strcmp(PQgetvalue(r, 0, 5), "t") == 0;
+		pr->key = strtoll(PQgetvalue(r, 0, 6), NULL, 10);
 	}
 	PQclear(r);
 	return why;
+}
+
+#define POOL_PROBE_ROUNDS 3
+#define POOL_PROBE_CONNECT 5.0 /* seconds for the second connection */
+#define POOL_PROBE_QUERY 2.0   /* seconds for its query: a full session pool makes it wait */
+
+/* The server process serving c's next transaction; 0 when it did not answer
+ * (within `seconds` when > 0: then c may be left busy, to be closed). */
+static int server_pid(PGconn *c, double seconds)
+{
+	if (!PQsendQuery(c, "SELECT pg_catalog.pg_backend_pid()"))
+		return 0;
+	double deadline = now_seconds() + seconds;
+	while (seconds > 0 && PQisBusy(c)) {
+		double left = deadline - now_seconds();
+		struct pollfd pfd = { .fd = PQsocket(c), .events = POLLIN };
+		if (left <= 0 || (poll(&pfd, 1, (int)(left * 1000) + 1) < 0 && errno != EINTR) ||
+		    !PQconsumeInput(c))
+			return 0;
+	}
+	int pid = 0;
+	PGresult *r;
+	while ((r = PQgetResult(c))) {
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+			pid = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
+		PQclear(r);
+	}
+	return pid;
+}
+
+/*
+ * c's start-up gave another pid than its server's (pid): a pooler stands
+ * between (PgBouncer hands out keys of its own). Whether it pools per
+ * transaction (or statement), with evidence only that mode can produce: c's
+ * server process changing between two of its transactions, or a second
+ * connection served by c's server process while c is idle (a pooler
+ * recycles the most recently released server first, PgBouncer's default).
+ * Session pooling pins one server to each client, so neither can happen
+ * there: no false alarm. Several rounds, since another client's traffic can
+ * hide it in one. Returns the evidence, or NULL.
+ */
+static const char *transaction_pooled(rt_arena *arena, PGconn *c, int pid,
+                                      const char *const *kw, const char *const *vals,
+                                      const volatile sig_atomic_t *interrupted)
+{
+	bool cut;
+	PGconn *c2 = open_conn(kw, vals, now_seconds() + POOL_PROBE_CONNECT, interrupted, &cut);
+	bool two = PQstatus(c2) == CONNECTION_OK;
+	const char *evidence = NULL;
+	for (int round = 0; round < POOL_PROBE_ROUNDS && !evidence; round++) {
+		int p1 = server_pid(c, 0);
+		int p2 = two ? server_pid(c2, POOL_PROBE_QUERY) : 0;
+		two = two && p2; /* a second connection left waiting is given up */
+		if (p1 && p1 != pid)
+			evidence = rt_sprintf(arena, "this connection's transactions ran in server "
+			                      "processes %d and then %d", pid, p1);
+		else if (p1 && p2 == p1)
+			evidence = rt_sprintf(arena, "a second connection's transaction ran in this "
+			                      "connection's server process (%d) while it was idle", p1);
+	}
+	PQfinish(c2);
+	return evidence;
+}
+
+static int pooled_per_transaction(const char *target, const char *evidence, rt_error *err)
+{
+	rt_error_set(err, RT_ECONFIG, NULL,
+	             "'%s' goes through a connection pooler in transaction pooling mode (such as "
+	             "PgBouncer with pool_mode = transaction): the migration lock (a session "
+	             "advisory lock), SET lock_timeout and no-transaction statements would not "
+	             "stay with retort's session", target);
+	rt_error_detail(err, "%s", evidence);
+	if (err)
+		err->object = rt_xstrdup(target);
+	rt_error_hint(err, "give retort a direct URL to PostgreSQL for migrations (-d or "
+	                   "RETORT_DATABASE_URL), or a pool with pool_mode = session");
+	return RT_ECONFIG;
 }
 
 /* "host:port" libpq used or tried, for wait lines. */
@@ -248,6 +329,37 @@ static bool auth_failure(const char *msg)
 {
 	return strstr(msg, "authentication failed") || strstr(msg, "no password supplied") ||
 	       strstr(msg, "no pg_hba.conf entry");
+}
+
+/*
+ * "every host is a standby (read-only): at ..., on socket ..." when libpq
+ * turned every host of the list away under target_session_attrs (read-write:
+ * "session is read-only"; primary: "server is in hot standby mode"), one
+ * line per host; else NULL.
+ */
+static const char *every_host_standby(rt_arena *arena, const char *msg)
+{
+	static const char lead[] = "connection to server ", failed[] = " failed: ";
+	rt_buf hosts = RT_BUF_INIT;
+	bool all = true;
+	for (const char *p = msg; *p && all; p += *p ? 1 : 0) {
+		const char *line = rt_strndup(arena, p, strcspn(p, "\n"));
+		p += strlen(line);
+		const char *f = strstr(line, failed);
+		if (strncmp(line, lead, sizeof(lead) - 1) != 0 || !f)
+			continue; /* the server's own lines, libpq's advice */
+		const char *why = f + sizeof(failed) - 1;
+		all = strcmp(why, "session is read-only") == 0 ||
+		      strcmp(why, "server is in hot standby mode") == 0;
+		rt_buf_printf(&hosts, "%s%.*s", hosts.len ? ", " : "",
+		              (int)(f - line - (sizeof(lead) - 1)), line + sizeof(lead) - 1);
+	}
+	const char *out = all && hosts.len
+	                      ? rt_sprintf(arena, "every host is a standby (read-only): %s",
+	                                   rt_buf_cstr(&hosts))
+	                      : NULL;
+	rt_buf_release(&hosts);
+	return out;
 }
 
 /* The keywords and values libpq connects with: application_name first so a
@@ -329,7 +441,7 @@ static rt_db *session_new(rt_arena *arena, PGconn *c, const rt_db_opts *opts,
 		db->probe_table = db_vtable_name(opts->vtable);
 	}
 	db->target = target;
-	db->pid = PQbackendPID(c);
+	db->pid = pr->server_pid ? pr->server_pid : PQbackendPID(c); /* a pooler's is its own */
 	db->cancel = PQgetCancel(c);
 	db->notice = opts->notice;
 	db->notice_ctx = opts->notice_ctx;
@@ -343,6 +455,7 @@ typedef enum refusal {
 	REFUSED_CONNECTION,  /* unreachable, not started, or it ended the handshake */
 	REFUSED_AUTH,        /* a rejected password or pg_hba.conf rule: waiting cannot help */
 	REFUSED_WRITES,      /* connected, but the session may not write */
+	REFUSED_STANDBYS,    /* every host of the list is a standby */
 } refusal;
 
 typedef struct attempt_failure {
@@ -359,7 +472,7 @@ static int connect_failed(const rt_db_opts *opts, const char *target, double dea
 		rt_error_set(err, RT_ECONNECT, NULL,
 		             "the database at '%s' did not accept connections and writes within %g s: %s",
 		             target, opts->wait_seconds, f->reason);
-	else if (f->kind == REFUSED_WRITES)
+	else if (f->kind == REFUSED_WRITES || f->kind == REFUSED_STANDBYS)
 		rt_error_set(err, RT_ECONNECT, NULL, "the database at '%s' does not accept writes: %s",
 		             target, f->reason);
 	else
@@ -374,6 +487,9 @@ static int connect_failed(const rt_db_opts *opts, const char *target, double dea
 	else if (f->kind == REFUSED_WRITES)
 		rt_error_hint(err, "connect to the primary server (target_session_attrs=read-write "
 		                   "in the URL picks it from a host list)");
+	else if (f->kind == REFUSED_STANDBYS)
+		rt_error_hint(err, "add the primary to the host list, or promote a standby; --wait "
+		                   "SECONDS waits for a failover to finish");
 	else
 		rt_error_hint(err, "check the URL (or PGHOST, PGPORT, PGDATABASE when none is given) "
 		                   "and that the server is running there; --wait SECONDS waits for a "
@@ -425,6 +541,16 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 		if (PQstatus(c) == CONNECTION_OK) {
 			struct probe pr;
 			const char *why = first_query(c, opts, &pr);
+			/* a writer must keep its server session: refused before the lock */
+			const char *pooled = !why && !opts->read_only && pr.server_pid &&
+			                             pr.server_pid != PQbackendPID(c)
+			                         ? transaction_pooled(arena, c, pr.server_pid, kw, vals,
+			                                              opts->interrupted)
+			                         : NULL;
+			if (pooled) {
+				PQfinish(c);
+				return pooled_per_transaction(target, pooled, err);
+			}
 			if (!why) {
 				*out = session_new(arena, c, opts, &pr, target);
 				return RT_OK;
@@ -437,10 +563,13 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 			if (!*msg)
 				msg = "no answer from the server before the deadline";
 			msg = db_scrub(arena, msg, &secrets);
+			const char *standbys = every_host_standby(arena, msg);
 			f = (attempt_failure){
-				auth_failure(msg) ? REFUSED_AUTH : REFUSED_CONNECTION,
-				first_line(arena, msg),
-				rest_lines(arena, msg),
+				auth_failure(msg) ? REFUSED_AUTH
+				: standbys        ? REFUSED_STANDBYS
+				                  : REFUSED_CONNECTION,
+				standbys ? standbys : first_line(arena, msg),
+				standbys ? NULL : rest_lines(arena, msg),
 			};
 		}
 		PQfinish(c);

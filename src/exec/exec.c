@@ -151,6 +151,8 @@ struct run {
 	size_t alone_ran;         /* body[0, alone_ran) is committed: a no-transaction
 	                           * statement ran, and committed what was open before it */
 	const rt_stmt *cut_off;   /* a no-transaction statement the lost connection ended */
+	const rt_step *partial;   /* ran no-transaction statements; its version row is not
+	                           * committed yet (a COMMIT answered clears it) */
 	const item *guard;        /* a row change that did not hit one row */
 };
 
@@ -237,6 +239,8 @@ static void item_done(void *p, size_t i)
 {
 	struct run *r = p;
 	const item *it = &r->items[i];
+	if (it->kind == IT_COMMIT)
+		r->partial = NULL; /* whatever ran outside is now matched by its version row */
 	if (it->kind == IT_COMMIT && it->step != r->cur) {
 		step_done(r, it->step, r->complete_started);
 		return;
@@ -282,6 +286,8 @@ static bool detail_committed_part(const struct run *r, rt_error *err)
 static int connection_lost(const struct run *r, const rt_step *step, bool committing,
                            rt_error *err)
 {
+	if (r->opts->lost && r->partial)
+		*r->opts->lost = (rt_exec_lost){ .partial = r->partial, .unknown = committing };
 	char *reason = err->detail ? rt_xstrdup(err->detail) : NULL;
 	char sqlstate[sizeof(err->sqlstate)];
 	memcpy(sqlstate, err->sqlstate, sizeof(sqlstate));
@@ -351,6 +357,8 @@ static int run_alone(struct run *r, const rt_stmt *s, rt_error *err)
 	if (r->opts->interrupted && *r->opts->interrupted)
 		return rt_error_set(err, RT_EINTR, NULL, "interrupted");
 	announce(r);
+	if (s->no_transaction)
+		r->partial = r->cur;
 	rt_db_result res;
 	rc = rt_db_exec(r->db, NULL, s->sql, &res, err);
 	if (rc < 0)
@@ -609,6 +617,8 @@ int rt_exec_run(rt_db *db, rt_arena *arena, const rt_plan *plan, const rt_step_s
 		.db = db, .arena = arena, .opts = opts, .single = opts->transaction == RT_TX_SINGLE,
 		.total = plan->n, .cur_started = rt_clock_ms(), .batch = rt_arena_new(),
 	};
+	if (opts->lost)
+		*opts->lost = (rt_exec_lost){ 0 };
 	/* bodies again, in the order rt_exec_check_bodies asked for them (a pass
 	 * of their own: same statements), one step at a time */
 	src->rewind(src->ctx);
