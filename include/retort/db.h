@@ -171,6 +171,30 @@ int rt_db_rollback(rt_db *db, rt_error *err);
 /* True inside a transaction block, also a failed one. */
 bool rt_db_in_transaction(const rt_db *db);
 
+/* ---- Locks this session holds (retort lint --trace) ---- */
+
+typedef struct rt_db_held_lock {
+	unsigned oid;
+	const char *relation; /* as regclass prints it; NULL: dropped in this transaction */
+	char relkind;         /* pg_class.relkind ('r', 'i', ...); 0 when dropped */
+	const char *mode;     /* pg_locks.mode, e.g. "AccessExclusiveLock" */
+} rt_db_held_lock;
+
+typedef struct rt_db_held {
+	rt_db_held_lock *v;   /* one per (relation, mode) held */
+	size_t n;
+	unsigned *oids;       /* of the names asked for, parallel to them; 0: no such relation */
+} rt_db_held;
+
+/*
+ * The granted relation locks of this session in its database, outside the
+ * system schemas (pg_catalog, information_schema, pg_toast*), and the oids
+ * of names ("rel" or "schema.rel", unquoted parts as the parser gives them)
+ * as to_regclass finds them now. One round trip; everything in arena.
+ */
+int rt_db_held_locks(rt_db *db, rt_arena *arena, const char *const *names, size_t nnames,
+                     rt_db_held *out, rt_error *err);
+
 /* ---- The migration lock (SPEC section 5, docs/database.md) ---- */
 
 /* Who holds the lock, from pg_locks joined with pg_stat_activity. Fields the

@@ -95,4 +95,38 @@ typedef struct rt_exec_opts {
 int rt_exec_run(rt_db *db, rt_arena *arena, const rt_plan *plan, const rt_step_source *src,
                 const rt_exec_opts *opts, rt_error *err);
 
+/* ---- tracing locks (retort lint --trace) ---- */
+
+typedef enum rt_trace_status {
+	RT_TRACE_RAN,     /* ran; before and after hold the session's locks around it */
+	RT_TRACE_FAILED,  /* the server refused it (failed); rolled back to its savepoint */
+	RT_TRACE_NO_TX,   /* no_transaction: cannot run inside the trace's transaction */
+	RT_TRACE_SKIPPED, /* before() declined it (e.g. it would end the transaction) */
+} rt_trace_status;
+
+typedef struct rt_trace_events {
+	/* Whether to run statement i of body; *names (alive until after()) the relations whose oids to look up
+	 * before and after it. */
+	bool (*before)(void *ctx, const rt_step *step, const rt_stmtlist *body, size_t i,
+	               const char *const **names, size_t *nnames);
+	/* Every statement, in order. before/after: NULL unless it ran. */
+	void (*after)(void *ctx, const rt_step *step, const rt_stmtlist *body, size_t i,
+	              rt_trace_status status, const rt_db_held *before, const rt_db_held *after,
+	              const rt_error *failed);
+	void *ctx;
+} rt_trace_events;
+
+/*
+ * Runs the upgrade steps of plan (bodies from src, in order) inside one
+ * transaction that is always rolled back, never committed: each statement
+ * under a savepoint (released when it succeeds, so later statements see its
+ * effects and its locks stay held as in the real step; rolled back to when
+ * it fails, and the trace goes on). The version table and history are not
+ * touched. RT_OK once every statement was reported; RT_EDB/RT_ECONNECT when
+ * the session itself fails, RT_EINTR when interrupted, a body's error.
+ */
+int rt_exec_trace(rt_db *db, const rt_plan *plan, const rt_step_source *src,
+                  const rt_trace_events *ev, const volatile sig_atomic_t *interrupted,
+                  rt_error *err);
+
 #endif

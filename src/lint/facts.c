@@ -545,7 +545,6 @@ static bool simple_stmt(struct actx *a, const char *type, const rt_jnode *s)
 		{ "VariableSetStmt", "SET", 0, true },
 		{ "DoStmt", "DO", 0, true },
 		{ "SelectStmt", "SELECT", 0, true },
-		{ "CommentStmt", "COMMENT", 0, true },
 		{ "GrantStmt", "GRANT", 0, true },
 	};
 	for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
@@ -576,9 +575,34 @@ static bool simple_stmt(struct actx *a, const char *type, const rt_jnode *s)
 	return false;
 }
 
+/* COMMENT ON TABLE/COLUMN/...: SHARE UPDATE EXCLUSIVE on the relation
+ * (CommentObject's get_object_address; seen by `lint --trace`). */
+static void comment_stmt(struct actx *a, const rt_jnode *s)
+{
+	static const char *const on_relation[] = {
+		"OBJECT_TABLE", "OBJECT_INDEX", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_SEQUENCE",
+		"OBJECT_FOREIGN_TABLE",
+	};
+	const char *objtype = rt_json_str(s, "objtype");
+	a->f->kind = "COMMENT";
+	if (!objtype)
+		return;
+	const rt_jnode *names = rt_json_get(rt_json_node_as(rt_json_get(s, "object"), "List"), "items");
+	rt_jnode rel = names ? *names : (rt_jnode){ 0 };
+	bool column = STREQ(objtype, "OBJECT_COLUMN"), on_rel = column;
+	if (column && rel.n) /* table.column: the table */
+		rel.n--;
+	for (size_t i = 0; i < sizeof on_relation / sizeof on_relation[0] && !on_rel; i++)
+		on_rel = STREQ(objtype, on_relation[i]);
+	if (on_rel && rel.n)
+		lock(a, names_joined(a->arena, &rel), RT_LOCK_SHARE_UPDATE_EXCLUSIVE);
+}
+
 static void misc_stmt(struct actx *a, const char *type, const rt_jnode *s)
 {
-	if (STREQ(type, "DropdbStmt")) {
+	if (STREQ(type, "CommentStmt")) {
+		comment_stmt(a, s);
+	} else if (STREQ(type, "DropdbStmt")) {
 		a->f->kind = "DROP DATABASE";
 		a->f->effects |= RT_LINT_NO_TX;
 		a->f->idempotent = rt_json_bool(s, "missing_ok");
@@ -628,6 +652,7 @@ static void misc_stmt(struct actx *a, const char *type, const rt_jnode *s)
 	} else if (STREQ(type, "TransactionStmt")) {
 		const char *k = rt_json_str(s, "kind");
 		a->f->kind = "TRANSACTION";
+		a->f->effects |= RT_LINT_TX_CONTROL;
 		if (k && (STREQ(k, "TRANS_STMT_BEGIN") || STREQ(k, "TRANS_STMT_START")))
 			a->f->tx_control = 1;
 		else if (k && (STREQ(k, "TRANS_STMT_COMMIT") || STREQ(k, "TRANS_STMT_ROLLBACK") ||

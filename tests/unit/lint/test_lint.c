@@ -20,6 +20,7 @@
 #define RW RT_LINT_REWRITE
 #define SC RT_LINT_SCAN
 #define NT RT_LINT_NO_TX
+#define TXC RT_LINT_TX_CONTROL
 
 struct fact_case {
 	const char *sql;
@@ -139,8 +140,13 @@ static const struct fact_case cases[] = {
 	  "ban-create-domain-with-constraint" },
 	{ "ALTER DOMAIN pos ADD CONSTRAINT c CHECK (VALUE > 0)", 0, "ALTER DOMAIN", NULL,
 	  RT_LOCK_NONE, 0, "ban-alter-domain-with-add-constraint" },
-	{ "BEGIN", 0, "TRANSACTION", NULL, RT_LOCK_NONE, 0, "transaction-nesting" },
-	{ "COMMIT", 0, "TRANSACTION", NULL, RT_LOCK_NONE, 0, "transaction-nesting" },
+	{ "BEGIN", 0, "TRANSACTION", NULL, RT_LOCK_NONE, TXC, "transaction-nesting" },
+	{ "COMMIT", 0, "TRANSACTION", NULL, RT_LOCK_NONE, TXC, "transaction-nesting" },
+	{ "SAVEPOINT s", 0, "TRANSACTION", NULL, RT_LOCK_NONE, TXC, "" },
+	{ "COMMENT ON COLUMN app.users.email IS 'x'", 0, "COMMENT", "app.users",
+	  RT_LOCK_SHARE_UPDATE_EXCLUSIVE, 0, "" },
+	{ "COMMENT ON TABLE users IS 'x'", 0, "COMMENT", "users", RT_LOCK_SHARE_UPDATE_EXCLUSIVE, 0, "" },
+	{ "COMMENT ON FUNCTION f() IS 'x'", 0, "COMMENT", NULL, RT_LOCK_NONE, 0, "" },
 	{ "SET lock_timeout = '2s'", 0, "SET", NULL, RT_LOCK_NONE, 0, "" },
 };
 
