@@ -55,6 +55,12 @@ typedef struct rt_exec_events {
 	/* a step hit lock_timeout (55P03) and will run again after `delay` s */
 	void (*step_retry)(void *ctx, const rt_step *step, unsigned attempt, double delay);
 	void *ctx;
+	/* a step running longer than 2 s, about every 500 ms while it runs: its
+	 * elapsed time and what the server's progress views say of the running
+	 * statement (p->command NULL: nothing, e.g. an ALTER TABLE's heap
+	 * rewrite, which PostgreSQL does not report) */
+	void (*step_progress)(void *ctx, const rt_step *step, double elapsed_ms,
+	                      const rt_db_progress *p);
 } rt_exec_events;
 
 typedef struct rt_exec_opts {
@@ -91,6 +97,14 @@ typedef struct rt_exec_opts {
  * several statements (a ';'), transaction control or COPY runs alone with
  * the simple protocol, as do no_transaction statements. The events come in
  * order: step_done of a step follows its COMMIT's answer.
+ *
+ * Progress (events.step_progress): the statements run as before, and while
+ * their answers are awaited the db layer calls back every 500 ms (one
+ * thread polls the socket: no locking, and signals still cancel the
+ * statement). Once a step has run 2 s, a second session to the same
+ * database (opened then, once, closed at the end) reads
+ * pg_stat_progress_create_index / _cluster for the first one's backend;
+ * without it, or on a server before 12, only the elapsed time is reported.
  */
 int rt_exec_run(rt_db *db, rt_arena *arena, const rt_plan *plan, const rt_step_source *src,
                 const rt_exec_opts *opts, rt_error *err);

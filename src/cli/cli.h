@@ -221,6 +221,7 @@ void cli_session_close(struct cli_session *s);
 /* The options of upgrade, downgrade and stamp (each uses some). */
 struct cli_migrate_opts {
 	bool sql, dry_run, purge;
+	bool progress; /* JSON progress events without a terminal */
 };
 /* Refuses --sql with --dry-run. */
 int cli_migrate_validate(struct cli_ctx *ctx, const rt_strv *args, rt_error *err);
@@ -231,6 +232,7 @@ struct cli_migration {
 	const char *const *targets; /* one for upgrade/downgrade, several for stamp */
 	size_t ntargets;
 	bool dry_run, purge;
+	bool progress; /* --progress */
 };
 /* With ctx->session open (CLI_DB_WRITE, or CLI_DB_READ for a dry run):
  * verifies, plans, locks when there is work, prepares every body, and runs. */

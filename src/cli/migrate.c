@@ -3,6 +3,7 @@
  * the online run with its progress lines and JSON events.
  */
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "cli.h"
@@ -104,13 +105,35 @@ static void print_plan(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run)
 	rt_buf_release(&text);
 }
 
+/* What the step events share: the line a running step shows, which the
+ * progress display rewrites in place on a terminal. */
+struct run_view {
+	struct cli_ctx *ctx;
+	bool progress;     /* progress events wanted (a terminal, or --progress for JSON) */
+	bool redrawn;      /* the step's line was rewritten: the next text starts over */
+	char line[256];    /* "Running upgrade a -> b ..." */
+};
+
+/* On a terminal whose line was rewritten: back to its start, the step's line again. */
+static const char *line_again(struct run_view *v, char *buf, size_t size, const char *rest)
+{
+	if (!v->redrawn)
+		return rest;
+	v->redrawn = false;
+	snprintf(buf, size, "\r%s\033[K%s", v->line, rest);
+	return buf;
+}
+
 static void on_step_start(void *p, const rt_step *step, size_t index, size_t total)
 {
-	struct cli_ctx *ctx = p;
+	struct run_view *v = p;
+	struct cli_ctx *ctx = v->ctx;
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_puts(&b, "Running ");
 	rt_step_format_log(&b, step);
 	rt_buf_puts(&b, " ...");
+	snprintf(v->line, sizeof v->line, "%s", rt_buf_cstr(&b));
+	v->redrawn = false;
 	cli_emit(ctx, &(struct cli_event){
 		.name = "step_start",
 		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_SIZE("index", index + 1),
@@ -123,26 +146,66 @@ static void on_step_start(void *p, const rt_step *step, size_t index, size_t tot
 
 static void on_step_done(void *p, const rt_step *step, double ms)
 {
-	char text[64];
+	struct run_view *v = p;
+	char text[64], buf[384];
 	snprintf(text, sizeof(text), " %.0f ms\n", ms);
-	cli_emit(p, &(struct cli_event){
+	cli_emit(v->ctx, &(struct cli_event){
 		.name = "step_done",
 		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_FIXED("duration_ms", ms, 1)),
-		.text = text,
+		.text = line_again(v, buf, sizeof buf, text),
 	});
 }
 
 static void on_step_retry(void *p, const rt_step *step, unsigned attempt, double delay)
 {
-	char text[96];
+	struct run_view *v = p;
+	char text[96], buf[416];
 	snprintf(text, sizeof(text), " lock timeout; retrying in %.1f s (attempt %u)\n", delay,
 	         attempt);
-	cli_emit(p, &(struct cli_event){
+	cli_emit(v->ctx, &(struct cli_event){
 		.name = "step_retry",
 		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_INT("attempt", attempt),
 		                     CLI_FIXED("delay_seconds", delay, 2)),
-		.text = text,
+		.text = line_again(v, buf, sizeof buf, text),
 	});
+}
+
+/* a count, left out when the view does not report it */
+#define COUNT_FIELD(k, x) CLI_JSON_OPT((k), (x) >= 0 ? rt_sprintf(v->ctx->arena, "%lld", (x)) : NULL)
+
+/* A step past 2 s: on a terminal its line, rewritten in place, ends with the
+ * elapsed time and the server's phase and counts; JSON gets "progress". */
+static void on_step_progress(void *p, const rt_step *step, double ms, const rt_db_progress *pr)
+{
+	struct run_view *v = p;
+	if (!v->progress)
+		return;
+	rt_arena_mark mark = rt_arena_mark_get(v->ctx->arena); /* every 500 ms: give it back */
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "\r%s %.1f s", v->line, ms / 1000.0);
+	if (pr->command) {
+		rt_buf_printf(&b, ", %s: %s", pr->command, pr->phase ? pr->phase : "?");
+		if (pr->blocks_total > 0)
+			rt_buf_printf(&b, ", %lld/%lld blocks (%.0f%%)", pr->blocks_done, pr->blocks_total,
+			              100.0 * (double)pr->blocks_done / (double)pr->blocks_total);
+		else if (pr->tuples_done > 0)
+			rt_buf_printf(&b, ", %lld tuples", pr->tuples_done);
+	}
+	rt_buf_puts(&b, "\033[K");
+	v->redrawn = true;
+	cli_emit(v->ctx, &(struct cli_event){
+		.name = "progress",
+		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_FIXED("elapsed_ms", ms, 0),
+		                     CLI_STR("command", pr->command), CLI_STR("phase", pr->phase),
+		                     COUNT_FIELD("blocks_done", pr->blocks_done),
+		                     COUNT_FIELD("blocks_total", pr->blocks_total),
+		                     COUNT_FIELD("tuples_done", pr->tuples_done),
+		                     COUNT_FIELD("tuples_total", pr->tuples_total)),
+		.text = rt_buf_cstr(&b),
+		.text_flags = CLI_TEXT_FLUSH,
+	});
+	rt_buf_release(&b);
+	rt_arena_release(v->ctx->arena, mark);
 }
 
 static void print_summary(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run, double ms)
@@ -223,6 +286,11 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 		print_summary(ctx, plan, m->dry_run, 0);
 		return RT_OK;
 	}
+	/* nothing of the live display without a terminal; JSON asks with --progress */
+	struct run_view view = {
+		.ctx = ctx,
+		.progress = isatty(fileno(ctx->out)) || (m->progress && ctx->format == RT_FORMAT_JSON),
+	};
 	rt_exec_opts eo = {
 		.graph = ctx->graph,
 		.vtable = &s->vt,
@@ -232,12 +300,14 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 		.lock_retries = 5,
 		.purge = plan->purge,
 		.state = &s->db_state,
-		.events = { on_step_start, on_step_done, on_step_retry, ctx },
+		.events = { on_step_start, on_step_done, on_step_retry, &view,
+		            view.progress ? on_step_progress : NULL },
 		.interrupted = &cli_interrupted,
 	};
 	rc = rt_exec_run(s->db, ctx->arena, plan, &files.source, &eo, err);
 	if (rc < 0) {
-		cli_emit(ctx, &(struct cli_event){ .text = " failed\n" });
+		char buf[384];
+		cli_emit(ctx, &(struct cli_event){ .text = line_again(&view, buf, sizeof buf, " failed\n") });
 		return rc;
 	}
 	print_summary(ctx, plan, false, elapsed_ms(&s->started));

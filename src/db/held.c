@@ -1,8 +1,9 @@
 /*
- * The relation locks this session holds (pg_locks), for `retort lint
- * --trace`: what the server actually took, to set beside the static lock
- * table of src/lint.
+ * What a session is doing, as the server's views say: the relation locks it
+ * holds (pg_locks), for `retort lint --trace`, and the progress of its
+ * running command (pg_stat_progress_*), for the live display of long steps.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,5 +68,38 @@ int rt_db_held_locks(rt_db *db, rt_arena *arena, const char *const *names, size_
 			.mode = rt_db_value(&res, r, 4),
 		};
 	}
+	return RT_OK;
+}
+
+/* Both views, one row at most: a session runs one command at a time. */
+static const char progress_sql[] =
+	"SELECT command, phase, blocks_done, blocks_total, tuples_done, tuples_total "
+	"FROM pg_catalog.pg_stat_progress_create_index WHERE pid = $1 "
+	"UNION ALL SELECT command, phase, heap_blks_scanned, heap_blks_total, heap_tuples_written, "
+	"NULL FROM pg_catalog.pg_stat_progress_cluster WHERE pid = $1 LIMIT 1";
+
+static long long count_of(const rt_db_result *res, size_t col)
+{
+	const char *v = rt_db_value(res, 0, col);
+	return v ? strtoll(v, NULL, 10) : -1;
+}
+
+int rt_db_read_progress(rt_db *db, rt_arena *arena, int pid, rt_db_progress *out,
+                        rt_error *err)
+{
+	memset(out, 0, sizeof *out);
+	char pidtext[16];
+	snprintf(pidtext, sizeof pidtext, "%d", pid);
+	const char *params[] = { pidtext };
+	rt_db_result res;
+	int rc = db_query(db, arena, progress_sql, 1, params, &res, err);
+	if (rc < 0 || res.nrows == 0)
+		return rc;
+	out->command = rt_db_value(&res, 0, 0);
+	out->phase = rt_db_value(&res, 0, 1);
+	out->blocks_done = count_of(&res, 2);
+	out->blocks_total = count_of(&res, 3);
+	out->tuples_done = count_of(&res, 4);
+	out->tuples_total = count_of(&res, 5);
 	return RT_OK;
 }
