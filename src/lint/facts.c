@@ -315,8 +315,18 @@ static void alter_subcmd(struct actx *a, const rt_jnode *cmd, const char *sub)
 	} else if (STREQ(sub, "AT_DropConstraint")) {
 		if (!rt_json_bool(cmd, "missing_ok"))
 			a->f->idempotent = false;
-	} else if (STREQ(sub, "AT_ValidateConstraint") || STREQ(sub, "AT_AttachPartition")) {
+	} else if (STREQ(sub, "AT_ValidateConstraint")) {
 		a->f->effects |= RT_LINT_SCAN;
+	} else if (STREQ(sub, "AT_AttachPartition")) {
+		/* the table attached is scanned for its bound under ACCESS EXCLUSIVE */
+		a->f->effects |= RT_LINT_SCAN;
+		lock(a, rangevar_name(a->arena, rt_json_get(rt_json_node_as(rt_json_get(cmd, "def"),
+		                                                            "PartitionCmd"), "name")),
+		     RT_LOCK_ACCESS_EXCLUSIVE);
+	} else if (STREQ(sub, "AT_AddInherit") || STREQ(sub, "AT_DropInherit")) {
+		/* the parent: SHARE UPDATE EXCLUSIVE to add, ACCESS SHARE to drop (seen by --trace) */
+		lock(a, rangevar_name(a->arena, rt_json_node_as(rt_json_get(cmd, "def"), "RangeVar")),
+		     STREQ(sub, "AT_AddInherit") ? RT_LOCK_SHARE_UPDATE_EXCLUSIVE : RT_LOCK_ACCESS_SHARE);
 	} else if (STREQ(sub, "AT_SetTableSpace")) {
 		table_rewrite(a, cmd, "SET TABLESPACE");
 	} else if (STREQ(sub, "AT_SetLogged") || STREQ(sub, "AT_SetUnLogged")) {
@@ -324,8 +334,13 @@ static void alter_subcmd(struct actx *a, const rt_jnode *cmd, const char *sub)
 	} else if (STREQ(sub, "AT_SetAccessMethod")) {
 		table_rewrite(a, cmd, "SET ACCESS METHOD");
 	} else if (STREQ(sub, "AT_DetachPartition")) {
-		if (rt_json_bool(rt_json_node_as(rt_json_get(cmd, "def"), "PartitionCmd"), "concurrent"))
+		const rt_jnode *pc = rt_json_node_as(rt_json_get(cmd, "def"), "PartitionCmd");
+		bool conc = rt_json_bool(pc, "concurrent");
+		if (conc)
 			a->f->effects |= RT_LINT_NO_TX;
+		/* the partition, as strongly as the parent */
+		lock(a, rangevar_name(a->arena, rt_json_get(pc, "name")),
+		     conc ? RT_LOCK_SHARE_UPDATE_EXCLUSIVE : RT_LOCK_ACCESS_EXCLUSIVE);
 	}
 }
 
@@ -602,6 +617,12 @@ static void misc_stmt(struct actx *a, const char *type, const rt_jnode *s)
 {
 	if (STREQ(type, "CommentStmt")) {
 		comment_stmt(a, s);
+	} else if (STREQ(type, "AlterObjectSchemaStmt")) {
+		a->f->kind = "SET SCHEMA";
+		a->f->idempotent = false;
+		if (rt_json_get(s, "relation")) /* a table, view, sequence...: AlterTableNamespace */
+			lock(a, rangevar_name(a->arena, rt_json_get(s, "relation")),
+			     RT_LOCK_ACCESS_EXCLUSIVE);
 	} else if (STREQ(type, "DropdbStmt")) {
 		a->f->kind = "DROP DATABASE";
 		a->f->effects |= RT_LINT_NO_TX;

@@ -88,6 +88,18 @@ check_json "$OUT" 'one("trace_summary")["differ"] == 0 and one("trace_summary")[
 	"fresh tables: observed modes match; a CIC outside an autocommit block fails and is rolled back"
 check_eq "$(sq "SELECT version_num FROM alembic_version")" l01 "still at l01"
 
+begin "--trace: 50 ALTER TABLE subcommands, each on a table of its own, agree on the server"
+project alter_locks alter_locks
+scratch3=${RETORT_DATABASE_URL%/*}/${RETORT_TEST_DB}_scratch3
+q "CREATE DATABASE ${RETORT_TEST_DB}_scratch3"
+expect 0 retort -d "$scratch3" upgrade s1
+expect 0 retort -d "$scratch3" --format json lint --trace
+check_json "$OUT" 'one("trace_summary")["statements"] == 50 and one("trace_summary")["agree"] == 50
+	and all(any(l["observed"] == l["static"] for l in e["locks"]) for e in ev if e["event"] == "trace")
+	and {"relation": "t29", "static": "ACCESS EXCLUSIVE", "observed": "ACCESS EXCLUSIVE",
+	     "differs": False} in [l for e in ev if e["event"] == "trace" for l in e["locks"]]' \
+	"each statement newly took exactly its static lock (ATTACH PARTITION: the partition too)"
+
 begin "--trace reports a lock the static table does not name"
 project tracediff
 scratch=${scratch}2

@@ -143,6 +143,8 @@ static const struct fact_case cases[] = {
 	{ "BEGIN", 0, "TRANSACTION", NULL, RT_LOCK_NONE, TXC, "transaction-nesting" },
 	{ "COMMIT", 0, "TRANSACTION", NULL, RT_LOCK_NONE, TXC, "transaction-nesting" },
 	{ "SAVEPOINT s", 0, "TRANSACTION", NULL, RT_LOCK_NONE, TXC, "" },
+	{ "ALTER TABLE t SET SCHEMA s", 0, "SET SCHEMA", "t", AE, 0, "" },
+	{ "ALTER TABLE c INHERIT p", 0, "ALTER TABLE", "c", AE, 0, "" },
 	{ "COMMENT ON COLUMN app.users.email IS 'x'", 0, "COMMENT", "app.users",
 	  RT_LOCK_SHARE_UPDATE_EXCLUSIVE, 0, "" },
 	{ "COMMENT ON TABLE users IS 'x'", 0, "COMMENT", "users", RT_LOCK_SHARE_UPDATE_EXCLUSIVE, 0, "" },
