@@ -343,7 +343,8 @@ static bool contains_nocase(const char *s, const char *word)
 	return false;
 }
 
-/* The steps really run there: only on a database whose name says it is a scratch copy. */
+/* The steps really run there: only on a database whose name says it is a
+ * scratch copy, or that retort.yaml's scratch_databases names. */
 static int refuse_unless_scratch(struct cli_ctx *ctx, rt_db *db, rt_error *err)
 {
 	rt_db_result res;
@@ -351,14 +352,22 @@ static int refuse_unless_scratch(struct cli_ctx *ctx, rt_db *db, rt_error *err)
 	if (rc < 0)
 		return rc;
 	const char *name = rt_db_value(&res, 0, 0);
-	if (name && contains_nocase(name, "scratch"))
+	if (!name)
+		name = "?";
+	const rt_strv *listed = &ctx->cfg->scratch_databases;
+	for (size_t i = 0; i < listed->n; i++)
+		if (strcmp(listed->v[i], name) == 0)
+			return RT_OK;
+	if (contains_nocase(name, "scratch"))
 		return RT_OK;
 	rc = rt_error_set(err, RT_EUSAGE, NULL,
-	                  "'--trace' runs the steps for real and will not use database '%s': its "
-	                  "name does not mark it as scratch", name ? name : "?");
+	                  "'--trace' runs the steps for real and will not use database '%s': "
+	                  "neither its name nor retort.yaml's 'scratch_databases' marks it as "
+	                  "scratch", name);
 	rt_error_hint(err, "trace on a copy whose name contains 'scratch' (createdb "
-	                   "app_scratch --template app); the trace always rolls back, but a step "
-	                   "may still block or slow a live database");
+	                   "app_scratch --template app), or list it in 'scratch_databases'; the "
+	                   "trace always rolls back, but a step may still block or slow a live "
+	                   "database");
 	return rc;
 }
 

@@ -52,7 +52,8 @@ check_json "$OUT" 'one("lint_summary")["revisions"] == 7' "all seven revisions, 
 
 begin "--trace: only on a scratch database"
 expect 2 retort lint --trace
-check_grep "$ERR" "does not mark it as scratch" "a database not named scratch is refused"
+check_grep "$ERR" "neither its name nor retort.yaml's 'scratch_databases' marks it as scratch" \
+	"a database not named scratch is refused"
 check_eq "$(rows)" l07 "nothing ran"
 run env -u RETORT_DATABASE_URL "$RETORT_BIN" lint --trace
 check_eq "$RC" 2 "--trace without a database"
@@ -99,6 +100,16 @@ check_json "$OUT" 'one("trace_summary")["statements"] == 50 and one("trace_summa
 	and {"relation": "t29", "static": "ACCESS EXCLUSIVE", "observed": "ACCESS EXCLUSIVE",
 	     "differs": False} in [l for e in ev if e["event"] == "trace" for l in e["locks"]]' \
 	"each statement newly took exactly its static lock (ATTACH PARTITION: the partition too)"
+
+begin "--trace: retort.yaml's scratch_databases marks a database"
+printf 'alembic_ini: alembic.ini\nscratch_databases: [other, %s]\n' "$RETORT_TEST_DB" >retort.yaml
+expect 0 retort lint --trace base:s1
+check_grep "$ERR" "traced [0-9]+ statements of 1 revision: [0-9]+ agree, 0 differ, 0 not traced, 0 failed" \
+	"the listed database is traced"
+check_eq "$(rows)" l07 "rolled back: the version table as it was"
+printf 'alembic_ini: alembic.ini\nscratch_databases: [other]\n' >retort.yaml
+expect 2 retort lint --trace base:s1
+rm retort.yaml
 
 begin "--trace reports a lock the static table does not name"
 project tracediff
