@@ -291,20 +291,10 @@ static void emit_ranked(struct cli_ctx *ctx, struct online *on)
 static int plan_range(struct cli_ctx *ctx, const char *range, rt_strv rows, rt_plan **plan,
                       rt_error *err)
 {
-	const char *colon = strchr(range, ':');
-	const char *to = colon ? colon + 1 : range;
-	if (colon && colon != range) {
-		rows = (rt_strv){ 0 };
-		const rt_revision *start;
-		int rc = rt_graph_resolve_one(ctx->graph, rt_strndup(ctx->arena, range,
-		                                                    (size_t)(colon - range)),
-		                              &start, err);
-		if (rc < 0)
-			return rc;
-		if (start)
-			rt_strv_push(ctx->arena, &rows, start->id);
-	}
-	return rt_plan_upgrade(plan, ctx->arena, ctx->graph, &rows, *to ? to : "heads", err);
+	const char *to;
+	bool from;
+	int rc = cli_range_parse(ctx, range, "heads", &to, &rows, &from, err);
+	return rc < 0 ? rc : rt_plan_upgrade(plan, ctx->arena, ctx->graph, &rows, to, err);
 }
 
 static void free_tmp(void *tmp)

@@ -10,32 +10,44 @@
 #include "retort/offline.h"
 #include "retort/plan.h"
 
-int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg, rt_error *err)
+int cli_range_parse(struct cli_ctx *ctx, const char *arg, const char *dflt, const char **to,
+                    rt_strv *rows, bool *has_from, rt_error *err)
 {
 	const char *colon = strchr(arg, ':');
-	const char *to = colon ? colon + 1 : arg;
-	char *from = colon ? rt_strndup(ctx->arena, arg, (size_t)(colon - arg)) : NULL;
+	*to = colon ? colon + 1 : arg;
+	*has_from = colon != NULL;
+	if (strchr(*to, ':'))
+		return rt_error_set(err, RT_EUSAGE, NULL,
+		                    "'%s' is not a range: use [FROM:]TO with one start revision", arg);
+	if (**to == '\0')
+		*to = dflt;
+	if (!colon)
+		return RT_OK;
+	/* the start revision is trusted: no database is consulted */
+	*rows = (rt_strv){ 0 };
+	if (colon == arg)
+		return RT_OK;
+	const rt_revision *start;
+	int rc = rt_graph_resolve_one(ctx->graph, rt_strndup(ctx->arena, arg, (size_t)(colon - arg)),
+	                              &start, err);
+	if (rc == RT_OK && start) /* "base": no rows */
+		rt_strv_push(ctx->arena, rows, start->id);
+	return rc;
+}
+
+int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg, rt_error *err)
+{
+	const char *to;
+	rt_strv rows = { 0 };
+	bool from;
+	int rc = cli_range_parse(ctx, arg, "head", &to, &rows, &from, err);
+	if (rc < 0)
+		return rc;
 	if (kind == RT_STEP_DOWNGRADE && !from)
 		return rt_error_set(err, RT_EUSAGE, NULL,
 		                    "downgrade with --sql requires <fromrev>:<torev>");
-	if (strchr(to, ':'))
-		return rt_error_set(err, RT_EUSAGE, NULL,
-		                    "'%s' is not a range: use [FROM:]TO with one start revision", arg);
-	if (*to == '\0')
-		to = "head";
-
-	/* offline, the start revision is trusted: the database is not consulted */
-	rt_strv rows = { 0 };
-	if (from && *from) {
-		const rt_revision *start;
-		int rc = rt_graph_resolve_one(ctx->graph, from, &start, err);
-		if (rc < 0)
-			return rc;
-		if (start)
-			rt_strv_push(ctx->arena, &rows, start->id);
-	}
 	rt_plan *plan;
-	int rc = kind == RT_STEP_UPGRADE
+	rc = kind == RT_STEP_UPGRADE
 	             ? rt_plan_upgrade(&plan, ctx->arena, ctx->graph, &rows, to, err)
 	             : rt_plan_downgrade(&plan, ctx->arena, ctx->graph, &rows, to, err);
 	if (rc < 0)
