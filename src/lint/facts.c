@@ -266,14 +266,21 @@ static void add_constraint(struct actx *a, const rt_jnode *cmd)
 		hit(a, "constraint-missing-not-valid", con,
 		    "CHECK %s scans all of '%s' under ACCESS EXCLUSIVE; add it NOT VALID, then VALIDATE",
 		    cname ? cname : "", main_rel(a));
-	} else if ((STREQ(ct, "CONSTR_UNIQUE") || STREQ(ct, "CONSTR_PRIMARY") ||
-	            STREQ(ct, "CONSTR_EXCLUSION")) && !rt_json_str(con, "indexname")) {
+	} else if (STREQ(ct, "CONSTR_EXCLUSION")) {
+		/* unlike UNIQUE: no USING INDEX form, no NOT VALID, no CONCURRENTLY */
+		a->f->effects |= RT_LINT_SCAN;
+		hit(a, "adding-exclusion-constraint", con,
+		    "EXCLUDE %s builds its index and checks every row of '%s' under ACCESS EXCLUSIVE, "
+		    "blocking reads and writes, and has no NOT VALID or USING INDEX form; add it "
+		    "while the table is new or empty", cname ? cname : "", main_rel(a));
+	} else if ((STREQ(ct, "CONSTR_UNIQUE") || STREQ(ct, "CONSTR_PRIMARY")) &&
+	           !rt_json_str(con, "indexname")) {
 		a->f->effects |= RT_LINT_SCAN;
 		bool pk = STREQ(ct, "CONSTR_PRIMARY");
 		hit(a, pk ? "adding-serial-primary-key-field" : "disallowed-unique-constraint", con,
 		    "%s builds its index under ACCESS EXCLUSIVE on '%s', blocking reads and writes; "
 		    "build a unique index CONCURRENTLY, then add the constraint USING INDEX",
-		    pk ? "PRIMARY KEY" : STREQ(ct, "CONSTR_UNIQUE") ? "UNIQUE" : "EXCLUDE", main_rel(a));
+		    pk ? "PRIMARY KEY" : "UNIQUE", main_rel(a));
 	}
 }
 
@@ -632,6 +639,11 @@ static void misc_stmt(struct actx *a, const char *type, const rt_jnode *s)
 	} else if (STREQ(type, "TruncateStmt")) {
 		a->f->kind = "TRUNCATE";
 		relations(a, rt_json_get(s, "relations"), "RangeVar", RT_LOCK_ACCESS_EXCLUSIVE);
+		const char *behavior = rt_json_str(s, "behavior");
+		if (behavior && STREQ(behavior, "DROP_CASCADE"))
+			hit(a, "ban-truncate-cascade", s,
+			    "TRUNCATE ... CASCADE also empties every table with a foreign key to '%s', "
+			    "and the tables referencing those, whatever their names", main_rel(a));
 	} else if (STREQ(type, "ClusterStmt")) {
 		a->f->kind = "CLUSTER";
 		if (!rt_json_get(s, "relation")) {
@@ -648,10 +660,16 @@ static void misc_stmt(struct actx *a, const char *type, const rt_jnode *s)
 			     conc ? RT_LOCK_SHARE_UPDATE_EXCLUSIVE : RT_LOCK_SHARE);
 		a->f->effects |= RT_LINT_SCAN | (conc ? RT_LINT_NO_TX : 0);
 	} else if (STREQ(type, "RefreshMatViewStmt")) {
+		bool conc = rt_json_bool(s, "concurrent");
 		a->f->kind = "REFRESH MATERIALIZED VIEW";
 		lock(a, rangevar_name(a->arena, rt_json_get(s, "relation")),
-		     rt_json_bool(s, "concurrent") ? RT_LOCK_EXCLUSIVE : RT_LOCK_ACCESS_EXCLUSIVE);
+		     conc ? RT_LOCK_EXCLUSIVE : RT_LOCK_ACCESS_EXCLUSIVE);
 		a->f->effects |= RT_LINT_SCAN;
+		if (!conc && !rt_json_bool(s, "skipData")) /* WITH NO DATA is instant */
+			hit(a, "require-concurrent-refresh", s,
+			    "REFRESH MATERIALIZED VIEW holds ACCESS EXCLUSIVE on '%s' while its query "
+			    "runs, blocking every read of it; use CONCURRENTLY (it needs a unique index "
+			    "on the view)", main_rel(a));
 	} else if (STREQ(type, "CreateTrigStmt")) {
 		a->f->kind = "CREATE TRIGGER";
 		a->f->idempotent = rt_json_bool(s, "replace");
