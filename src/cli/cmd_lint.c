@@ -411,9 +411,12 @@ static void trace_after(void *p, const rt_step *step, const rt_stmtlist *body, s
 	t->statements++;
 	const char *kind = t->parsed ? t->facts.kind : "?";
 	const char *status, *why = NULL;
-	if (st == RT_TRACE_RAN) {
-		status = tr.differences ? "differs" : "agrees";
-		*(tr.differences ? &t->differ : &t->agree) += 1;
+	if (st == RT_TRACE_RAN && tr.differences) {
+		status = "differs";
+		t->differ++;
+	} else if (st == RT_TRACE_RAN) {
+		status = "agrees";
+		t->agree++;
 	} else if (st == RT_TRACE_FAILED) {
 		status = "failed";
 		why = failed->message;
@@ -429,7 +432,9 @@ static void trace_after(void *p, const rt_step *step, const rt_stmtlist *body, s
 	rt_loc loc = rt_stmt_loc(s, rt_sql_leading_blanks(s->sql, s->len));
 	rt_buf text = RT_BUF_INIT, locks = RT_BUF_INIT;
 	rt_loc_format(&text, &loc);
-	rt_buf_printf(&text, "%s: %s", st == RT_TRACE_RAN || st == RT_TRACE_FAILED ? status : "not traced", kind);
+	rt_buf_printf(&text, "%s: %s", st == RT_TRACE_NO_TX || st == RT_TRACE_SKIPPED ? "not traced"
+	                                                                               : status,
+	              kind);
 	rt_buf_putc(&locks, '[');
 	for (size_t k = 0; k < tr.n; k++) {
 		const rt_lint_traced *l = &tr.v[k];
@@ -440,8 +445,14 @@ static void trace_after(void *p, const rt_step *step, const rt_stmtlist *body, s
 			CLI_STR("static", l->expected ? rt_lockmode_name(l->expected) : NULL),
 			CLI_STR("observed", l->observed ? rt_lockmode_name(l->observed) : NULL),
 			CLI_BOOL("differs", l->differs)));
-		rt_buf_printf(&text, "%s %s on '%s'", k ? ";" : ",",
-		              l->observed ? rt_lockmode_name(l->observed) : "no new lock", l->relation);
+		rt_buf_puts(&text, k ? "; " : ", ");
+		if (l->observed)
+			rt_buf_printf(&text, "%s on '%s'", rt_lockmode_name(l->observed), l->relation);
+		else if (!l->differs) /* an earlier statement took it */
+			rt_buf_printf(&text, "%s on '%s' (held already)", rt_lockmode_name(l->expected),
+			              l->relation);
+		else
+			rt_buf_printf(&text, "no new lock on '%s'", l->relation);
 		if (l->differs)
 			rt_buf_printf(&text, " (static: %s)",
 			              l->expected ? rt_lockmode_name(l->expected) : "none");

@@ -40,7 +40,7 @@ int rt_db_held_locks(rt_db *db, rt_arena *arena, const char *const *names, size_
 			rt_buf_putc(&name, '.');
 		}
 		rt_ident_append(&name, dot ? dot + 1 : names[i]);
-		rt_buf_printf(&q, " UNION ALL SELECT 'N', coalesce(pg_catalog.to_regclass(");
+		rt_buf_puts(&q, " UNION ALL SELECT 'N', coalesce(pg_catalog.to_regclass(");
 		rt_ident_append_literal(&q, rt_buf_cstr(&name));
 		rt_buf_printf(&q, ")::oid, 0)::text, '%zu', NULL, NULL", i);
 		rt_buf_release(&name);
