@@ -99,8 +99,8 @@ typedef void (*rt_db_wait_fn)(void *ctx);
 void rt_db_on_wait(rt_db *db, rt_db_wait_fn fn, void *ctx, int interval_ms);
 
 /* What a running command reports in pg_stat_progress_create_index (CREATE
- * INDEX [CONCURRENTLY], REINDEX, and the index rebuilds of a table rewrite)
- * or pg_stat_progress_cluster (CLUSTER, VACUUM FULL). */
+ * INDEX [CONCURRENTLY], REINDEX) or pg_stat_progress_cluster (CLUSTER,
+ * VACUUM FULL). An ALTER TABLE rewrite reports nothing (PostgreSQL <= 17). */
 typedef struct rt_db_progress {
 	const char *command;  /* as the view says it; NULL: nothing reported */
 	const char *phase;    /* e.g. "building index: scanning table" */

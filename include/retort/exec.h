@@ -57,8 +57,8 @@ typedef struct rt_exec_events {
 	void *ctx;
 	/* a step running longer than 2 s, about every 500 ms while it runs: its
 	 * elapsed time and what the server's progress views say of the running
-	 * statement (p->command NULL: nothing, e.g. an ALTER TABLE's heap
-	 * rewrite, which PostgreSQL does not report) */
+	 * statement (p->command NULL: nothing, e.g. an ALTER TABLE rewrite, which
+	 * PostgreSQL does not report, index rebuilds included) */
 	void (*step_progress)(void *ctx, const rt_step *step, double elapsed_ms,
 	                      const rt_db_progress *p);
 } rt_exec_events;

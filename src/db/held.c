@@ -87,7 +87,8 @@ static long long count_of(const rt_db_result *res, size_t col)
 int rt_db_read_progress(rt_db *db, rt_arena *arena, int pid, rt_db_progress *out,
                         rt_error *err)
 {
-	memset(out, 0, sizeof *out);
+	*out = (rt_db_progress){ .blocks_done = -1, .blocks_total = -1, .tuples_done = -1,
+	                         .tuples_total = -1 };
 	char pidtext[16];
 	snprintf(pidtext, sizeof pidtext, "%d", pid);
 	const char *params[] = { pidtext };

@@ -175,13 +175,15 @@ static void on_wait(void *p)
 		rt_db_connect_again(&r->monitor, r->arena, r->db, "retort progress", &ignored);
 		rt_error_clear(&ignored);
 	}
-	rt_db_progress prog = { 0 };
+	const rt_db_progress none = { .blocks_done = -1, .blocks_total = -1, .tuples_done = -1,
+	                              .tuples_total = -1 };
+	rt_db_progress prog = none;
 	rt_arena_reset(r->tick);
 	if (r->monitor &&
 	    rt_db_read_progress(r->monitor, r->tick, rt_db_backend_pid(r->db), &prog, &ignored) < 0) {
 		rt_db_close(r->monitor); /* before 12, or gone: elapsed time only from now on */
 		r->monitor = NULL;
-		memset(&prog, 0, sizeof prog);
+		prog = none;
 	}
 	rt_error_clear(&ignored);
 	const rt_exec_events *ev = &r->opts->events;

@@ -19,6 +19,10 @@ project progress
 # 2500 rows through an IMMUTABLE function that sleeps 2 ms: a CREATE INDEX of ~5 s
 mkrev p1_slow.py p1 None "CREATE TABLE big (id int); INSERT INTO big SELECT generate_series(1, 2500); CREATE FUNCTION slow(i int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS 'BEGIN PERFORM pg_sleep(0.002); RETURN i; END'" "DROP TABLE big; DROP FUNCTION slow"
 mkrev p2_index.py p2 "'p1'" "CREATE INDEX ix_big_slow ON big ((slow(id)))" "DROP INDEX ix_big_slow"
+# CLUSTER rebuilds that index (~5 s); the rewrite of a volatile default rebuilds it again,
+# which PostgreSQL does not report
+mkrev p3_cluster.py p3 "'p2'" "CLUSTER big USING ix_big_slow" "SELECT 1"
+mkrev p4_rewrite.py p4 "'p3'" "ALTER TABLE big ADD COLUMN r float8 DEFAULT random()" "ALTER TABLE big DROP COLUMN r"
 expect 0 retort upgrade p1
 
 begin "on a terminal: elapsed time, phase and blocks, then the step's duration"
@@ -62,5 +66,14 @@ check_json "$OUT" 'any(e["event"] == "progress" and e["revision"] == "p2" and e[
 	"elapsed time, command, phase and blocks between step_start and step_done"
 check_eq "$(q "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'retort progress'")" 0 \
 	"the second session is closed"
+
+begin "CLUSTER from pg_stat_progress_cluster; an ALTER TABLE rewrite: elapsed time only"
+expect 0 retort --format json upgrade p4 --progress
+check_json "$OUT" 'any(e["event"] == "progress" and e["revision"] == "p3" and e["command"] == "CLUSTER"
+	and e["phase"] and e.get("tuples_done", -1) >= 0 for e in ev)
+	and any(e["event"] == "progress" and e["revision"] == "p4" for e in ev)
+	and all(e["command"] is None and e["phase"] is None and "blocks_done" not in e
+	        for e in ev if e["event"] == "progress" and e["revision"] == "p4")' \
+	"CLUSTER's phase and tuples; the rewrite reports no command and no counts"
 
 finish
