@@ -119,8 +119,8 @@ typedef enum rt_trace_status {
 } rt_trace_status;
 
 typedef struct rt_trace_events {
-	/* Whether to run statement i of body; *names (alive until after()) the relations whose oids to look up
-	 * before and after it. */
+	/* Whether to run statement i of body; *names (alive until after()):
+	 * the relations whose oids to look up before and after it. */
 	bool (*before)(void *ctx, const rt_step *step, const rt_stmtlist *body, size_t i,
 	               const char *const **names, size_t *nnames);
 	/* Every statement, in order. before/after: NULL unless it ran. */

@@ -123,17 +123,16 @@ struct run_view {
 	struct cli_ctx *ctx;
 	bool progress;     /* progress events wanted (a terminal, or --progress for JSON) */
 	bool redrawn;      /* the step's line was rewritten: the next text starts over */
-	char line[256];    /* "Running upgrade a -> b ..." */
+	const char *line;  /* "Running upgrade a -> b ..." (ctx->arena) */
 };
 
 /* On a terminal whose line was rewritten: back to its start, the step's line again. */
-static const char *line_again(struct run_view *v, char *buf, size_t size, const char *rest)
+static const char *line_again(struct run_view *v, const char *rest)
 {
 	if (!v->redrawn)
 		return rest;
 	v->redrawn = false;
-	snprintf(buf, size, "\r%s\033[K%s", v->line, rest);
-	return buf;
+	return rt_concat(v->ctx->arena, "\r", v->line, "\033[K", rest, NULL);
 }
 
 static void on_step_start(void *p, const rt_step *step, size_t index, size_t total)
@@ -144,7 +143,7 @@ static void on_step_start(void *p, const rt_step *step, size_t index, size_t tot
 	rt_buf_puts(&b, "Running ");
 	rt_step_format_log(&b, step);
 	rt_buf_puts(&b, " ...");
-	snprintf(v->line, sizeof v->line, "%s", rt_buf_cstr(&b));
+	v->line = rt_strdup(ctx->arena, rt_buf_cstr(&b));
 	v->redrawn = false;
 	cli_emit(ctx, &(struct cli_event){
 		.name = "step_start",
@@ -159,31 +158,34 @@ static void on_step_start(void *p, const rt_step *step, size_t index, size_t tot
 static void on_step_done(void *p, const rt_step *step, double ms)
 {
 	struct run_view *v = p;
-	char text[64], buf[384];
+	char text[64];
 	snprintf(text, sizeof(text), " %.0f ms\n", ms);
 	cli_emit(v->ctx, &(struct cli_event){
 		.name = "step_done",
 		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_FIXED("duration_ms", ms, 1)),
-		.text = line_again(v, buf, sizeof buf, text),
+		.text = line_again(v, text),
 	});
 }
 
 static void on_step_retry(void *p, const rt_step *step, unsigned attempt, double delay)
 {
 	struct run_view *v = p;
-	char text[96], buf[416];
+	char text[96];
 	snprintf(text, sizeof(text), " lock timeout; retrying in %.1f s (attempt %u)\n", delay,
 	         attempt);
 	cli_emit(v->ctx, &(struct cli_event){
 		.name = "step_retry",
 		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_INT("attempt", attempt),
 		                     CLI_FIXED("delay_seconds", delay, 2)),
-		.text = line_again(v, buf, sizeof buf, text),
+		.text = line_again(v, text),
 	});
 }
 
-/* a count, left out when the view does not report it */
-#define COUNT_FIELD(k, x) CLI_JSON_OPT((k), (x) >= 0 ? rt_sprintf(v->ctx->arena, "%lld", (x)) : NULL)
+/* a count as JSON, NULL (left out) when the view does not report it */
+static const char *count_json(rt_arena *arena, long long n)
+{
+	return n >= 0 ? rt_sprintf(arena, "%lld", n) : NULL;
+}
 
 /* A step past 2 s: on a terminal its line, rewritten in place, ends with the
  * elapsed time and the server's phase and counts; JSON gets "progress". */
@@ -192,7 +194,8 @@ static void on_step_progress(void *p, const rt_step *step, double ms, const rt_d
 	struct run_view *v = p;
 	if (!v->progress)
 		return;
-	rt_arena_mark mark = rt_arena_mark_get(v->ctx->arena); /* every 500 ms: give it back */
+	rt_arena *a = v->ctx->arena;
+	rt_arena_mark mark = rt_arena_mark_get(a); /* every 500 ms: give it back */
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_printf(&b, "\r%s %.1f s", v->line, ms / 1000.0);
 	if (pr->command) {
@@ -209,15 +212,15 @@ static void on_step_progress(void *p, const rt_step *step, double ms, const rt_d
 		.name = "progress",
 		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_FIXED("elapsed_ms", ms, 0),
 		                     CLI_STR("command", pr->command), CLI_STR("phase", pr->phase),
-		                     COUNT_FIELD("blocks_done", pr->blocks_done),
-		                     COUNT_FIELD("blocks_total", pr->blocks_total),
-		                     COUNT_FIELD("tuples_done", pr->tuples_done),
-		                     COUNT_FIELD("tuples_total", pr->tuples_total)),
+		                     CLI_JSON_OPT("blocks_done", count_json(a, pr->blocks_done)),
+		                     CLI_JSON_OPT("blocks_total", count_json(a, pr->blocks_total)),
+		                     CLI_JSON_OPT("tuples_done", count_json(a, pr->tuples_done)),
+		                     CLI_JSON_OPT("tuples_total", count_json(a, pr->tuples_total))),
 		.text = rt_buf_cstr(&b),
 		.text_flags = CLI_TEXT_FLUSH,
 	});
 	rt_buf_release(&b);
-	rt_arena_release(v->ctx->arena, mark);
+	rt_arena_release(a, mark);
 }
 
 static void print_summary(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run, double ms)
@@ -318,8 +321,7 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 	};
 	rc = rt_exec_run(s->db, ctx->arena, plan, &files.source, &eo, err);
 	if (rc < 0) {
-		char buf[384];
-		cli_emit(ctx, &(struct cli_event){ .text = line_again(&view, buf, sizeof buf, " failed\n") });
+		cli_emit(ctx, &(struct cli_event){ .text = line_again(&view, " failed\n") });
 		return rc;
 	}
 	print_summary(ctx, plan, false, elapsed_ms(&s->started));
