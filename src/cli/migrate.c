@@ -3,8 +3,9 @@
  * the online run with its progress lines and JSON events.
  */
 #include <string.h>
-#include <unistd.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "retort/offline.h"
@@ -124,7 +125,21 @@ struct run_view {
 	bool progress;     /* progress events wanted (a terminal, or --progress for JSON) */
 	bool redrawn;      /* the step's line was rewritten: the next text starts over */
 	const char *line;  /* "Running upgrade a -> b ..." (ctx->arena) */
+	size_t columns;    /* the terminal's width; 0: not a terminal */
 };
+
+/* Cuts b to fit in columns - 1 characters: a rewritten line that wrapped
+ * would leave its first rows behind ('\r' goes back to the last one only). */
+static void fit_width(rt_buf *b, size_t columns)
+{
+	size_t chars = 0;
+	for (size_t i = 0; columns && i < b->len; i++) {
+		if (((unsigned char)b->ptr[i] & 0xC0) != 0x80 && ++chars == columns) {
+			rt_buf_truncate(b, i);
+			return;
+		}
+	}
+}
 
 /* On a terminal whose line was rewritten: back to its start, the step's line again. */
 static const char *line_again(struct run_view *v, const char *rest)
@@ -197,7 +212,7 @@ static void on_step_progress(void *p, const rt_step *step, double ms, const rt_d
 	rt_arena *a = v->ctx->arena;
 	rt_arena_mark mark = rt_arena_mark_get(a); /* every 500 ms: give it back */
 	rt_buf b = RT_BUF_INIT;
-	rt_buf_printf(&b, "\r%s %.1f s", v->line, ms / 1000.0);
+	rt_buf_printf(&b, "%s %.1f s", v->line, ms / 1000.0);
 	if (pr->command) {
 		rt_buf_printf(&b, ", %s: %s", pr->command, pr->phase ? pr->phase : "?");
 		if (pr->blocks_total > 0)
@@ -206,7 +221,7 @@ static void on_step_progress(void *p, const rt_step *step, double ms, const rt_d
 		else if (pr->tuples_done > 0)
 			rt_buf_printf(&b, ", %lld tuples", pr->tuples_done);
 	}
-	rt_buf_puts(&b, "\033[K");
+	fit_width(&b, v->columns);
 	v->redrawn = true;
 	cli_emit(v->ctx, &(struct cli_event){
 		.name = "progress",
@@ -216,7 +231,7 @@ static void on_step_progress(void *p, const rt_step *step, double ms, const rt_d
 		                     CLI_JSON_OPT("blocks_total", count_json(a, pr->blocks_total)),
 		                     CLI_JSON_OPT("tuples_done", count_json(a, pr->tuples_done)),
 		                     CLI_JSON_OPT("tuples_total", count_json(a, pr->tuples_total))),
-		.text = rt_buf_cstr(&b),
+		.text = rt_concat(a, "\r", rt_buf_cstr(&b), "\033[K", NULL),
 		.text_flags = CLI_TEXT_FLUSH,
 	});
 	rt_buf_release(&b);
@@ -302,9 +317,12 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 		return RT_OK;
 	}
 	/* nothing of the live display without a terminal; JSON asks with --progress */
+	bool tty = isatty(fileno(ctx->out));
+	struct winsize ws = { 0 };
 	struct run_view view = {
 		.ctx = ctx,
-		.progress = isatty(fileno(ctx->out)) || (m->progress && ctx->format == RT_FORMAT_JSON),
+		.progress = tty || (m->progress && ctx->format == RT_FORMAT_JSON),
+		.columns = tty && ioctl(fileno(ctx->out), TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0,
 	};
 	rt_exec_opts eo = {
 		.graph = ctx->graph,

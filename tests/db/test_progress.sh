@@ -45,6 +45,28 @@ check_grep "$pane" 'Running upgrade p1 -> p2, p2 test revision \.\.\. [0-9]{4,} 
 check_grep "$pane" '^EXIT=0$' "the upgrade succeeded"
 check_eq "$(rows)" p2 "at p2"
 
+begin "a narrow terminal: the rewritten line is cut to its width, nothing is left behind"
+expect 0 retort downgrade p1
+: >"$pane"
+tmux new-session -d -s "$session" -x 70 -y 10 \
+	"cd '$PWD' && RETORT_DATABASE_URL='$RETORT_DATABASE_URL' '$RETORT_BIN' upgrade p2; echo EXIT=\$?; sleep 60"
+for _ in $(seq 60); do
+	sleep 0.5
+	tmux capture-pane -p -t "$session" >>"$pane"
+	grep -q '^EXIT=' "$pane" && break
+done
+tmux capture-pane -p -t "$session" >"$WORK/final"
+tmux kill-session -t "$session" 2>/dev/null
+OUT=$pane
+check_grep "$pane" '^Running upgrade p1 -> p2, p2 test revision \.\.\. [0-9]+\.[0-9] s, CREATE IN' \
+	"the progress shows, cut at 69 columns"
+check_nogrep "$pane" '^.{70}' "no line wider than the pane"
+OUT=$WORK/final
+check_eq "$(grep -c 'Running upgrade p1 -> p2' "$WORK/final")" 1 "one step line on the final screen"
+check_grep "$WORK/final" '^Running upgrade p1 -> p2, p2 test revision \.\.\. [0-9]{4,} ms$' \
+	"it ends with the duration"
+check_nogrep "$WORK/final" 'CREATE INDEX|blocks' "no progress left on the screen"
+
 begin "without a terminal: none of it"
 expect 0 retort downgrade p1
 expect 0 retort upgrade p2
