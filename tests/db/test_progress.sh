@@ -23,6 +23,25 @@ mkrev p2_index.py p2 "'p1'" "CREATE INDEX ix_big_slow ON big ((slow(id)))" "DROP
 # which PostgreSQL does not report
 mkrev p3_cluster.py p3 "'p2'" "CLUSTER big USING ix_big_slow" "SELECT 1"
 mkrev p4_rewrite.py p4 "'p3'" "ALTER TABLE big ADD COLUMN r float8 DEFAULT random()" "ALTER TABLE big DROP COLUMN r"
+# outside the step's transaction (run alone, not batched): ~2.5 s to build, as much to validate
+cat >versions/p5_concurrently.py <<'EOT'
+"""p5 test revision"""
+from alembic import op
+
+revision = 'p5'
+down_revision = 'p4'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.get_context().autocommit_block():
+        op.execute("CREATE INDEX CONCURRENTLY ix_big_half ON big ((slow(id))) WHERE id <= 1200")
+
+
+def downgrade():
+    op.execute("DROP INDEX ix_big_half")
+EOT
 expect 0 retort upgrade p1
 
 begin "on a terminal: elapsed time, phase and blocks, then the step's duration"
@@ -97,5 +116,11 @@ check_json "$OUT" 'any(e["event"] == "progress" and e["revision"] == "p3" and e[
 	and all(e["command"] is None and e["phase"] is None and "blocks_done" not in e
 	        for e in ev if e["event"] == "progress" and e["revision"] == "p4")' \
 	"CLUSTER's phase and tuples; the rewrite reports no command and no counts"
+
+begin "CREATE INDEX CONCURRENTLY, run alone outside the step's transaction"
+expect 0 retort --format json upgrade p5 --progress
+check_json "$OUT" 'any(e["event"] == "progress" and e["revision"] == "p5"
+	and e["command"] == "CREATE INDEX CONCURRENTLY" and e["phase"] for e in ev)' \
+	"its command and phase"
 
 finish
