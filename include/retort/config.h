@@ -54,6 +54,8 @@ typedef struct rt_config {
 	const char *file_template;        /* Python %-template, default "%(rev)s_%(slug)s" */
 	int truncate_slug_length;         /* default 40 */
 	const char *timezone;             /* NULL: local time */
+	rt_strv scratch_databases;        /* databases `lint --trace` may run steps on,
+	                                   * besides names containing "scratch" */
 	rt_diags warnings;                /* things ignored on purpose (e.g. a placeholder
 	                                   * sqlalchemy.url); the CLI shows them with -v */
 	rt_config_origins *origins;

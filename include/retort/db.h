@@ -84,6 +84,35 @@ rt_db_pending *rt_db_connect_start(rt_arena *arena, const rt_db_opts *opts);
  */
 int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error *err);
 
+/*
+ * A second session to the same server and database as `like`, with the same
+ * parameters (password included, never shown) and application_name app:
+ * for reading what the first one's statement is doing while it runs.
+ * RT_ECONNECT (no password in the message) when it cannot connect.
+ */
+int rt_db_connect_again(rt_db **out, rt_arena *arena, const rt_db *like, const char *app,
+                        rt_error *err);
+
+/* Called every interval_ms while db awaits a statement's answer (rt_db_exec,
+ * rt_db_exec_batch); fn NULL stops it. The hook must not use db itself. */
+typedef void (*rt_db_wait_fn)(void *ctx);
+void rt_db_on_wait(rt_db *db, rt_db_wait_fn fn, void *ctx, int interval_ms);
+
+/* What a running command reports in pg_stat_progress_create_index (CREATE
+ * INDEX [CONCURRENTLY], REINDEX) or pg_stat_progress_cluster (CLUSTER,
+ * VACUUM FULL). An ALTER TABLE rewrite reports nothing (PostgreSQL <= 17). */
+typedef struct rt_db_progress {
+	const char *command;  /* as the view says it; NULL: nothing reported */
+	const char *phase;    /* e.g. "building index: scanning table" */
+	long long blocks_done, blocks_total, tuples_done, tuples_total; /* -1: not reported */
+} rt_db_progress;
+
+/* Reads the progress of the session whose backend is pid, over db (another
+ * session). RT_OK with out->command NULL when there is none; RT_EDB before
+ * PostgreSQL 12 (no such views). */
+int rt_db_read_progress(rt_db *db, rt_arena *arena, int pid, rt_db_progress *out,
+                        rt_error *err);
+
 /* Ends the session (releasing the lock). Idempotent; NULL is allowed. Must not
  * race with rt_db_cancel: clear the handler's pointer first. */
 void rt_db_close(rt_db *db);
@@ -170,6 +199,30 @@ int rt_db_commit(rt_db *db, rt_error *err);
 int rt_db_rollback(rt_db *db, rt_error *err);
 /* True inside a transaction block, also a failed one. */
 bool rt_db_in_transaction(const rt_db *db);
+
+/* ---- Locks this session holds (retort lint --trace) ---- */
+
+typedef struct rt_db_held_lock {
+	unsigned oid;
+	const char *relation; /* as regclass prints it; NULL: dropped in this transaction */
+	char relkind;         /* pg_class.relkind ('r', 'i', ...); 0 when dropped */
+	const char *mode;     /* pg_locks.mode, e.g. "AccessExclusiveLock" */
+} rt_db_held_lock;
+
+typedef struct rt_db_held {
+	rt_db_held_lock *v;   /* one per (relation, mode) held */
+	size_t n;
+	unsigned *oids;       /* of the names asked for, parallel to them; 0: no such relation */
+} rt_db_held;
+
+/*
+ * The granted relation locks of this session in its database, outside the
+ * system schemas (pg_catalog, information_schema, pg_toast*), and the oids
+ * of names ("rel" or "schema.rel", unquoted parts as the parser gives them)
+ * as to_regclass finds them now. One round trip; everything in arena.
+ */
+int rt_db_held_locks(rt_db *db, rt_arena *arena, const char *const *names, size_t nnames,
+                     rt_db_held *out, rt_error *err);
 
 /* ---- The migration lock (SPEC section 5, docs/database.md) ---- */
 

@@ -55,6 +55,12 @@ typedef struct rt_exec_events {
 	/* a step hit lock_timeout (55P03) and will run again after `delay` s */
 	void (*step_retry)(void *ctx, const rt_step *step, unsigned attempt, double delay);
 	void *ctx;
+	/* a step running longer than 2 s, about every 500 ms while it runs: its
+	 * elapsed time and what the server's progress views say of the running
+	 * statement (p->command NULL: nothing, e.g. an ALTER TABLE rewrite, which
+	 * PostgreSQL does not report, index rebuilds included) */
+	void (*step_progress)(void *ctx, const rt_step *step, double elapsed_ms,
+	                      const rt_db_progress *p);
 } rt_exec_events;
 
 /* What a lost connection left behind (rt_exec_opts.lost). */
@@ -106,8 +112,50 @@ typedef struct rt_exec_opts {
  * several statements (a ';'), transaction control or COPY runs alone with
  * the simple protocol, as do no_transaction statements. The events come in
  * order: step_done of a step follows its COMMIT's answer.
+ *
+ * Progress (events.step_progress): the statements run as before, and while
+ * their answers are awaited the db layer calls back every 500 ms (one
+ * thread polls the socket: no locking, and signals still cancel the
+ * statement). Once a step has run 2 s, a second session to the same
+ * database (opened then, once, closed at the end) reads
+ * pg_stat_progress_create_index / _cluster for the first one's backend;
+ * without it, or on a server before 12, only the elapsed time is reported.
  */
 int rt_exec_run(rt_db *db, rt_arena *arena, const rt_plan *plan, const rt_step_source *src,
                 const rt_exec_opts *opts, rt_error *err);
+
+/* ---- tracing locks (retort lint --trace) ---- */
+
+typedef enum rt_trace_status {
+	RT_TRACE_RAN,     /* ran; before and after hold the session's locks around it */
+	RT_TRACE_FAILED,  /* the server refused it (failed); rolled back to its savepoint */
+	RT_TRACE_NO_TX,   /* no_transaction: cannot run inside the trace's transaction */
+	RT_TRACE_SKIPPED, /* before() declined it (e.g. it would end the transaction) */
+} rt_trace_status;
+
+typedef struct rt_trace_events {
+	/* Whether to run statement i of body; *names (alive until after()):
+	 * the relations whose oids to look up before and after it. */
+	bool (*before)(void *ctx, const rt_step *step, const rt_stmtlist *body, size_t i,
+	               const char *const **names, size_t *nnames);
+	/* Every statement, in order. before/after: NULL unless it ran. */
+	void (*after)(void *ctx, const rt_step *step, const rt_stmtlist *body, size_t i,
+	              rt_trace_status status, const rt_db_held *before, const rt_db_held *after,
+	              const rt_error *failed);
+	void *ctx;
+} rt_trace_events;
+
+/*
+ * Runs the upgrade steps of plan (bodies from src, in order) inside one
+ * transaction that is always rolled back, never committed: each statement
+ * under a savepoint (released when it succeeds, so later statements see its
+ * effects and its locks stay held as in the real step; rolled back to when
+ * it fails, and the trace goes on). The version table and history are not
+ * touched. RT_OK once every statement was reported; RT_EDB/RT_ECONNECT when
+ * the session itself fails, RT_EINTR when interrupted, a body's error.
+ */
+int rt_exec_trace(rt_db *db, const rt_plan *plan, const rt_step_source *src,
+                  const rt_trace_events *ev, const volatile sig_atomic_t *interrupted,
+                  rt_error *err);
 
 #endif

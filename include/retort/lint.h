@@ -16,6 +16,7 @@
 #define RETORT_LINT_H
 
 #include "arena.h"
+#include "db.h"
 #include "error.h"
 #include "stmt.h"
 
@@ -49,6 +50,7 @@ typedef struct rt_lint_lock {
 #define RT_LINT_REWRITE (1u << 0) /* rewrites the whole table (and its indexes) */
 #define RT_LINT_SCAN (1u << 1)    /* reads the whole table (validation, index build, backfill) */
 #define RT_LINT_NO_TX (1u << 2)   /* cannot run inside a transaction block */
+#define RT_LINT_TX_CONTROL (1u << 3) /* BEGIN, COMMIT, SAVEPOINT...: acts on the transaction */
 
 typedef struct rt_lint_facts {
 	const char *kind;     /* the command, e.g. "ALTER TABLE", "CREATE INDEX" */
@@ -119,5 +121,40 @@ int rt_lint_facts_of(rt_lint_facts *out, rt_arena *arena, const rt_stmt *stmt,
  */
 int rt_lint_body(rt_lint_findings *out, rt_lint_facts **facts, rt_arena *arena,
                  const rt_stmtlist *stmts, const rt_lint_opts *opts, rt_error *err);
+
+/* ---- beside the server (retort lint --trace) ---- */
+
+/* The rt_lockmode of a pg_locks.mode ("AccessExclusiveLock"); NONE if unknown. */
+rt_lockmode rt_lockmode_from_pg(const char *mode);
+
+/* The relations whose oids a trace needs for f: its locks' relations in
+ * order, then the one it creates. names has room for RT_LINT_MAX_LOCKS + 1. */
+size_t rt_lint_trace_names(const rt_lint_facts *f, const char **names);
+
+typedef struct rt_lint_traced {
+	const char *relation;  /* as the statement names it, or as regclass prints it */
+	rt_lockmode expected;  /* the static analysis' (NONE: it names no lock there) */
+	rt_lockmode observed;  /* the strongest mode the statement newly took (NONE: none) */
+	bool differs;
+} rt_lint_traced;
+
+typedef struct rt_lint_trace {
+	rt_lint_traced *v;
+	size_t n, cap;
+	size_t differences;
+} rt_lint_trace;
+
+/*
+ * Sets f's locks beside what the session held before and after the
+ * statement (rt_db_held_locks with rt_lint_trace_names' names). A static
+ * lock agrees when the statement newly took exactly that mode, or took
+ * nothing new because the transaction held it already; it differs when the
+ * server took a stronger or weaker one. A table, view or materialized view
+ * the statement locked that the analysis does not name differs too
+ * (indexes, sequences and TOAST tables locked along with a table do not
+ * count). Static relations that exist neither before nor after are left out.
+ */
+void rt_lint_trace_compare(rt_lint_trace *out, rt_arena *arena, const rt_lint_facts *f,
+                           const rt_db_held *before, const rt_db_held *after);
 
 #endif

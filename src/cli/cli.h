@@ -224,6 +224,7 @@ void cli_session_close(struct cli_session *s);
 /* The options of upgrade, downgrade and stamp (each uses some). */
 struct cli_migrate_opts {
 	bool sql, dry_run, purge;
+	bool progress; /* JSON progress events without a terminal */
 };
 /* Refuses --sql with --dry-run. */
 int cli_migrate_validate(struct cli_ctx *ctx, const rt_strv *args, rt_error *err);
@@ -234,10 +235,18 @@ struct cli_migration {
 	const char *const *targets; /* one for upgrade/downgrade, several for stamp */
 	size_t ntargets;
 	bool dry_run, purge;
+	bool progress; /* --progress */
 };
 /* With ctx->session open (CLI_DB_WRITE, or CLI_DB_READ for a dry run):
  * verifies, plans, locks when there is work, prepares every body, and runs. */
 int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_error *err);
+/* A "[FROM:]TO" range as upgrade --sql and lint read it: *to (dflt when
+ * empty) and *has_from (a ':' was written); with one, *rows becomes the
+ * version rows FROM stands for, trusted rather than read from a database
+ * (none for "base" or an empty FROM); without, *rows is left alone.
+ * RT_EUSAGE for a second ':', or FROM's resolution error. */
+int cli_range_parse(struct cli_ctx *ctx, const char *arg, const char *dflt, const char **to,
+                    rt_strv *rows, bool *has_from, rt_error *err);
 /* upgrade/downgrade --sql: "[FROM:]TO" rendered as an offline script. */
 int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg, rt_error *err);
 

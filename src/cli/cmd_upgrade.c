@@ -6,6 +6,8 @@ static const struct cli_opt opts[] = {
 	  "connect, verify and print the plan; change nothing" },
 	{ 0, "sql", CLI_OPT_FLAG, CLI_OPT_AT(struct cli_migrate_opts, sql), NULL,
 	  "print the offline SQL script ([FROM:]TO) instead of connecting" },
+	{ 0, "progress", CLI_OPT_FLAG, CLI_OPT_AT(struct cli_migrate_opts, progress), NULL,
+	  "JSON 'progress' events for steps over 2 s even when stdout is not a terminal" },
 	{ 0 },
 };
 
@@ -17,6 +19,7 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 		return cli_migrate_offline(ctx, RT_STEP_UPGRADE, target, err);
 	struct cli_migration m = {
 		.kind = RT_STEP_UPGRADE, .targets = &target, .ntargets = 1, .dry_run = o->dry_run,
+		.progress = o->progress,
 	};
 	return cli_migrate_online(ctx, &m, err);
 }

@@ -4,38 +4,52 @@
  */
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "retort/offline.h"
 #include "retort/plan.h"
 
-int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg, rt_error *err)
+int cli_range_parse(struct cli_ctx *ctx, const char *arg, const char *dflt, const char **to,
+                    rt_strv *rows, bool *has_from, rt_error *err)
 {
 	const char *colon = strchr(arg, ':');
-	const char *to = colon ? colon + 1 : arg;
-	char *from = colon ? rt_strndup(ctx->arena, arg, (size_t)(colon - arg)) : NULL;
+	*to = colon ? colon + 1 : arg;
+	*has_from = colon != NULL;
+	if (strchr(*to, ':'))
+		return rt_error_set(err, RT_EUSAGE, NULL,
+		                    "'%s' is not a range: use [FROM:]TO with one start revision", arg);
+	if (**to == '\0')
+		*to = dflt;
+	if (!colon)
+		return RT_OK;
+	/* the start revision is trusted: no database is consulted */
+	*rows = (rt_strv){ 0 };
+	if (colon == arg)
+		return RT_OK;
+	const rt_revision *start;
+	int rc = rt_graph_resolve_one(ctx->graph, rt_strndup(ctx->arena, arg, (size_t)(colon - arg)),
+	                              &start, err);
+	if (rc == RT_OK && start) /* "base": no rows */
+		rt_strv_push(ctx->arena, rows, start->id);
+	return rc;
+}
+
+int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg, rt_error *err)
+{
+	const char *to;
+	rt_strv rows = { 0 };
+	bool from;
+	int rc = cli_range_parse(ctx, arg, "head", &to, &rows, &from, err);
+	if (rc < 0)
+		return rc;
 	if (kind == RT_STEP_DOWNGRADE && !from)
 		return rt_error_set(err, RT_EUSAGE, NULL,
 		                    "downgrade with --sql requires <fromrev>:<torev>");
-	if (strchr(to, ':'))
-		return rt_error_set(err, RT_EUSAGE, NULL,
-		                    "'%s' is not a range: use [FROM:]TO with one start revision", arg);
-	if (*to == '\0')
-		to = "head";
-
-	/* offline, the start revision is trusted: the database is not consulted */
-	rt_strv rows = { 0 };
-	if (from && *from) {
-		const rt_revision *start;
-		int rc = rt_graph_resolve_one(ctx->graph, from, &start, err);
-		if (rc < 0)
-			return rc;
-		if (start)
-			rt_strv_push(ctx->arena, &rows, start->id);
-	}
 	rt_plan *plan;
-	int rc = kind == RT_STEP_UPGRADE
+	rc = kind == RT_STEP_UPGRADE
 	             ? rt_plan_upgrade(&plan, ctx->arena, ctx->graph, &rows, to, err)
 	             : rt_plan_downgrade(&plan, ctx->arena, ctx->graph, &rows, to, err);
 	if (rc < 0)
@@ -105,13 +119,48 @@ static void print_plan(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run)
 	rt_buf_release(&text);
 }
 
+/* What the step events share: the line a running step shows, which the
+ * progress display rewrites in place on a terminal. */
+struct run_view {
+	struct cli_ctx *ctx;
+	bool progress;     /* progress events wanted (a terminal, or --progress for JSON) */
+	bool redrawn;      /* the step's line was rewritten: the next text starts over */
+	const char *line;  /* "Running upgrade a -> b ..." (ctx->arena) */
+	size_t columns;    /* the terminal's width; 0: not a terminal */
+};
+
+/* Cuts b to fit in columns - 1 characters: a rewritten line that wrapped
+ * would leave its first rows behind ('\r' goes back to the last one only). */
+static void fit_width(rt_buf *b, size_t columns)
+{
+	size_t chars = 0;
+	for (size_t i = 0; columns && i < b->len; i++) {
+		if (((unsigned char)b->ptr[i] & 0xC0) != 0x80 && ++chars == columns) {
+			rt_buf_truncate(b, i);
+			return;
+		}
+	}
+}
+
+/* On a terminal whose line was rewritten: back to its start, the step's line again. */
+static const char *line_again(struct run_view *v, const char *rest)
+{
+	if (!v->redrawn)
+		return rest;
+	v->redrawn = false;
+	return rt_concat(v->ctx->arena, "\r", v->line, "\033[K", rest, NULL);
+}
+
 static void on_step_start(void *p, const rt_step *step, size_t index, size_t total)
 {
-	struct cli_ctx *ctx = p;
+	struct run_view *v = p;
+	struct cli_ctx *ctx = v->ctx;
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_puts(&b, "Running ");
 	rt_step_format_log(&b, step);
 	rt_buf_puts(&b, " ...");
+	v->line = rt_strdup(ctx->arena, rt_buf_cstr(&b));
+	v->redrawn = false;
 	cli_emit(ctx, &(struct cli_event){
 		.name = "step_start",
 		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_SIZE("index", index + 1),
@@ -124,26 +173,70 @@ static void on_step_start(void *p, const rt_step *step, size_t index, size_t tot
 
 static void on_step_done(void *p, const rt_step *step, double ms)
 {
+	struct run_view *v = p;
 	char text[64];
 	snprintf(text, sizeof(text), " %.0f ms\n", ms);
-	cli_emit(p, &(struct cli_event){
+	cli_emit(v->ctx, &(struct cli_event){
 		.name = "step_done",
 		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_FIXED("duration_ms", ms, 1)),
-		.text = text,
+		.text = line_again(v, text),
 	});
 }
 
 static void on_step_retry(void *p, const rt_step *step, unsigned attempt, double delay)
 {
+	struct run_view *v = p;
 	char text[96];
 	snprintf(text, sizeof(text), " lock timeout; retrying in %.1f s (attempt %u)\n", delay,
 	         attempt);
-	cli_emit(p, &(struct cli_event){
+	cli_emit(v->ctx, &(struct cli_event){
 		.name = "step_retry",
 		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_INT("attempt", attempt),
 		                     CLI_FIXED("delay_seconds", delay, 2)),
-		.text = text,
+		.text = line_again(v, text),
 	});
+}
+
+/* a count as JSON, NULL (left out) when the view does not report it */
+static const char *count_json(rt_arena *arena, long long n)
+{
+	return n >= 0 ? rt_sprintf(arena, "%lld", n) : NULL;
+}
+
+/* A step past 2 s: on a terminal its line, rewritten in place, ends with the
+ * elapsed time and the server's phase and counts; JSON gets "progress". */
+static void on_step_progress(void *p, const rt_step *step, double ms, const rt_db_progress *pr)
+{
+	struct run_view *v = p;
+	if (!v->progress)
+		return;
+	rt_arena *a = v->ctx->arena;
+	rt_arena_mark mark = rt_arena_mark_get(a); /* every 500 ms: give it back */
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_printf(&b, "%s %.1f s", v->line, ms / 1000.0);
+	if (pr->command) {
+		rt_buf_printf(&b, ", %s: %s", pr->command, pr->phase ? pr->phase : "?");
+		if (pr->blocks_total > 0)
+			rt_buf_printf(&b, ", %lld/%lld blocks (%.0f%%)", pr->blocks_done, pr->blocks_total,
+			              100.0 * (double)pr->blocks_done / (double)pr->blocks_total);
+		else if (pr->tuples_done > 0)
+			rt_buf_printf(&b, ", %lld tuples", pr->tuples_done);
+	}
+	fit_width(&b, v->columns);
+	v->redrawn = true;
+	cli_emit(v->ctx, &(struct cli_event){
+		.name = "progress",
+		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_FIXED("elapsed_ms", ms, 0),
+		                     CLI_STR("command", pr->command), CLI_STR("phase", pr->phase),
+		                     CLI_JSON_OPT("blocks_done", count_json(a, pr->blocks_done)),
+		                     CLI_JSON_OPT("blocks_total", count_json(a, pr->blocks_total)),
+		                     CLI_JSON_OPT("tuples_done", count_json(a, pr->tuples_done)),
+		                     CLI_JSON_OPT("tuples_total", count_json(a, pr->tuples_total))),
+		.text = rt_concat(a, "\r", rt_buf_cstr(&b), "\033[K", NULL),
+		.text_flags = CLI_TEXT_FLUSH,
+	});
+	rt_buf_release(&b);
+	rt_arena_release(a, mark);
 }
 
 /* steps: the plan's, and those done before a reconnect. */
@@ -216,6 +309,14 @@ static int run_plan(struct cli_ctx *ctx, const struct cli_migration *m, const rt
 		              before ? elapsed_ms(&s->started) : 0);
 		return RT_OK;
 	}
+	/* nothing of the live display without a terminal; JSON asks with --progress */
+	bool tty = isatty(fileno(ctx->out));
+	struct winsize ws = { 0 };
+	struct run_view view = {
+		.ctx = ctx,
+		.progress = tty || (m->progress && ctx->format == RT_FORMAT_JSON),
+		.columns = tty && ioctl(fileno(ctx->out), TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0,
+	};
 	rt_exec_opts eo = {
 		.graph = ctx->graph,
 		.vtable = &s->vt,
@@ -225,7 +326,8 @@ static int run_plan(struct cli_ctx *ctx, const struct cli_migration *m, const rt
 		.lock_retries = 5,
 		.purge = plan->purge,
 		.state = &s->db_state,
-		.events = { on_step_start, on_step_done, on_step_retry, ctx },
+		.events = { on_step_start, on_step_done, on_step_retry, &view,
+		            view.progress ? on_step_progress : NULL },
 		.interrupted = &cli_interrupted,
 		.lost = lost,
 	};
@@ -233,7 +335,7 @@ static int run_plan(struct cli_ctx *ctx, const struct cli_migration *m, const rt
 	if (rc < 0) {
 		bool lost_conn = rc == RT_ECONNECT && rt_db_lost(s->db);
 		cli_emit(ctx, &(struct cli_event){
-			.text = lost_conn ? " connection lost\n" : " failed\n",
+			.text = line_again(&view, lost_conn ? " connection lost\n" : " failed\n"),
 		});
 		return rc;
 	}

@@ -367,23 +367,24 @@ static int apply_types(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
 	return RT_OK;
 }
 
-static int apply_locations(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
-                           const struct cfg_env *env, const char *base, rt_strv *out,
-                           rt_error *err)
+/* A list of strings, or one string, for key k ("what" names an entry in
+ * messages); paths (base not NULL) are joined to base. */
+static int apply_list(yaml_cfg *y, const yaml_node_t *n, enum cfg_key k, const char *what,
+                      const struct cfg_env *env, const char *base, rt_strv *out, rt_error *err)
 {
-	const char *key = cfg_key_names[K_VERSION_LOCATIONS];
+	const char *key = cfg_key_names[k];
 	rt_loc loc;
 	const char *text;
 	if (n->type == YAML_SCALAR_NODE) {
 		int rc = scalar(y, n, key, env, &text, &loc, err);
 		if (rc == RT_OK && text)
-			rt_strv_push(y->arena, out, cfg_path_join(y->arena, base, text));
+			rt_strv_push(y->arena, out, base ? cfg_path_join(y->arena, base, text) : text);
 		return rc;
 	}
 	if (n->type != YAML_SEQUENCE_NODE) {
 		loc = node_loc(y, n);
-		return rt_error_set(err, RT_ECONFIG, &loc,
-		                    "'%s' must be a list of folders or one folder", key);
+		return rt_error_set(err, RT_ECONFIG, &loc, "'%s' must be a list of %ss or one %s", key,
+		                    what, what);
 	}
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++) {
@@ -393,7 +394,7 @@ static int apply_locations(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
 			return rc;
 		if (!text)
 			return rt_error_set(err, RT_ECONFIG, &loc, "empty entry in '%s'", key);
-		rt_strv_push(y->arena, out, cfg_path_join(y->arena, base, text));
+		rt_strv_push(y->arena, out, base ? cfg_path_join(y->arena, base, text) : text);
 	}
 	return RT_OK;
 }
@@ -423,11 +424,13 @@ static int apply_key(yaml_cfg *y, rt_config *cfg, enum cfg_key k, const yaml_nod
 			cfg_set_origin(a, cfg, k, &loc, NULL);
 		return rc;
 	}
-	if (k == K_VERSION_LOCATIONS) {
-		rt_strv locs = { 0 };
-		if ((rc = apply_locations(y, cfg, n, env, base, &locs, err)) < 0 || !locs.n)
+	if (k == K_VERSION_LOCATIONS || k == K_SCRATCH_DATABASES) {
+		bool paths = k == K_VERSION_LOCATIONS;
+		rt_strv list = { 0 };
+		if ((rc = apply_list(y, n, k, paths ? "folder" : "database name", env,
+		                     paths ? base : NULL, &list, err)) < 0 || !list.n)
 			return rc;
-		cfg->version_locations = locs;
+		*(paths ? &cfg->version_locations : &cfg->scratch_databases) = list;
 		cfg_set_origin(a, cfg, k, &loc, NULL);
 		return RT_OK;
 	}

@@ -593,6 +593,42 @@ int rt_db_connect(rt_db **out, rt_arena *arena, const rt_db_opts *opts, rt_error
 	return connect_failed(opts, target, deadline, &f, err);
 }
 
+int rt_db_connect_again(rt_db **out, rt_arena *arena, const rt_db *like, const char *app,
+                        rt_error *err)
+{
+	*out = NULL;
+	PQconninfoOption *info = PQconninfo(like->conn);
+	if (!info)
+		return rt_error_set(err, RT_ERROR, NULL, "out of memory");
+	size_t n = 0;
+	for (PQconninfoOption *o = info; o->keyword; o++)
+		n++;
+	const char **kw = rt_alloc_array(arena, n + 2, sizeof *kw);
+	const char **vals = rt_alloc_array(arena, n + 2, sizeof *vals);
+	size_t k = 0;
+	for (PQconninfoOption *o = info; o->keyword; o++) {
+		if (o->val && strcmp(o->keyword, "application_name") != 0) {
+			kw[k] = o->keyword;
+			vals[k++] = o->val;
+		}
+	}
+	kw[k] = "application_name";
+	vals[k++] = app;
+	kw[k] = vals[k] = NULL;
+	PGconn *c = PQconnectdbParams(kw, vals, 0);
+	PQconninfoFree(info);
+	if (PQstatus(c) != CONNECTION_OK) {
+		rt_error_set(err, RT_ECONNECT, NULL, "could not open a second connection to %s: %s",
+		             like->target, first_line(arena, PQerrorMessage(c)));
+		PQfinish(c);
+		return RT_ECONNECT;
+	}
+	rt_db_opts none = { 0 };
+	struct probe pr = { 0 };
+	*out = session_new(arena, c, &none, &pr, like->target);
+	return RT_OK;
+}
+
 void rt_db_close(rt_db *db)
 {
 	if (!db || !db->conn)
@@ -773,6 +809,55 @@ static int check_open(rt_db *db, rt_error *err)
 	return lost_error(db, db->conn ? NULL : "the session was closed", err);
 }
 
+void rt_db_on_wait(rt_db *db, rt_db_wait_fn fn, void *ctx, int interval_ms)
+{
+	db->on_wait = fn;
+	db->wait_ctx = ctx;
+	db->wait_ms = interval_ms > 0 ? interval_ms : 500;
+}
+
+/* Until an answer can be read without blocking, calling the wait hook every
+ * wait_ms: the statement runs in the server meanwhile. A failing socket is
+ * left for PQgetResult to report. */
+static void await_answer(rt_db *db)
+{
+	PGconn *c = db->conn;
+	while (db->on_wait && PQisBusy(c)) {
+		struct pollfd pfd = { .fd = PQsocket(c), .events = POLLIN };
+		int n = poll(&pfd, 1, db->wait_ms);
+		if (n < 0 && errno != EINTR)
+			return;
+		if (n == 0)
+			db->on_wait(db->wait_ctx);
+		else if (n > 0 && !PQconsumeInput(c))
+			return;
+	}
+}
+
+/* PQexec, with the wait hook while the server works: the last result, or the
+ * first error (PQexec's choice), and nothing after a COPY starts. */
+static PGresult *exec_awaiting(rt_db *db, const char *sql)
+{
+	if (!PQsendQuery(db->conn, sql))
+		return NULL;
+	PGresult *keep = NULL, *r;
+	for (;;) {
+		await_answer(db);
+		if (!(r = PQgetResult(db->conn)))
+			break;
+		ExecStatusType st = PQresultStatus(r);
+		if (keep && PQresultStatus(keep) == PGRES_FATAL_ERROR) {
+			PQclear(r);
+			continue;
+		}
+		PQclear(keep);
+		keep = r;
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH)
+			break;
+	}
+	return keep;
+}
+
 int rt_db_exec(rt_db *db, rt_arena *arena, const char *sql, rt_db_result *res, rt_error *err)
 {
 	if (res)
@@ -780,7 +865,8 @@ int rt_db_exec(rt_db *db, rt_arena *arena, const char *sql, rt_db_result *res, r
 	int rc = check_open(db, err);
 	if (rc < 0)
 		return rc;
-	return finish(db, arena, PQexec(db->conn, sql), res, err);
+	PGresult *r = db->on_wait ? exec_awaiting(db, sql) : PQexec(db->conn, sql);
+	return finish(db, arena, r, res, err);
 }
 
 int db_query(rt_db *db, rt_arena *arena, const char *sql, int nparams,
@@ -878,6 +964,7 @@ int rt_db_exec_batch(rt_db *db, rt_db_stmt *stmts, size_t n, rt_db_batch_fn each
 	 * then the Sync's */
 	rc = RT_OK;
 	for (size_t i = 0; i < n; i++) {
+		await_answer(db);
 		PGresult *r = PQgetResult(db->conn);
 		if (!r) {
 			*failed = i;

@@ -26,6 +26,10 @@ struct rt_db {
 	int64_t probe_key;
 	rt_db_notice_fn notice;
 	void *notice_ctx;
+	/* rt_db_on_wait: called every wait_ms while a statement's answer is awaited */
+	rt_db_wait_fn on_wait;
+	void *wait_ctx;
+	int wait_ms;
 };
 
 /*

@@ -154,7 +154,43 @@ struct run {
 	const rt_step *partial;   /* ran no-transaction statements; its version row is not
 	                           * committed yet (a COMMIT answered clears it) */
 	const item *guard;        /* a row change that did not hit one row */
+	/* progress of long steps: the session reading the progress views */
+	rt_db *monitor;
+	bool monitor_tried;
+	rt_arena *tick;           /* one reading's strings */
 };
+
+#define PROGRESS_AFTER_MS 2000.0
+
+/* While the server works on a step (the db layer's wait hook): past 2 s,
+ * the elapsed time and what pg_stat_progress_* says, read over a second
+ * session. A reading that fails leaves the elapsed time alone. */
+static void on_wait(void *p)
+{
+	struct run *r = p;
+	double elapsed = rt_clock_ms() - r->cur_started;
+	if (!r->cur || elapsed < PROGRESS_AFTER_MS)
+		return;
+	rt_error ignored = RT_ERROR_INIT;
+	if (!r->monitor_tried) {
+		r->monitor_tried = true;
+		rt_db_connect_again(&r->monitor, r->arena, r->db, "retort progress", &ignored);
+		rt_error_clear(&ignored);
+	}
+	const rt_db_progress none = { .blocks_done = -1, .blocks_total = -1, .tuples_done = -1,
+	                              .tuples_total = -1 };
+	rt_db_progress prog = none;
+	rt_arena_reset(r->tick);
+	if (r->monitor &&
+	    rt_db_read_progress(r->monitor, r->tick, rt_db_backend_pid(r->db), &prog, &ignored) < 0) {
+		rt_db_close(r->monitor); /* before 12, or gone: elapsed time only from now on */
+		r->monitor = NULL;
+		prog = none;
+	}
+	rt_error_clear(&ignored);
+	const rt_exec_events *ev = &r->opts->events;
+	ev->step_progress(ev->ctx, r->cur, elapsed, &prog);
+}
 
 static void queue(struct run *r, item_kind kind, const char *sql, const rt_stmt *stmt,
                   const rt_rowop *op)
@@ -623,6 +659,10 @@ int rt_exec_run(rt_db *db, rt_arena *arena, const rt_plan *plan, const rt_step_s
 	 * of their own: same statements), one step at a time */
 	src->rewind(src->ctx);
 	rt_arena *step_arena = rt_arena_new();
+	if (opts->events.step_progress) {
+		r.tick = rt_arena_new();
+		rt_db_on_wait(db, on_wait, &r, 500);
+	}
 	int rc = setup(&r, err);
 	for (size_t i = 0; i < plan->n && rc == RT_OK; i++) {
 		const rt_step *step = plan->steps[i];
@@ -649,5 +689,10 @@ int rt_exec_run(rt_db *db, rt_arena *arena, const rt_plan *plan, const rt_step_s
 	rt_arena_free(step_arena);
 	if (rc < 0)
 		rc = run_failed(&r, rc, err);
+	if (opts->events.step_progress) {
+		rt_db_on_wait(db, NULL, NULL, 0);
+		rt_db_close(r.monitor);
+		rt_arena_free(r.tick);
+	}
 	return rc;
 }

@@ -266,14 +266,21 @@ static void add_constraint(struct actx *a, const rt_jnode *cmd)
 		hit(a, "constraint-missing-not-valid", con,
 		    "CHECK %s scans all of '%s' under ACCESS EXCLUSIVE; add it NOT VALID, then VALIDATE",
 		    cname ? cname : "", main_rel(a));
-	} else if ((STREQ(ct, "CONSTR_UNIQUE") || STREQ(ct, "CONSTR_PRIMARY") ||
-	            STREQ(ct, "CONSTR_EXCLUSION")) && !rt_json_str(con, "indexname")) {
+	} else if (STREQ(ct, "CONSTR_EXCLUSION")) {
+		/* unlike UNIQUE: no USING INDEX form, no NOT VALID, no CONCURRENTLY */
+		a->f->effects |= RT_LINT_SCAN;
+		hit(a, "adding-exclusion-constraint", con,
+		    "EXCLUDE %s builds its index and checks every row of '%s' under ACCESS EXCLUSIVE, "
+		    "blocking reads and writes, and has no NOT VALID or USING INDEX form; add it "
+		    "while the table is new or empty", cname ? cname : "", main_rel(a));
+	} else if ((STREQ(ct, "CONSTR_UNIQUE") || STREQ(ct, "CONSTR_PRIMARY")) &&
+	           !rt_json_str(con, "indexname")) {
 		a->f->effects |= RT_LINT_SCAN;
 		bool pk = STREQ(ct, "CONSTR_PRIMARY");
 		hit(a, pk ? "adding-serial-primary-key-field" : "disallowed-unique-constraint", con,
 		    "%s builds its index under ACCESS EXCLUSIVE on '%s', blocking reads and writes; "
 		    "build a unique index CONCURRENTLY, then add the constraint USING INDEX",
-		    pk ? "PRIMARY KEY" : STREQ(ct, "CONSTR_UNIQUE") ? "UNIQUE" : "EXCLUDE", main_rel(a));
+		    pk ? "PRIMARY KEY" : "UNIQUE", main_rel(a));
 	}
 }
 
@@ -315,8 +322,18 @@ static void alter_subcmd(struct actx *a, const rt_jnode *cmd, const char *sub)
 	} else if (STREQ(sub, "AT_DropConstraint")) {
 		if (!rt_json_bool(cmd, "missing_ok"))
 			a->f->idempotent = false;
-	} else if (STREQ(sub, "AT_ValidateConstraint") || STREQ(sub, "AT_AttachPartition")) {
+	} else if (STREQ(sub, "AT_ValidateConstraint")) {
 		a->f->effects |= RT_LINT_SCAN;
+	} else if (STREQ(sub, "AT_AttachPartition")) {
+		/* the table attached is scanned for its bound under ACCESS EXCLUSIVE */
+		a->f->effects |= RT_LINT_SCAN;
+		lock(a, rangevar_name(a->arena, rt_json_get(rt_json_node_as(rt_json_get(cmd, "def"),
+		                                                            "PartitionCmd"), "name")),
+		     RT_LOCK_ACCESS_EXCLUSIVE);
+	} else if (STREQ(sub, "AT_AddInherit") || STREQ(sub, "AT_DropInherit")) {
+		/* the parent: SHARE UPDATE EXCLUSIVE to add, ACCESS SHARE to drop (seen by --trace) */
+		lock(a, rangevar_name(a->arena, rt_json_node_as(rt_json_get(cmd, "def"), "RangeVar")),
+		     STREQ(sub, "AT_AddInherit") ? RT_LOCK_SHARE_UPDATE_EXCLUSIVE : RT_LOCK_ACCESS_SHARE);
 	} else if (STREQ(sub, "AT_SetTableSpace")) {
 		table_rewrite(a, cmd, "SET TABLESPACE");
 	} else if (STREQ(sub, "AT_SetLogged") || STREQ(sub, "AT_SetUnLogged")) {
@@ -324,8 +341,13 @@ static void alter_subcmd(struct actx *a, const rt_jnode *cmd, const char *sub)
 	} else if (STREQ(sub, "AT_SetAccessMethod")) {
 		table_rewrite(a, cmd, "SET ACCESS METHOD");
 	} else if (STREQ(sub, "AT_DetachPartition")) {
-		if (rt_json_bool(rt_json_node_as(rt_json_get(cmd, "def"), "PartitionCmd"), "concurrent"))
+		const rt_jnode *pc = rt_json_node_as(rt_json_get(cmd, "def"), "PartitionCmd");
+		bool conc = rt_json_bool(pc, "concurrent");
+		if (conc)
 			a->f->effects |= RT_LINT_NO_TX;
+		/* the partition, as strongly as the parent */
+		lock(a, rangevar_name(a->arena, rt_json_get(pc, "name")),
+		     conc ? RT_LOCK_SHARE_UPDATE_EXCLUSIVE : RT_LOCK_ACCESS_EXCLUSIVE);
 	}
 }
 
@@ -545,7 +567,6 @@ static bool simple_stmt(struct actx *a, const char *type, const rt_jnode *s)
 		{ "VariableSetStmt", "SET", 0, true },
 		{ "DoStmt", "DO", 0, true },
 		{ "SelectStmt", "SELECT", 0, true },
-		{ "CommentStmt", "COMMENT", 0, true },
 		{ "GrantStmt", "GRANT", 0, true },
 	};
 	for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
@@ -576,9 +597,40 @@ static bool simple_stmt(struct actx *a, const char *type, const rt_jnode *s)
 	return false;
 }
 
+/* COMMENT ON TABLE/COLUMN/...: SHARE UPDATE EXCLUSIVE on the relation
+ * (CommentObject's get_object_address; seen by `lint --trace`). */
+static void comment_stmt(struct actx *a, const rt_jnode *s)
+{
+	static const char *const on_relation[] = {
+		"OBJECT_TABLE", "OBJECT_INDEX", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_SEQUENCE",
+		"OBJECT_FOREIGN_TABLE",
+	};
+	const char *objtype = rt_json_str(s, "objtype");
+	a->f->kind = "COMMENT";
+	if (!objtype)
+		return;
+	const rt_jnode *names = rt_json_get(rt_json_node_as(rt_json_get(s, "object"), "List"), "items");
+	rt_jnode rel = names ? *names : (rt_jnode){ 0 };
+	bool column = STREQ(objtype, "OBJECT_COLUMN"), on_rel = column;
+	if (column && rel.n) /* table.column: the table */
+		rel.n--;
+	for (size_t i = 0; i < sizeof on_relation / sizeof on_relation[0] && !on_rel; i++)
+		on_rel = STREQ(objtype, on_relation[i]);
+	if (on_rel && rel.n)
+		lock(a, names_joined(a->arena, &rel), RT_LOCK_SHARE_UPDATE_EXCLUSIVE);
+}
+
 static void misc_stmt(struct actx *a, const char *type, const rt_jnode *s)
 {
-	if (STREQ(type, "DropdbStmt")) {
+	if (STREQ(type, "CommentStmt")) {
+		comment_stmt(a, s);
+	} else if (STREQ(type, "AlterObjectSchemaStmt")) {
+		a->f->kind = "SET SCHEMA";
+		a->f->idempotent = false;
+		if (rt_json_get(s, "relation")) /* a table, view, sequence...: AlterTableNamespace */
+			lock(a, rangevar_name(a->arena, rt_json_get(s, "relation")),
+			     RT_LOCK_ACCESS_EXCLUSIVE);
+	} else if (STREQ(type, "DropdbStmt")) {
 		a->f->kind = "DROP DATABASE";
 		a->f->effects |= RT_LINT_NO_TX;
 		a->f->idempotent = rt_json_bool(s, "missing_ok");
@@ -587,6 +639,11 @@ static void misc_stmt(struct actx *a, const char *type, const rt_jnode *s)
 	} else if (STREQ(type, "TruncateStmt")) {
 		a->f->kind = "TRUNCATE";
 		relations(a, rt_json_get(s, "relations"), "RangeVar", RT_LOCK_ACCESS_EXCLUSIVE);
+		const char *behavior = rt_json_str(s, "behavior");
+		if (behavior && STREQ(behavior, "DROP_CASCADE"))
+			hit(a, "ban-truncate-cascade", s,
+			    "TRUNCATE ... CASCADE also empties every table with a foreign key to '%s', "
+			    "and the tables referencing those, whatever their names", main_rel(a));
 	} else if (STREQ(type, "ClusterStmt")) {
 		a->f->kind = "CLUSTER";
 		if (!rt_json_get(s, "relation")) {
@@ -603,10 +660,16 @@ static void misc_stmt(struct actx *a, const char *type, const rt_jnode *s)
 			     conc ? RT_LOCK_SHARE_UPDATE_EXCLUSIVE : RT_LOCK_SHARE);
 		a->f->effects |= RT_LINT_SCAN | (conc ? RT_LINT_NO_TX : 0);
 	} else if (STREQ(type, "RefreshMatViewStmt")) {
+		bool conc = rt_json_bool(s, "concurrent");
 		a->f->kind = "REFRESH MATERIALIZED VIEW";
 		lock(a, rangevar_name(a->arena, rt_json_get(s, "relation")),
-		     rt_json_bool(s, "concurrent") ? RT_LOCK_EXCLUSIVE : RT_LOCK_ACCESS_EXCLUSIVE);
+		     conc ? RT_LOCK_EXCLUSIVE : RT_LOCK_ACCESS_EXCLUSIVE);
 		a->f->effects |= RT_LINT_SCAN;
+		if (!conc && !rt_json_bool(s, "skipData")) /* WITH NO DATA is instant */
+			hit(a, "require-concurrent-refresh", s,
+			    "REFRESH MATERIALIZED VIEW holds ACCESS EXCLUSIVE on '%s' while its query "
+			    "runs, blocking every read of it; use CONCURRENTLY (it needs a unique index "
+			    "on the view)", main_rel(a));
 	} else if (STREQ(type, "CreateTrigStmt")) {
 		a->f->kind = "CREATE TRIGGER";
 		a->f->idempotent = rt_json_bool(s, "replace");
@@ -628,6 +691,7 @@ static void misc_stmt(struct actx *a, const char *type, const rt_jnode *s)
 	} else if (STREQ(type, "TransactionStmt")) {
 		const char *k = rt_json_str(s, "kind");
 		a->f->kind = "TRANSACTION";
+		a->f->effects |= RT_LINT_TX_CONTROL;
 		if (k && (STREQ(k, "TRANS_STMT_BEGIN") || STREQ(k, "TRANS_STMT_START")))
 			a->f->tx_control = 1;
 		else if (k && (STREQ(k, "TRANS_STMT_COMMIT") || STREQ(k, "TRANS_STMT_ROLLBACK") ||

@@ -13,6 +13,8 @@
 #define STREQ(a, b) (strcmp((a), (b)) == 0)
 
 static const rt_lint_rule rules[] = {
+	{ "adding-exclusion-constraint", RT_LINT_ERROR,
+	  "EXCLUDE built and checked under ACCESS EXCLUSIVE, with no safe form" },
 	{ "adding-field-with-default", RT_LINT_ERROR, "ADD COLUMN that rewrites the table" },
 	{ "adding-foreign-key-constraint", RT_LINT_ERROR,
 	  "FOREIGN KEY validated while both tables are locked against writes" },
@@ -28,6 +30,7 @@ static const rt_lint_rule rules[] = {
 	{ "ban-drop-database", RT_LINT_ERROR, "DROP DATABASE in a migration" },
 	{ "ban-drop-not-null", RT_LINT_WARNING, "DROP NOT NULL breaks readers" },
 	{ "ban-drop-table", RT_LINT_WARNING, "DROP TABLE breaks running code" },
+	{ "ban-truncate-cascade", RT_LINT_ERROR, "TRUNCATE CASCADE empties tables it does not name" },
 	{ "changing-column-type", RT_LINT_ERROR, "ALTER COLUMN TYPE rewrites the table" },
 	{ "constraint-missing-not-valid", RT_LINT_ERROR, "CHECK or FOREIGN KEY without NOT VALID" },
 	{ "disallowed-unique-constraint", RT_LINT_ERROR, "UNIQUE built under ACCESS EXCLUSIVE" },
@@ -37,6 +40,8 @@ static const rt_lint_rule rules[] = {
 	{ "renaming-table", RT_LINT_WARNING, "RENAME TABLE breaks running code" },
 	{ "require-concurrent-index-creation", RT_LINT_ERROR, "CREATE INDEX without CONCURRENTLY" },
 	{ "require-concurrent-index-deletion", RT_LINT_ERROR, "DROP INDEX without CONCURRENTLY" },
+	{ "require-concurrent-refresh", RT_LINT_ERROR,
+	  "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks reads of the view" },
 	{ "transaction-nesting", RT_LINT_ERROR, "BEGIN/COMMIT inside a step" },
 	{ "lock-held-across-statements", RT_LINT_ERROR,
 	  "a lock taken early in a step is held while a later slow statement runs" },

@@ -89,6 +89,9 @@ def disagreement(rule, stmt, fixture):
     if rule == 'constraint-missing-not-valid' and re.search(r'\b(UNIQUE|PRIMARY KEY)\b', sql):
         return ('UNIQUE and PRIMARY KEY have no NOT VALID form; retort reports the index build '
                 '(disallowed-unique-constraint, adding-serial-primary-key-field) instead')
+    if rule == 'constraint-missing-not-valid' and re.search(r'\bEXCLUDE\b', sql):
+        return ('EXCLUDE has no NOT VALID form (PostgreSQL refuses it); retort reports '
+                'adding-exclusion-constraint instead')
     if rule == 'prefer-robust-stmts' and not stmt['no_transaction']:
         return ('runs inside the step\'s transaction: a failure rolls it back, so re-running '
                 'is safe')

@@ -350,6 +350,42 @@ static void test_pg_conn__lost_connection_is_named(void **state)
 	rt_error_clear(&err);
 }
 
+static void count_wait(void *p)
+{
+	(*(int *)p)++;
+}
+
+/* With a wait hook, statements run as PQexec runs them (results, the first
+ * error, several statements in one string) while the hook is called every
+ * interval; a second session sees the first one's progress. */
+static void test_pg_conn__wait_hook_and_second_session(void **state)
+{
+	pgt *t = *state;
+	int calls = 0;
+	rt_db_on_wait(t->db, count_wait, &calls, 100);
+	assert_string_equal(pgt_sql(t, t->db, "SELECT pg_sleep(0.6)::text || 'x'"), "x");
+	assert_in_range(calls, 3, 8);
+	rt_db_result res;
+	rt_error err = RT_ERROR_INIT;
+	assert_int_equal(rt_db_exec(t->db, t->arena, "SELECT 1; SELECT 2", &res, &err), RT_OK);
+	assert_string_equal(rt_db_value(&res, 0, 0), "2");
+	assert_int_equal(rt_db_exec(t->db, t->arena, "SELECT 1; SELECT 1/0; SELECT 3", &res, &err),
+	                 RT_EDB);
+	assert_string_equal(err.sqlstate, "22012");
+	rt_error_clear(&err);
+	rt_db_on_wait(t->db, NULL, NULL, 0);
+
+	rt_db *mon;
+	assert_int_equal(rt_db_connect_again(&mon, t->arena, t->db, "retort progress", &err), RT_OK);
+	assert_string_equal(own_app_name(t, mon), "retort progress");
+	assert_string_equal(pgt_sql(t, mon, "SELECT current_database()"), t->dbname);
+	rt_db_progress pr;
+	assert_int_equal(rt_db_read_progress(mon, t->arena, rt_db_backend_pid(t->db), &pr, &err),
+	                 RT_OK);
+	assert_null(pr.command); /* idle: nothing to report */
+	rt_db_close(mon);
+}
+
 int main(void)
 {
 	int env = pgt_check_env();
@@ -368,6 +404,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pg_conn__statements_results_and_errors,
 		                                pgt_setup, pgt_teardown),
 		cmocka_unit_test_setup_teardown(test_pg_conn__transactions, pgt_setup, pgt_teardown),
+		cmocka_unit_test_setup_teardown(test_pg_conn__wait_hook_and_second_session, pgt_setup,
+		                                pgt_teardown),
 		cmocka_unit_test_setup_teardown(test_pg_conn__cancel_from_a_signal_handler,
 		                                pgt_setup, pgt_teardown),
 		cmocka_unit_test_setup_teardown(test_pg_conn__lost_connection_is_named,

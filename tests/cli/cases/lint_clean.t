@@ -5,4 +5,4 @@ run: retort lint l01
 0
 --- stdout
 --- stderr
-0 errors, 0 warnings in 5 statements of 1 revision (PostgreSQL 15)
+0 errors, 0 warnings in 6 statements of 1 revision (PostgreSQL 15)

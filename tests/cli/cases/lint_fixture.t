@@ -58,6 +58,8 @@ versions/l04_renames.py:21:17: error: ACCESS EXCLUSIVE on 'users', taken by the 
   lock taken at versions/l04_renames.py:19:5
 versions/l04_renames.py:22:5: warning: renaming table 'orders' to 'purchases' breaks running code that uses the old name [renaming-table]
   revision l04: RENAME, ACCESS EXCLUSIVE on 'orders'
+versions/l04_renames.py:23:17: error: TRUNCATE ... CASCADE also empties every table with a foreign key to 'purchases', and the tables referencing those, whatever their names [ban-truncate-cascade]
+  revision l04: TRUNCATE, ACCESS EXCLUSIVE on 'purchases'
 versions/l05_lock_held.py:20:5: error: CREATE INDEX holds SHARE on 'purchases' while it builds, blocking writes; use CONCURRENTLY [require-concurrent-index-creation]
   revision l05: CREATE INDEX, SHARE on 'purchases', scans the table
 versions/l05_lock_held.py:20:5: error: ACCESS EXCLUSIVE on 'purchases', taken by the ALTER TABLE at line 19, is held while this CREATE INDEX scans 'purchases', until the step commits: other sessions wait on 'purchases' all that time [lock-held-across-statements]
@@ -117,5 +119,12 @@ versions/l07_sql_lock_held.sql:7:1: warning: dropping column 'note' breaks runni
   revision l07: ALTER TABLE, ACCESS EXCLUSIVE on 'purchases'
 versions/l07_sql_lock_held.sql:8:1: error: changing the type of 'total' rewrites 'purchases' and its indexes under ACCESS EXCLUSIVE (unless the types are binary-compatible), and breaks clients reading it [changing-column-type]
   revision l07: ALTER TABLE, ACCESS EXCLUSIVE on 'purchases', rewrites the table
+versions/l07_sql_lock_held.sql:9:27: error: EXCLUDE excl_purchases_user builds its index and checks every row of 'purchases' under ACCESS EXCLUSIVE, blocking reads and writes, and has no NOT VALID or USING INDEX form; add it while the table is new or empty [adding-exclusion-constraint]
+  revision l07: ALTER TABLE, ACCESS EXCLUSIVE on 'purchases', scans the table
+versions/l07_sql_lock_held.sql:10:1: error: REFRESH MATERIALIZED VIEW holds ACCESS EXCLUSIVE on 'user_counts' while its query runs, blocking every read of it; use CONCURRENTLY (it needs a unique index on the view) [require-concurrent-refresh]
+  revision l07: REFRESH MATERIALIZED VIEW, ACCESS EXCLUSIVE on 'user_counts', scans the table
+versions/l07_sql_lock_held.sql:10:1: error: ACCESS EXCLUSIVE on 'purchases', taken by the ALTER TABLE at line 7, is held while this REFRESH MATERIALIZED VIEW scans 'user_counts', until the step commits: other sessions wait on 'purchases' all that time [lock-held-across-statements]
+  revision l07: REFRESH MATERIALIZED VIEW, ACCESS EXCLUSIVE on 'user_counts', scans the table
+  lock taken at versions/l07_sql_lock_held.sql:7:1
 --- stderr
-38 errors, 13 warnings in 48 statements of 7 revisions (PostgreSQL 15)
+42 errors, 13 warnings in 52 statements of 7 revisions (PostgreSQL 15)

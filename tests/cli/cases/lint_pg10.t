@@ -22,5 +22,12 @@ versions/l07_sql_lock_held.sql:7:1: warning: dropping column 'note' breaks runni
   revision l07: ALTER TABLE, ACCESS EXCLUSIVE on 'purchases'
 versions/l07_sql_lock_held.sql:8:1: error: changing the type of 'total' rewrites 'purchases' and its indexes under ACCESS EXCLUSIVE (unless the types are binary-compatible), and breaks clients reading it [changing-column-type]
   revision l07: ALTER TABLE, ACCESS EXCLUSIVE on 'purchases', rewrites the table
+versions/l07_sql_lock_held.sql:9:27: error: EXCLUDE excl_purchases_user builds its index and checks every row of 'purchases' under ACCESS EXCLUSIVE, blocking reads and writes, and has no NOT VALID or USING INDEX form; add it while the table is new or empty [adding-exclusion-constraint]
+  revision l07: ALTER TABLE, ACCESS EXCLUSIVE on 'purchases', scans the table
+versions/l07_sql_lock_held.sql:10:1: error: REFRESH MATERIALIZED VIEW holds ACCESS EXCLUSIVE on 'user_counts' while its query runs, blocking every read of it; use CONCURRENTLY (it needs a unique index on the view) [require-concurrent-refresh]
+  revision l07: REFRESH MATERIALIZED VIEW, ACCESS EXCLUSIVE on 'user_counts', scans the table
+versions/l07_sql_lock_held.sql:10:1: error: ACCESS EXCLUSIVE on 'purchases', taken by the ALTER TABLE at line 7, is held while this REFRESH MATERIALIZED VIEW scans 'user_counts', until the step commits: other sessions wait on 'purchases' all that time [lock-held-across-statements]
+  revision l07: REFRESH MATERIALIZED VIEW, ACCESS EXCLUSIVE on 'user_counts', scans the table
+  lock taken at versions/l07_sql_lock_held.sql:7:1
 --- stderr
-6 errors, 2 warnings in 7 statements of 1 revision (PostgreSQL 10)
+9 errors, 2 warnings in 9 statements of 1 revision (PostgreSQL 10)

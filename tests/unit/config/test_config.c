@@ -369,8 +369,18 @@ static void test_config__yaml_shapes(void **state)
 	assert_string_equal(cfg->version_locations.v[0], "/p/x/v");
 	assert_int_equal(cfg->verbosity, -1);
 	assert_null(cfg->version_table_schema);
+	/* database names, not paths */
+	assert_int_equal(yaml_text(a, "scratch_databases: [app_copy, \"${SET}\"]\n", &cfg, &err),
+	                 RT_OK);
+	assert_int_equal(cfg->scratch_databases.n, 2);
+	assert_string_equal(cfg->scratch_databases.v[0], "app_copy");
+	assert_string_equal(cfg->scratch_databases.v[1], "v");
+	assert_int_equal(yaml_text(a, "scratch_databases: one\n", &cfg, &err), RT_OK);
+	assert_string_equal(cfg->scratch_databases.v[0], "one");
 	rt_error_clear(&err);
 	rt_arena_free(a);
+	yaml_fails("scratch_databases: {a: b}\n", RT_ECONFIG, 1, 20,
+	           "'scratch_databases' must be a list of database names or one database name", NULL);
 }
 
 static void test_config__ini_inline_comment_trap(void **state)

@@ -20,6 +20,7 @@
 #define RW RT_LINT_REWRITE
 #define SC RT_LINT_SCAN
 #define NT RT_LINT_NO_TX
+#define TXC RT_LINT_TX_CONTROL
 
 struct fact_case {
 	const char *sql;
@@ -113,12 +114,18 @@ static const struct fact_case cases[] = {
 	{ "ALTER TABLE t RENAME TO u", 0, "RENAME", "t", AE, 0, "renaming-table" },
 	{ "ALTER TABLE t RENAME COLUMN a TO b", 0, "RENAME", "t", AE, 0, "renaming-column" },
 	{ "TRUNCATE t", 0, "TRUNCATE", "t", AE, 0, "" },
+	{ "TRUNCATE t, u CASCADE", 0, "TRUNCATE", "t", AE, 0, "ban-truncate-cascade" },
+	{ "ALTER TABLE t ADD CONSTRAINT ex EXCLUDE USING gist (r WITH &&)", 0, "ALTER TABLE", "t",
+	  AE, SC, "adding-exclusion-constraint" },
+	{ "REFRESH MATERIALIZED VIEW m WITH NO DATA", 0, "REFRESH MATERIALIZED VIEW", "m", AE, SC,
+	  "" },
 	{ "VACUUM FULL t", 0, "VACUUM FULL", "t", AE, RW | SC | NT,
 	  "table-rewrite,requires-no-transaction" },
 	{ "VACUUM t", 0, "VACUUM", "t", SUE, SC | NT, "requires-no-transaction" },
 	{ "ANALYZE t", 0, "ANALYZE", "t", SUE, SC, "" },
 	{ "CLUSTER t USING t_a", 0, "CLUSTER", "t", AE, RW, "table-rewrite" },
-	{ "REFRESH MATERIALIZED VIEW m", 0, "REFRESH MATERIALIZED VIEW", "m", AE, SC, "" },
+	{ "REFRESH MATERIALIZED VIEW m", 0, "REFRESH MATERIALIZED VIEW", "m", AE, SC,
+	  "require-concurrent-refresh" },
 	{ "REFRESH MATERIALIZED VIEW CONCURRENTLY m", 0, "REFRESH MATERIALIZED VIEW", "m",
 	  RT_LOCK_EXCLUSIVE, SC, "" },
 	{ "CREATE TRIGGER tr BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION f()", 0,
@@ -139,8 +146,15 @@ static const struct fact_case cases[] = {
 	  "ban-create-domain-with-constraint" },
 	{ "ALTER DOMAIN pos ADD CONSTRAINT c CHECK (VALUE > 0)", 0, "ALTER DOMAIN", NULL,
 	  RT_LOCK_NONE, 0, "ban-alter-domain-with-add-constraint" },
-	{ "BEGIN", 0, "TRANSACTION", NULL, RT_LOCK_NONE, 0, "transaction-nesting" },
-	{ "COMMIT", 0, "TRANSACTION", NULL, RT_LOCK_NONE, 0, "transaction-nesting" },
+	{ "BEGIN", 0, "TRANSACTION", NULL, RT_LOCK_NONE, TXC, "transaction-nesting" },
+	{ "COMMIT", 0, "TRANSACTION", NULL, RT_LOCK_NONE, TXC, "transaction-nesting" },
+	{ "SAVEPOINT s", 0, "TRANSACTION", NULL, RT_LOCK_NONE, TXC, "" },
+	{ "ALTER TABLE t SET SCHEMA s", 0, "SET SCHEMA", "t", AE, 0, "" },
+	{ "ALTER TABLE c INHERIT p", 0, "ALTER TABLE", "c", AE, 0, "" },
+	{ "COMMENT ON COLUMN app.users.email IS 'x'", 0, "COMMENT", "app.users",
+	  RT_LOCK_SHARE_UPDATE_EXCLUSIVE, 0, "" },
+	{ "COMMENT ON TABLE users IS 'x'", 0, "COMMENT", "users", RT_LOCK_SHARE_UPDATE_EXCLUSIVE, 0, "" },
+	{ "COMMENT ON FUNCTION f() IS 'x'", 0, "COMMENT", NULL, RT_LOCK_NONE, 0, "" },
 	{ "SET lock_timeout = '2s'", 0, "SET", NULL, RT_LOCK_NONE, 0, "" },
 };
 
@@ -315,6 +329,65 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The static locks beside what pg_locks showed before and after a statement. */
+static void test_lint__trace_compare(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	rt_lint_facts f = { .kind = "CREATE INDEX", .nlocks = 2, .created = "ix",
+	                    .locks = { { "t", RT_LOCK_SHARE }, { "gone", AE } } };
+	const char *names[RT_LINT_MAX_LOCKS + 1];
+	assert_int_equal(rt_lint_trace_names(&f, names), 3);
+	assert_string_equal(names[2], "ix");
+	unsigned oids_before[] = { 10, 0, 0 }, oids_after[] = { 10, 0, 12 };
+	rt_db_held_lock none[] = { { 0 } };
+	rt_db_held before = { none, 0, oids_before };
+	/* took exactly SHARE on t; the new index and its own lock, the index of another
+	 * table and a table the analysis does not name */
+	rt_db_held_lock took[] = {
+		{ 10, "t", 'r', "ShareLock" }, { 12, "ix", 'i', "AccessExclusiveLock" },
+		{ 13, "u_pkey", 'i', "AccessShareLock" }, { 11, "u", 'r', "AccessShareLock" },
+		{ 11, "u", 'r', "RowShareLock" },
+	};
+	rt_db_held after = { took, 5, oids_after };
+	rt_lint_trace tr;
+	rt_lint_trace_compare(&tr, a, &f, &before, &after);
+	assert_int_equal(tr.n, 2); /* "gone" exists neither before nor after: left out */
+	assert_string_equal(tr.v[0].relation, "t");
+	assert_int_equal(tr.v[0].observed, RT_LOCK_SHARE);
+	assert_false(tr.v[0].differs);
+	assert_string_equal(tr.v[1].relation, "u");
+	assert_int_equal(tr.v[1].expected, RT_LOCK_NONE);
+	assert_int_equal(tr.v[1].observed, RT_LOCK_ROW_SHARE);
+	assert_true(tr.v[1].differs);
+	assert_int_equal(tr.differences, 1);
+
+	/* SHARE held already: nothing new, agrees; a stronger mode taken: differs */
+	rt_db_held_lock had[] = { { 10, "t", 'r', "ShareLock" } };
+	before = (rt_db_held){ had, 1, oids_before };
+	after = (rt_db_held){ had, 1, oids_after };
+	rt_lint_trace_compare(&tr, a, &f, &before, &after);
+	assert_int_equal(tr.n, 1);
+	assert_int_equal(tr.v[0].observed, RT_LOCK_NONE);
+	assert_false(tr.v[0].differs);
+	rt_db_held_lock stronger[] = { { 10, "t", 'r', "ShareLock" },
+	                               { 10, "t", 'r', "AccessExclusiveLock" } };
+	after = (rt_db_held){ stronger, 2, oids_after };
+	rt_lint_trace_compare(&tr, a, &f, &before, &after);
+	assert_int_equal(tr.v[0].observed, AE);
+	assert_true(tr.v[0].differs);
+	/* weaker than the static lock, and not held before */
+	before = (rt_db_held){ none, 0, oids_before };
+	rt_db_held_lock weaker[] = { { 10, "t", 'r', "AccessShareLock" } };
+	after = (rt_db_held){ weaker, 1, oids_after };
+	rt_lint_trace_compare(&tr, a, &f, &before, &after);
+	assert_int_equal(tr.v[0].observed, RT_LOCK_ACCESS_SHARE);
+	assert_true(tr.v[0].differs);
+	assert_int_equal(rt_lockmode_from_pg("ShareUpdateExclusiveLock"), SUE);
+	assert_int_equal(rt_lockmode_from_pg("SIReadLock"), RT_LOCK_NONE);
+	rt_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_lint__ignore),
 		cmocka_unit_test(test_lint__rules_table),
 		cmocka_unit_test(test_lint__syntax_error),
+		cmocka_unit_test(test_lint__trace_compare),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
