@@ -32,6 +32,7 @@ enum cfg_key {
 	K_TRUNCATE_SLUG_LENGTH,
 	K_TIMEZONE,
 	K_ALEMBIC_INI,
+	K_ASSUME,
 	K_COUNT
 };
 

@@ -86,6 +86,8 @@ struct tr_val {
 	tr_scope *closure;          /* FUNC */
 	tr_table *table;            /* TABLE, TABLE_C, BATCH */
 	bool conv;                  /* STR from op.f(): a generated name, truncated when too long */
+	const rt_assume_entry *assumed; /* a value given by retort.yaml's assume:; calling it
+	                                 * with any arguments gives the value again */
 };
 
 /* Names bound in one function call (or the module). */
@@ -133,6 +135,9 @@ int tr_limit(tr_run *r, uint32_t off, uint32_t len, const char *what);
  * kind is a static string. */
 void tr_warn(tr_run *r, uint32_t off, uint32_t len, const char *kind, const char *fmt, ...)
 	RT_PRINTF(5, 6);
+/* The same as a note: what the translation took as given (kind "assumed"). */
+void tr_note(tr_run *r, uint32_t off, uint32_t len, const char *kind, const char *fmt, ...)
+	RT_PRINTF(5, 6);
 /* "versions/x.sql" beside the version file, for remedies. */
 const char *tr_sidecar(tr_run *r);
 
@@ -154,6 +159,9 @@ void tr_scope_set(tr_run *r, tr_scope *sc, const char *name, tr_val *v);
 void tr_scope_lazy(tr_run *r, tr_scope *sc, const char *name, const py_expr *e);
 /* A reference to the dotted Python name `full` (an import). */
 tr_val *tr_ref(tr_run *r, const char *full, uint32_t off, uint32_t len);
+/* True when retort.yaml's assume: or types: names `full` or a name inside it
+ * (a module or object the file imports to reach a declared name). */
+bool tr_declared(tr_run *r, const char *full);
 int tr_bind_target(tr_run *r, tr_scope *sc, const py_expr *t, tr_val *v);
 bool tr_is(const tr_val *v, const char *name);
 

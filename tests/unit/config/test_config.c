@@ -317,6 +317,52 @@ static void yaml_fails(const char *text, int code, uint32_t line, uint32_t col,
 	rt_arena_free(a);
 }
 
+/* assume: values as YAML's core schema reads them; quoted is a string */
+static void test_config__assume(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	rt_error err = RT_ERROR_INIT;
+	rt_config *cfg;
+	int rc = yaml_text(a, "assume:\n  app.f: false\n  app.s.uri: ~\n  app.s.n: -12\n"
+	                   "  app.s.q: 'true'\n  app.s.t: postgres://h/d\n  app.s.e: ${SET}\n"
+	                   "  app.s.empty: ''\n  app.s.y: Yes\n  app.s.f: 1.5\n", &cfg, &err);
+	assert_int_equal(rc, RT_OK);
+	assert_int_equal(cfg->nassumes, 9);
+	const rt_assume_entry *e = rt_config_find_assume(cfg, "app.f");
+	assert_int_equal(e->kind, RT_ASSUME_BOOL);
+	assert_int_equal(e->i, 0);
+	assert_int_equal(e->loc.line, 2);
+	assert_int_equal(e->loc.col, 3);
+	assert_int_equal(rt_config_find_assume(cfg, "app.s.uri")->kind, RT_ASSUME_NONE);
+	e = rt_config_find_assume(cfg, "app.s.n");
+	assert_int_equal(e->kind, RT_ASSUME_INT);
+	assert_int_equal(e->i, -12);
+	e = rt_config_find_assume(cfg, "app.s.q");
+	assert_int_equal(e->kind, RT_ASSUME_STR);
+	assert_string_equal(e->str, "true");
+	assert_string_equal(rt_config_find_assume(cfg, "app.s.t")->str, "postgres://h/d");
+	assert_string_equal(rt_config_find_assume(cfg, "app.s.e")->str, "v");
+	e = rt_config_find_assume(cfg, "app.s.empty");
+	assert_int_equal(e->kind, RT_ASSUME_STR);
+	assert_string_equal(e->str, "");
+	assert_int_equal(rt_config_find_assume(cfg, "app.s.y")->kind, RT_ASSUME_BOOL);
+	assert_string_equal(rt_config_find_assume(cfg, "app.s.f")->str, "1.5");
+	assert_null(rt_config_find_assume(cfg, "app.s"));
+	rt_arena_free(a);
+	yaml_fails("assume: [a]\n", RT_ECONFIG, 1, 9,
+	           "'assume' must be a mapping of Python names to values", NULL);
+	yaml_fails("assume:\n  a b: 1\n", RT_ECONFIG, 2, 3,
+	           "'assume' key 'a b' is not a dotted Python name", NULL);
+	yaml_fails("assume:\n  a.b: 1\n  a.b: 2\n", RT_ECONFIG, 3, 3, "'assume' gives 'a.b' twice",
+	           NULL);
+	yaml_fails("assume:\n  a.b: [1]\n", RT_ECONFIG, 2, 8,
+	           "'a.b' must be a single value, not a list",
+	           "an assumed value is null, true/false, an integer or a string");
+	yaml_fails("assume:\n  a.b: 99999999999999999999\n", RT_ECONFIG, 2, 8,
+	           "'assume' value '99999999999999999999' for 'a.b' is outside 64 bits", NULL);
+}
+
 static void test_config__yaml_shapes(void **state)
 {
 	(void)state;
@@ -805,6 +851,7 @@ int main(void)
 		cmocka_unit_test(test_config__yaml_every_key_and_expansion),
 		cmocka_unit_test(test_config__yaml_errors_are_located),
 		cmocka_unit_test(test_config__yaml_shapes),
+		cmocka_unit_test(test_config__assume),
 		cmocka_unit_test(test_config__ini_inline_comment_trap),
 		cmocka_unit_test(test_config__ini_paths_relative_to_cwd),
 		cmocka_unit_test(test_config__ini_refusals_and_warnings),

@@ -817,6 +817,95 @@ static void test_translate__type_map(void **state)
 	rt_arena_free(a);
 }
 
+/* ---- the assume: map of retort.yaml ---- */
+
+static void test_translate__assume(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	rt_config *cfg = rt_config_new_default(a);
+	rt_assume_entry e[] = {
+		{ .python_name = "app.utils.skip_legacy", .kind = RT_ASSUME_BOOL, .i = 0,
+		  .loc = { .path = "retort.yaml", .line = 2, .col = 3 } },
+		{ .python_name = "app.config.settings.pg_uri", .kind = RT_ASSUME_STR, .str = "pg" },
+		{ .python_name = "app.config.settings.level", .kind = RT_ASSUME_INT, .i = 42 },
+		{ .python_name = "app.config.settings.other", .kind = RT_ASSUME_NONE },
+		/* a user's assumption overrides what retort knows */
+		{ .python_name = "context.is_offline_mode", .kind = RT_ASSUME_BOOL, .i = 1 },
+	};
+	cfg->assumes = e;
+	cfg->nassumes = sizeof(e) / sizeof(e[0]);
+	rt_translate_ctx *ctx = rt_translate_ctx_new(a, cfg);
+	const char *file =
+		"from alembic import op, context\n"
+		"from app.utils import skip_legacy\n"
+		"from app.config import settings\n"
+		"revision = 'r1'\n"
+		"down_revision = None\n"
+		"def upgrade():\n"
+		"    if skip_legacy(op, __name__, unknown_name):\n"
+		"        return\n"
+		"    if not settings.pg_uri or settings.other is not None:\n"
+		"        return\n"
+		"    op.execute(f\"SELECT '{settings.pg_uri}', %d\" % settings.level)\n"
+		"    if context.is_offline_mode():\n"
+		"        op.execute('SELECT 2')\n"
+		"def downgrade():\n"
+		"    from app.config import settings as s\n"
+		"    if s.level > 40:\n"
+		"        op.execute('SELECT 3')\n";
+	struct result *r = run_file(a, file, RT_UPGRADE, ctx);
+	if (r->rc != RT_OK)
+		fail_msg("rc %d: %s", r->rc, r->err.message);
+	assert_string_equal(r->sql, "SELECT 'pg', 42;\nSELECT 2");
+	r = run_file(a, file, RT_DOWNGRADE, ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "SELECT 3");
+	/* one note per place an assumption was used, with where it was given */
+	rt_diags *notes = rt_translate_ctx_warnings(ctx);
+	assert_int_equal(notes->n, 7);
+	assert_int_equal(notes->items[0]->severity, RT_SEV_NOTE);
+	assert_string_equal(notes->items[0]->kind, "assumed");
+	assert_int_equal(notes->items[0]->loc.line, 7);
+	assert_int_equal(notes->items[0]->loc.col, 8);
+	assert_string_equal(notes->items[0]->message,
+	                    "'app.utils.skip_legacy' is assumed to be False (retort.yaml:2:3)");
+	assert_string_equal(notes->items[1]->message,
+	                    "'app.config.settings.pg_uri' is assumed to be 'pg' (retort.yaml:0:0)");
+	/* the same file again notes nothing new */
+	run_file(a, file, RT_UPGRADE, ctx);
+	assert_int_equal(notes->n, 7);
+	rt_arena_free(a);
+
+	/* without the assumption: refused at the call, before its arguments, with
+	 * the remedy; a bare setting in a condition likewise */
+	expect_refusal("    from app.utils import skip_legacy\n"
+	               "    if skip_legacy(op, __name__):\n"
+	               "        return\n", RT_EUNSUPPORTED, 7, 5, "an application import",
+	               "assume:");
+	rt_arena *b = rt_arena_new();
+	r = run_file(b, "from alembic import op\nfrom app import settings, skip\n"
+	             "revision = 'r1'\ndown_revision = None\n"
+	             "def upgrade():\n    if skip(op, __name__):\n        return\n"
+	             "def downgrade():\n    if not settings.pg_uri:\n        return\n",
+	             RT_UPGRADE, NULL);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	assert_int_equal(r->err.loc.line, 6);
+	assert_non_null(strstr(r->err.hint, "assume: {app.skip: <value>}"));
+	rt_error_clear(&r->err);
+	r = run_file(b, "from alembic import op\nfrom app import settings, skip\n"
+	             "revision = 'r1'\ndown_revision = None\n"
+	             "def upgrade():\n    if skip(op, __name__):\n        return\n"
+	             "def downgrade():\n    if not settings.pg_uri:\n        return\n",
+	             RT_DOWNGRADE, NULL);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	assert_string_equal(r->err.message, "a condition on 'app.settings.pg_uri', which retort "
+	                    "cannot know statically");
+	assert_non_null(strstr(r->err.hint, "assume: {app.settings.pg_uri: <value>}"));
+	rt_error_clear(&r->err);
+	rt_arena_free(b);
+}
+
 /* ---- names: the default convention, truncation (issue 15) [offline run] ---- */
 
 static void test_translate__names(void **state)
@@ -887,6 +976,7 @@ int main(void)
 		cmocka_unit_test(test_translate__fidelity),
 		cmocka_unit_test(test_translate__irreversible),
 		cmocka_unit_test(test_translate__type_map),
+		cmocka_unit_test(test_translate__assume),
 		cmocka_unit_test(test_translate__names),
 		cmocka_unit_test(test_translate__schema_ddl),
 	};
