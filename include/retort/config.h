@@ -37,6 +37,13 @@ typedef struct rt_assume_entry {
 	rt_loc loc;
 } rt_assume_entry;
 
+/* One `naming_convention:` entry: "ix", "uq", "ck", "fk" or "pk" and its
+ * SQLAlchemy %(token)s template. loc is the entry's key in retort.yaml. */
+typedef struct rt_naming_entry {
+	const char *key, *tmpl;
+	rt_loc loc;
+} rt_naming_entry;
+
 /* Where each key's value came from (private to src/config). */
 typedef struct rt_config_origins rt_config_origins;
 
@@ -68,6 +75,9 @@ typedef struct rt_config {
 	size_t ntypes;
 	rt_assume_entry *assumes;         /* `assume:` */
 	size_t nassumes;
+	rt_naming_entry *naming_convention; /* NULL: not set (env.py's, else a bare
+	                                     * MetaData()'s); set but empty: MetaData()'s */
+	size_t nnaming;
 	const char *file_template;        /* Python %-template, default "%(rev)s_%(slug)s" */
 	int truncate_slug_length;         /* default 40 */
 	const char *timezone;             /* NULL: local time */

@@ -37,6 +37,7 @@ const char *const cfg_key_names[K_COUNT] = {
 	[K_TIMEZONE] = "timezone",
 	[K_ALEMBIC_INI] = "alembic_ini",
 	[K_ASSUME] = "assume",
+	[K_NAMING_CONVENTION] = "naming_convention",
 };
 
 const char *cfg_loc_label(rt_arena *arena, const rt_loc *loc)

@@ -33,6 +33,7 @@ enum cfg_key {
 	K_TIMEZONE,
 	K_ALEMBIC_INI,
 	K_ASSUME,
+	K_NAMING_CONVENTION,
 	K_COUNT
 };
 

@@ -1,8 +1,8 @@
 /*
  * retort.yaml through libyaml's document API: one mapping of known keys,
  * ${VAR} expansion in every scalar value, and errors that point at the file,
- * line and column of the offending key or value. Keys of `types:` and
- * `assume:` are taken literally; nothing else nests.
+ * line and column of the offending key or value. Keys of `types:`,
+ * `assume:` and `naming_convention:` are taken literally; nothing else nests.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -451,6 +451,62 @@ static int apply_assume(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
 	return RT_OK;
 }
 
+/* naming_convention: SQLAlchemy MetaData's dictionary, keyed by the
+ * constraint kinds a YAML file can name. */
+static int apply_naming(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
+                        const struct cfg_env *env, rt_error *err)
+{
+	static const char *const kinds[] = { "ix", "uq", "ck", "fk", "pk" };
+	rt_loc loc = node_loc(y, n);
+	if (n->type != YAML_MAPPING_NODE) {
+		if (is_null(n))
+			return RT_OK;
+		int rc = rt_error_set(err, RT_ECONFIG, &loc, "'naming_convention' must be a mapping "
+		                      "of ix, uq, ck, fk, pk to name templates");
+		rt_error_hint(err, "e.g. 'uq: \"uq_%%(table_name)s_%%(column_0_name)s\"' indented "
+		              "under 'naming_convention:'");
+		return rc;
+	}
+	size_t count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	cfg->naming_convention = rt_alloc_array(y->arena, count ? count : 1,
+	                                        sizeof(*cfg->naming_convention));
+	cfg->nnaming = 0;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(&y->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&y->doc, p->value);
+		rt_loc kloc = node_loc(y, k);
+		const char *key = k->type == YAML_SCALAR_NODE ? scalar_text(k) : "?";
+		size_t kind = 0;
+		while (kind < 5 && strcmp(key, kinds[kind]) != 0)
+			kind++;
+		if (kind == 5) {
+			int rc = rt_error_set(err, RT_ECONFIG, &kloc, "'naming_convention' key '%s' is "
+			                      "not one of ix, uq, ck, fk, pk", key);
+			rt_error_hint(err, "SQLAlchemy's keys: ix (indexes), uq (unique), ck (check), "
+			              "fk (foreign key), pk (primary key)");
+			return rc;
+		}
+		for (size_t i = 0; i < cfg->nnaming; i++)
+			if (strcmp(cfg->naming_convention[i].key, key) == 0)
+				return rt_error_set(err, RT_ECONFIG, &kloc, "'naming_convention' gives "
+				                    "'%s' twice", key);
+		const char *tmpl;
+		rt_loc vloc;
+		int rc = scalar(y, v, key, env, &tmpl, &vloc, err);
+		if (rc < 0)
+			return rc;
+		if (!tmpl)
+			return rt_error_set(err, RT_ECONFIG, &vloc, "'naming_convention' gives no "
+			                    "template for '%s'", key);
+		rt_naming_entry *e = &cfg->naming_convention[cfg->nnaming++];
+		e->key = kinds[kind];
+		e->tmpl = tmpl;
+		e->loc = kloc;
+	}
+	return RT_OK;
+}
+
 static int apply_locations(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
                            const struct cfg_env *env, const char *base, rt_strv *out,
                            rt_error *err)
@@ -504,6 +560,11 @@ static int apply_key(yaml_cfg *y, rt_config *cfg, enum cfg_key k, const yaml_nod
 	int rc;
 	if (k == K_TYPES) {
 		if ((rc = apply_types(y, cfg, n, env, err)) == RT_OK)
+			cfg_set_origin(a, cfg, k, &loc, NULL);
+		return rc;
+	}
+	if (k == K_NAMING_CONVENTION) {
+		if ((rc = apply_naming(y, cfg, n, env, err)) == RT_OK)
 			cfg_set_origin(a, cfg, k, &loc, NULL);
 		return rc;
 	}

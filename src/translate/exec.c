@@ -465,7 +465,7 @@ rt_translate_ctx *rt_translate_ctx_new(rt_arena *arena, const rt_config *cfg)
 	ctx->arena = arena;
 	rt_diags_init(&ctx->warnings, arena);
 	ctx->cfg = cfg;
-	ctx->conventions = &tr_default_conventions;
+	tr_ctx_conventions(ctx);
 	return ctx;
 }
 

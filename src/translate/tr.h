@@ -125,6 +125,8 @@ typedef struct tr_run {
 	uint32_t cur_off, cur_len;  /* the op call being translated, for missing arguments */
 	tr_scope *module;
 	tr_val *retval;             /* value of the last `return` */
+	const char *naming_table, *naming_schema; /* the table whose columns and constraints
+	                                           * are being rendered, for conventions */
 } tr_run;
 
 /* ---- errors (exec.c) ---- */
@@ -232,6 +234,24 @@ int tr_get_name(tr_run *r, const tr_val *v, const char *what, const char **out);
  */
 int tr_convention_name(tr_run *r, const char *key, const tr_name_facts *f, uint32_t off,
                        uint32_t len, const char **out);
+/* Whether the convention for key names an object written with name v (NULL
+ * or None: unnamed), as SQLAlchemy's _constraint_name_for_table decides: not
+ * a name from op.f(); an unnamed object; a named one when the template holds
+ * "constraint_name". */
+bool tr_convention_applies(tr_run *r, const char *key, const tr_val *v);
+/*
+ * The name SQLAlchemy gives the index or constraint of convention key
+ * written with name v and described by f: the convention's (f->name set to
+ * the written name) when it applies, else the written name as tr_get_name
+ * takes it. *out NULL: unnamed.
+ */
+int tr_object_name(tr_run *r, const char *key, const tr_val *v, tr_name_facts *f,
+                   uint32_t off, uint32_t len, const char **out);
+
+/* Sets ctx->conventions: retort.yaml's naming_convention, else a literal one
+ * in env.py (noted in the context's diagnostics), else a bare MetaData()'s
+ * (conventions.c). */
+void tr_ctx_conventions(rt_translate_ctx *ctx);
 
 /* ---- operations (ops.c) ---- */
 /* op.<op>(...) (batch NULL) or batch_op.<op>(...) on batch's table, through

@@ -363,6 +363,38 @@ static void test_config__assume(void **state)
 	           "'assume' value '99999999999999999999' for 'a.b' is outside 64 bits", NULL);
 }
 
+/* naming_convention: SQLAlchemy MetaData's keys, templates as written */
+static void test_config__naming_convention(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	rt_error err = RT_ERROR_INIT;
+	rt_config *cfg;
+	assert_int_equal(yaml_text(a, "naming_convention:\n  uq: uq_%(table_name)s\n"
+	                           "  fk: \"fk_%(column_0N_name)s\"\n", &cfg, &err), RT_OK);
+	assert_int_equal(cfg->nnaming, 2);
+	assert_string_equal(cfg->naming_convention[0].key, "uq");
+	assert_string_equal(cfg->naming_convention[0].tmpl, "uq_%(table_name)s");
+	assert_string_equal(cfg->naming_convention[1].tmpl, "fk_%(column_0N_name)s");
+	assert_int_equal(cfg->naming_convention[1].loc.line, 3);
+	/* an empty mapping is set (MetaData({}) is the default convention) */
+	assert_int_equal(yaml_text(a, "naming_convention: {}\n", &cfg, &err), RT_OK);
+	assert_non_null(cfg->naming_convention);
+	assert_int_equal(cfg->nnaming, 0);
+	assert_int_equal(yaml_text(a, "wait: 1\n", &cfg, &err), RT_OK);
+	assert_null(cfg->naming_convention);
+	rt_arena_free(a);
+	yaml_fails("naming_convention: [a]\n", RT_ECONFIG, 1, 20,
+	           "'naming_convention' must be a mapping of ix, uq, ck, fk, pk to name templates",
+	           NULL);
+	yaml_fails("naming_convention:\n  index: x\n", RT_ECONFIG, 2, 3,
+	           "'naming_convention' key 'index' is not one of ix, uq, ck, fk, pk", NULL);
+	yaml_fails("naming_convention:\n  ix: a\n  ix: b\n", RT_ECONFIG, 3, 3,
+	           "'naming_convention' gives 'ix' twice", NULL);
+	yaml_fails("naming_convention:\n  ix: ~\n", RT_ECONFIG, 2, 7,
+	           "'naming_convention' gives no template for 'ix'", NULL);
+}
+
 static void test_config__yaml_shapes(void **state)
 {
 	(void)state;
@@ -852,6 +884,7 @@ int main(void)
 		cmocka_unit_test(test_config__yaml_errors_are_located),
 		cmocka_unit_test(test_config__yaml_shapes),
 		cmocka_unit_test(test_config__assume),
+		cmocka_unit_test(test_config__naming_convention),
 		cmocka_unit_test(test_config__ini_inline_comment_trap),
 		cmocka_unit_test(test_config__ini_paths_relative_to_cwd),
 		cmocka_unit_test(test_config__ini_refusals_and_warnings),

@@ -906,6 +906,101 @@ static void test_translate__assume(void **state)
 	rt_arena_free(b);
 }
 
+/* ---- retort.yaml's naming_convention [offline run, MetaData(naming_convention=)
+ * in env.py's target_metadata; also tests/fixtures/translate/conventions] ---- */
+
+static struct result *run_conv(rt_arena *a, const char *body)
+{
+	rt_config *cfg = rt_config_new_default(a);
+	static rt_naming_entry nc[] = {
+		{ .key = "ix", .tmpl = "ix_%(column_0_N_label)s" },
+		{ .key = "uq", .tmpl = "uq_%(table_name)s_%(column_0_N_key)s" },
+		{ .key = "ck", .tmpl = "ck_%(table_name)s_%(constraint_name)s" },
+		{ .key = "fk", .tmpl = "fk_%(table_name)s_%(column_0N_name)s_%(referred_table_name)s_"
+		                       "%(referred_column_0_name)s" },
+		{ .key = "pk", .tmpl = "pk_%(table_name)s" },
+	};
+	cfg->naming_convention = nc;
+	cfg->nnaming = sizeof(nc) / sizeof(nc[0]);
+	return run(a, body, rt_translate_ctx_new(a, cfg));
+}
+
+static void expect_conv(const char *body, const char *sql)
+{
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_conv(a, body);
+	if (r->rc != RT_OK)
+		fail_msg("rc %d: %s", r->rc, r->err.message);
+	assert_string_equal(r->sql, sql);
+	rt_arena_free(a);
+}
+
+static void expect_conv_refusal(const char *body, unsigned line, unsigned col, const char *msg)
+{
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_conv(a, body);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	if (!strstr(r->err.message, msg))
+		fail_msg("message '%s' lacks '%s'", r->err.message, msg);
+	assert_int_equal(r->err.loc.line, line);
+	assert_int_equal(r->err.loc.col, col);
+	rt_error_clear(&r->err);
+	rt_arena_free(a);
+}
+
+static void test_translate__naming_convention(void **state)
+{
+	(void)state;
+	expect_conv("    op.create_index(None, 't', ['a', 'b'], schema='s')\n"
+	            "    op.create_unique_constraint(None, 't', ['a', 'b'])\n"
+	            "    op.create_foreign_key(None, 'c', 'p', ['x', 'y'], ['i', 'j'])\n"
+	            "    op.create_check_constraint('pos', 't', 'a > 0')\n"
+	            "    op.create_primary_key(None, 't', ['a'])\n"
+	            "    op.drop_constraint('pos', 't', type_='check')\n"
+	            "    op.drop_constraint(None, 't', type_='primary')\n"
+	            "    op.drop_constraint(op.f('pos'), 't', type_='check')\n",
+	            "CREATE INDEX ix_s_t_a_s_t_b ON s.t (a, b);\n"
+	            "ALTER TABLE t ADD CONSTRAINT uq_t_a_b UNIQUE (a, b);\n"
+	            "ALTER TABLE c ADD CONSTRAINT fk_c_xy_p_i FOREIGN KEY(x, y) REFERENCES p (i, j);\n"
+	            "ALTER TABLE t ADD CONSTRAINT ck_t_pos CHECK (a > 0);\n"
+	            "ALTER TABLE t ADD CONSTRAINT pk_t PRIMARY KEY (a);\n"
+	            "ALTER TABLE t DROP CONSTRAINT ck_t_pos;\n"
+	            "ALTER TABLE t DROP CONSTRAINT pk_t;\n"
+	            "ALTER TABLE t DROP CONSTRAINT pos");
+	/* column keys, a named enum's CHECK, a self-referencing foreign key (the
+	 * one whose referred column SQLAlchemy resolves while naming it) */
+	expect_conv("    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True),\n"
+	            "        sa.Column('a', sa.Integer(), key='ak', unique=True),\n"
+	            "        sa.Column('m', sa.Enum('x', name='mood', native_enum=False, "
+	            "create_constraint=True)),\n"
+	            "        sa.Column('up', sa.Integer(), sa.ForeignKey('t.id')))\n",
+	            "CREATE TABLE t (\n"
+	            "    id SERIAL NOT NULL, \n"
+	            "    a INTEGER, \n"
+	            "    m VARCHAR(1), \n"
+	            "    up INTEGER, \n"
+	            "    CONSTRAINT pk_t PRIMARY KEY (id), \n"
+	            "    CONSTRAINT uq_t_ak UNIQUE (a), \n"
+	            "    CONSTRAINT ck_t_mood CHECK (m IN ('x')), \n"
+	            "    CONSTRAINT fk_t_up_t_id FOREIGN KEY(up) REFERENCES t (id)\n"
+	            ")");
+	/* an explicit name re-conventioned past 63 characters is truncated, not refused */
+	expect_conv("    op.create_check_constraint('c' * 70, 't', 'a > 0')\n",
+	            "ALTER TABLE t ADD CONSTRAINT "
+	            "ck_t_cccccccccccccccccccccccccccccccccccccccccccccccccc_2e50 CHECK (a > 0)");
+	/* where SQLAlchemy raises: %(constraint_name)s of an unnamed CHECK; a
+	 * referred column of another table in create_table; referred_table_name of
+	 * drop_constraint(None, type_='foreignkey') */
+	expect_conv_refusal("    op.create_check_constraint(None, 't', 'a > 0')\n", 7, 32,
+	                    "requires that the constraint is explicitly named");
+	expect_conv_refusal("    op.create_table('c', sa.Column('p', sa.Integer(), "
+	                    "sa.ForeignKey('p.id')))\n", 7, 55, "NoReferencedTableError");
+	expect_conv_refusal("    op.drop_constraint(None, 't', type_='foreignkey')\n", 7, 24,
+	                    "IndexError");
+	expect_conv_refusal("    op.drop_constraint(None, 't')\n", 7, 5,
+	                    "can't emit DROP CONSTRAINT");
+}
+
 /* ---- names: the default convention, truncation (issue 15) [offline run] ---- */
 
 static void test_translate__names(void **state)
@@ -977,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(test_translate__irreversible),
 		cmocka_unit_test(test_translate__type_map),
 		cmocka_unit_test(test_translate__assume),
+		cmocka_unit_test(test_translate__naming_convention),
 		cmocka_unit_test(test_translate__names),
 		cmocka_unit_test(test_translate__schema_ddl),
 	};
