@@ -55,6 +55,9 @@ typedef struct rt_exec_events {
 	/* a step hit lock_timeout (55P03) and will run again after `delay` s */
 	void (*step_retry)(void *ctx, const rt_step *step, unsigned attempt, double delay);
 	void *ctx;
+	/* an echo statement of the step (print(), logging: rt_stmt.echo), in body
+	 * order, once the step's statements have run (before its COMMIT) */
+	void (*output)(void *ctx, const rt_step *step, const rt_stmt *echo);
 } rt_exec_events;
 
 typedef struct rt_exec_opts {

@@ -121,10 +121,42 @@ static void on_step_start(void *p, const rt_step *step, size_t index, size_t tot
 	rt_buf_release(&b);
 }
 
+/* A step's progress line ("Running ... ") is open until its duration ends
+ * it; output of the step's body (print()) ends it first. */
+static bool step_line_broken;
+
+/* print() output of a step's body (stdout, or stderr with file=sys.stderr)
+ * as Alembic running it writes it; logging calls with -v, on stderr. */
+static void on_output(void *p, const rt_step *step, const rt_stmt *echo)
+{
+	struct cli_ctx *ctx = p;
+	bool log = echo->echo_level && strcmp(echo->echo_level, "stderr") != 0;
+	if (!step_line_broken && ctx->format == RT_FORMAT_TEXT && ctx->verbosity >= (log ? 1 : 0)) {
+		cli_emit(ctx, &(struct cli_event){ .text = "\n" });
+		step_line_broken = true;
+	}
+	const char *text = log ? rt_sprintf(ctx->arena, "%-5.5s [%s] %s\n", echo->echo_level,
+	                                    step->rev ? step->rev->id : "?", echo->echo)
+	                       : echo->echo;
+	rt_loc loc = rt_stmt_loc(echo, 0);
+	cli_emit(ctx, &(struct cli_event){
+		.name = "output",
+		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_STR("text", echo->echo),
+		                     CLI_STR("stream", log ? "log" : echo->echo_level ? "stderr"
+		                                                                   : "stdout"),
+		                     CLI_STR_OPT("level", log ? echo->echo_level : NULL),
+		                     CLI_LOC(&loc)),
+		.text = text,
+		.text_flags = (echo->echo_level ? CLI_TEXT_STDERR : 0) |
+		              (log ? CLI_TEXT_VERBOSE : CLI_TEXT_ALWAYS),
+	});
+}
+
 static void on_step_done(void *p, const rt_step *step, double ms)
 {
 	char text[64];
-	snprintf(text, sizeof(text), " %.0f ms\n", ms);
+	snprintf(text, sizeof(text), "%s %.0f ms\n", step_line_broken ? "..." : "", ms);
+	step_line_broken = false;
 	cli_emit(p, &(struct cli_event){
 		.name = "step_done",
 		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_FIXED("duration_ms", ms, 1)),
@@ -232,7 +264,7 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 		.lock_retries = 5,
 		.purge = plan->purge,
 		.state = &s->db_state,
-		.events = { on_step_start, on_step_done, on_step_retry, ctx },
+		.events = { on_step_start, on_step_done, on_step_retry, ctx, on_output },
 		.interrupted = &cli_interrupted,
 	};
 	rc = rt_exec_run(s->db, ctx->arena, plan, &files.source, &eo, err);

@@ -88,6 +88,8 @@ struct tr_val {
 	bool conv;                  /* STR from op.f(): a generated name, truncated when too long */
 	const rt_assume_entry *assumed; /* a value given by retort.yaml's assume:; calling it
 	                                 * with any arguments gives the value again */
+	const char *pytype;         /* STR standing for a "datetime", "date" or "uuid" made
+	                             * when the step runs (harmless.c) */
 };
 
 /* Names bound in one function call (or the module). */
@@ -252,6 +254,24 @@ int tr_object_name(tr_run *r, const char *key, const tr_val *v, tr_name_facts *f
  * in env.py (noted in the context's diagnostics), else a bare MetaData()'s
  * (conventions.c). */
 void tr_ctx_conventions(rt_translate_ctx *ctx);
+
+/* ---- calls Alembic runs without touching the database (harmless.c) ---- */
+enum { TR_NOT_HANDLED = 1 };
+/* print(...): an echo statement with its text. */
+int tr_print(tr_run *r, tr_args *a, const py_expr *call, tr_val **out);
+/* The dotted name's call when it is logging.*, datetime's now()/utcnow()/
+ * today(), date.today() or uuid.uuid4(); TR_NOT_HANDLED otherwise. */
+int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *call,
+                     tr_val **out);
+/* A method of logging.getLogger(...)'s value: an echo statement at -v. */
+int tr_logger_method(tr_run *r, const char *method, tr_args *a, const py_expr *call,
+                     tr_val **out);
+/* uuid4().hex; TR_NOT_HANDLED for other attributes. */
+int tr_moment_attr(tr_run *r, const tr_val *v, const char *attr, uint32_t off, uint32_t len,
+                   tr_val **out);
+/* .isoformat(), .date(), .strftime(fmt) of a datetime or date; others refused. */
+int tr_moment_method(tr_run *r, const tr_val *v, const char *method, tr_args *a,
+                     uint32_t off, uint32_t len, tr_val **out);
 
 /* ---- operations (ops.c) ---- */
 /* op.<op>(...) (batch NULL) or batch_op.<op>(...) on batch's table, through

@@ -1001,6 +1001,61 @@ static void test_translate__naming_convention(void **state)
 	                    "can't emit DROP CONSTRAINT");
 }
 
+/* ---- calls Alembic runs without touching the database ---- */
+
+static void test_translate__harmless(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_file(a,
+		"import logging, uuid, sys\n"
+		"from datetime import datetime, date, timezone\n"
+		"from alembic import op\n"
+		"revision = 'r1'\ndown_revision = None\n"
+		"log = logging.getLogger(__name__)\n"
+		"def upgrade():\n"
+		"    print('a', 1, None, sep='-')\n"
+		"    log.info('n=%d %s', 3, 'x')\n"
+		"    op.execute(f\"SELECT '{uuid.uuid4()}', '{uuid.uuid4().hex}', '{date.today()}'\")\n"
+		"    op.execute(\"SELECT '%s'\" % datetime.now(timezone.utc).isoformat())\n"
+		"    op.execute(\"SELECT '\" + datetime.utcnow().strftime('%Y') + \"'\")\n"
+		"    logging.warning('w')\n"
+		"    print('to err', file=sys.stderr, end='')\n"
+		"def downgrade():\n"
+		"    pass\n", RT_UPGRADE, NULL);
+	if (r->rc != RT_OK)
+		fail_msg("rc %d: %s", r->rc, r->err.message);
+	assert_int_equal(r->list.n, 7);
+	rt_stmt **st = r->list.items;
+	assert_string_equal(st[0]->echo, "a-1-None\n");
+	assert_null(st[0]->echo_level);
+	assert_string_equal(st[0]->sql, "");
+	assert_int_equal(rt_stmt_loc(st[0], 0).line, 8);
+	assert_string_equal(st[1]->echo, "n=3 x");
+	assert_string_equal(st[1]->echo_level, "INFO");
+	/* SELECT 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx', '<32 hex>', 'YYYY-MM-DD' */
+	assert_null(st[2]->echo);
+	assert_int_equal(st[2]->len, strlen("SELECT '', '', ''") + 36 + 32 + 10);
+	assert_int_equal(st[2]->sql[8 + 14], '4');
+	assert_non_null(strchr("89ab", st[2]->sql[8 + 19]));
+	/* isoformat(): 'T', microseconds, +00:00 */
+	assert_int_equal(st[3]->sql[8 + 10], 'T');
+	assert_non_null(strstr(st[3]->sql, "+00:00'"));
+	assert_int_equal(st[4]->len, strlen("SELECT ''") + 4);
+	assert_string_equal(st[5]->echo_level, "WARNING");
+	assert_string_equal(st[6]->echo, "to err");
+	assert_string_equal(st[6]->echo_level, "stderr");
+	rt_error_clear(&r->err);
+	rt_arena_free(a);
+
+	expect_refusal("    print(op.get_bind())\n", RT_EUNSUPPORTED, 7, 11,
+	               "print() of a value retort cannot show", NULL);
+	expect_refusal("    import uuid\n    uuid.uuid4().bytes()\n", RT_EUNSUPPORTED, 8, 5,
+	               "method 'bytes' of a uuid value", NULL);
+	expect_refusal("    import uuid\n    uuid.UUID('x')\n", RT_EUNSUPPORTED, 8, 5,
+	               "a call to 'uuid.UUID'", NULL);
+}
+
 /* ---- names: the default convention, truncation (issue 15) [offline run] ---- */
 
 static void test_translate__names(void **state)
@@ -1073,6 +1128,7 @@ int main(void)
 		cmocka_unit_test(test_translate__type_map),
 		cmocka_unit_test(test_translate__assume),
 		cmocka_unit_test(test_translate__naming_convention),
+		cmocka_unit_test(test_translate__harmless),
 		cmocka_unit_test(test_translate__names),
 		cmocka_unit_test(test_translate__schema_ddl),
 	};
