@@ -2,4 +2,6 @@ ALTER TABLE child ADD COLUMN rid INTEGER;
 
 ALTER TABLE child ADD CONSTRAINT uq_child_rid UNIQUE (rid);
 
-ALTER TABLE child ADD CONSTRAINT fk_child_rid_parent FOREIGN KEY(rid) REFERENCES parent (id);
+ALTER TABLE child ADD COLUMN sid INTEGER;
+
+ALTER TABLE child ADD CONSTRAINT fk_child_sid_parent FOREIGN KEY(sid) REFERENCES parent (id);
