@@ -343,7 +343,14 @@ static int to_text_or_refuse(tr_run *r, const tr_val *v, rt_buf *b, char convers
 	}
 	if (tr_to_text(r, v, b))
 		return RT_OK;
-	return tr_refuse(r, v->off, v->len, "formatting a value that is not a literal");
+	if (v->kind != V_REF)
+		return tr_refuse(r, v->off, v->len, "formatting a value that is not a literal");
+	tr_refuse(r, v->off, v->len, "formatting '%s', which retort cannot know statically",
+	          v->written);
+	rt_error_hint(r->err, "if its value is known, give it in retort.yaml: assume: {%s: "
+	              "<value>}; else write this body as SQL in %s (-- retort:%s section)",
+	              v->written, tr_sidecar(r), r->fname);
+	return RT_EUNSUPPORTED;
 }
 
 static int eval_fstr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)

@@ -903,6 +903,14 @@ static void test_translate__assume(void **state)
 	                    "cannot know statically");
 	assert_non_null(strstr(r->err.hint, "assume: {app.settings.pg_uri: <value>}"));
 	rt_error_clear(&r->err);
+	r = run_file(b, "from alembic import op\nfrom app import settings\n"
+	             "revision = 'r1'\ndown_revision = None\n"
+	             "def upgrade():\n    op.execute(f'SET search_path TO {settings.schema}')\n",
+	             RT_UPGRADE, NULL);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	assert_int_equal(r->err.loc.col, 38);
+	assert_non_null(strstr(r->err.hint, "assume: {app.settings.schema: <value>}"));
+	rt_error_clear(&r->err);
 	rt_arena_free(b);
 }
 
