@@ -50,6 +50,7 @@ begin "logging with -v, on stderr; JSON has output events"
 expect 0 retort -v downgrade base
 check_grep "$ERR" "^WARNI \[1a0000000001\] dropping 1 table$" "the log line at -v, in Alembic's format"
 check_eq "$(relation events)" f "dropped"
+check_grep "$OUT" "^dropped: events$" "the downgrade's print"
 expect 0 retort --format json upgrade
 check_json "$OUT" '[e["text"] for e in ev if e["event"] == "output"] == ["creating events\n", "table events created", "done: 2 rows\n"]' \
 	"output events in body order, logging included"
