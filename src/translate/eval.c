@@ -191,17 +191,24 @@ static tr_val *assumed(tr_run *r, tr_val *v, uint32_t off, uint32_t len)
 	return x;
 }
 
-bool tr_declared(tr_run *r, const char *full)
+/* Whether an assume: key starts with full and a dot (full leads to assumed
+ * names); with types also a types: key. */
+static bool declared(tr_run *r, const char *full, bool types)
 {
 	const rt_config *cfg = r->ctx->cfg;
 	size_t n = strlen(full);
-	for (size_t i = 0; cfg && i < cfg->nassumes + cfg->ntypes; i++) {
+	for (size_t i = 0; cfg && i < cfg->nassumes + (types ? cfg->ntypes : 0); i++) {
 		const char *k = i < cfg->nassumes ? cfg->assumes[i].python_name
 		                                  : cfg->types[i - cfg->nassumes].python_name;
 		if (strncmp(k, full, n) == 0 && (k[n] == '\0' || k[n] == '.'))
 			return true;
 	}
 	return false;
+}
+
+bool tr_declared(tr_run *r, const char *full)
+{
+	return declared(r, full, true);
 }
 
 /* Names Python provides without an import, and the usual migration names
@@ -1831,8 +1838,10 @@ int tr_eval(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		tr_val *fn;
 		tr_args a;
 		rc = tr_eval(r, sc, e->u.call.func, &fn);
-		if (rc == RT_OK && fn->assumed) {
-			/* the application's function is not run: its arguments do not matter */
+		if (rc == RT_OK && (fn->assumed || (fn->kind == V_REF && declared(r, fn->written,
+		                                                                  false)))) {
+			/* the application's function is not run: its arguments do not matter;
+			 * what it returns leads to assumed names (get_settings().pg_uri) */
 			*out = fn;
 			return RT_OK;
 		}

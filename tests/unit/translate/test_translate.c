@@ -832,6 +832,7 @@ static void test_translate__assume(void **state)
 		{ .python_name = "app.config.settings.other", .kind = RT_ASSUME_NONE },
 		/* a user's assumption overrides what retort knows */
 		{ .python_name = "context.is_offline_mode", .kind = RT_ASSUME_BOOL, .i = 1 },
+		{ .python_name = "app.config.get_settings.schema", .kind = RT_ASSUME_STR, .str = "s" },
 	};
 	cfg->assumes = e;
 	cfg->nassumes = sizeof(e) / sizeof(e[0]);
@@ -851,19 +852,20 @@ static void test_translate__assume(void **state)
 		"    if context.is_offline_mode():\n"
 		"        op.execute('SELECT 2')\n"
 		"def downgrade():\n"
-		"    from app.config import settings as s\n"
+		"    from app.config import settings as s, get_settings\n"
 		"    if s.level > 40:\n"
-		"        op.execute('SELECT 3')\n";
+		"        op.execute('SELECT 3')\n"
+		"    op.execute('SET search_path TO ' + get_settings(__name__).schema)\n";
 	struct result *r = run_file(a, file, RT_UPGRADE, ctx);
 	if (r->rc != RT_OK)
 		fail_msg("rc %d: %s", r->rc, r->err.message);
 	assert_string_equal(r->sql, "SELECT 'pg', 42;\nSELECT 2");
 	r = run_file(a, file, RT_DOWNGRADE, ctx);
 	assert_int_equal(r->rc, RT_OK);
-	assert_string_equal(r->sql, "SELECT 3");
+	assert_string_equal(r->sql, "SELECT 3;\nSET search_path TO s");
 	/* one note per place an assumption was used, with where it was given */
 	rt_diags *notes = rt_translate_ctx_warnings(ctx);
-	assert_int_equal(notes->n, 7);
+	assert_int_equal(notes->n, 8);
 	assert_int_equal(notes->items[0]->severity, RT_SEV_NOTE);
 	assert_string_equal(notes->items[0]->kind, "assumed");
 	assert_int_equal(notes->items[0]->loc.line, 7);
@@ -874,7 +876,7 @@ static void test_translate__assume(void **state)
 	                    "'app.config.settings.pg_uri' is assumed to be 'pg' (retort.yaml:0:0)");
 	/* the same file again notes nothing new */
 	run_file(a, file, RT_UPGRADE, ctx);
-	assert_int_equal(notes->n, 7);
+	assert_int_equal(notes->n, 8);
 	rt_arena_free(a);
 
 	/* without the assumption: refused at the call, before its arguments, with
