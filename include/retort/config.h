@@ -22,6 +22,28 @@ typedef struct rt_type_map_entry {
 	rt_loc loc;
 } rt_type_map_entry;
 
+/* One `assume:` entry: a dotted Python name a version file uses (an
+ * application function, a setting) and the value a call to it, or a bare
+ * reference, evaluates to. loc is the entry's key in retort.yaml. */
+typedef enum rt_assume_kind {
+	RT_ASSUME_NONE, RT_ASSUME_BOOL, RT_ASSUME_INT, RT_ASSUME_STR
+} rt_assume_kind;
+
+typedef struct rt_assume_entry {
+	const char *python_name;
+	rt_assume_kind kind;
+	int64_t i;       /* BOOL (0/1) and INT */
+	const char *str; /* STR, possibly empty */
+	rt_loc loc;
+} rt_assume_entry;
+
+/* One `naming_convention:` entry: "ix", "uq", "ck", "fk" or "pk" and its
+ * SQLAlchemy %(token)s template. loc is the entry's key in retort.yaml. */
+typedef struct rt_naming_entry {
+	const char *key, *tmpl;
+	rt_loc loc;
+} rt_naming_entry;
+
 /* Where each key's value came from (private to src/config). */
 typedef struct rt_config_origins rt_config_origins;
 
@@ -51,6 +73,11 @@ typedef struct rt_config {
 	int verbosity;                    /* -1 quiet, 0 normal, 1+ verbose */
 	rt_type_map_entry *types;
 	size_t ntypes;
+	rt_assume_entry *assumes;         /* `assume:` */
+	size_t nassumes;
+	rt_naming_entry *naming_convention; /* NULL: not set (env.py's, else a bare
+	                                     * MetaData()'s); set but empty: MetaData()'s */
+	size_t nnaming;
 	const char *file_template;        /* Python %-template, default "%(rev)s_%(slug)s" */
 	int truncate_slug_length;         /* default 40 */
 	const char *timezone;             /* NULL: local time */
@@ -124,6 +151,9 @@ const char *rt_config_key_origin(const rt_config *cfg, const char *key);
 
 /* The `types:` entry for a dotted Python name, or NULL. */
 const rt_type_map_entry *rt_config_find_type(const rt_config *cfg, const char *python_name);
+
+/* The `assume:` entry for a dotted Python name, or NULL. */
+const rt_assume_entry *rt_config_find_assume(const rt_config *cfg, const char *python_name);
 
 /*
  * Parses a duration: a plain number of seconds ("300", "1.5") or numbers with

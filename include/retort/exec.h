@@ -61,6 +61,9 @@ typedef struct rt_exec_events {
 	 * PostgreSQL does not report, index rebuilds included) */
 	void (*step_progress)(void *ctx, const rt_step *step, double elapsed_ms,
 	                      const rt_db_progress *p);
+	/* an echo statement of the step (print(), logging: rt_stmt.echo), in body
+	 * order, once the step's statements have run (before its COMMIT) */
+	void (*output)(void *ctx, const rt_step *step, const rt_stmt *echo);
 } rt_exec_events;
 
 /* What a lost connection left behind (rt_exec_opts.lost). */

@@ -27,6 +27,11 @@ typedef struct rt_offseg {
 } rt_offseg;
 
 typedef struct rt_stmt {
+	/* Not SQL when set: text the body writes at this point (sql is ""):
+	 * print() output for standard output (echo_level NULL) or standard
+	 * error ("stderr"), or a logging call's message (echo_level "INFO",
+	 * "WARNING", ...), shown with -v. */
+	const char *echo, *echo_level;
 	const char *sql;        /* NUL-terminated, without a trailing ';' */
 	size_t len;
 	const rt_source *src;   /* may be NULL for synthesised statements */
@@ -59,6 +64,10 @@ void rt_stmt_add_seg(rt_arena *arena, rt_stmt *stmt, uint32_t out, uint32_t src,
 bool rt_stmt_src_offset(const rt_stmt *stmt, size_t offset, size_t *src_offset);
 /* Source location of statement byte `offset` (loc.path NULL when unknown). */
 rt_loc rt_stmt_loc(const rt_stmt *stmt, size_t offset);
+/* An echo statement (stmt->echo) of print() as SQL comment lines, "-- print:
+ * <line>" each, for SQL renderings (--sql, show --sql); nothing for a
+ * logging call. */
+void rt_stmt_echo_comment(rt_buf *b, const rt_stmt *stmt);
 /* Bytes of sql before its first token: PostgreSQL's blanks, -- comments and
  * (nested) block comments. */
 size_t rt_sql_leading_blanks(const char *sql, size_t len);

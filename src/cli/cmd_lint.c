@@ -195,6 +195,11 @@ static int lint_step(struct cli_ctx *ctx, const rt_step *step, const rt_step_sou
 	int rc = rt_step_source_body(src, step, tmp, &stmts, err);
 	if (rc < 0)
 		return rt_error_prefix(err, "upgrade body of '%s'", step->rev->id);
+	size_t nsql = 0; /* print() and logging calls send nothing */
+	for (size_t i = 0; i < stmts.n; i++)
+		if (!stmts.items[i]->echo)
+			stmts.items[nsql++] = stmts.items[i];
+	stmts.n = nsql;
 	rt_lint_findings fs = { 0 };
 	rt_lint_facts *facts;
 	rc = rt_lint_body(&fs, &facts, tmp, &stmts, lo, err);

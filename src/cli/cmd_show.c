@@ -32,6 +32,19 @@ static int print_sql(struct cli_ctx *ctx, const rt_revision *rev, rt_error *err)
 	for (size_t i = 0; i < stmts.n; i++) {
 		const rt_stmt *s = stmts.items[i];
 		rt_loc loc = rt_stmt_loc(s, 0);
+		if (s->echo) { /* print(): a comment in the SQL, its own event as JSON */
+			rt_buf b = RT_BUF_INIT;
+			rt_stmt_echo_comment(&b, s);
+			cli_emit(ctx, &(struct cli_event){
+				.name = "echo",
+				.fields = CLI_FIELDS(CLI_STR("revision", rev->id), CLI_STR("text", s->echo),
+				                     CLI_STR_OPT("level", s->echo_level), CLI_LOC(&loc)),
+				.text = b.len ? rt_strdup(ctx->arena, rt_buf_cstr(&b)) : NULL,
+				.text_flags = CLI_TEXT_ALWAYS,
+			});
+			rt_buf_release(&b);
+			continue;
+		}
 		char *text = rt_sprintf(ctx->arena, "%.*s;\n\n", (int)s->len, s->sql);
 		cli_emit(ctx, &(struct cli_event){
 			.name = "statement",

@@ -125,6 +125,7 @@ struct run_view {
 	struct cli_ctx *ctx;
 	bool progress;     /* progress events wanted (a terminal, or --progress for JSON) */
 	bool redrawn;      /* the step's line was rewritten: the next text starts over */
+	bool line_broken;  /* the body's print() output ended the step's line */
 	const char *line;  /* "Running upgrade a -> b ..." (ctx->arena) */
 	size_t columns;    /* the terminal's width; 0: not a terminal */
 };
@@ -161,6 +162,7 @@ static void on_step_start(void *p, const rt_step *step, size_t index, size_t tot
 	rt_buf_puts(&b, " ...");
 	v->line = rt_strdup(ctx->arena, rt_buf_cstr(&b));
 	v->redrawn = false;
+	v->line_broken = false;
 	cli_emit(ctx, &(struct cli_event){
 		.name = "step_start",
 		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_SIZE("index", index + 1),
@@ -171,11 +173,40 @@ static void on_step_start(void *p, const rt_step *step, size_t index, size_t tot
 	rt_buf_release(&b);
 }
 
+/* print() output of a step's body (stdout, or stderr with file=sys.stderr)
+ * as Alembic running it writes it; logging calls with -v, on stderr. */
+static void on_output(void *p, const rt_step *step, const rt_stmt *echo)
+{
+	struct run_view *v = p;
+	struct cli_ctx *ctx = v->ctx;
+	bool log = echo->echo_level && strcmp(echo->echo_level, "stderr") != 0;
+	if (!v->line_broken && ctx->format == RT_FORMAT_TEXT && ctx->verbosity >= (log ? 1 : 0)) {
+		cli_emit(ctx, &(struct cli_event){ .text = line_again(v, "\n") });
+		v->line_broken = true;
+	}
+	const char *text = log ? rt_sprintf(ctx->arena, "%-5.5s [%s] %s\n", echo->echo_level,
+	                                    step->rev ? step->rev->id : "?", echo->echo)
+	                       : echo->echo;
+	rt_loc loc = rt_stmt_loc(echo, 0);
+	cli_emit(ctx, &(struct cli_event){
+		.name = "output",
+		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_STR("text", echo->echo),
+		                     CLI_STR("stream", log ? "log" : echo->echo_level ? "stderr"
+		                                                                   : "stdout"),
+		                     CLI_STR_OPT("level", log ? echo->echo_level : NULL),
+		                     CLI_LOC(&loc)),
+		.text = text,
+		.text_flags = (echo->echo_level ? CLI_TEXT_STDERR : 0) |
+		              (log ? CLI_TEXT_VERBOSE : CLI_TEXT_ALWAYS),
+	});
+}
+
 static void on_step_done(void *p, const rt_step *step, double ms)
 {
 	struct run_view *v = p;
 	char text[64];
-	snprintf(text, sizeof(text), " %.0f ms\n", ms);
+	snprintf(text, sizeof(text), "%s %.0f ms\n", v->line_broken ? "..." : "", ms);
+	v->line_broken = false;
 	cli_emit(v->ctx, &(struct cli_event){
 		.name = "step_done",
 		.fields = CLI_FIELDS(STEP_FIELDS(step), CLI_FIXED("duration_ms", ms, 1)),
@@ -327,7 +358,7 @@ static int run_plan(struct cli_ctx *ctx, const struct cli_migration *m, const rt
 		.purge = plan->purge,
 		.state = &s->db_state,
 		.events = { on_step_start, on_step_done, on_step_retry, &view,
-		            view.progress ? on_step_progress : NULL },
+		            view.progress ? on_step_progress : NULL, on_output },
 		.interrupted = &cli_interrupted,
 		.lost = lost,
 	};

@@ -37,6 +37,8 @@ const char *const cfg_key_names[K_COUNT] = {
 	[K_TIMEZONE] = "timezone",
 	[K_ALEMBIC_INI] = "alembic_ini",
 	[K_SCRATCH_DATABASES] = "scratch_databases",
+	[K_ASSUME] = "assume",
+	[K_NAMING_CONVENTION] = "naming_convention",
 };
 
 const char *cfg_loc_label(rt_arena *arena, const rt_loc *loc)
@@ -455,5 +457,13 @@ const rt_type_map_entry *rt_config_find_type(const rt_config *cfg, const char *p
 	for (size_t i = 0; i < cfg->ntypes; i++)
 		if (strcmp(cfg->types[i].python_name, python_name) == 0)
 			return &cfg->types[i];
+	return NULL;
+}
+
+const rt_assume_entry *rt_config_find_assume(const rt_config *cfg, const char *python_name)
+{
+	for (size_t i = 0; cfg && i < cfg->nassumes; i++)
+		if (strcmp(cfg->assumes[i].python_name, python_name) == 0)
+			return &cfg->assumes[i];
 	return NULL;
 }

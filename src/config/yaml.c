@@ -1,8 +1,8 @@
 /*
  * retort.yaml through libyaml's document API: one mapping of known keys,
  * ${VAR} expansion in every scalar value, and errors that point at the file,
- * line and column of the offending key or value. Keys of `types:` are taken
- * literally; nothing else nests.
+ * line and column of the offending key or value. Keys of `types:`,
+ * `assume:` and `naming_convention:` are taken literally; nothing else nests.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -367,6 +367,146 @@ static int apply_types(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
 	return RT_OK;
 }
 
+/* An `assume:` value: null, a boolean, a decimal integer or a string, as
+ * YAML's core schema reads a plain scalar; quoted scalars are strings. */
+static int assume_value(yaml_cfg *y, const yaml_node_t *v, const char *name,
+                        const struct cfg_env *env, rt_assume_entry *out, rt_error *err)
+{
+	rt_loc vloc;
+	const char *text;
+	if (v->type == YAML_SCALAR_NODE && is_null(v)) {
+		out->kind = RT_ASSUME_NONE;
+		return RT_OK;
+	}
+	int rc = scalar(y, v, name, env, &text, &vloc, err);
+	if (rc < 0) {
+		if (v->type != YAML_SCALAR_NODE)
+			rt_error_hint(err, "an assumed value is null, true/false, an integer or a string");
+		return rc;
+	}
+	out->kind = RT_ASSUME_STR;
+	out->str = text ? text : "";
+	if (!text || v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return RT_OK;
+	bool b;
+	if (parse_bool(text, &b) == RT_OK) {
+		out->kind = RT_ASSUME_BOOL;
+		out->i = b;
+		return RT_OK;
+	}
+	const char *digits = text + (text[0] == '-' || text[0] == '+');
+	if (*digits >= '0' && *digits <= '9' && strspn(digits, "0123456789") == strlen(digits)) {
+		char *end;
+		errno = 0;
+		long long i = strtoll(text, &end, 10);
+		if (errno)
+			return rt_error_set(err, RT_ECONFIG, &vloc, "'assume' value '%s' for '%s' is "
+			                    "outside 64 bits", text, name);
+		out->kind = RT_ASSUME_INT;
+		out->i = i;
+	}
+	return RT_OK;
+}
+
+static int apply_assume(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
+                        const struct cfg_env *env, rt_error *err)
+{
+	if (n->type != YAML_MAPPING_NODE) {
+		if (is_null(n))
+			return RT_OK;
+		rt_loc loc = node_loc(y, n);
+		int rc = rt_error_set(err, RT_ECONFIG, &loc,
+		                      "'assume' must be a mapping of Python names to values");
+		rt_error_hint(err, "e.g. 'app.config.settings.pg_uri: null' indented under "
+		              "'assume:'");
+		return rc;
+	}
+	size_t count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	cfg->assumes = rt_alloc_array(y->arena, count ? count : 1, sizeof(*cfg->assumes));
+	cfg->nassumes = 0;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(&y->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&y->doc, p->value);
+		rt_loc kloc = node_loc(y, k);
+		if (k->type != YAML_SCALAR_NODE || !dotted_name(scalar_text(k))) {
+			int rc = rt_error_set(err, RT_ECONFIG, &kloc,
+			                      "'assume' key '%s' is not a dotted Python name",
+			                      k->type == YAML_SCALAR_NODE ? scalar_text(k) : "?");
+			rt_error_hint(err, "write the name as the version files import it, e.g. "
+			              "'app.config.settings.pg_uri'");
+			return rc;
+		}
+		if (rt_config_find_assume(cfg, scalar_text(k)))
+			return rt_error_set(err, RT_ECONFIG, &kloc, "'assume' gives '%s' twice",
+			                    scalar_text(k));
+		rt_assume_entry *e = &cfg->assumes[cfg->nassumes];
+		e->python_name = rt_strdup(y->arena, scalar_text(k));
+		e->loc = kloc;
+		int rc = assume_value(y, v, e->python_name, env, e, err);
+		if (rc < 0)
+			return rc;
+		cfg->nassumes++;
+	}
+	return RT_OK;
+}
+
+/* naming_convention: SQLAlchemy MetaData's dictionary, keyed by the
+ * constraint kinds a YAML file can name. */
+static int apply_naming(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
+                        const struct cfg_env *env, rt_error *err)
+{
+	static const char *const kinds[] = { "ix", "uq", "ck", "fk", "pk" };
+	rt_loc loc = node_loc(y, n);
+	if (n->type != YAML_MAPPING_NODE) {
+		if (is_null(n))
+			return RT_OK;
+		int rc = rt_error_set(err, RT_ECONFIG, &loc, "'naming_convention' must be a mapping "
+		                      "of ix, uq, ck, fk, pk to name templates");
+		rt_error_hint(err, "e.g. 'uq: \"uq_%%(table_name)s_%%(column_0_name)s\"' indented "
+		              "under 'naming_convention:'");
+		return rc;
+	}
+	size_t count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	cfg->naming_convention = rt_alloc_array(y->arena, count ? count : 1,
+	                                        sizeof(*cfg->naming_convention));
+	cfg->nnaming = 0;
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(&y->doc, p->key);
+		yaml_node_t *v = yaml_document_get_node(&y->doc, p->value);
+		rt_loc kloc = node_loc(y, k);
+		const char *key = k->type == YAML_SCALAR_NODE ? scalar_text(k) : "?";
+		size_t kind = 0;
+		while (kind < 5 && strcmp(key, kinds[kind]) != 0)
+			kind++;
+		if (kind == 5) {
+			int rc = rt_error_set(err, RT_ECONFIG, &kloc, "'naming_convention' key '%s' is "
+			                      "not one of ix, uq, ck, fk, pk", key);
+			rt_error_hint(err, "SQLAlchemy's keys: ix (indexes), uq (unique), ck (check), "
+			              "fk (foreign key), pk (primary key)");
+			return rc;
+		}
+		for (size_t i = 0; i < cfg->nnaming; i++)
+			if (strcmp(cfg->naming_convention[i].key, key) == 0)
+				return rt_error_set(err, RT_ECONFIG, &kloc, "'naming_convention' gives "
+				                    "'%s' twice", key);
+		const char *tmpl;
+		rt_loc vloc;
+		int rc = scalar(y, v, key, env, &tmpl, &vloc, err);
+		if (rc < 0)
+			return rc;
+		if (!tmpl)
+			return rt_error_set(err, RT_ECONFIG, &vloc, "'naming_convention' gives no "
+			                    "template for '%s'", key);
+		rt_naming_entry *e = &cfg->naming_convention[cfg->nnaming++];
+		e->key = kinds[kind];
+		e->tmpl = tmpl;
+		e->loc = kloc;
+	}
+	return RT_OK;
+}
+
 /* A list of strings, or one string, for key k ("what" names an entry in
  * messages); paths (base not NULL) are joined to base. */
 static int apply_list(yaml_cfg *y, const yaml_node_t *n, enum cfg_key k, const char *what,
@@ -421,6 +561,16 @@ static int apply_key(yaml_cfg *y, rt_config *cfg, enum cfg_key k, const yaml_nod
 	int rc;
 	if (k == K_TYPES) {
 		if ((rc = apply_types(y, cfg, n, env, err)) == RT_OK)
+			cfg_set_origin(a, cfg, k, &loc, NULL);
+		return rc;
+	}
+	if (k == K_NAMING_CONVENTION) {
+		if ((rc = apply_naming(y, cfg, n, env, err)) == RT_OK)
+			cfg_set_origin(a, cfg, k, &loc, NULL);
+		return rc;
+	}
+	if (k == K_ASSUME) {
+		if ((rc = apply_assume(y, cfg, n, env, err)) == RT_OK)
 			cfg_set_origin(a, cfg, k, &loc, NULL);
 		return rc;
 	}

@@ -11,3 +11,11 @@ double rt_random_unit(void)
 		return 0.5;
 	return (double)randombytes_random() / 4294967296.0;
 }
+
+bool rt_random_bytes(void *buf, size_t n)
+{
+	if (sodium_init() < 0)
+		return false;
+	randombytes_buf(buf, n);
+	return true;
+}

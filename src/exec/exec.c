@@ -646,6 +646,22 @@ static int run_failed(struct run *r, int rc, rt_error *err)
 	return rc;
 }
 
+/* Moves body's echo statements (print(), logging) out, in order: they are
+ * written, not sent, once the step's statements have run. */
+static rt_stmtlist split_echoes(rt_stmtlist *body, rt_arena *arena)
+{
+	rt_stmtlist echoes = { 0 };
+	size_t n = 0;
+	for (size_t i = 0; i < body->n; i++) {
+		if (body->items[i]->echo)
+			rt_stmtlist_push(arena, &echoes, body->items[i]);
+		else
+			body->items[n++] = body->items[i];
+	}
+	body->n = n;
+	return echoes;
+}
+
 int rt_exec_run(rt_db *db, rt_arena *arena, const rt_plan *plan, const rt_step_source *src,
                 const rt_exec_opts *opts, rt_error *err)
 {
@@ -675,7 +691,11 @@ int rt_exec_run(rt_db *db, rt_arena *arena, const rt_plan *plan, const rt_step_s
 		r.cur = r.announce = step;
 		r.cur_index = i;
 		r.cur_started = rt_clock_ms();
+		rt_stmtlist echoes = split_echoes(&body, step_arena);
 		rc = run_step_with_retry(&r, step, &body, err);
+		for (size_t k = 0; rc == RT_OK && k < echoes.n; k++)
+			if (opts->events.output)
+				opts->events.output(opts->events.ctx, step, echoes.items[k]);
 	}
 	if (rc == RT_OK) {
 		/* the last step's COMMIT (per-migration), or the whole run's (single) */

@@ -37,6 +37,10 @@ static int put_body(rt_buf *out, rt_arena *arena, const rt_step *step,
 	bool outside = false;
 	for (size_t i = 0; i < stmts.n; i++) {
 		const rt_stmt *s = stmts.items[i];
+		if (s->echo) {
+			rt_stmt_echo_comment(out, s);
+			continue;
+		}
 		if (s->no_transaction != outside) {
 			rt_buf_puts(out, s->no_transaction ? "COMMIT;\n\n" : "BEGIN;\n\n");
 			outside = s->no_transaction;

@@ -353,6 +353,7 @@ static rt_stmt *copy_stmt(rt_arena *arena, const rt_stmt *stmt, const rt_source 
 {
 	rt_stmt *s = rt_alloc(arena, sizeof(*s));
 	*s = *stmt;
+	s->echo = stmt->echo ? rt_strdup(arena, stmt->echo) : NULL; /* levels are static */
 	s->sql = rt_strndup(arena, stmt->sql, stmt->len);
 	s->src = stmt->src ? src : NULL;
 	if (stmt->nsegs) {

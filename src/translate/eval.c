@@ -148,10 +148,73 @@ tr_val *tr_ref(tr_run *r, const char *full, uint32_t off, uint32_t len)
 	return v;
 }
 
+static void str_repr(rt_buf *b, const tr_val *v);
+
+/*
+ * v (a reference written at off/len) as retort.yaml's assume: gives it, by
+ * its full dotted name or its canonical one ("context.is_offline_mode"), so
+ * a user's assumption overrides what retort knows; v itself otherwise. Each
+ * place an assumption is used is noted once (check -v).
+ */
+static tr_val *assumed(tr_run *r, tr_val *v, uint32_t off, uint32_t len)
+{
+	const rt_config *cfg = r->ctx->cfg;
+	if (v->kind != V_REF || !cfg || !cfg->nassumes)
+		return v;
+	const rt_assume_entry *e = rt_config_find_assume(cfg, v->written);
+	if (!e)
+		e = rt_config_find_assume(cfg, v->name);
+	if (!e)
+		return v;
+	tr_val *x;
+	switch (e->kind) {
+	case RT_ASSUME_NONE: x = tr_new(r, V_NONE, off, len); break;
+	case RT_ASSUME_BOOL: x = bool_val(r, e->i != 0, off, len); break;
+	case RT_ASSUME_INT: x = int_val(r, e->i, off, len); break;
+	default: x = tr_str(r, e->str, strlen(e->str), off, len); break;
+	}
+	x->assumed = e;
+	rt_diags *notes = &r->ctx->warnings;
+	for (size_t i = 0; i < notes->n; i++)
+		if (strcmp(notes->items[i]->kind, "assumed") == 0 &&
+		    notes->items[i]->loc.offset == off && notes->items[i]->loc.path && r->src->path &&
+		    strcmp(notes->items[i]->loc.path, r->src->path) == 0)
+			return x;
+	rt_buf b = RT_BUF_INIT;
+	if (!tr_to_text(r, x, &b) || x->kind == V_STR) {
+		rt_buf_truncate(&b, 0);
+		str_repr(&b, x);
+	}
+	tr_note(r, off, len, "assumed", "'%s' is assumed to be %s (%s:%u:%u)", e->python_name,
+	        rt_buf_cstr(&b), e->loc.path ? e->loc.path : "retort.yaml", e->loc.line, e->loc.col);
+	rt_buf_release(&b);
+	return x;
+}
+
+/* Whether an assume: key starts with full and a dot (full leads to assumed
+ * names); with types also a types: key. */
+static bool declared(tr_run *r, const char *full, bool types)
+{
+	const rt_config *cfg = r->ctx->cfg;
+	size_t n = strlen(full);
+	for (size_t i = 0; cfg && i < cfg->nassumes + (types ? cfg->ntypes : 0); i++) {
+		const char *k = i < cfg->nassumes ? cfg->assumes[i].python_name
+		                                  : cfg->types[i - cfg->nassumes].python_name;
+		if (strncmp(k, full, n) == 0 && (k[n] == '\0' || k[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+bool tr_declared(tr_run *r, const char *full)
+{
+	return declared(r, full, true);
+}
+
 /* Names Python provides without an import, and the usual migration names
  * when a file forgot to import them (Alembic would fail; the intent is clear). */
 static const char *const builtins[] = { "range", "len", "str", "int", "list", "tuple",
-	                                    "bool", "sorted", "enumerate", "zip", NULL };
+	                                    "bool", "sorted", "enumerate", "zip", "print", NULL };
 
 static int lookup(tr_run *r, tr_scope *sc, const char *name, uint32_t off, uint32_t len,
                   tr_val **out)
@@ -287,7 +350,14 @@ static int to_text_or_refuse(tr_run *r, const tr_val *v, rt_buf *b, char convers
 	}
 	if (tr_to_text(r, v, b))
 		return RT_OK;
-	return tr_refuse(r, v->off, v->len, "formatting a value that is not a literal");
+	if (v->kind != V_REF)
+		return tr_refuse(r, v->off, v->len, "formatting a value that is not a literal");
+	tr_refuse(r, v->off, v->len, "formatting '%s', which retort cannot know statically",
+	          v->written);
+	rt_error_hint(r->err, "if its value is known, give it in retort.yaml: assume: {%s: "
+	              "<value>}; else write this body as SQL in %s (-- retort:%s section)",
+	              v->written, tr_sidecar(r), r->fname);
+	return RT_EUNSUPPORTED;
 }
 
 static int eval_fstr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
@@ -484,6 +554,14 @@ int tr_truth(tr_run *r, const tr_val *v, bool *out)
 	case V_BOOL: case V_INT: *out = v->i != 0; return RT_OK;
 	case V_STR: *out = v->slen > 0; return RT_OK;
 	case V_LIST: case V_TUPLE: case V_DICT: *out = v->n > 0; return RT_OK;
+	case V_REF:
+		/* the application's setting or flag: the user can say what it is */
+		tr_refuse(r, v->off, v->len, "a condition on '%s', which retort cannot know "
+		          "statically", v->written);
+		rt_error_hint(r->err, "if its value is known, give it in retort.yaml: assume: {%s: "
+		              "<value>}; else write this body as SQL in %s (-- retort:%s section)",
+		              v->written, tr_sidecar(r), r->fname);
+		return RT_EUNSUPPORTED;
 	default:
 		return tr_refuse(r, v->off, v->len, "a condition whose value is not known "
 		                 "statically");
@@ -982,6 +1060,8 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
                         tr_val **out)
 {
 	uint32_t off = call->off, len = call->len;
+	if (strcmp(name, "print") == 0)
+		return tr_print(r, a, call, out);
 	if (a->nkw)
 		return tr_refuse(r, off, len, "keyword arguments to '%s()'", name);
 	if (strcmp(name, "range") == 0) {
@@ -1160,6 +1240,24 @@ static int make_table(tr_run *r, const char *fn, tr_args *a, const py_expr *call
 	return RT_OK;
 }
 
+/* A name of the application (or of a library retort does not model): not
+ * SQLAlchemy, Alembic, a Python builtin nor a `types:` mapping. */
+static bool app_ref(tr_run *r, const tr_val *fn)
+{
+	static const char *const known[] = { "sa.", "pg.", "op.", "context.", "builtins." };
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strncmp(fn->name, known[i], strlen(known[i])) == 0)
+			return false;
+	return !(r->ctx->cfg && rt_config_find_type(r->ctx->cfg, fn->written));
+}
+
+/* Standard modules whose calls harmless.c knows some of. */
+static bool harmless_ns(const char *name)
+{
+	return strncmp(name, "logging.", 8) == 0 || strncmp(name, "datetime.", 9) == 0 ||
+	       strncmp(name, "uuid.", 5) == 0;
+}
+
 /* A call of a name resolved through the imports. */
 static int ref_call(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_expr *call,
                     tr_val **out)
@@ -1227,15 +1325,17 @@ static int ref_call(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_ex
 	}
 	if (strcmp(n, "sa.table") == 0 || strcmp(n, "sa.Table") == 0)
 		return make_table(r, n, a, call, out);
+	int rc = tr_harmless_call(r, n, a, call, out);
+	if (rc != TR_NOT_HANDLED)
+		return rc;
 	if (strcmp(n, "sa.inspect") == 0)
 		return tr_refuse(r, off, len, "'%s()' inspects the live database", fn->written);
-	bool known_ns = strncmp(n, "sa.", 3) == 0 || strncmp(n, "pg.", 3) == 0;
-	bool mapped = r->ctx->cfg && rt_config_find_type(r->ctx->cfg, fn->written);
-	if (!known_ns && !mapped) {
-		int rc = tr_refuse(r, off, len, "a call to '%s'", fn->written);
+	if (app_ref(r, fn)) {
+		rc = tr_refuse(r, off, len, "a call to '%s'", fn->written);
 		rt_error_hint(r->err, "write this body as SQL in %s (-- retort:%s section); if '%s' "
-		              "is a column type, map it in retort.yaml: types: {%s: <SQL type>}",
-		              tr_sidecar(r), r->fname, fn->written, fn->written);
+		              "is a column type, map it in retort.yaml: types: {%s: <SQL type>}; if "
+		              "its result is known, give it: assume: {%s: <value>}",
+		              tr_sidecar(r), r->fname, fn->written, fn->written, fn->written);
 		return rc;
 	}
 	tr_val *v = tr_new(r, V_OBJ, off, len);
@@ -1385,6 +1485,8 @@ static int obj_method(tr_run *r, tr_val *self, const char *name, tr_args *a,
                       const py_expr *call, tr_val **out)
 {
 	uint32_t off = call->off, len = call->len;
+	if (strcmp(self->name, "logging.Logger") == 0)
+		return tr_logger_method(r, name, a, call, out);
 	if (strcmp(self->name, "sa.text") == 0 && strcmp(name, "bindparams") == 0) {
 		if (a->npos)
 			return tr_refuse(r, off, len, "'bindparams()' with bindparam objects");
@@ -1474,6 +1576,8 @@ static int method_call(tr_run *r, tr_val *m, tr_args *a, const py_expr *call, tr
 	const char *name = m->name;
 	uint32_t off = call->off, len = call->len;
 	int rc = NO_METHOD;
+	if (self->pytype)
+		return tr_moment_method(r, self, name, a, off, len, out);
 	switch (self->kind) {
 	case V_STR: rc = str_method(r, self, name, a, off, len, out); break;
 	case V_LIST: rc = list_method(r, self, name, a, off, len, out); break;
@@ -1516,6 +1620,8 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		return rc;
 	const char *a = e->u.attr.attr;
 	uint32_t off = e->off, len = e->len;
+	if (base->pytype && (rc = tr_moment_attr(r, base, a, off, len, out)) != TR_NOT_HANDLED)
+		return rc;
 	switch (base->kind) {
 	case V_REF:
 		*out = tr_ref(r, rt_concat(r->arena, base->written, ".", a, NULL), off, len);
@@ -1717,15 +1823,36 @@ int tr_eval(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 	case PY_E_FSTR:
 		return eval_fstr(r, sc, e, out);
 	case PY_E_NAME:
-		return lookup(r, sc, e->u.name.id, e->off, e->len, out);
+		rc = lookup(r, sc, e->u.name.id, e->off, e->len, out);
+		if (rc == RT_OK)
+			*out = assumed(r, *out, e->off, e->len);
+		return rc;
 	case PY_E_ATTR:
-		return eval_attr(r, sc, e, out);
+		rc = eval_attr(r, sc, e, out);
+		if (rc == RT_OK)
+			*out = assumed(r, *out, e->off, e->len);
+		return rc;
 	case PY_E_SUBSCRIPT:
 		return eval_subscript(r, sc, e, out);
 	case PY_E_CALL: {
 		tr_val *fn;
 		tr_args a;
 		rc = tr_eval(r, sc, e->u.call.func, &fn);
+		if (rc == RT_OK && (fn->assumed || (fn->kind == V_REF && declared(r, fn->written,
+		                                                                  false)))) {
+			/* the application's function is not run: its arguments do not matter;
+			 * what it returns leads to assumed names (get_settings().pg_uri) */
+			*out = fn;
+			return RT_OK;
+		}
+		if (rc == RT_OK && fn->kind == V_REF &&
+		    ((app_ref(r, fn) && !harmless_ns(fn->name)) ||
+		     strcmp(fn->name, "logging.getLogger") == 0)) {
+			/* refused for what it calls before its arguments (__name__) are, or
+			 * a logger whose name does not matter */
+			memset(&a, 0, sizeof(a));
+			return ref_call(r, sc, fn, &a, e, out);
+		}
 		if (rc == RT_OK)
 			rc = tr_eval_args(r, sc, e, &a);
 		if (rc == RT_OK)

@@ -50,16 +50,30 @@ int tr_limit(tr_run *r, uint32_t off, uint32_t len, const char *what)
 	return RT_ELIMIT;
 }
 
-void tr_warn(tr_run *r, uint32_t off, uint32_t len, const char *kind, const char *fmt, ...)
+static void add_diag(tr_run *r, rt_severity sev, uint32_t off, uint32_t len, const char *kind,
+                     const char *fmt, va_list ap)
 {
 	rt_loc loc = py_loc(r->src, off, len);
-	va_list ap;
-	va_start(ap, fmt);
 	const char *msg = rt_vsprintf(r->arena, fmt, ap);
-	va_end(ap);
-	rt_diag *d = rt_diags_add(&r->ctx->warnings, RT_SEV_WARNING, kind, &loc, NULL, "%s", msg);
+	rt_diag *d = rt_diags_add(&r->ctx->warnings, sev, kind, &loc, NULL, "%s", msg);
 	if (r->rf->revision)
 		d->revision = rt_strdup(r->ctx->arena, r->rf->revision);
+}
+
+void tr_warn(tr_run *r, uint32_t off, uint32_t len, const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_diag(r, RT_SEV_WARNING, off, len, kind, fmt, ap);
+	va_end(ap);
+}
+
+void tr_note(tr_run *r, uint32_t off, uint32_t len, const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_diag(r, RT_SEV_NOTE, off, len, kind, fmt, ap);
+	va_end(ap);
 }
 
 void tr_emit_stmt(tr_run *r, rt_stmt *st)
@@ -106,20 +120,35 @@ static int exec_import(tr_run *r, tr_scope *sc, const py_stmt *s)
 	return RT_OK;
 }
 
+/* Every name the import brings in is declared in retort.yaml (assume:,
+ * types:), so nothing of the application needs to run. */
+static bool declared_import(tr_run *r, const py_stmt *s, const char *mod)
+{
+	if (s->kind == PY_S_IMPORT)
+		return tr_declared(r, mod);
+	const py_aliases *names = &s->u.import_.names;
+	for (size_t i = 0; i < names->n; i++)
+		if (!tr_declared(r, rt_concat(r->arena, mod, ".", names->v[i]->name, NULL)))
+			return false;
+	return true;
+}
+
 /* Inside a body only the libraries a migration is written with, and a few
  * side-effect-free standard modules, may be imported: anything else is the
  * application's code. What a body then does with them is judged where used. */
-static bool body_import_allowed(const py_stmt *s)
+static bool body_import_allowed(tr_run *r, const py_stmt *s)
 {
 	static const char *const roots[] = {
 		"sqlalchemy", "alembic", "typing", "__future__",
-		"datetime", "decimal", "enum", "json", "re", "textwrap", "uuid",
+		"datetime", "decimal", "enum", "json", "logging", "re", "textwrap", "uuid",
 	};
 	const py_aliases *names = &s->u.import_.names;
 	for (size_t i = 0; i < (s->kind == PY_S_IMPORT ? names->n : 1); i++) {
 		const char *mod = s->kind == PY_S_IMPORT ? names->v[i]->name : s->u.import_.module;
 		if (!mod || s->u.import_.level)
 			return false; /* relative imports reach into the application */
+		if (declared_import(r, s, mod))
+			continue;
 		bool ok = false;
 		for (size_t k = 0; k < sizeof(roots) / sizeof(roots[0]) && !ok; k++) {
 			size_t n = strlen(roots[k]);
@@ -366,10 +395,14 @@ static int exec_stmt(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 		return exec_raise(r, sc, s);
 	case PY_S_IMPORT:
 	case PY_S_IMPORTFROM:
-		if (!body_import_allowed(s))
-			return tr_refuse(r, s->off, s->len,
-			                 "an application import inside %s() (under Alembic it runs "
-			                 "the application's code)", r->fname);
+		if (!body_import_allowed(r, s)) {
+			tr_refuse(r, s->off, s->len, "an application import inside %s() (under Alembic "
+			          "it runs the application's code)", r->fname);
+			rt_error_hint(r->err, "write this body as SQL in %s (-- retort:%s section); an "
+			              "import of names retort.yaml gives (assume:, types:) is allowed",
+			              tr_sidecar(r), r->fname);
+			return RT_EUNSUPPORTED;
+		}
 		return exec_import(r, sc, s);
 	default:
 		return tr_refuse(r, s->off, s->len, "'%s' statement in %s()", py_stmt_describe(s),
@@ -432,7 +465,7 @@ rt_translate_ctx *rt_translate_ctx_new(rt_arena *arena, const rt_config *cfg)
 	ctx->arena = arena;
 	rt_diags_init(&ctx->warnings, arena);
 	ctx->cfg = cfg;
-	ctx->conventions = &tr_default_conventions;
+	tr_ctx_conventions(ctx);
 	return ctx;
 }
 

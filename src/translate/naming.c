@@ -85,6 +85,11 @@ static bool column_tokens(rt_buf *b, const tr_name_facts *f, const char *tok, co
 		*why = "is a token of foreign keys only";
 		return true;
 	}
+	if (referred && !f->referred_cols) {
+		*why = "cannot be resolved: the referred table is not in the MetaData Alembic "
+		       "names the constraint with (SQLAlchemy's NoReferencedTableError)";
+		return true;
+	}
 	if (referred && !sep && idx >= f->ncols) {
 		*why = "names a referred column the foreign key does not have";
 		return true;
@@ -111,8 +116,11 @@ static void token(rt_buf *b, const tr_name_facts *f, const char *tok, const char
 		else
 			*why = "requires that the constraint is explicitly named";
 	} else if (strcmp(tok, "referred_table_name") == 0) {
-		if (f->foreign_key)
+		if (f->foreign_key && f->referred_table)
 			rt_buf_puts(b, f->referred_table);
+		else if (f->foreign_key) /* a constraint without columns: elements[0] */
+			*why = "needs a referred table, and this foreign key has none (SQLAlchemy's "
+			       "IndexError)";
 		else
 			*why = "is a token of foreign keys only";
 	} else if (!column_tokens(b, f, tok, why)) {
@@ -203,4 +211,23 @@ int tr_convention_name(tr_run *r, const char *key, const tr_name_facts *f, uint3
 		                 strcmp(key, "ix") == 0 ? "index" : "constraint", why);
 	*out = tr_truncate_name(r->arena, name);
 	return RT_OK;
+}
+
+bool tr_convention_applies(tr_run *r, const char *key, const tr_val *v)
+{
+	const char *tmpl = tr_convention_for(r->ctx->conventions, key);
+	if (!tmpl || (v && v->conv))
+		return false;
+	/* SQLAlchemy's test is a substring test on the template */
+	return !v || v->kind == V_NONE || strstr(tmpl, "constraint_name");
+}
+
+int tr_object_name(tr_run *r, const char *key, const tr_val *v, tr_name_facts *f,
+                   uint32_t off, uint32_t len, const char **out)
+{
+	const char *what = strcmp(key, "ix") == 0 ? "the index name" : "the constraint name";
+	if (!tr_convention_applies(r, key, v))
+		return tr_get_name(r, v, what, out);
+	int rc = tr_get_opt_str(r, v, what, &f->name);
+	return rc < 0 ? rc : tr_convention_name(r, key, f, off, len, out);
 }

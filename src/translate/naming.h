@@ -31,8 +31,8 @@ typedef struct tr_name_facts {
 	const char *const *keys;    /* their Column key=, or NULL: the names */
 	size_t ncols;
 	bool foreign_key;           /* referred_* tokens apply */
-	const char *referred_table;
-	const char *const *referred_cols; /* one per local column */
+	const char *referred_table;       /* NULL: a foreign key without columns */
+	const char *const *referred_cols; /* one per local column; NULL: not resolvable */
 	const char *name;           /* the explicit name, for %(constraint_name)s; or NULL */
 } tr_name_facts;
 

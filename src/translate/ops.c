@@ -293,9 +293,13 @@ static int convention_index_name(tr_run *r, const tr_name_facts *f, uint32_t off
 static int index_name(tr_run *r, const tr_val *name_v, const char *schema, const char *table,
                       tr_val **elems, size_t nelems, index_text text, const char **out)
 {
-	int rc = tr_get_name(r, name_v, "the index name", out);
-	if (rc < 0 || *out)
-		return rc;
+	if (!tr_convention_applies(r, "ix", name_v)) {
+		int rc = tr_get_name(r, name_v, "the index name", out);
+		if (rc < 0 || *out)
+			return rc;
+		return tr_refuse(r, r->cur_off, r->cur_len, "the index has no name, and no naming "
+		                 "convention names it");
+	}
 	const char **cols = rt_alloc_array(r->arena, nelems ? nelems : 1, sizeof(*cols));
 	size_t n = 0;
 	for (size_t i = 0; i < nelems; i++) {
@@ -316,7 +320,7 @@ static int index_name(tr_run *r, const tr_val *name_v, const char *schema, const
 		}
 	}
 	tr_name_facts f = { .table = table, .schema = schema, .cols = cols, .ncols = n };
-	return convention_index_name(r, &f, r->cur_off, r->cur_len, out);
+	return tr_object_name(r, "ix", name_v, &f, r->cur_off, r->cur_len, out);
 }
 
 /* CREATE INDEX as PGDDLCompiler.visit_create_index renders it. */
@@ -456,8 +460,9 @@ static int op_drop_index(tr_run *r, op_call *call)
 	tr_args *a = call->a;
 	const char *name, *schema = batch ? batch->schema : NULL, *table = batch ? batch->name : NULL;
 	bool concurrently = false, if_exists = false;
-	int rc = tr_get_name(r, tr_arg(a, 0, "index_name"), "the index name", &name);
-	if (rc == RT_OK && !batch) {
+	const tr_val *name_v = tr_arg(a, 0, "index_name");
+	int rc = RT_OK;
+	if (!batch) {
 		rc = tr_get_opt_str(r, tr_arg(a, 1, "table_name"), "the table name", &table);
 		if (rc == RT_OK)
 			rc = tr_get_opt_str(r, tr_arg(a, 2, "schema"), "schema", &schema);
@@ -474,12 +479,14 @@ static int op_drop_index(tr_run *r, op_call *call)
 	tr_args_ignore(a, ignore);
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 1 : 3, "drop_index");
-	if (rc == RT_OK && !name) {
-		/* Alembic's DropIndexOp.to_index: Index(None, Column('x')) on the table */
+	if (rc == RT_OK) {
+		/* Alembic's DropIndexOp.to_index: Index(name, Column('x')) on the table */
 		static const char *const placeholder[] = { "x" };
 		tr_name_facts f = { .table = table ? table : "no_table", .schema = schema,
 			                .cols = placeholder, .ncols = 1 };
-		rc = convention_index_name(r, &f, r->cur_off, r->cur_len, &name);
+		rc = tr_object_name(r, "ix", name_v, &f, r->cur_off, r->cur_len, &name);
+		if (rc == RT_OK && !name)
+			rc = convention_index_name(r, &f, r->cur_off, r->cur_len, &name);
 	}
 	if (rc < 0)
 		return rc;
@@ -517,6 +524,16 @@ static bool split_column_ref(tr_run *r, const char *ref, const char **schema,
 	return true;
 }
 
+/* Whether SQLAlchemy can resolve a foreign key's referred columns while
+ * Alembic names it: only in the table being created (a fresh MetaData per
+ * operation holds no other). */
+static bool referred_resolvable(tr_run *r, const char *schema, const char *table)
+{
+	return r->naming_table && strcmp(table, r->naming_table) == 0 &&
+	       (schema && r->naming_schema ? strcmp(schema, r->naming_schema) == 0
+	                                   : schema == r->naming_schema);
+}
+
 /* A non-native Enum's CHECK (create_constraint=True), as SQLAlchemy adds it. */
 static int enum_check(tr_run *r, const tr_col *c, rt_buf *b, bool *added)
 {
@@ -529,6 +546,13 @@ static int enum_check(tr_run *r, const tr_col *c, rt_buf *b, bool *added)
 		rc = tr_get_bool(r, tr_arg(&c->type->args, SIZE_MAX, "create_constraint"),
 		                 "create_constraint", &create);
 	if (rc < 0 || native || !create)
+		return rc;
+	/* SQLAlchemy names the CHECK after the enum (an explicit name) */
+	tr_val *name_v = name ? tr_str(r, name, strlen(name), c->type->off, c->type->len)
+	                      : tr_new(r, V_NONE, c->type->off, c->type->len);
+	tr_name_facts f = { .table = r->naming_table, .schema = r->naming_schema,
+		                .cols = &c->name, .ncols = 1 };
+	if ((rc = tr_object_name(r, "ck", name_v, &f, c->off, c->len, &name)) < 0)
 		return rc;
 	tr_constraint_name(b, name);
 	rt_buf_puts(b, "CHECK (");
@@ -549,7 +573,13 @@ static int column_constraints(tr_run *r, const tr_col *c, rt_buf *b, constraint_
                               void *sctx)
 {
 	int rc = RT_OK;
+	tr_name_facts f = { .table = r->naming_table, .schema = r->naming_schema,
+		                .cols = &c->name, .keys = &c->key, .ncols = 1 };
 	if (c->unique && !c->index) {
+		const char *name;
+		if ((rc = tr_object_name(r, "uq", NULL, &f, c->off, c->len, &name)) < 0)
+			return rc;
+		tr_constraint_name(b, name);
 		rt_buf_puts(b, "UNIQUE (");
 		rt_ident_append(b, c->name);
 		rt_buf_putc(b, ')');
@@ -569,13 +599,18 @@ static int column_constraints(tr_run *r, const tr_col *c, rt_buf *b, constraint_
 		tr_args *a = &fk->args;
 		const char *spec, *name, *schema, *table, *ref;
 		rc = tr_get_str(r, tr_arg(a, 0, "column"), "the ForeignKey target", &spec);
-		if (rc == RT_OK)
-			rc = tr_get_name(r, tr_arg(a, 2, "name"), "the constraint name", &name);
 		if (rc < 0)
 			return rc;
 		if (!split_column_ref(r, spec, &schema, &table, &ref))
 			return tr_refuse(r, fk->off, fk->len, "ForeignKey target '%s' is not "
 			                 "'table.column'", spec);
+		tr_name_facts ff = f;
+		ff.foreign_key = true;
+		ff.referred_table = table;
+		ff.referred_cols = referred_resolvable(r, schema, table) ? &ref : NULL;
+		rc = tr_object_name(r, "fk", tr_arg(a, 2, "name"), &ff, fk->off, fk->len, &name);
+		if (rc < 0)
+			return rc;
 		rt_strv cols = { 0 }, refs = { 0 };
 		rt_strv_push(r->arena, &cols, c->name);
 		rt_strv_push(r->arena, &refs, ref);
@@ -634,7 +669,8 @@ static int emit_column_index(tr_run *r, const char *schema, const char *table,
                              const tr_col *c)
 {
 	const char *name = NULL;
-	tr_name_facts f = { .table = table, .schema = schema, .cols = &c->name, .ncols = 1 };
+	tr_name_facts f = { .table = table, .schema = schema, .cols = &c->name, .keys = &c->key,
+		                .ncols = 1 };
 	int rc = convention_index_name(r, &f, c->off, c->len, &name);
 	if (rc < 0)
 		return rc;
@@ -854,16 +890,10 @@ static int create_table_pk(tr_run *r, tr_table *t, table_elems *e)
 {
 	tr_val *pkc = e->pkc;
 	e->pk = rt_alloc_array(r->arena, t->ncols + 1, sizeof(*e->pk));
-	if (!pkc) {
-		for (size_t k = 0; k < e->nflagged_pk; k++)
-			e->pk[e->npk++] = e->flagged_pk[k];
-		return tr_autoinc_column(r, e->pk, e->npk, &e->autoinc);
-	}
-	int rc = tr_get_name(r, tr_arg(&pkc->args, SIZE_MAX, "name"), "the constraint name",
-	                        &e->pk_name);
-	if (rc < 0)
-		return rc;
-	for (size_t i = 0; i < pkc->args.npos; i++) {
+	int rc = RT_OK;
+	for (size_t k = 0; !pkc && k < e->nflagged_pk; k++)
+		e->pk[e->npk++] = e->flagged_pk[k];
+	for (size_t i = 0; pkc && i < pkc->args.npos; i++) {
 		const tr_val *cv = pkc->args.pos[i];
 		const char *cn;
 		if ((rc = tr_get_str(r, cv, "a primary key column", &cn)) < 0)
@@ -877,7 +907,18 @@ static int create_table_pk(tr_run *r, tr_table *t, table_elems *e)
 			c->nullable = false;
 		e->pk[e->npk++] = c;
 	}
-	return tr_autoinc_column(r, e->pk, e->npk, &e->autoinc);
+	const char **cols = rt_alloc_array(r->arena, 2 * e->npk + 1, sizeof(*cols));
+	for (size_t k = 0; k < e->npk; k++) {
+		cols[k] = e->pk[k]->name;
+		cols[e->npk + k] = e->pk[k]->key;
+	}
+	tr_name_facts f = { .table = t->name, .schema = t->schema, .cols = cols,
+		                .keys = cols + e->npk, .ncols = e->npk };
+	const tr_val *name_v = pkc ? tr_arg(&pkc->args, SIZE_MAX, "name") : NULL;
+	if (e->npk)
+		rc = tr_object_name(r, "pk", name_v, &f, pkc ? pkc->off : r->cur_off,
+		                    pkc ? pkc->len : r->cur_len, &e->pk_name);
+	return rc < 0 ? rc : tr_autoinc_column(r, e->pk, e->npk, &e->autoinc);
 }
 
 static bool enum_created_by_table(tr_run *r, tr_val *t, int *rc)
@@ -954,19 +995,22 @@ static int unique_element(tr_run *r, rt_buf *b, tr_val *x)
 {
 	tr_args *ca = &x->args;
 	const char *cn;
-	int rc = tr_get_name(r, tr_arg(ca, SIZE_MAX, "name"), "the constraint name", &cn);
+	const char **cols = rt_alloc_array(r->arena, ca->npos + 1, sizeof(*cols));
+	int rc = RT_OK;
+	for (size_t k = 0; k < ca->npos && rc == RT_OK; k++)
+		rc = tr_get_str(r, ca->pos[k], "a unique column", &cols[k]);
+	tr_name_facts f = { .table = r->naming_table, .schema = r->naming_schema, .cols = cols,
+		                .ncols = ca->npos };
+	if (rc == RT_OK)
+		rc = tr_object_name(r, "uq", tr_arg(ca, SIZE_MAX, "name"), &f, x->off, x->len, &cn);
 	if (rc < 0)
 		return rc;
 	tr_constraint_name(b, cn);
 	rt_buf_puts(b, "UNIQUE (");
-	for (size_t k = 0; k < ca->npos && rc == RT_OK; k++) {
-		const char *col;
-		rc = tr_get_str(r, ca->pos[k], "a unique column", &col);
-		if (rc == RT_OK) {
-			if (k)
-				rt_buf_puts(b, ", ");
-			rt_ident_append(b, col);
-		}
+	for (size_t k = 0; k < ca->npos; k++) {
+		if (k)
+			rt_buf_puts(b, ", ");
+		rt_ident_append(b, cols[k]);
 	}
 	rt_buf_putc(b, ')');
 	if (rc == RT_OK)
@@ -984,8 +1028,6 @@ static int fk_element(tr_run *r, rt_buf *b, tr_val *x)
 	int rc = tr_get_names(r, tr_arg(ca, 0, "columns"), "the foreign key columns", &cols);
 	if (rc == RT_OK)
 		rc = tr_get_names(r, tr_arg(ca, 1, "refcolumns"), "the referenced columns", &refs);
-	if (rc == RT_OK)
-		rc = tr_get_name(r, tr_arg(ca, 2, "name"), "the constraint name", &cn);
 	for (size_t k = 0; rc == RT_OK && k < refs.n; k++) {
 		const char *schema;
 		if (!split_column_ref(r, refs.v[k], &schema, &rtable, &refs.v[k]))
@@ -994,6 +1036,13 @@ static int fk_element(tr_run *r, rt_buf *b, tr_val *x)
 		if (schema)
 			rschema = schema;
 	}
+	tr_name_facts f = { .table = r->naming_table, .schema = r->naming_schema,
+		                .cols = (const char *const *)cols.v, .ncols = cols.n,
+		                .foreign_key = true, .referred_table = rtable };
+	if (rc == RT_OK && rtable && refs.n == cols.n && referred_resolvable(r, rschema, rtable))
+		f.referred_cols = (const char *const *)refs.v;
+	if (rc == RT_OK)
+		rc = tr_object_name(r, "fk", tr_arg(ca, 2, "name"), &f, x->off, x->len, &cn);
 	if (rc == RT_OK)
 		rc = tr_render_fk(r, b, cn, &cols, rschema, rtable, &refs, ca, x->off, x->len);
 	return rc < 0 ? rc : tr_args_check(r, ca, 3, "sa.ForeignKeyConstraint", x->off, x->len);
@@ -1031,6 +1080,8 @@ static int emit_create_table(tr_run *r, const tr_table *t, const table_opts *o,
 	rt_buf sql = RT_BUF_INIT, b = RT_BUF_INIT;
 	struct element_list el = { .out = &sql };
 	int rc = RT_OK;
+	r->naming_table = t->name;
+	r->naming_schema = t->schema;
 	rt_buf_puts(&sql, o->if_not_exists ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ");
 	tr_qualified(&sql, t->schema, t->name);
 	rt_buf_puts(&sql, " (");
@@ -1166,6 +1217,8 @@ static int op_add_column(tr_run *r, op_call *call)
 	tr_col *autoinc = NULL;
 	if (c->pk && (rc = tr_autoinc_column(r, &c, 1, &autoinc)) < 0)
 		return rc;
+	r->naming_table = table;
+	r->naming_schema = schema;
 	rt_buf b = RT_BUF_INIT;
 	alter_table(&b, schema, table);
 	rt_buf_puts(&b, if_not_exists ? "ADD COLUMN IF NOT EXISTS " : "ADD COLUMN ");
@@ -1424,12 +1477,15 @@ static int op_drop_table_comment(tr_run *r, op_call *call)
 
 /* ---- constraints ---- */
 
-static int constraint_name(tr_run *r, tr_args *a, const char **name)
+/* The constraint_name argument (required, may be None) named as SQLAlchemy
+ * names a constraint of convention key described by f. */
+static int constraint_name(tr_run *r, tr_args *a, const char *key, tr_name_facts *f,
+                           const char **name)
 {
 	const tr_val *v = tr_arg(a, 0, "constraint_name");
 	if (!v)
 		return tr_get_str(r, NULL, "the constraint name", name);
-	return tr_get_name(r, v, "the constraint name", name);
+	return tr_object_name(r, key, v, f, v->off, v->len, name);
 }
 
 static void add_named(rt_buf *b, const char *schema, const char *table, const char *name)
@@ -1442,12 +1498,12 @@ static void add_named(rt_buf *b, const char *schema, const char *table, const ch
 /* PRIMARY KEY or UNIQUE; Alembic's create_primary_key takes no **kw, so no
  * deferrable=/initially= either. */
 typedef struct key_kind {
-	const char *sql, *op;
+	const char *sql, *op, *conv;
 	bool deferrable;
 } key_kind;
 
-static const key_kind primary_key = { "PRIMARY KEY", "create_primary_key", false };
-static const key_kind unique_key = { "UNIQUE", "create_unique_constraint", true };
+static const key_kind primary_key = { "PRIMARY KEY", "create_primary_key", "pk", false };
+static const key_kind unique_key = { "UNIQUE", "create_unique_constraint", "uq", true };
 
 /* ADD [CONSTRAINT name ]<key> (columns) */
 static int key_constraint(tr_run *r, op_call *call, const key_kind *key)
@@ -1457,11 +1513,13 @@ static int key_constraint(tr_run *r, op_call *call, const key_kind *key)
 	const char *name, *table, *schema;
 	rt_strv cols = { 0 };
 	size_t s = batch ? 1 : 0;
-	int rc = constraint_name(r, a, &name);
-	if (rc == RT_OK)
-		rc = table_args(r, batch, a, 1, 3, &table, &schema);
+	int rc = table_args(r, batch, a, 1, 3, &table, &schema);
 	if (rc == RT_OK)
 		rc = tr_get_names(r, tr_arg(a, 2 - s, "columns"), "the columns", &cols);
+	tr_name_facts f = { .table = table, .schema = schema, .cols = (const char *const *)cols.v,
+		                .ncols = cols.n };
+	if (rc == RT_OK)
+		rc = constraint_name(r, a, key->conv, &f, &name);
 	rt_buf b = RT_BUF_INIT;
 	if (rc == RT_OK) {
 		add_named(&b, schema, table, name);
@@ -1495,26 +1553,31 @@ static int op_check_constraint(tr_run *r, op_call *call)
 	tr_args *a = call->a;
 	const char *name, *table, *schema;
 	size_t s = batch ? 1 : 0;
-	int rc = constraint_name(r, a, &name);
-	if (rc == RT_OK)
-		rc = table_args(r, batch, a, 1, 3, &table, &schema);
+	int rc = table_args(r, batch, a, 1, 3, &table, &schema);
 	tr_val *cond = tr_arg(a, 2 - s, "condition");
+	tr_val *name_v = tr_arg(a, 0, "constraint_name");
+	if (rc == RT_OK && !name_v)
+		rc = tr_get_str(r, NULL, "the constraint name", &name);
 	if (rc == RT_OK && !cond)
 		rc = tr_get_str(r, NULL, "the check condition", &table);
 	if (rc < 0)
 		return rc;
-	/* the same rendering as an sa.CheckConstraint(condition, name=...) */
+	/* the same rendering as an sa.CheckConstraint(condition, name=...) on the
+	 * table, which names it; ALTER TABLE ... ADD before it */
+	r->naming_table = table;
+	r->naming_schema = schema;
 	tr_val ck = { .kind = V_OBJ, .name = "sa.CheckConstraint", .off = cond->off,
 		          .len = cond->len };
-	tr_val *pos[1] = { cond };
+	tr_val *pos[2] = { cond, name_v };
 	ck.args.pos = pos;
-	ck.args.npos = 1;
+	ck.args.npos = 2;
 	ck.args.kwn = a->kwn;
 	ck.args.kwv = a->kwv;
 	ck.args.used = a->used;
 	ck.args.nkw = a->nkw;
 	rt_buf b = RT_BUF_INIT;
-	add_named(&b, schema, table, name);
+	alter_table(&b, schema, table);
+	rt_buf_puts(&b, "ADD ");
 	rc = tr_render_check(r, &b, &ck);
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 2 : 4, "create_check_constraint");
@@ -1531,8 +1594,8 @@ static int op_foreign_key(tr_run *r, op_call *call)
 	const char *name, *source, *referent, *sschema = NULL, *rschema = NULL;
 	rt_strv local = { 0 }, remote = { 0 };
 	size_t s = batch ? 1 : 0;
-	int rc = constraint_name(r, a, &name);
-	if (rc == RT_OK && batch) {
+	int rc = RT_OK;
+	if (batch) {
 		source = batch->name;
 		sschema = batch->schema;
 	} else if (rc == RT_OK) {
@@ -1551,6 +1614,15 @@ static int op_foreign_key(tr_run *r, op_call *call)
 	if (rc == RT_OK)
 		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "referent_schema"), "referent_schema",
 		                    &rschema);
+	/* Alembic builds the referent table first, so every token resolves */
+	tr_name_facts f = { .table = source, .schema = sschema,
+		                .cols = (const char *const *)local.v, .ncols = local.n,
+		                .foreign_key = true, .referred_table = referent,
+		                .referred_cols = (const char *const *)remote.v };
+	if (rc == RT_OK && remote.n < local.n)
+		f.referred_cols = NULL;
+	if (rc == RT_OK)
+		rc = constraint_name(r, a, "fk", &f, &name);
 	rt_buf b = RT_BUF_INIT;
 	if (rc == RT_OK) {
 		alter_table(&b, sschema, source);
@@ -1573,14 +1645,26 @@ static int op_drop_constraint(tr_run *r, op_call *call)
 	const char *name, *table, *schema, *type = NULL;
 	bool if_exists = false;
 	size_t s = batch ? 1 : 0;
-	int rc = tr_get_name(r, tr_arg(a, 0, "constraint_name"), "the constraint name", &name);
+	int rc = table_args(r, batch, a, 1, 3, &table, &schema);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, 2 - s, "type_"), "type_", &type);
+	/* Alembic's generic_constraint: a constraint of type_'s class without
+	 * columns on the table, named by the convention of its kind */
+	static const char *const kinds[][2] = { { "foreignkey", "fk" }, { "primary", "pk" },
+		                                    { "unique", "uq" }, { "check", "ck" } };
+	const char *key = "";
+	for (size_t i = 0; type && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(type, kinds[i][0]) == 0)
+			key = kinds[i][1];
+	tr_name_facts f = { .table = table, .schema = schema, .foreign_key = key[0] == 'f' };
+	const tr_val *name_v = tr_arg(a, 0, "constraint_name");
+	if (rc == RT_OK && !name_v)
+		rc = tr_get_str(r, NULL, "the constraint name", &name);
+	if (rc == RT_OK)
+		rc = tr_object_name(r, key, name_v, &f, name_v->off, name_v->len, &name);
 	if (rc == RT_OK && !name)
 		return tr_refuse(r, r->cur_off, r->cur_len, "can't emit DROP CONSTRAINT for a "
 		                 "constraint that has no name");
-	if (rc == RT_OK)
-		rc = table_args(r, batch, a, 1, 3, &table, &schema);
-	if (rc == RT_OK)
-		rc = tr_get_opt_str(r, tr_arg(a, 2 - s, "type_"), "type_", &type);
 	if (rc == RT_OK)
 		rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "if_exists"), "if_exists", &if_exists);
 	if (rc == RT_OK)

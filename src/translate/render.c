@@ -842,11 +842,22 @@ int tr_render_check(tr_run *r, rt_buf *b, tr_val *ck)
 	tr_args *a = &ck->args;
 	const char *name;
 	tr_val *text = tr_arg(a, 0, "sqltext");
-	int rc = tr_get_name(r, tr_arg(a, 1, "name"), "the constraint name", &name);
-	if (rc < 0)
-		return rc;
+	const tr_val *name_v = tr_arg(a, 1, "name");
 	if (!text)
 		return tr_refuse(r, ck->off, ck->len, "CheckConstraint without an expression");
+	/* SQLAlchemy takes a CHECK's columns from its expression: none from a text */
+	const char *tmpl = tr_convention_for(r->ctx->conventions, "ck");
+	if (text->kind != V_STR && !tr_is(text, "sa.text") && tr_convention_applies(r, "ck", name_v)
+	    && strstr(tmpl, "column_"))
+		return tr_refuse(r, text->off, text->len, "the naming convention names this CHECK "
+		                 "after the columns of its expression, which retort does not derive; "
+		                 "give the constraint a name with op.f()");
+	tr_name_facts f = { .table = r->naming_table ? r->naming_table : "",
+		                .schema = r->naming_schema };
+	int rc = tr_object_name(r, "ck", name_v, &f, name_v ? name_v->off : ck->off,
+	                        name_v ? name_v->len : ck->len, &name);
+	if (rc < 0)
+		return rc;
 	tr_constraint_name(b, name);
 	rt_buf_puts(b, "CHECK (");
 	if (text->kind == V_STR) {

@@ -86,6 +86,10 @@ struct tr_val {
 	tr_scope *closure;          /* FUNC */
 	tr_table *table;            /* TABLE, TABLE_C, BATCH */
 	bool conv;                  /* STR from op.f(): a generated name, truncated when too long */
+	const rt_assume_entry *assumed; /* a value given by retort.yaml's assume:; calling it
+	                                 * with any arguments gives the value again */
+	const char *pytype;         /* STR standing for a "datetime", "date" or "uuid" made
+	                             * when the step runs (harmless.c) */
 };
 
 /* Names bound in one function call (or the module). */
@@ -123,6 +127,8 @@ typedef struct tr_run {
 	uint32_t cur_off, cur_len;  /* the op call being translated, for missing arguments */
 	tr_scope *module;
 	tr_val *retval;             /* value of the last `return` */
+	const char *naming_table, *naming_schema; /* the table whose columns and constraints
+	                                           * are being rendered, for conventions */
 } tr_run;
 
 /* ---- errors (exec.c) ---- */
@@ -132,6 +138,9 @@ int tr_limit(tr_run *r, uint32_t off, uint32_t len, const char *what);
 /* A finding that does not stop the translation (rt_translate_ctx_warnings);
  * kind is a static string. */
 void tr_warn(tr_run *r, uint32_t off, uint32_t len, const char *kind, const char *fmt, ...)
+	RT_PRINTF(5, 6);
+/* The same as a note: what the translation took as given (kind "assumed"). */
+void tr_note(tr_run *r, uint32_t off, uint32_t len, const char *kind, const char *fmt, ...)
 	RT_PRINTF(5, 6);
 /* "versions/x.sql" beside the version file, for remedies. */
 const char *tr_sidecar(tr_run *r);
@@ -154,6 +163,9 @@ void tr_scope_set(tr_run *r, tr_scope *sc, const char *name, tr_val *v);
 void tr_scope_lazy(tr_run *r, tr_scope *sc, const char *name, const py_expr *e);
 /* A reference to the dotted Python name `full` (an import). */
 tr_val *tr_ref(tr_run *r, const char *full, uint32_t off, uint32_t len);
+/* True when retort.yaml's assume: or types: names `full` or a name inside it
+ * (a module or object the file imports to reach a declared name). */
+bool tr_declared(tr_run *r, const char *full);
 int tr_bind_target(tr_run *r, tr_scope *sc, const py_expr *t, tr_val *v);
 bool tr_is(const tr_val *v, const char *name);
 
@@ -224,6 +236,42 @@ int tr_get_name(tr_run *r, const tr_val *v, const char *what, const char **out);
  */
 int tr_convention_name(tr_run *r, const char *key, const tr_name_facts *f, uint32_t off,
                        uint32_t len, const char **out);
+/* Whether the convention for key names an object written with name v (NULL
+ * or None: unnamed), as SQLAlchemy's _constraint_name_for_table decides: not
+ * a name from op.f(); an unnamed object; a named one when the template holds
+ * "constraint_name". */
+bool tr_convention_applies(tr_run *r, const char *key, const tr_val *v);
+/*
+ * The name SQLAlchemy gives the index or constraint of convention key
+ * written with name v and described by f: the convention's (f->name set to
+ * the written name) when it applies, else the written name as tr_get_name
+ * takes it. *out NULL: unnamed.
+ */
+int tr_object_name(tr_run *r, const char *key, const tr_val *v, tr_name_facts *f,
+                   uint32_t off, uint32_t len, const char **out);
+
+/* Sets ctx->conventions: retort.yaml's naming_convention, else a literal one
+ * in env.py (noted in the context's diagnostics), else a bare MetaData()'s
+ * (conventions.c). */
+void tr_ctx_conventions(rt_translate_ctx *ctx);
+
+/* ---- calls Alembic runs without touching the database (harmless.c) ---- */
+enum { TR_NOT_HANDLED = 1 };
+/* print(...): an echo statement with its text. */
+int tr_print(tr_run *r, tr_args *a, const py_expr *call, tr_val **out);
+/* The dotted name's call when it is logging.*, datetime's now()/utcnow()/
+ * today(), date.today() or uuid.uuid4(); TR_NOT_HANDLED otherwise. */
+int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *call,
+                     tr_val **out);
+/* A method of logging.getLogger(...)'s value: an echo statement at -v. */
+int tr_logger_method(tr_run *r, const char *method, tr_args *a, const py_expr *call,
+                     tr_val **out);
+/* uuid4().hex; TR_NOT_HANDLED for other attributes. */
+int tr_moment_attr(tr_run *r, const tr_val *v, const char *attr, uint32_t off, uint32_t len,
+                   tr_val **out);
+/* .isoformat(), .date(), .strftime(fmt) of a datetime or date; others refused. */
+int tr_moment_method(tr_run *r, const tr_val *v, const char *method, tr_args *a,
+                     uint32_t off, uint32_t len, tr_val **out);
 
 /* ---- operations (ops.c) ---- */
 /* op.<op>(...) (batch NULL) or batch_op.<op>(...) on batch's table, through

@@ -94,3 +94,17 @@ size_t rt_sql_leading_blanks(const char *sql, size_t len)
 		}
 	}
 }
+
+void rt_stmt_echo_comment(rt_buf *b, const rt_stmt *stmt)
+{
+	if (!stmt->echo || (stmt->echo_level && strcmp(stmt->echo_level, "stderr") != 0))
+		return;
+	const char *p = stmt->echo;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		rt_buf_printf(b, "-- print: %.*s\n", (int)n, p);
+		p += n + (nl != NULL);
+	}
+	rt_buf_putc(b, '\n');
+}

@@ -317,6 +317,84 @@ static void yaml_fails(const char *text, int code, uint32_t line, uint32_t col,
 	rt_arena_free(a);
 }
 
+/* assume: values as YAML's core schema reads them; quoted is a string */
+static void test_config__assume(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	rt_error err = RT_ERROR_INIT;
+	rt_config *cfg;
+	int rc = yaml_text(a, "assume:\n  app.f: false\n  app.s.uri: ~\n  app.s.n: -12\n"
+	                   "  app.s.q: 'true'\n  app.s.t: postgres://h/d\n  app.s.e: ${SET}\n"
+	                   "  app.s.empty: ''\n  app.s.y: Yes\n  app.s.f: 1.5\n", &cfg, &err);
+	assert_int_equal(rc, RT_OK);
+	assert_int_equal(cfg->nassumes, 9);
+	const rt_assume_entry *e = rt_config_find_assume(cfg, "app.f");
+	assert_int_equal(e->kind, RT_ASSUME_BOOL);
+	assert_int_equal(e->i, 0);
+	assert_int_equal(e->loc.line, 2);
+	assert_int_equal(e->loc.col, 3);
+	assert_int_equal(rt_config_find_assume(cfg, "app.s.uri")->kind, RT_ASSUME_NONE);
+	e = rt_config_find_assume(cfg, "app.s.n");
+	assert_int_equal(e->kind, RT_ASSUME_INT);
+	assert_int_equal(e->i, -12);
+	e = rt_config_find_assume(cfg, "app.s.q");
+	assert_int_equal(e->kind, RT_ASSUME_STR);
+	assert_string_equal(e->str, "true");
+	assert_string_equal(rt_config_find_assume(cfg, "app.s.t")->str, "postgres://h/d");
+	assert_string_equal(rt_config_find_assume(cfg, "app.s.e")->str, "v");
+	e = rt_config_find_assume(cfg, "app.s.empty");
+	assert_int_equal(e->kind, RT_ASSUME_STR);
+	assert_string_equal(e->str, "");
+	assert_int_equal(rt_config_find_assume(cfg, "app.s.y")->kind, RT_ASSUME_BOOL);
+	assert_string_equal(rt_config_find_assume(cfg, "app.s.f")->str, "1.5");
+	assert_null(rt_config_find_assume(cfg, "app.s"));
+	rt_arena_free(a);
+	yaml_fails("assume: [a]\n", RT_ECONFIG, 1, 9,
+	           "'assume' must be a mapping of Python names to values", NULL);
+	yaml_fails("assume:\n  a b: 1\n", RT_ECONFIG, 2, 3,
+	           "'assume' key 'a b' is not a dotted Python name", NULL);
+	yaml_fails("assume:\n  a.b: 1\n  a.b: 2\n", RT_ECONFIG, 3, 3, "'assume' gives 'a.b' twice",
+	           NULL);
+	yaml_fails("assume:\n  a.b: [1]\n", RT_ECONFIG, 2, 8,
+	           "'a.b' must be a single value, not a list",
+	           "an assumed value is null, true/false, an integer or a string");
+	yaml_fails("assume:\n  a.b: 99999999999999999999\n", RT_ECONFIG, 2, 8,
+	           "'assume' value '99999999999999999999' for 'a.b' is outside 64 bits", NULL);
+}
+
+/* naming_convention: SQLAlchemy MetaData's keys, templates as written */
+static void test_config__naming_convention(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	rt_error err = RT_ERROR_INIT;
+	rt_config *cfg;
+	assert_int_equal(yaml_text(a, "naming_convention:\n  uq: uq_%(table_name)s\n"
+	                           "  fk: \"fk_%(column_0N_name)s\"\n", &cfg, &err), RT_OK);
+	assert_int_equal(cfg->nnaming, 2);
+	assert_string_equal(cfg->naming_convention[0].key, "uq");
+	assert_string_equal(cfg->naming_convention[0].tmpl, "uq_%(table_name)s");
+	assert_string_equal(cfg->naming_convention[1].tmpl, "fk_%(column_0N_name)s");
+	assert_int_equal(cfg->naming_convention[1].loc.line, 3);
+	/* an empty mapping is set (MetaData({}) is the default convention) */
+	assert_int_equal(yaml_text(a, "naming_convention: {}\n", &cfg, &err), RT_OK);
+	assert_non_null(cfg->naming_convention);
+	assert_int_equal(cfg->nnaming, 0);
+	assert_int_equal(yaml_text(a, "wait: 1\n", &cfg, &err), RT_OK);
+	assert_null(cfg->naming_convention);
+	rt_arena_free(a);
+	yaml_fails("naming_convention: [a]\n", RT_ECONFIG, 1, 20,
+	           "'naming_convention' must be a mapping of ix, uq, ck, fk, pk to name templates",
+	           NULL);
+	yaml_fails("naming_convention:\n  index: x\n", RT_ECONFIG, 2, 3,
+	           "'naming_convention' key 'index' is not one of ix, uq, ck, fk, pk", NULL);
+	yaml_fails("naming_convention:\n  ix: a\n  ix: b\n", RT_ECONFIG, 3, 3,
+	           "'naming_convention' gives 'ix' twice", NULL);
+	yaml_fails("naming_convention:\n  ix: ~\n", RT_ECONFIG, 2, 7,
+	           "'naming_convention' gives no template for 'ix'", NULL);
+}
+
 static void test_config__yaml_shapes(void **state)
 {
 	(void)state;
@@ -815,6 +893,8 @@ int main(void)
 		cmocka_unit_test(test_config__yaml_every_key_and_expansion),
 		cmocka_unit_test(test_config__yaml_errors_are_located),
 		cmocka_unit_test(test_config__yaml_shapes),
+		cmocka_unit_test(test_config__assume),
+		cmocka_unit_test(test_config__naming_convention),
 		cmocka_unit_test(test_config__ini_inline_comment_trap),
 		cmocka_unit_test(test_config__ini_paths_relative_to_cwd),
 		cmocka_unit_test(test_config__ini_refusals_and_warnings),

@@ -817,6 +817,255 @@ static void test_translate__type_map(void **state)
 	rt_arena_free(a);
 }
 
+/* ---- the assume: map of retort.yaml ---- */
+
+static void test_translate__assume(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	rt_config *cfg = rt_config_new_default(a);
+	rt_assume_entry e[] = {
+		{ .python_name = "app.utils.skip_legacy", .kind = RT_ASSUME_BOOL, .i = 0,
+		  .loc = { .path = "retort.yaml", .line = 2, .col = 3 } },
+		{ .python_name = "app.config.settings.pg_uri", .kind = RT_ASSUME_STR, .str = "pg" },
+		{ .python_name = "app.config.settings.level", .kind = RT_ASSUME_INT, .i = 42 },
+		{ .python_name = "app.config.settings.other", .kind = RT_ASSUME_NONE },
+		/* a user's assumption overrides what retort knows */
+		{ .python_name = "context.is_offline_mode", .kind = RT_ASSUME_BOOL, .i = 1 },
+		{ .python_name = "app.config.get_settings.schema", .kind = RT_ASSUME_STR, .str = "s" },
+	};
+	cfg->assumes = e;
+	cfg->nassumes = sizeof(e) / sizeof(e[0]);
+	rt_translate_ctx *ctx = rt_translate_ctx_new(a, cfg);
+	const char *file =
+		"from alembic import op, context\n"
+		"from app.utils import skip_legacy\n"
+		"from app.config import settings\n"
+		"revision = 'r1'\n"
+		"down_revision = None\n"
+		"def upgrade():\n"
+		"    if skip_legacy(op, __name__, unknown_name):\n"
+		"        return\n"
+		"    if not settings.pg_uri or settings.other is not None:\n"
+		"        return\n"
+		"    op.execute(f\"SELECT '{settings.pg_uri}', %d\" % settings.level)\n"
+		"    if context.is_offline_mode():\n"
+		"        op.execute('SELECT 2')\n"
+		"def downgrade():\n"
+		"    from app.config import settings as s, get_settings\n"
+		"    if s.level > 40:\n"
+		"        op.execute('SELECT 3')\n"
+		"    op.execute('SET search_path TO ' + get_settings(__name__).schema)\n";
+	struct result *r = run_file(a, file, RT_UPGRADE, ctx);
+	if (r->rc != RT_OK)
+		fail_msg("rc %d: %s", r->rc, r->err.message);
+	assert_string_equal(r->sql, "SELECT 'pg', 42;\nSELECT 2");
+	r = run_file(a, file, RT_DOWNGRADE, ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "SELECT 3;\nSET search_path TO s");
+	/* one note per place an assumption was used, with where it was given */
+	rt_diags *notes = rt_translate_ctx_warnings(ctx);
+	assert_int_equal(notes->n, 8);
+	assert_int_equal(notes->items[0]->severity, RT_SEV_NOTE);
+	assert_string_equal(notes->items[0]->kind, "assumed");
+	assert_int_equal(notes->items[0]->loc.line, 7);
+	assert_int_equal(notes->items[0]->loc.col, 8);
+	assert_string_equal(notes->items[0]->message,
+	                    "'app.utils.skip_legacy' is assumed to be False (retort.yaml:2:3)");
+	assert_string_equal(notes->items[1]->message,
+	                    "'app.config.settings.pg_uri' is assumed to be 'pg' (retort.yaml:0:0)");
+	/* the same file again notes nothing new */
+	run_file(a, file, RT_UPGRADE, ctx);
+	assert_int_equal(notes->n, 8);
+	rt_arena_free(a);
+
+	/* without the assumption: refused at the call, before its arguments, with
+	 * the remedy; a bare setting in a condition likewise */
+	expect_refusal("    from app.utils import skip_legacy\n"
+	               "    if skip_legacy(op, __name__):\n"
+	               "        return\n", RT_EUNSUPPORTED, 7, 5, "an application import",
+	               "assume:");
+	rt_arena *b = rt_arena_new();
+	r = run_file(b, "from alembic import op\nfrom app import settings, skip\n"
+	             "revision = 'r1'\ndown_revision = None\n"
+	             "def upgrade():\n    if skip(op, __name__):\n        return\n"
+	             "def downgrade():\n    if not settings.pg_uri:\n        return\n",
+	             RT_UPGRADE, NULL);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	assert_int_equal(r->err.loc.line, 6);
+	assert_non_null(strstr(r->err.hint, "assume: {app.skip: <value>}"));
+	rt_error_clear(&r->err);
+	r = run_file(b, "from alembic import op\nfrom app import settings, skip\n"
+	             "revision = 'r1'\ndown_revision = None\n"
+	             "def upgrade():\n    if skip(op, __name__):\n        return\n"
+	             "def downgrade():\n    if not settings.pg_uri:\n        return\n",
+	             RT_DOWNGRADE, NULL);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	assert_string_equal(r->err.message, "a condition on 'app.settings.pg_uri', which retort "
+	                    "cannot know statically");
+	assert_non_null(strstr(r->err.hint, "assume: {app.settings.pg_uri: <value>}"));
+	rt_error_clear(&r->err);
+	r = run_file(b, "from alembic import op\nfrom app import settings\n"
+	             "revision = 'r1'\ndown_revision = None\n"
+	             "def upgrade():\n    op.execute(f'SET search_path TO {settings.schema}')\n",
+	             RT_UPGRADE, NULL);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	assert_int_equal(r->err.loc.col, 38);
+	assert_non_null(strstr(r->err.hint, "assume: {app.settings.schema: <value>}"));
+	rt_error_clear(&r->err);
+	rt_arena_free(b);
+}
+
+/* ---- retort.yaml's naming_convention [offline run, MetaData(naming_convention=)
+ * in env.py's target_metadata; also tests/fixtures/translate/conventions] ---- */
+
+static struct result *run_conv(rt_arena *a, const char *body)
+{
+	rt_config *cfg = rt_config_new_default(a);
+	static rt_naming_entry nc[] = {
+		{ .key = "ix", .tmpl = "ix_%(column_0_N_label)s" },
+		{ .key = "uq", .tmpl = "uq_%(table_name)s_%(column_0_N_key)s" },
+		{ .key = "ck", .tmpl = "ck_%(table_name)s_%(constraint_name)s" },
+		{ .key = "fk", .tmpl = "fk_%(table_name)s_%(column_0N_name)s_%(referred_table_name)s_"
+		                       "%(referred_column_0_name)s" },
+		{ .key = "pk", .tmpl = "pk_%(table_name)s" },
+	};
+	cfg->naming_convention = nc;
+	cfg->nnaming = sizeof(nc) / sizeof(nc[0]);
+	return run(a, body, rt_translate_ctx_new(a, cfg));
+}
+
+static void expect_conv(const char *body, const char *sql)
+{
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_conv(a, body);
+	if (r->rc != RT_OK)
+		fail_msg("rc %d: %s", r->rc, r->err.message);
+	assert_string_equal(r->sql, sql);
+	rt_arena_free(a);
+}
+
+static void expect_conv_refusal(const char *body, unsigned line, unsigned col, const char *msg)
+{
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_conv(a, body);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	if (!strstr(r->err.message, msg))
+		fail_msg("message '%s' lacks '%s'", r->err.message, msg);
+	assert_int_equal(r->err.loc.line, line);
+	assert_int_equal(r->err.loc.col, col);
+	rt_error_clear(&r->err);
+	rt_arena_free(a);
+}
+
+static void test_translate__naming_convention(void **state)
+{
+	(void)state;
+	expect_conv("    op.create_index(None, 't', ['a', 'b'], schema='s')\n"
+	            "    op.create_unique_constraint(None, 't', ['a', 'b'])\n"
+	            "    op.create_foreign_key(None, 'c', 'p', ['x', 'y'], ['i', 'j'])\n"
+	            "    op.create_check_constraint('pos', 't', 'a > 0')\n"
+	            "    op.create_primary_key(None, 't', ['a'])\n"
+	            "    op.drop_constraint('pos', 't', type_='check')\n"
+	            "    op.drop_constraint(None, 't', type_='primary')\n"
+	            "    op.drop_constraint(op.f('pos'), 't', type_='check')\n",
+	            "CREATE INDEX ix_s_t_a_s_t_b ON s.t (a, b);\n"
+	            "ALTER TABLE t ADD CONSTRAINT uq_t_a_b UNIQUE (a, b);\n"
+	            "ALTER TABLE c ADD CONSTRAINT fk_c_xy_p_i FOREIGN KEY(x, y) REFERENCES p (i, j);\n"
+	            "ALTER TABLE t ADD CONSTRAINT ck_t_pos CHECK (a > 0);\n"
+	            "ALTER TABLE t ADD CONSTRAINT pk_t PRIMARY KEY (a);\n"
+	            "ALTER TABLE t DROP CONSTRAINT ck_t_pos;\n"
+	            "ALTER TABLE t DROP CONSTRAINT pk_t;\n"
+	            "ALTER TABLE t DROP CONSTRAINT pos");
+	/* column keys, a named enum's CHECK, a self-referencing foreign key (the
+	 * one whose referred column SQLAlchemy resolves while naming it) */
+	expect_conv("    op.create_table('t', sa.Column('id', sa.Integer(), primary_key=True),\n"
+	            "        sa.Column('a', sa.Integer(), key='ak', unique=True),\n"
+	            "        sa.Column('m', sa.Enum('x', name='mood', native_enum=False, "
+	            "create_constraint=True)),\n"
+	            "        sa.Column('up', sa.Integer(), sa.ForeignKey('t.id')))\n",
+	            "CREATE TABLE t (\n"
+	            "    id SERIAL NOT NULL, \n"
+	            "    a INTEGER, \n"
+	            "    m VARCHAR(1), \n"
+	            "    up INTEGER, \n"
+	            "    CONSTRAINT pk_t PRIMARY KEY (id), \n"
+	            "    CONSTRAINT uq_t_ak UNIQUE (a), \n"
+	            "    CONSTRAINT ck_t_mood CHECK (m IN ('x')), \n"
+	            "    CONSTRAINT fk_t_up_t_id FOREIGN KEY(up) REFERENCES t (id)\n"
+	            ")");
+	/* an explicit name re-conventioned past 63 characters is truncated, not refused */
+	expect_conv("    op.create_check_constraint('c' * 70, 't', 'a > 0')\n",
+	            "ALTER TABLE t ADD CONSTRAINT "
+	            "ck_t_cccccccccccccccccccccccccccccccccccccccccccccccccc_2e50 CHECK (a > 0)");
+	/* where SQLAlchemy raises: %(constraint_name)s of an unnamed CHECK; a
+	 * referred column of another table in create_table; referred_table_name of
+	 * drop_constraint(None, type_='foreignkey') */
+	expect_conv_refusal("    op.create_check_constraint(None, 't', 'a > 0')\n", 7, 32,
+	                    "requires that the constraint is explicitly named");
+	expect_conv_refusal("    op.create_table('c', sa.Column('p', sa.Integer(), "
+	                    "sa.ForeignKey('p.id')))\n", 7, 55, "NoReferencedTableError");
+	expect_conv_refusal("    op.drop_constraint(None, 't', type_='foreignkey')\n", 7, 24,
+	                    "IndexError");
+	expect_conv_refusal("    op.drop_constraint(None, 't')\n", 7, 5,
+	                    "can't emit DROP CONSTRAINT");
+}
+
+/* ---- calls Alembic runs without touching the database ---- */
+
+static void test_translate__harmless(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_file(a,
+		"import logging, uuid, sys\n"
+		"from datetime import datetime, date, timezone\n"
+		"from alembic import op\n"
+		"revision = 'r1'\ndown_revision = None\n"
+		"log = logging.getLogger(__name__)\n"
+		"def upgrade():\n"
+		"    print('a', 1, None, sep='-')\n"
+		"    log.info('n=%d %s', 3, 'x')\n"
+		"    op.execute(f\"SELECT '{uuid.uuid4()}', '{uuid.uuid4().hex}', '{date.today()}'\")\n"
+		"    op.execute(\"SELECT '%s'\" % datetime.now(timezone.utc).isoformat())\n"
+		"    op.execute(\"SELECT '\" + datetime.utcnow().strftime('%Y') + \"'\")\n"
+		"    logging.warning('w')\n"
+		"    print('to err', file=sys.stderr, end='')\n"
+		"def downgrade():\n"
+		"    pass\n", RT_UPGRADE, NULL);
+	if (r->rc != RT_OK)
+		fail_msg("rc %d: %s", r->rc, r->err.message);
+	assert_int_equal(r->list.n, 7);
+	rt_stmt **st = r->list.items;
+	assert_string_equal(st[0]->echo, "a-1-None\n");
+	assert_null(st[0]->echo_level);
+	assert_string_equal(st[0]->sql, "");
+	assert_int_equal(rt_stmt_loc(st[0], 0).line, 8);
+	assert_string_equal(st[1]->echo, "n=3 x");
+	assert_string_equal(st[1]->echo_level, "INFO");
+	/* SELECT 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx', '<32 hex>', 'YYYY-MM-DD' */
+	assert_null(st[2]->echo);
+	assert_int_equal(st[2]->len, strlen("SELECT '', '', ''") + 36 + 32 + 10);
+	assert_int_equal(st[2]->sql[8 + 14], '4');
+	assert_non_null(strchr("89ab", st[2]->sql[8 + 19]));
+	/* isoformat(): 'T', microseconds, +00:00 */
+	assert_int_equal(st[3]->sql[8 + 10], 'T');
+	assert_non_null(strstr(st[3]->sql, "+00:00'"));
+	assert_int_equal(st[4]->len, strlen("SELECT ''") + 4);
+	assert_string_equal(st[5]->echo_level, "WARNING");
+	assert_string_equal(st[6]->echo, "to err");
+	assert_string_equal(st[6]->echo_level, "stderr");
+	rt_error_clear(&r->err);
+	rt_arena_free(a);
+
+	expect_refusal("    print(op.get_bind())\n", RT_EUNSUPPORTED, 7, 11,
+	               "print() of a value retort cannot show", NULL);
+	expect_refusal("    import uuid\n    uuid.uuid4().bytes()\n", RT_EUNSUPPORTED, 8, 5,
+	               "method 'bytes' of a uuid value", NULL);
+	expect_refusal("    import uuid\n    uuid.UUID('x')\n", RT_EUNSUPPORTED, 8, 5,
+	               "a call to 'uuid.UUID'", NULL);
+}
+
 /* ---- names: the default convention, truncation (issue 15) [offline run] ---- */
 
 static void test_translate__names(void **state)
@@ -887,6 +1136,9 @@ int main(void)
 		cmocka_unit_test(test_translate__fidelity),
 		cmocka_unit_test(test_translate__irreversible),
 		cmocka_unit_test(test_translate__type_map),
+		cmocka_unit_test(test_translate__assume),
+		cmocka_unit_test(test_translate__naming_convention),
+		cmocka_unit_test(test_translate__harmless),
 		cmocka_unit_test(test_translate__names),
 		cmocka_unit_test(test_translate__schema_ddl),
 	};

@@ -1,0 +1,3 @@
+DROP TABLE child;
+
+DROP TABLE parent;

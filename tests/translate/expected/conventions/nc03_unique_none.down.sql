@@ -1,0 +1,3 @@
+ALTER TABLE parent DROP CONSTRAINT b_unique;
+
+ALTER TABLE parent DROP CONSTRAINT uq_parent_ba;

@@ -1,0 +1,1 @@
+ALTER TABLE parent ADD CONSTRAINT ck_parent_nonneg CHECK (b >= 0);

@@ -1,0 +1,1 @@
+ALTER TABLE parent DROP CONSTRAINT ck_parent_b_small;

@@ -1,0 +1,5 @@
+CREATE TABLE other (
+    id INTEGER NOT NULL
+);
+
+ALTER TABLE other ADD CONSTRAINT pk_other PRIMARY KEY (id);

@@ -1,0 +1,3 @@
+ALTER TABLE child DROP COLUMN sid;
+
+ALTER TABLE child DROP COLUMN rid;

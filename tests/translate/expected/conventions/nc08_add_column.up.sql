@@ -1,0 +1,7 @@
+ALTER TABLE child ADD COLUMN rid INTEGER;
+
+ALTER TABLE child ADD CONSTRAINT uq_child_rid UNIQUE (rid);
+
+ALTER TABLE child ADD COLUMN sid INTEGER;
+
+ALTER TABLE child ADD CONSTRAINT fk_child_sid_parent FOREIGN KEY(sid) REFERENCES parent (id);

@@ -1,0 +1,1 @@
+DROP TABLE a_table_with_a_rather_long_name_for_testing_truncation;

@@ -1,0 +1,3 @@
+ALTER TABLE child ADD CONSTRAINT uq_child_ UNIQUE (qid);
+
+ALTER TABLE child DROP CONSTRAINT uq_child_;
