@@ -54,6 +54,8 @@ typedef struct rt_config {
 	const char *file_template;        /* Python %-template, default "%(rev)s_%(slug)s" */
 	int truncate_slug_length;         /* default 40 */
 	const char *timezone;             /* NULL: local time */
+	const char *bundle;               /* a deploy bundle to read the project from, or NULL */
+	rt_strv trust;                    /* public key files a bundle must be signed by */
 	rt_diags warnings;                /* things ignored on purpose (e.g. a placeholder
 	                                   * sqlalchemy.url); the CLI shows them with -v */
 	rt_config_origins *origins;
@@ -80,6 +82,8 @@ typedef struct rt_config_overrides {
 	bool verbosity_set;
 	bool allow_multiple_heads;
 	bool allow_multiple_heads_set;
+	const char *bundle;          /* --bundle */
+	rt_strv trust;               /* --trust, repeatable; replaces the list */
 } rt_config_overrides;
 
 /* getenv-like lookup, so tests can inject an environment. The result must

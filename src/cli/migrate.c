@@ -45,13 +45,11 @@ int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg,
 		.name = ctx->cfg->version_table,
 		.no_pk = !ctx->cfg->version_table_pk,
 	};
-	rt_files_source files;
-	rt_files_source_init(&files, ctx->arena, ctx->cfg);
 	rt_offline_opts oo = {
 		.vtable = &vt,
 		.transaction = ctx->cfg->transaction,
 		.create_version_table = rows.n == 0, /* no start, or base: as Alembic */
-		.source = &files.source,
+		.source = cli_step_source(ctx),
 	};
 	rt_buf script = RT_BUF_INIT;
 	rc = rt_offline_render(&script, ctx->arena, plan, &oo, err);
@@ -110,6 +108,9 @@ static void on_step_start(void *p, const rt_step *step, size_t index, size_t tot
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_puts(&b, "Running ");
 	rt_step_format_log(&b, step);
+	if (step->rev)
+		rt_buf_puts(&b, cli_body_note(ctx, step->rev, step->kind == RT_STEP_DOWNGRADE
+		                                                  ? RT_DOWNGRADE : RT_UPGRADE));
 	rt_buf_puts(&b, " ...");
 	cli_emit(ctx, &(struct cli_event){
 		.name = "step_start",
@@ -214,9 +215,8 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 	}
 	if (plan->warning && ctx->verbosity >= 0)
 		fprintf(ctx->err, "retort: warning: %s\n", plan->warning);
-	rt_files_source files;
-	rt_files_source_init(&files, ctx->arena, ctx->cfg);
-	if ((rc = rt_exec_check_bodies(plan, &files.source, err)) < 0)
+	const rt_step_source *source = cli_step_source(ctx);
+	if ((rc = rt_exec_check_bodies(plan, source, err)) < 0)
 		return rc;
 	print_plan(ctx, plan, m->dry_run);
 	if (m->dry_run || (plan->n == 0 && !plan->purge)) {
@@ -235,7 +235,7 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 		.events = { on_step_start, on_step_done, on_step_retry, ctx },
 		.interrupted = &cli_interrupted,
 	};
-	rc = rt_exec_run(s->db, ctx->arena, plan, &files.source, &eo, err);
+	rc = rt_exec_run(s->db, ctx->arena, plan, source, &eo, err);
 	if (rc < 0) {
 		cli_emit(ctx, &(struct cli_event){ .text = " failed\n" });
 		return rc;

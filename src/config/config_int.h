@@ -32,6 +32,8 @@ enum cfg_key {
 	K_TRUNCATE_SLUG_LENGTH,
 	K_TIMEZONE,
 	K_ALEMBIC_INI,
+	K_BUNDLE,
+	K_TRUST,
 	K_COUNT
 };
 

@@ -367,11 +367,12 @@ static int apply_types(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
 	return RT_OK;
 }
 
-static int apply_locations(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
+/* A list of paths, or one path (version_locations, trust). */
+static int apply_locations(yaml_cfg *y, enum cfg_key k, const yaml_node_t *n,
                            const struct cfg_env *env, const char *base, rt_strv *out,
                            rt_error *err)
 {
-	const char *key = cfg_key_names[K_VERSION_LOCATIONS];
+	const char *key = cfg_key_names[k];
 	rt_loc loc;
 	const char *text;
 	if (n->type == YAML_SCALAR_NODE) {
@@ -383,7 +384,8 @@ static int apply_locations(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
 	if (n->type != YAML_SEQUENCE_NODE) {
 		loc = node_loc(y, n);
 		return rt_error_set(err, RT_ECONFIG, &loc,
-		                    "'%s' must be a list of folders or one folder", key);
+		                    "'%s' must be a list of %s", key,
+		                    k == K_TRUST ? "key files or one key file" : "folders or one folder");
 	}
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++) {
@@ -423,11 +425,11 @@ static int apply_key(yaml_cfg *y, rt_config *cfg, enum cfg_key k, const yaml_nod
 			cfg_set_origin(a, cfg, k, &loc, NULL);
 		return rc;
 	}
-	if (k == K_VERSION_LOCATIONS) {
+	if (k == K_VERSION_LOCATIONS || k == K_TRUST) {
 		rt_strv locs = { 0 };
-		if ((rc = apply_locations(y, cfg, n, env, base, &locs, err)) < 0 || !locs.n)
+		if ((rc = apply_locations(y, k, n, env, base, &locs, err)) < 0 || !locs.n)
 			return rc;
-		cfg->version_locations = locs;
+		*(k == K_TRUST ? &cfg->trust : &cfg->version_locations) = locs;
 		cfg_set_origin(a, cfg, k, &loc, NULL);
 		return RT_OK;
 	}
@@ -438,6 +440,9 @@ static int apply_key(yaml_cfg *y, rt_config *cfg, enum cfg_key k, const yaml_nod
 		return cfg_set_database(a, cfg, text, "'database'", &loc, NULL, RT_ECONFIG, err);
 	case K_SCRIPT_LOCATION:
 		cfg->script_location = cfg_path_join(a, base, text);
+		break;
+	case K_BUNDLE:
+		cfg->bundle = cfg_path_join(a, base, text);
 		break;
 	case K_RECURSIVE_VERSION_LOCATIONS:
 	case K_SOURCELESS:
