@@ -37,6 +37,12 @@ struct rt_bundle {
 	rt_project *project;
 };
 
+bool bundle_refusal_code_ok(int code)
+{
+	return code == RT_EUNSUPPORTED || code == RT_EIRREVERSIBLE || code == RT_ENOTFOUND ||
+	       code == RT_ESYNTAX || code == RT_ELIMIT;
+}
+
 /* A read position in the contents; the first failure stops every later read. */
 typedef struct cur {
 	const rt_bundle *b;

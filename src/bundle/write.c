@@ -54,12 +54,6 @@ static void put_strv(rt_buf *b, const rt_strv *v)
 		put_str(b, v->v[i]);
 }
 
-bool bundle_refusal_code_ok(int code)
-{
-	return code == RT_EUNSUPPORTED || code == RT_EIRREVERSIBLE || code == RT_ENOTFOUND ||
-	       code == RT_ESYNTAX || code == RT_ELIMIT;
-}
-
 static void put_refusal(rt_buf *b, const rt_error *why)
 {
 	put_u8(b, RT_BUNDLE_REFUSED);
