@@ -120,13 +120,18 @@ rt_bundle_origin rt_bundle_body_origin(const rt_bundle *b, const rt_revision *re
 int rt_bundle_body(const rt_bundle *b, const rt_revision *rev, rt_direction dir,
                    rt_arena *arena, rt_stmtlist *out, rt_error *err);
 
-/* A step source over the bundle's bodies (no per-pass state). */
+/* A step source over the bundle's bodies. Over one pass (between rewinds) a
+ * statement with a once_key is sent for the first body holding it only, as
+ * the files source's translation context does (Alembic's enum memo). */
 typedef struct rt_bundle_source {
 	rt_step_source source;
 	const rt_bundle *bundle;
+	rt_arena *pass;  /* the keys sent this pass, reset by rewind */
+	rt_strv sent;
 } rt_bundle_source;
 
-/* Sets bs up (bs->source points at bs: keep it where it is). */
-void rt_bundle_source_init(rt_bundle_source *bs, const rt_bundle *b);
+/* Sets bs up (bs->source points at bs: keep it where it is); what it
+ * allocates is released with arena. */
+void rt_bundle_source_init(rt_bundle_source *bs, rt_arena *arena, const rt_bundle *b);
 
 #endif

@@ -177,9 +177,9 @@ static bool skip_body(cur *c, rt_bundle_origin *origin)
 	for (uint32_t i = 0; i < n; i++) {
 		if (!get_u8(c, &flags))
 			return false;
-		if (flags > 1)
+		if (flags > 3)
 			return fail(c, "unknown statement flags");
-		if (!get_str(c, &s, NULL, false))
+		if (!get_str(c, &s, NULL, false) || ((flags & 2) && !get_str(c, &s, NULL, false)))
 			return false;
 	}
 	return true;
@@ -440,27 +440,50 @@ int rt_bundle_body(const rt_bundle *b, const rt_revision *rev, rt_direction dir,
 		get_u8(&c, &flags);
 		get_str(&c, &s->sql, &s->len, false);
 		s->no_transaction = flags & 1;
+		if (flags & 2)
+			get_str(&c, &s->once_key, NULL, false);
 		rt_stmtlist_push(arena, out, s);
 	}
 	return RT_OK;
 }
 
+/* A run sends a once-key statement for the first body that has it only, as
+ * the files source's translation context does over a pass. */
 static int source_body(void *ctx, const rt_step *step, rt_direction dir, rt_arena *arena,
                        rt_stmtlist *out, rt_error *err)
 {
-	const rt_bundle_source *bs = ctx;
-	return rt_bundle_body(bs->bundle, step->rev, dir, arena, out, err);
+	rt_bundle_source *bs = ctx;
+	rt_stmtlist all = { 0 };
+	int rc = rt_bundle_body(bs->bundle, step->rev, dir, arena, &all, err);
+	for (size_t i = 0; i < all.n && rc == RT_OK; i++) {
+		const char *key = all.items[i]->once_key;
+		if (key && rt_strv_index(&bs->sent, key) >= 0)
+			continue;
+		if (key)
+			rt_strv_push(bs->pass, &bs->sent, key);
+		rt_stmtlist_push(arena, out, all.items[i]);
+	}
+	return rc;
 }
 
 static void source_rewind(void *ctx)
 {
-	(void)ctx; /* a bundle's bodies were fixed when it was written */
+	rt_bundle_source *bs = ctx;
+	rt_arena_reset(bs->pass);
+	bs->sent = (rt_strv){ 0 };
 }
 
-void rt_bundle_source_init(rt_bundle_source *bs, const rt_bundle *b)
+static void free_pass(void *pass)
+{
+	rt_arena_free(pass);
+}
+
+void rt_bundle_source_init(rt_bundle_source *bs, rt_arena *arena, const rt_bundle *b)
 {
 	*bs = (rt_bundle_source){
 		.source = { .body = source_body, .rewind = source_rewind, .ctx = bs },
 		.bundle = b,
+		.pass = rt_arena_new(),
 	};
+	rt_arena_on_free(arena, free_pass, bs->pass);
 }

@@ -70,8 +70,11 @@ static void put_stmts(rt_buf *b, rt_bundle_origin origin, const rt_stmtlist *stm
 	put_u8(b, origin);
 	put_u32(b, (uint32_t)stmts->n);
 	for (size_t i = 0; i < stmts->n; i++) {
-		put_u8(b, stmts->items[i]->no_transaction ? 1 : 0);
-		put_strn(b, stmts->items[i]->sql, stmts->items[i]->len);
+		const rt_stmt *s = stmts->items[i];
+		put_u8(b, (s->no_transaction ? 1u : 0u) | (s->once_key ? 2u : 0u));
+		put_strn(b, s->sql, s->len);
+		if (s->once_key)
+			put_str(b, s->once_key);
 	}
 }
 

@@ -67,7 +67,7 @@ const rt_step_source *cli_step_source(struct cli_ctx *ctx)
 {
 	if (ctx->bundle) {
 		rt_bundle_source *bs = rt_alloc(ctx->arena, sizeof(*bs));
-		rt_bundle_source_init(bs, ctx->bundle);
+		rt_bundle_source_init(bs, ctx->arena, ctx->bundle);
 		return &bs->source;
 	}
 	rt_files_source *fs = rt_alloc(ctx->arena, sizeof(*fs));

@@ -43,13 +43,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rt_bundle *b;
 	if (rt_bundle_parse(&b, arena, "fuzz.rtb", bytes.ptr, bytes.len, &err) == RT_OK) {
 		rt_project *p = rt_bundle_project(b);
+		rt_bundle_source bs;
+		rt_bundle_source_init(&bs, arena, b);
 		rt_config cfg = { 0 };
 		rt_bundle_settings(b, &cfg);
 		(void)rt_bundle_trust(b, NULL, 0, &err);
+		bs.source.rewind(bs.source.ctx);
 		for (size_t i = 0; i < p->n; i++) {
 			for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++) {
 				rt_stmtlist out = { 0 };
-				(void)rt_bundle_body(b, p->revs[i], (rt_direction)dir, arena, &out, &err);
+				rt_step step = { .kind = dir ? RT_STEP_DOWNGRADE : RT_STEP_UPGRADE,
+				                 .rev = p->revs[i] };
+				(void)bs.source.body(bs.source.ctx, &step, (rt_direction)dir, arena, &out, &err);
 				rt_error_clear(&err);
 			}
 		}

@@ -13,5 +13,5 @@ revisions: 3
 heads: c3d4e5f6a1b2
 bodies: 3 translated, 2 sidecar, 0 rendered by Alembic, 1 refused
 settings: version table alembic_version, history table retort_history, transaction per-migration
-signer: 30d8 b1ea 1142 228d (trusted)
+signer: e7d1 28fc bf98 8b07 (trusted)
 --- stderr

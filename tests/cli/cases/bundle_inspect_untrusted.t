@@ -13,8 +13,8 @@ revisions: 3
 heads: c3d4e5f6a1b2
 bodies: 3 translated, 2 sidecar, 0 rendered by Alembic, 1 refused
 settings: version table alembic_version, history table retort_history, transaction per-migration
-signer: 30d8 b1ea 1142 228d (not trusted)
+signer: e7d1 28fc bf98 8b07 (not trusted)
 --- stderr
-retort: error: bundle 'deploy/signed.rtb' is signed by key 30d8 b1ea 1142 228d, which is not trusted
-  detail: trusted: b316 68ff b3b2 d6f7
+retort: error: bundle 'deploy/signed.rtb' is signed by key e7d1 28fc bf98 8b07, which is not trusted
+  detail: trusted: 3779 fe46 bd85 a9ae
   hint: sign it with a trusted key, or add its .pub with --trust

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -339,6 +340,75 @@ static void file_write_and_load(void **state)
 	rt_buf_release(&bytes);
 }
 
+static void write_rev(const char *dir, const char *id, const char *down, const char *table)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s_%s.py", dir, id, table);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "from alembic import op\nimport sqlalchemy as sa\n\nrevision = '%s'\n"
+	        "down_revision = %s\n\n\ndef upgrade():\n    op.create_table('%s', "
+	        "sa.Column('m', sa.Enum('a', 'b', name='mood')))\n\n\ndef downgrade():\n"
+	        "    op.drop_table('%s')\n", id, down, table, table);
+	fclose(f);
+}
+
+/* Two revisions whose create_table share an enum: over one pass the bundle
+ * source sends CREATE TYPE once, as the files source does (alembic.md §5.4);
+ * each body on its own still has it. */
+static void enum_memo_replayed(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/rtbundle.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	write_rev(dir, "aaaa00000001", "None", "t1");
+	write_rev(dir, "bbbb00000002", "'aaaa00000001'", "t2");
+	rt_arena *arena = rt_arena_new();
+	rt_strv locs = { 0 };
+	rt_strv_push(arena, &locs, dir);
+	rt_project_opts opts = { .version_locations = &locs };
+	rt_diags diags;
+	rt_diags_init(&diags, arena);
+	rt_error err = RT_ERROR_INIT;
+	rt_project *p;
+	assert_int_equal(rt_project_load(&p, arena, &opts, &diags, &err), RT_OK);
+	rt_buf bytes = RT_BUF_INIT;
+	rt_bundle_write_opts wo = { .cfg = rt_config_new_default(arena) };
+	assert_int_equal(rt_bundle_build(&bytes, p, &wo, &err), RT_OK);
+	rt_bundle *b;
+	assert_int_equal(rt_bundle_parse(&b, arena, "t.rtb", bytes.ptr, bytes.len, &err), RT_OK);
+	rt_project *bp = rt_bundle_project(b);
+
+	rt_files_source fs;
+	rt_files_source_init(&fs, arena, NULL);
+	rt_bundle_source bs;
+	rt_bundle_source_init(&bs, arena, b);
+	for (int pass = 0; pass < 2; pass++) {
+		fs.source.rewind(fs.source.ctx);
+		bs.source.rewind(bs.source.ctx);
+		for (size_t i = 0; i < 2; i++) {
+			rt_step fstep = { .kind = RT_STEP_UPGRADE, .rev = p->revs[i] };
+			rt_step bstep = { .kind = RT_STEP_UPGRADE, .rev = bp->revs[i] };
+			rt_stmtlist want = { 0 }, got = { 0 };
+			assert_int_equal(rt_step_source_body(&fs.source, &fstep, arena, &want, &err), RT_OK);
+			assert_int_equal(rt_step_source_body(&bs.source, &bstep, arena, &got, &err), RT_OK);
+			assert_int_equal(want.n, i == 0 ? 2 : 1); /* CREATE TYPE once a pass */
+			assert_int_equal(got.n, want.n);
+			for (size_t k = 0; k < want.n; k++)
+				assert_string_equal(got.items[k]->sql, want.items[k]->sql);
+		}
+	}
+	rt_stmtlist alone = { 0 };
+	assert_int_equal(rt_bundle_body(b, bp->revs[1], RT_UPGRADE, arena, &alone, &err), RT_OK);
+	assert_int_equal(alone.n, 2);
+	assert_non_null(strstr(alone.items[0]->sql, "CREATE TYPE mood"));
+	rt_buf_release(&bytes);
+	rt_arena_free(arena);
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +418,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(signature_and_trust, setup, teardown),
 		cmocka_unit_test_setup_teardown(bodies_from_outside, setup, teardown),
 		cmocka_unit_test_setup_teardown(file_write_and_load, setup, teardown),
+		cmocka_unit_test(enum_memo_replayed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
