@@ -40,7 +40,8 @@ const char *rt_bundle_origin_name(rt_bundle_origin origin);
 /*
  * Supplies a body retort cannot produce itself (--with-alembic). Called by
  * rt_bundle_build for each revision and direction whose rt_revision_body
- * failed, with that failure in why. Either appends the statements (in arena,
+ * refused to translate it (RT_EUNSUPPORTED, RT_ELIMIT; not an irreversible
+ * downgrade or a missing function), with that failure in why. Either appends the statements (in arena,
  * each with no_transaction as it must run) to out and returns RT_OK: the
  * direction is recorded as RT_BUNDLE_ALEMBIC; or returns RT_ENOTFOUND with
  * err untouched: the direction is recorded as refused, with why; or fails

@@ -96,7 +96,9 @@ static int put_body(rt_buf *b, rt_arena *tmp, const rt_revision *rev, rt_directi
 		rt_error_move(err, &why);
 		return rc;
 	}
-	if (o->render) {
+	/* what Alembic could render: a body retort does not translate (an
+	 * irreversible downgrade or a missing function fails there too) */
+	if (o->render && (rc == RT_EUNSUPPORTED || rc == RT_ELIMIT)) {
 		rt_stmtlist rendered = { 0 };
 		rc = o->render(o->render_ctx, rev, dir, &why, tmp, &rendered, err);
 		if (rc == RT_OK) {
