@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh [RUNS]: retort against Alembic and a psql floor on synthetic projects (N = 10, 100,
 # 1000; op.execute and op.create_table bodies). Measures no-op upgrade, apply-all from empty,
-# check/history without a database and peak RSS; prints medians, min/max and ratios.
+# check/history without a database and peak RSS; prints medians, min/max and ratios. No-op
+# and apply are also measured from a signed deploy bundle of the same project (retort-bundle).
 # RETORT=path picks the binary (default build/src/cli/retort); ALEMBIC_RUNS_1000 caps Alembic.
 set -euo pipefail
 
@@ -117,6 +118,11 @@ for n in $sizes; do
 		"$here/gen-project.sh" "$n" "$style" "$proj"
 		cd "$proj"
 		head=$(cat HEAD)
+		# the deploy bundle of the same project, signed and checked against its key
+		rm -f "$work/ci.key" "$work/ci.key.pub"
+		"$retort" -q keygen "$work/ci.key" >/dev/null
+		"$retort" -q bundle -o "$work/p.rtb" --sign "$work/ci.key" >/dev/null
+		from_bundle=("$retort" -q --bundle "$work/p.rtb" --trust "$work/ci.key.pub")
 		s=$work/s
 		rm -f "$s".*
 		ar=$runs
@@ -126,6 +132,8 @@ for n in $sizes; do
 		# (b) apply all N from empty; the tools take turns so drift hits all alike.
 		for ((i = 1; i <= runs; i++)); do
 			reset_db; timed "$s.b.retort" "$retort" -q upgrade head; at_head retort
+			reset_db; timed "$s.b.retort-bundle" "${from_bundle[@]}" upgrade head
+			at_head retort-bundle
 			reset_db; timed "$s.b.psql" floor_apply; at_head psql
 			if [ "$i" -le "$ar" ]; then
 				reset_db; timed "$s.b.alembic" alembic; at_head alembic
@@ -138,6 +146,7 @@ for n in $sizes; do
 		echo "N=$n $style: no-op" >&2
 		for ((i = 1; i <= runs; i++)); do
 			timed "$s.a.retort" "$retort" -q upgrade head
+			timed "$s.a.retort-bundle" "${from_bundle[@]}" upgrade head
 			timed "$s.a.psql" floor_noop
 			if [ "$i" -le "$ar" ]; then timed "$s.a.alembic" alembic; fi
 		done
@@ -161,6 +170,7 @@ for n in $sizes; do
 			reset_db
 			rss_row "retort apply" "$retort" -q upgrade head
 			rss_row "retort no-op" "$retort" -q upgrade head
+			rss_row "retort bundle-no-op" "${from_bundle[@]}" upgrade head
 			DATABASE_URL=$nodb rss_row "retort check" "$retort" check
 			reset_db
 			rss_row "psql apply" "$psql" -X -q -v ON_ERROR_STOP=1 -f floor.sql

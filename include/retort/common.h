@@ -35,6 +35,7 @@ typedef enum rt_code {
 	RT_EINTR = -15,      /* interrupted by a signal */
 	RT_EFINDINGS = -16,  /* lint findings at or above --fail-on */
 	RT_EIRREVERSIBLE = -17, /* a downgrade() that only raises: no way back */
+	RT_ESIGNATURE = -18, /* a bundle's hash or signature is wrong, or its signer untrusted */
 } rt_code;
 
 /* Named input caps: a larger input is refused with RT_ELIMIT, never OOM. */

@@ -83,6 +83,8 @@ typedef struct rt_config {
 	const char *timezone;             /* NULL: local time */
 	rt_strv scratch_databases;        /* databases `lint --trace` may run steps on,
 	                                   * besides names containing "scratch" */
+	const char *bundle;               /* a deploy bundle to read the project from, or NULL */
+	rt_strv trust;                    /* public key files a bundle must be signed by */
 	rt_diags warnings;                /* things ignored on purpose (e.g. a placeholder
 	                                   * sqlalchemy.url); the CLI shows them with -v */
 	rt_config_origins *origins;
@@ -109,6 +111,8 @@ typedef struct rt_config_overrides {
 	bool verbosity_set;
 	bool allow_multiple_heads;
 	bool allow_multiple_heads_set;
+	const char *bundle;          /* --bundle */
+	rt_strv trust;               /* --trust, repeatable; replaces the list */
 } rt_config_overrides;
 
 /* getenv-like lookup, so tests can inject an environment. The result must

@@ -38,6 +38,10 @@ typedef struct rt_stmt {
 	rt_offseg *segs;
 	size_t nsegs;
 	bool no_transaction;    /* run alone, outside any transaction block */
+	/* Set on a statement a run sends at most once under this key, whichever
+	 * body produced it first (the CREATE TYPE of op.create_table's enum memo,
+	 * alembic.md §5.4); a deploy bundle records it to replay that memo. */
+	const char *once_key;
 } rt_stmt;
 
 /* Which body of a revision a list of statements comes from. */

@@ -21,10 +21,13 @@
 #include "retort/graph.h"
 #include "retort/plan.h"
 #include "retort/project.h"
+#include "retort/sign.h"
+#include "retort/step_source.h"
 
 #define CLI_NEED_PROJECT (1u << 0) /* discover and read the version files */
 #define CLI_NEED_GRAPH (1u << 1)   /* build the revision graph (implies PROJECT) */
 #define CLI_TOLERATE_BROKEN (1u << 2) /* run even when loading found errors (check) */
+#define CLI_FROM_BUNDLE (1u << 3)  /* with a bundle set (--bundle), read the project from it */
 
 /* What a command needs from the database. main.c opens the session it names
  * (every value from CLI_DB_READ on) before the command runs, after the
@@ -74,6 +77,7 @@ struct cli_ctx {
 	/* the session the command declared (cmd->db), open while it runs; else NULL */
 	struct cli_session *session;
 	rt_db_pending *db_pending; /* the connection started before the files were read */
+	struct rt_bundle *bundle;  /* the deploy bundle the project came from, or NULL */
 };
 
 /*
@@ -91,7 +95,10 @@ struct cli_cmd {
 	 * options struct of opts_size bytes that ctx->opts points to */
 	const struct cli_opt *opts;
 	size_t opts_size;
-	unsigned flags;      /* CLI_NEED_*, CLI_TOLERATE_BROKEN */
+	unsigned flags;      /* CLI_NEED_*, CLI_TOLERATE_BROKEN, CLI_FROM_BUNDLE */
+	/* optional: the flags after the options given, when they change them
+	 * (bundle --inspect reads no project) */
+	unsigned (*need)(const struct cli_ctx *ctx);
 	size_t min_args, max_args; /* positional arguments (CLI_ARGS_MANY: no limit) */
 	enum cli_db db;
 	struct cli_db_switch db_switch[2]; /* the first one given wins */
@@ -250,6 +257,19 @@ int cli_range_parse(struct cli_ctx *ctx, const char *arg, const char *dflt, cons
 /* upgrade/downgrade --sql: "[FROM:]TO" rendered as an offline script. */
 int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg, rt_error *err);
 
+/* Deploy bundles (bundle_src.c). Opens ctx->cfg->bundle: reads it once,
+ * checks its hash and signature, refuses it (RT_ESIGNATURE) unless signed by
+ * a `trust` key when any is set, else notes an unsigned one; then its
+ * settings replace the configuration's (flags still win) and its revisions
+ * become ctx->project. Runs before anything connects. */
+int cli_bundle_open(struct cli_ctx *ctx, rt_error *err);
+/* The trust keys of ctx->cfg, read (RT_ECONFIG naming a file that is not one). */
+int cli_trust_keys(struct cli_ctx *ctx, rt_sign_public **keys, size_t *n, rt_error *err);
+/* Where step bodies come from: the bundle when one is open, else the files. */
+const rt_step_source *cli_step_source(struct cli_ctx *ctx);
+/* " (rendered by Alembic)" for a body a bundle got from Alembic, else "". */
+const char *cli_body_note(const struct cli_ctx *ctx, const rt_revision *rev, rt_direction dir);
+
 /* Reports a revision written by src/author (cmd_revision.c): "Generating PATH ...  done"
  * per file, or one "revision_created" JSON event (with "sql_path" for a sidecar). */
 struct rt_newrev;
@@ -275,5 +295,6 @@ extern const struct cli_cmd cli_cmd_rebase;
 extern const struct cli_cmd cli_cmd_squash;
 extern const struct cli_cmd cli_cmd_lint;
 extern const struct cli_cmd cli_cmd_keygen;
+extern const struct cli_cmd cli_cmd_bundle;
 
 #endif

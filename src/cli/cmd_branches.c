@@ -23,6 +23,6 @@ const struct cli_cmd cli_cmd_branches = {
 	.name = "branches",
 	.args = "",
 	.summary = "show branch points and their children",
-	.flags = CLI_NEED_GRAPH,
+	.flags = CLI_NEED_GRAPH | CLI_FROM_BUNDLE,
 	.run = run,
 };

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "retort/bundle.h"
 #include "retort/translate.h"
 
 struct check_opts {
@@ -14,6 +15,7 @@ struct check_opts {
 	/* What check learns while the project loads: each revision's bodies are
 	 * tried as soon as it is read, while the loader still holds its parse. */
 	rt_translate_ctx *tctx;
+	const rt_bundle *bundle; /* bodies come from it when set, else from the files */
 	rt_arena *tmp;   /* the statements of one revision, reset after it */
 	rt_diags found;  /* one warning per revision retort cannot run */
 	rt_diags irreversible; /* one note per downgrade() that only raises (-v) */
@@ -44,8 +46,11 @@ static void check_bodies(void *arg, const rt_revision *rev)
 	int first = -1;
 	for (int dir = RT_UPGRADE; dir <= RT_DOWNGRADE; dir++) {
 		rt_stmtlist stmts = { 0 };
-		int rc = rt_revision_body(&stmts, bodies->tmp, rev, (rt_direction)dir, bodies->tctx,
-		                          &errs[dir]);
+		int rc = bodies->bundle
+		         ? rt_bundle_body(bodies->bundle, rev, (rt_direction)dir, bodies->tmp, &stmts,
+		                          &errs[dir])
+		         : rt_revision_body(&stmts, bodies->tmp, rev, (rt_direction)dir, bodies->tctx,
+		                            &errs[dir]);
 		if (rc < 0)
 			bodies->unrunnable[dir]++;
 		if (rc == RT_EIRREVERSIBLE) {
@@ -123,6 +128,11 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 		.allow_multiple_heads = o->allow_multiple_heads || ctx->cfg->allow_multiple_heads,
 	};
 	rt_graph_check(ctx->graph, &gopts, &ctx->diags);
+	if (ctx->bundle) { /* no files were read: the bodies are the bundle's */
+		o->bundle = ctx->bundle;
+		for (size_t i = 0; i < ctx->project->n; i++)
+			check_bodies(o, ctx->project->revs[i]);
+	}
 	/* after the graph's findings, as when bodies were tried after loading */
 	for (size_t i = 0; i < o->found.n; i++) {
 		const rt_diag *f = o->found.items[i];
@@ -160,7 +170,7 @@ const struct cli_cmd cli_cmd_check = {
 	.summary = "verify every version file, the graph and every body; list every problem",
 	.opts = opts,
 	.opts_size = sizeof(struct check_opts),
-	.flags = CLI_NEED_GRAPH | CLI_TOLERATE_BROKEN,
+	.flags = CLI_NEED_GRAPH | CLI_TOLERATE_BROKEN | CLI_FROM_BUNDLE,
 	.prepare_load = prepare_load,
 	.run = run,
 };

@@ -25,7 +25,7 @@ const struct cli_cmd cli_cmd_current = {
 	.name = "current",
 	.args = "[--verbose]",
 	.summary = "show the revisions the database is at",
-	.flags = CLI_NEED_GRAPH,
+	.flags = CLI_NEED_GRAPH | CLI_FROM_BUNDLE,
 	.db = CLI_DB_READ,
 	.run = run,
 };

@@ -36,6 +36,6 @@ const struct cli_cmd cli_cmd_heads = {
 	.summary = "show the head revisions",
 	.opts = opts,
 	.opts_size = sizeof(struct heads_opts),
-	.flags = CLI_NEED_GRAPH,
+	.flags = CLI_NEED_GRAPH | CLI_FROM_BUNDLE,
 	.run = run,
 };

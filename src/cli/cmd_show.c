@@ -22,13 +22,22 @@ static int print_sql(struct cli_ctx *ctx, const rt_revision *rev, rt_error *err)
 {
 	const struct show_opts *o = ctx->opts;
 	rt_stmtlist stmts = { 0 };
-	rt_translate_ctx *tctx = rt_translate_ctx_new(ctx->arena, ctx->cfg);
-	int rc = rt_revision_body(&stmts, ctx->arena, rev, o->downgrade ? RT_DOWNGRADE : RT_UPGRADE,
-	                          tctx, err);
-	if (ctx->verbosity > 0) /* what was ignored as Alembic ignores it */
-		cli_print_diags(ctx, rt_translate_ctx_warnings(tctx));
+	/* the statements a run would take, from the same source */
+	const rt_step_source *src = cli_step_source(ctx);
+	rt_step step = { .kind = o->downgrade ? RT_STEP_DOWNGRADE : RT_STEP_UPGRADE, .rev = rev };
+	int rc = rt_step_source_body(src, &step, ctx->arena, &stmts, err);
+	if (ctx->verbosity > 0 && !ctx->bundle) { /* what was ignored as Alembic ignores it */
+		const rt_files_source *files = src->ctx;
+		cli_print_diags(ctx, rt_translate_ctx_warnings(files->tctx));
+	}
 	if (rc < 0)
 		return rc;
+	const char *note = cli_body_note(ctx, rev, o->downgrade ? RT_DOWNGRADE : RT_UPGRADE);
+	if (*note)
+		cli_emit(ctx, &(struct cli_event){
+			.text = rt_sprintf(ctx->arena, "--%s\n", note),
+			.text_flags = CLI_TEXT_ALWAYS,
+		});
 	for (size_t i = 0; i < stmts.n; i++) {
 		const rt_stmt *s = stmts.items[i];
 		rt_loc loc = rt_stmt_loc(s, 0);
@@ -96,7 +105,7 @@ const struct cli_cmd cli_cmd_show = {
 	.summary = "show a revision's metadata, or with --sql the statements it runs",
 	.opts = opts,
 	.opts_size = sizeof(struct show_opts),
-	.flags = CLI_NEED_GRAPH,
+	.flags = CLI_NEED_GRAPH | CLI_FROM_BUNDLE,
 	.min_args = 1,
 	.max_args = 1,
 	.validate = validate,

@@ -82,7 +82,7 @@ const struct cli_cmd cli_cmd_verify = {
 	.name = "verify",
 	.args = "",
 	.summary = "compare the database with the scripts: drift, unknown and pending revisions",
-	.flags = CLI_NEED_GRAPH,
+	.flags = CLI_NEED_GRAPH | CLI_FROM_BUNDLE,
 	.db = CLI_DB_READ,
 	.run = run,
 };

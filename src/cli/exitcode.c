@@ -20,6 +20,7 @@ int cli_exit_code(int rc)
 	case RT_EDRIFT: return 7;
 	case RT_EINTR: return 130;
 	case RT_EFINDINGS: return 8;
+	case RT_ESIGNATURE: return 9;
 	case RT_ERROR:
 	case RT_EOS: return 1;
 	}

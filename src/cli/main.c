@@ -30,6 +30,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_fingerprint,
 	&cli_cmd_lint,
 	&cli_cmd_keygen,
+	&cli_cmd_bundle,
 };
 
 struct globals {
@@ -64,6 +65,10 @@ static const struct cli_opt global_opts[] = {
 	  "how long to wait for the migration lock" },
 	{ 0, "statement-lock-timeout", CLI_OPT_STRING, G(statement_lock_timeout), "DURATION",
 	  "SET lock_timeout for each step; retry the step on lock timeouts" },
+	{ 0, "bundle", CLI_OPT_STRING, G(ov.bundle), "FILE",
+	  "read the project from a deploy bundle instead of the version files" },
+	{ 0, "trust", CLI_OPT_LIST, G(ov.trust), "PUBFILE",
+	  "require the bundle to be signed by this key (repeatable)" },
 	{ 'q', "quiet", CLI_OPT_FLAG, G(quiet), NULL, "print only the result" },
 	{ 'v', "verbose", CLI_OPT_COUNT, G(verbose), NULL, "more detail (repeatable)" },
 	{ 'h', "help", CLI_OPT_FLAG, G(help), NULL, "show help" },
@@ -170,8 +175,16 @@ static int load(struct cli_ctx *ctx, const struct cli_cmd *cmd, const rt_config_
 	ctx->verbosity = ctx->cfg->verbosity;
 	if (ctx->verbosity > 0)
 		cli_print_diags(ctx, &ctx->cfg->warnings);
-	if (!(cmd->flags & (CLI_NEED_PROJECT | CLI_NEED_GRAPH)))
+	unsigned flags = cmd->need ? cmd->need(ctx) : cmd->flags;
+	if (!(flags & (CLI_NEED_PROJECT | CLI_NEED_GRAPH)))
 		return RT_OK;
+	if (ctx->cfg->bundle && !(flags & CLI_FROM_BUNDLE))
+		return rt_error_set(err, RT_EUSAGE, NULL, "'%s' works on the version files, not on "
+		                    "the bundle set by %s", cmd->name,
+		                    rt_config_key_origin(ctx->cfg, "bundle"));
+	/* a bundle is judged before anything connects */
+	if (ctx->cfg->bundle && (rc = cli_bundle_open(ctx, err)) < 0)
+		return rc;
 	/* the server starts the session's backend while the files are read */
 	if (db >= CLI_DB_READ)
 		cli_session_prestart(ctx);
@@ -185,19 +198,19 @@ static int load(struct cli_ctx *ctx, const struct cli_cmd *cmd, const rt_config_
 	};
 	if (cmd->prepare_load)
 		cmd->prepare_load(ctx, &popts);
-	rc = rt_project_load(&ctx->project, ctx->arena, &popts, &ctx->diags, err);
-	if (rc < 0)
+	if (!ctx->bundle &&
+	    (rc = rt_project_load(&ctx->project, ctx->arena, &popts, &ctx->diags, err)) < 0)
 		return rc;
-	if (cmd->flags & CLI_NEED_GRAPH) {
+	if (flags & CLI_NEED_GRAPH) {
 		rc = rt_graph_build(&ctx->graph, ctx->arena, ctx->project->revs, ctx->project->n,
 		                    &ctx->diags);
-		if (rc < 0 && !(cmd->flags & CLI_TOLERATE_BROKEN)) {
+		if (rc < 0 && !(flags & CLI_TOLERATE_BROKEN)) {
 			cli_print_diags(ctx, &ctx->diags);
 			return rt_error_set(err, rc, NULL, "the revision graph has errors; "
 			                    "'retort check' lists them all");
 		}
 	}
-	if (ctx->diags.errors && !(cmd->flags & CLI_TOLERATE_BROKEN)) {
+	if (ctx->diags.errors && !(flags & CLI_TOLERATE_BROKEN)) {
 		cli_print_diags(ctx, &ctx->diags);
 		return rt_error_set(err, RT_ESYNTAX, NULL,
 		                    "%zu version file problem%s; 'retort check' lists them all",

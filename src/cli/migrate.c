@@ -60,13 +60,11 @@ int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg,
 		.name = ctx->cfg->version_table,
 		.no_pk = !ctx->cfg->version_table_pk,
 	};
-	rt_files_source files;
-	rt_files_source_init(&files, ctx->arena, ctx->cfg);
 	rt_offline_opts oo = {
 		.vtable = &vt,
 		.transaction = ctx->cfg->transaction,
 		.create_version_table = rows.n == 0, /* no start, or base: as Alembic */
-		.source = &files.source,
+		.source = cli_step_source(ctx),
 	};
 	rt_buf script = RT_BUF_INIT;
 	rc = rt_offline_render(&script, ctx->arena, plan, &oo, err);
@@ -159,6 +157,9 @@ static void on_step_start(void *p, const rt_step *step, size_t index, size_t tot
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_puts(&b, "Running ");
 	rt_step_format_log(&b, step);
+	if (step->rev)
+		rt_buf_puts(&b, cli_body_note(ctx, step->rev, step->kind == RT_STEP_DOWNGRADE
+		                                                  ? RT_DOWNGRADE : RT_UPGRADE));
 	rt_buf_puts(&b, " ...");
 	v->line = rt_strdup(ctx->arena, rt_buf_cstr(&b));
 	v->redrawn = false;
@@ -329,9 +330,8 @@ static int run_plan(struct cli_ctx *ctx, const struct cli_migration *m, const rt
 	struct cli_session *s = ctx->session;
 	if (plan->warning && ctx->verbosity >= 0)
 		fprintf(ctx->err, "retort: warning: %s\n", plan->warning);
-	rt_files_source files;
-	rt_files_source_init(&files, ctx->arena, ctx->cfg);
-	int rc = rt_exec_check_bodies(plan, &files.source, err);
+	const rt_step_source *source = cli_step_source(ctx);
+	int rc = rt_exec_check_bodies(plan, source, err);
 	if (rc < 0)
 		return rc;
 	print_plan(ctx, plan, m->dry_run);
@@ -362,7 +362,7 @@ static int run_plan(struct cli_ctx *ctx, const struct cli_migration *m, const rt
 		.interrupted = &cli_interrupted,
 		.lost = lost,
 	};
-	rc = rt_exec_run(s->db, ctx->arena, plan, &files.source, &eo, err);
+	rc = rt_exec_run(s->db, ctx->arena, plan, source, &eo, err);
 	if (rc < 0) {
 		bool lost_conn = rc == RT_ECONNECT && rt_db_lost(s->db);
 		cli_emit(ctx, &(struct cli_event){

@@ -39,6 +39,8 @@ const char *const cfg_key_names[K_COUNT] = {
 	[K_SCRATCH_DATABASES] = "scratch_databases",
 	[K_ASSUME] = "assume",
 	[K_NAMING_CONVENTION] = "naming_convention",
+	[K_BUNDLE] = "bundle",
+	[K_TRUST] = "trust",
 };
 
 const char *cfg_loc_label(rt_arena *arena, const rt_loc *loc)
@@ -250,9 +252,32 @@ static long url_var(const struct cfg_env *env)
 	return -1;
 }
 
+/* RETORT_BUNDLE, and RETORT_TRUST as ':'-separated key files. */
+static void apply_bundle_env(rt_arena *arena, rt_config *cfg, const struct cfg_env *env,
+                             const char *cwd)
+{
+	const char *v = cfg_getenv(env, "RETORT_BUNDLE");
+	if (v && *v) {
+		cfg->bundle = cfg_path_join(arena, cwd, v);
+		cfg_set_origin(arena, cfg, K_BUNDLE, NULL, "RETORT_BUNDLE");
+	}
+	v = cfg_getenv(env, "RETORT_TRUST");
+	if (!v || !*v)
+		return;
+	cfg->trust = (rt_strv){ 0 };
+	for (const char *p = v; *p;) {
+		size_t n = strcspn(p, ":");
+		if (n)
+			rt_strv_push(arena, &cfg->trust, cfg_path_join(arena, cwd, rt_strndup(arena, p, n)));
+		p += n + (p[n] == ':');
+	}
+	cfg_set_origin(arena, cfg, K_TRUST, NULL, "RETORT_TRUST");
+}
+
 static int apply_env(rt_arena *arena, rt_config *cfg, const struct cfg_env *env,
                      const char *cwd, rt_error *err)
 {
+	apply_bundle_env(arena, cfg, env, cwd);
 	long i = url_var(env);
 	if (i < 0)
 		return RT_OK;
@@ -354,6 +379,18 @@ static int apply_flags(rt_arena *arena, rt_config *cfg, const rt_config_override
 	if (ov->allow_multiple_heads_set) {
 		cfg->allow_multiple_heads = ov->allow_multiple_heads;
 		cfg_set_origin(arena, cfg, K_ALLOW_MULTIPLE_HEADS, NULL, "--allow-multiple-heads");
+	}
+	if (ov->bundle) {
+		if (!*ov->bundle)
+			return bad_flag(err, "--bundle", "", "give the path of a bundle file");
+		cfg->bundle = cfg_path_join(arena, cwd, ov->bundle);
+		cfg_set_origin(arena, cfg, K_BUNDLE, NULL, "--bundle");
+	}
+	if (ov->trust.n) {
+		cfg->trust = (rt_strv){ 0 };
+		for (size_t i = 0; i < ov->trust.n; i++)
+			rt_strv_push(arena, &cfg->trust, cfg_path_join(arena, cwd, ov->trust.v[i]));
+		cfg_set_origin(arena, cfg, K_TRUST, NULL, "--trust");
 	}
 	return RT_OK;
 }

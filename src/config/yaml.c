@@ -574,13 +574,16 @@ static int apply_key(yaml_cfg *y, rt_config *cfg, enum cfg_key k, const yaml_nod
 			cfg_set_origin(a, cfg, k, &loc, NULL);
 		return rc;
 	}
-	if (k == K_VERSION_LOCATIONS || k == K_SCRATCH_DATABASES) {
-		bool paths = k == K_VERSION_LOCATIONS;
+	if (k == K_VERSION_LOCATIONS || k == K_SCRATCH_DATABASES || k == K_TRUST) {
+		bool paths = k != K_SCRATCH_DATABASES;
+		const char *what = k == K_TRUST ? "key file" : paths ? "folder" : "database name";
 		rt_strv list = { 0 };
-		if ((rc = apply_list(y, n, k, paths ? "folder" : "database name", env,
-		                     paths ? base : NULL, &list, err)) < 0 || !list.n)
+		if ((rc = apply_list(y, n, k, what, env, paths ? base : NULL, &list, err)) < 0 ||
+		    !list.n)
 			return rc;
-		*(paths ? &cfg->version_locations : &cfg->scratch_databases) = list;
+		*(k == K_TRUST ? &cfg->trust
+		  : paths     ? &cfg->version_locations
+		              : &cfg->scratch_databases) = list;
 		cfg_set_origin(a, cfg, k, &loc, NULL);
 		return RT_OK;
 	}
@@ -591,6 +594,9 @@ static int apply_key(yaml_cfg *y, rt_config *cfg, enum cfg_key k, const yaml_nod
 		return cfg_set_database(a, cfg, text, "'database'", &loc, NULL, RT_ECONFIG, err);
 	case K_SCRIPT_LOCATION:
 		cfg->script_location = cfg_path_join(a, base, text);
+		break;
+	case K_BUNDLE:
+		cfg->bundle = cfg_path_join(a, base, text);
 		break;
 	case K_RECURSIVE_VERSION_LOCATIONS:
 	case K_SOURCELESS:

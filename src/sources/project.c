@@ -355,6 +355,7 @@ static rt_stmt *copy_stmt(rt_arena *arena, const rt_stmt *stmt, const rt_source 
 	*s = *stmt;
 	s->echo = stmt->echo ? rt_strdup(arena, stmt->echo) : NULL; /* levels are static */
 	s->sql = rt_strndup(arena, stmt->sql, stmt->len);
+	s->once_key = stmt->once_key ? rt_strdup(arena, stmt->once_key) : NULL;
 	s->src = stmt->src ? src : NULL;
 	if (stmt->nsegs) {
 		s->segs = rt_alloc_raw(arena, stmt->nsegs * sizeof(*s->segs));

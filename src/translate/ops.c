@@ -921,7 +921,7 @@ static int create_table_pk(tr_run *r, tr_table *t, table_elems *e)
 	return rc < 0 ? rc : tr_autoinc_column(r, e->pk, e->npk, &e->autoinc);
 }
 
-static bool enum_created_by_table(tr_run *r, tr_val *t, int *rc)
+static bool enum_created_by_table(tr_run *r, tr_val *t, int *rc, const char **key)
 {
 	const char *name, *schema;
 	rt_strv values = { 0 };
@@ -946,10 +946,10 @@ static bool enum_created_by_table(tr_run *r, tr_val *t, int *rc)
 		*rc = tr_refuse(r, t->off, t->len, "PostgreSQL ENUM type requires a name");
 		return false;
 	}
-	const char *key = rt_sprintf(r->arena, "%s\x1f%s", schema ? schema : "", name);
-	if (rt_strv_index(&r->ctx->enums, key) >= 0)
+	*key = rt_sprintf(r->arena, "%s\x1f%s", schema ? schema : "", name);
+	if (rt_strv_index(&r->ctx->enums, *key) >= 0)
 		return false;
-	rt_strv_push(r->ctx->arena, &r->ctx->enums, rt_strdup(r->ctx->arena, key));
+	rt_strv_push(r->ctx->arena, &r->ctx->enums, rt_strdup(r->ctx->arena, *key));
 	return true;
 }
 
@@ -961,10 +961,15 @@ static int create_table_enums(tr_run *r, const table_elems *e)
 	rt_buf b = RT_BUF_INIT;
 	for (size_t k = 0; k < e->nattached && rc == RT_OK; k++) {
 		tr_val *type = e->attached[k]->type;
-		if (enum_created_by_table(r, type, &rc)) {
+		const char *key;
+		if (enum_created_by_table(r, type, &rc, &key)) {
 			rc = tr_render_enum_create(r, &b, type);
-			if (rc == RT_OK)
-				tr_emit(r, &b, type->off);
+			if (rc == RT_OK) {
+				rt_stmt *st = rt_stmt_generated(r->arena, rt_buf_cstr(&b), r->src, type->off);
+				st->once_key = key;
+				tr_emit_stmt(r, st);
+				rt_buf_truncate(&b, 0);
+			}
 		}
 	}
 	rt_buf_release(&b);

@@ -26,6 +26,8 @@ global options:
       --lock-timeout SECONDS    how long to wait for the migration lock
       --statement-lock-timeout DURATION
                                 SET lock_timeout for each step; retry the step on lock timeouts
+      --bundle FILE             read the project from a deploy bundle instead of the version files
+      --trust PUBFILE           require the bundle to be signed by this key (repeatable)
   -q, --quiet                   print only the result
   -v, --verbose                 more detail (repeatable)
   -h, --help                    show help

@@ -25,6 +25,7 @@ commands:
   fingerprint  describe the database's schema and hash it; --compare diffs two databases
   lint         report the locks, rewrites and unsafe statements of each step (docs/lint.md)
   keygen       write a new signing key pair: FILE (secret, 0600) and FILE.pub
+  bundle       write a deploy bundle of the project (checked as 'check' does), or inspect one
 
 global options:
   -c, --config FILE             retort.yaml or alembic.ini (default: ./retort.yaml, else ./alembic.ini)
@@ -41,6 +42,8 @@ global options:
       --lock-timeout SECONDS    how long to wait for the migration lock
       --statement-lock-timeout DURATION
                                 SET lock_timeout for each step; retry the step on lock timeouts
+      --bundle FILE             read the project from a deploy bundle instead of the version files
+      --trust PUBFILE           require the bundle to be signed by this key (repeatable)
   -q, --quiet                   print only the result
   -v, --verbose                 more detail (repeatable)
   -h, --help                    show help

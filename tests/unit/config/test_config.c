@@ -201,6 +201,9 @@ static void test_config__yaml_every_key_and_expansion(void **state)
 	assert_string_equal(cfg->file_template, "%(rev)s_%(slug)s");
 	assert_int_equal(cfg->truncate_slug_length, 60);
 	assert_string_equal(cfg->timezone, "Europe/Paris");
+	assert_string_equal(cfg->bundle, FIX "/deploy/m.rtb");
+	assert_int_equal(cfg->trust.n, 2);
+	assert_string_equal(cfg->trust.v[1], FIX "/keys/ops.pub");
 
 	/* the default kicks in when TENANT_DIR is unset; DB_URL has none */
 	const char *env2[] = { "DB_URL", "host=h dbname=d", "SUFFIX", "v2", NULL };
@@ -403,6 +406,8 @@ static void test_config__yaml_shapes(void **state)
 	yaml_fails("wait: 1\nurl: x\n", RT_ECONFIG, 2, 1, "unknown key 'url'",
 	           "the database URL is 'database'");
 	yaml_fails("wait: 1\nwait: 2\n", RT_ECONFIG, 2, 1, "key 'wait' is set twice", NULL);
+	yaml_fails("trust: {a: b}\n", RT_ECONFIG, 1, 8,
+	           "'trust' must be a list of key files or one key file", NULL);
 	yaml_fails("wait: 1\n---\nwait: 2\n", RT_ESYNTAX, 2, 1,
 	           "'r.yaml' holds more than one YAML document", NULL);
 	yaml_fails("- a\n- b\n", RT_ECONFIG, 1, 1, "'r.yaml' must be a mapping of settings", NULL);
@@ -526,6 +531,34 @@ static void test_config__ini_refusals_and_warnings(void **state)
 	ov = (rt_config_overrides){ .config_path = "no_script_location.ini", .script_location = "m" };
 	cfg = load_ok(a, &ov, no_env, FIX);
 	assert_string_equal(cfg->script_location, FIX "/m");
+	rt_arena_free(a);
+}
+
+/* bundle and trust: retort.yaml < environment < flags; RETORT_TRUST splits at ':'. */
+static void test_config__bundle_and_trust(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	const char *env[] = { "DB_URL", "x", "RETORT_BUNDLE", "env.rtb", "RETORT_TRUST",
+		              "a.pub::/k/b.pub", NULL };
+	rt_config_overrides ov = { .config_path = "full.yaml" };
+	rt_config *cfg = load_ok(a, &ov, env, FIX);
+	assert_string_equal(cfg->bundle, FIX "/env.rtb");
+	assert_string_equal(rt_config_key_origin(cfg, "bundle"), "RETORT_BUNDLE");
+	assert_int_equal(cfg->trust.n, 2);
+	assert_string_equal(cfg->trust.v[0], FIX "/a.pub");
+	assert_string_equal(cfg->trust.v[1], "/k/b.pub");
+	ov.bundle = "flag.rtb";
+	rt_strv_push(a, &ov.trust, "f.pub");
+	cfg = load_ok(a, &ov, env, FIX);
+	assert_string_equal(cfg->bundle, FIX "/flag.rtb");
+	assert_string_equal(rt_config_key_origin(cfg, "trust"), "--trust");
+	assert_int_equal(cfg->trust.n, 1);
+	assert_string_equal(cfg->trust.v[0], FIX "/f.pub");
+	/* none by default */
+	cfg = load_ok(a, NULL, no_env, FIX "/yaml_sub");
+	assert_null(cfg->bundle);
+	assert_int_equal(cfg->trust.n, 0);
 	rt_arena_free(a);
 }
 
@@ -889,6 +922,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config__defaults_without_files),
 		cmocka_unit_test(test_config__precedence_flag_env_yaml_ini),
+		cmocka_unit_test(test_config__bundle_and_trust),
 		cmocka_unit_test(test_config__alembic_ini_discovered_driver_dropped),
 		cmocka_unit_test(test_config__yaml_every_key_and_expansion),
 		cmocka_unit_test(test_config__yaml_errors_are_located),

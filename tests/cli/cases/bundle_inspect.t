@@ -1,0 +1,17 @@
+# a signed bundle inspected with its key trusted
+cd: tests/fixtures/bundle
+run: retort bundle --inspect deploy/signed.rtb --trust deploy/ci.pub
+--- exit
+0
+--- stdout
+bundle: deploy/signed.rtb
+format version: 1
+revisions: 3
+  a1b2c3d4e5f6  upgrade translated, downgrade translated  create pets
+  b2c3d4e5f6a1  upgrade sidecar, downgrade sidecar  index pets by name
+  c3d4e5f6a1b2  upgrade translated, downgrade refused  add pets.age
+heads: c3d4e5f6a1b2
+bodies: 3 translated, 2 sidecar, 0 rendered by Alembic, 1 refused
+settings: version table alembic_version, history table retort_history, transaction per-migration
+signer: e7d1 28fc bf98 8b07 (trusted)
+--- stderr
