@@ -37,6 +37,12 @@ rt_translate_ctx *rt_translate_ctx_new(rt_arena *arena, const rt_config *cfg);
  */
 rt_diags *rt_translate_ctx_warnings(rt_translate_ctx *ctx);
 
+/* The first value the bodies translated with ctx took from the clock or the
+ * random source (datetime.now(), uuid.uuid4(), ...): its dotted name, with
+ * where it is in *loc; NULL when none. Such a body differs each time it is
+ * translated, which only a run may do (a bundle would freeze the value). */
+const char *rt_translate_ctx_run_time_value(const rt_translate_ctx *ctx, rt_loc *loc);
+
 /*
  * Appends to out the statements of rf's upgrade() (dir RT_UPGRADE) or
  * downgrade(), in execution order, each without a trailing ';', with an

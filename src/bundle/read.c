@@ -177,9 +177,10 @@ static bool skip_body(cur *c, rt_bundle_origin *origin)
 	for (uint32_t i = 0; i < n; i++) {
 		if (!get_u8(c, &flags))
 			return false;
-		if (flags > 3)
+		if (flags > 7)
 			return fail(c, "unknown statement flags");
-		if (!get_str(c, &s, NULL, false) || ((flags & 2) && !get_str(c, &s, NULL, false)))
+		if (!get_str(c, &s, NULL, false) || ((flags & 2) && !get_str(c, &s, NULL, false)) ||
+		    ((flags & 4) && (!get_str(c, &s, NULL, false) || !get_str(c, &s, NULL, true))))
 			return false;
 	}
 	return true;
@@ -442,6 +443,10 @@ int rt_bundle_body(const rt_bundle *b, const rt_revision *rev, rt_direction dir,
 		s->no_transaction = flags & 1;
 		if (flags & 2)
 			get_str(&c, &s->once_key, NULL, false);
+		if (flags & 4) {
+			get_str(&c, &s->echo, NULL, false);
+			get_str(&c, &s->echo_level, NULL, true);
+		}
 		rt_stmtlist_push(arena, out, s);
 	}
 	return RT_OK;

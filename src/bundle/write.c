@@ -71,10 +71,15 @@ static void put_stmts(rt_buf *b, rt_bundle_origin origin, const rt_stmtlist *stm
 	put_u32(b, (uint32_t)stmts->n);
 	for (size_t i = 0; i < stmts->n; i++) {
 		const rt_stmt *s = stmts->items[i];
-		put_u8(b, (s->no_transaction ? 1u : 0u) | (s->once_key ? 2u : 0u));
+		put_u8(b, (s->no_transaction ? 1u : 0u) | (s->once_key ? 2u : 0u) |
+		          (s->echo ? 4u : 0u));
 		put_strn(b, s->sql, s->len);
 		if (s->once_key)
 			put_str(b, s->once_key);
+		if (s->echo) {
+			put_str(b, s->echo);
+			put_str(b, s->echo_level);
+		}
 	}
 }
 
@@ -87,6 +92,22 @@ static int put_body(rt_buf *b, rt_arena *tmp, const rt_revision *rev, rt_directi
 	rt_error why = RT_ERROR_INIT;
 	rt_translate_ctx *tctx = rt_translate_ctx_new(tmp, o->cfg);
 	int rc = rt_revision_body(&stmts, tmp, rev, dir, tctx, &why);
+	rt_loc at;
+	const char *moment = rc == RT_OK ? rt_translate_ctx_run_time_value(tctx, &at) : NULL;
+	if (moment) {
+		/* a value a run takes when the step runs: bundled, it would be
+		 * frozen at bundle time (and the bundle no longer reproducible) */
+		put_refusal(b, &(rt_error){
+			.code = RT_EUNSUPPORTED,
+			.loc = at,
+			.message = rt_sprintf(tmp, "'%s()' is evaluated when the step runs; a bundle "
+			                      "would hold the value of the moment it was built", moment),
+			.hint = rt_sprintf(tmp, "compute it in SQL (now(), gen_random_uuid()) or write "
+			                   "this body as SQL in a sidecar (-- retort:%s section)",
+			                   dir == RT_UPGRADE ? "upgrade" : "downgrade"),
+		});
+		return RT_OK;
+	}
 	if (rc == RT_OK) {
 		bool sidecar = rev->sql && rt_sqlfile_has(rev->sql, dir);
 		put_stmts(b, sidecar ? RT_BUNDLE_SIDECAR : RT_BUNDLE_TRANSLATED, &stmts);

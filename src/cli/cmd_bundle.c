@@ -1,17 +1,21 @@
 /*
- * retort bundle -o FILE [--sign KEYFILE]: verifies the project as `check`
- * does, then writes the deploy bundle (docs/file-formats.md §6) atomically.
+ * retort bundle -o FILE [--sign KEYFILE] [--with-alembic]: verifies the
+ * project as `check` does, then writes the deploy bundle (docs/file-formats.md
+ * §6) atomically; with --with-alembic, real Alembic's offline mode renders
+ * the bodies retort refuses.
  * retort bundle --inspect FILE: what a bundle holds, who signed it, and
  * whether that key is trusted (--trust).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "retort/alembicrender.h"
 #include "retort/bundle.h"
 
 struct bundle_opts {
 	const char *output, *sign;
-	bool inspect;
+	bool inspect, with_alembic;
 	void *check; /* check's options, for its hooks */
 };
 
@@ -20,6 +24,8 @@ static const struct cli_opt opts[] = {
 	  "write the bundle to FILE" },
 	{ 0, "sign", CLI_OPT_STRING, CLI_OPT_AT(struct bundle_opts, sign), "KEYFILE",
 	  "sign it with this secret key (from 'retort keygen')" },
+	{ 0, "with-alembic", CLI_OPT_FLAG, CLI_OPT_AT(struct bundle_opts, with_alembic), NULL,
+	  "render the bodies retort refuses with real Alembic's offline mode" },
 	{ 0, "inspect", CLI_OPT_FLAG, CLI_OPT_AT(struct bundle_opts, inspect), NULL,
 	  "describe the bundle FILE instead of writing one" },
 	{ 0 },
@@ -51,9 +57,15 @@ static void prepare_load(struct cli_ctx *ctx, rt_project_opts *popts)
 static int validate(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 {
 	const struct bundle_opts *o = ctx->opts;
-	if (o->inspect && (o->output || o->sign))
+	if (o->inspect && (o->output || o->sign || o->with_alembic))
 		return rt_error_set(err, RT_EUSAGE, NULL, "'--inspect' reads a bundle; it takes no "
-		                    "'--output' or '--sign'");
+		                    "'--output', '--sign' or '--with-alembic'");
+	if (o->with_alembic && !ctx->cfg->ini_path) {
+		rt_error_set(err, RT_ECONFIG, NULL, "'--with-alembic' runs Alembic with the "
+		             "project's alembic.ini, and there is none");
+		rt_error_hint(err, "run it where alembic.ini is, or name it with -c");
+		return RT_ECONFIG;
+	}
 	if (o->inspect && args->n != 1)
 		return rt_error_set(err, RT_EUSAGE, NULL, "'bundle --inspect' needs the bundle FILE");
 	if (!o->inspect && !o->output) {
@@ -89,6 +101,23 @@ static void counts_text(rt_buf *t, const size_t c[4])
 	CLI_SIZE("sidecar", (c)[RT_BUNDLE_SIDECAR]), CLI_SIZE("alembic", (c)[RT_BUNDLE_ALEMBIC]), \
 	CLI_SIZE("refused", (c)[RT_BUNDLE_REFUSED])
 
+/* --with-alembic: a body retort refuses, as real Alembic renders it offline
+ * (Alembic runs where retort was started, as `alembic -c INI` would). */
+static int render_with_alembic(void *p, const rt_revision *rev, rt_direction dir,
+                               const rt_error *why, rt_arena *arena, rt_stmtlist *out,
+                               rt_error *err)
+{
+	const struct cli_ctx *ctx = p;
+	const rt_alembic_render_opts ro = {
+		.python = getenv("RETORT_PYTHON"),
+		.ini_path = ctx->cfg->ini_path,
+		.version_table = ctx->cfg->version_table,
+		.version_table_schema = ctx->cfg->version_table_schema,
+		.interrupted = &cli_interrupted,
+	};
+	return rt_alembic_render_step(&ro, rev, dir, why, arena, out, err);
+}
+
 static int write_bundle(struct cli_ctx *ctx, rt_error *err)
 {
 	const struct bundle_opts *o = ctx->opts;
@@ -100,7 +129,12 @@ static int write_bundle(struct cli_ctx *ctx, rt_error *err)
 	if (o->sign) /* libsodium's secret key ends with its public key */
 		memcpy(pk.bytes, sk.bytes + RT_SIGN_SECRET_BYTES - RT_SIGN_PUBLIC_BYTES,
 		       RT_SIGN_PUBLIC_BYTES);
-	rt_bundle_write_opts wo = { .cfg = ctx->cfg, .sign = o->sign ? &sk : NULL };
+	rt_bundle_write_opts wo = {
+		.cfg = ctx->cfg,
+		.sign = o->sign ? &sk : NULL,
+		.render = o->with_alembic ? render_with_alembic : NULL,
+		.render_ctx = ctx,
+	};
 	rt_buf bytes = RT_BUF_INIT;
 	rc = rt_bundle_build(&bytes, ctx->project, &wo, err);
 	if (o->sign)
@@ -244,7 +278,7 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 
 const struct cli_cmd cli_cmd_bundle = {
 	.name = "bundle",
-	.args = "-o FILE [--sign KEYFILE] | --inspect FILE",
+	.args = "-o FILE [--sign KEYFILE] [--with-alembic] | --inspect FILE",
 	.summary = "write a deploy bundle of the project (checked as 'check' does), or inspect one",
 	.opts = opts,
 	.opts_size = sizeof(struct bundle_opts),

@@ -474,6 +474,12 @@ rt_diags *rt_translate_ctx_warnings(rt_translate_ctx *ctx)
 	return &ctx->warnings;
 }
 
+const char *rt_translate_ctx_run_time_value(const rt_translate_ctx *ctx, rt_loc *loc)
+{
+	*loc = ctx->run_time_value;
+	return ctx->run_time_name;
+}
+
 int rt_translate_body(rt_stmtlist *out, rt_arena *arena, const rt_revfile *rf,
                       rt_direction dir, rt_translate_ctx *ctx, rt_error *err)
 {

@@ -176,6 +176,16 @@ static int uuid4_value(tr_run *r, uint32_t off, uint32_t len, tr_val **out)
 	return RT_OK;
 }
 
+/* A value from the clock or the random source: the context remembers the
+ * first (rt_translate_ctx_run_time_value). */
+static void note_run_time_value(tr_run *r, const char *name, uint32_t off, uint32_t len)
+{
+	if (r->ctx->run_time_name)
+		return;
+	r->ctx->run_time_name = rt_strdup(r->ctx->arena, name);
+	r->ctx->run_time_value = py_loc(r->src, off, len);
+}
+
 int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *call,
                      tr_val **out)
 {
@@ -205,11 +215,13 @@ int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *cal
 			return tr_refuse(r, off, len, "'%s()' with these arguments", name);
 		*out = now_value(r, utc || aware, aware, strcmp(name, "datetime.date.today") == 0,
 		                 off, len);
+		note_run_time_value(r, name, off, len);
 		return RT_OK;
 	}
 	if (strcmp(name, "uuid.uuid4") == 0) {
 		if (a->npos || a->nkw)
 			return tr_refuse(r, off, len, "'uuid.uuid4()' with arguments");
+		note_run_time_value(r, name, off, len);
 		return uuid4_value(r, off, len, out);
 	}
 	return TR_NOT_HANDLED;

@@ -107,6 +107,8 @@ struct rt_translate_ctx {
 	rt_diags warnings;          /* rt_translate_ctx_warnings */
 	rt_strv enums;              /* "schema\x1fname" created by create_table this run */
 	const tr_conventions *conventions; /* MetaData's naming_convention */
+	rt_loc run_time_value;      /* the first datetime/uuid value evaluated (path NULL: none) */
+	const char *run_time_name;
 };
 
 /* Control flow out of a statement list. */

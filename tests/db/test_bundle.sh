@@ -149,4 +149,60 @@ printf 'bundle: settings.rtb\ntrust: [ci.key.pub]\n' >retort.yaml
 expect 9 retort current
 rm retort.yaml
 
+begin "--with-alembic: refused steps rendered by real Alembic, applied from the bundle alone"
+# the alembicrender fixture: b2000002 and e5000005 call the application (retort refuses,
+# Alembic renders); c3000003 queries the database (neither can); f6000006 sleeps forever
+export RETORT_PYTHON=/usr/bin/python3
+project wa ../../fixtures/alembicrender
+rm versions/f6000006_slow.py
+expect 3 retort bundle -o "$WORK/wa.rtb" --with-alembic
+check_grep "$ERR" "upgrade of 'c3000003' cannot be bundled: retort cannot translate it .* and Alembic cannot render it offline" "a step neither can render stops the bundle, with both reasons"
+if [ -e "$WORK/wa.rtb" ]; then fail "a bundle was written"; else pass; fi
+rm versions/c3000003_renumber.py
+expect 0 retort bundle -o "$WORK/wa.rtb" --with-alembic --sign "$WORK/ci.key"
+check_grep "$OUT" "bodies: [0-9]+ translated, 0 sidecar, 4 rendered by Alembic, 0 refused" "four bodies rendered by Alembic"
+expect 0 retort bundle -o "$WORK/wa2.rtb" --with-alembic --sign "$WORK/ci.key"
+if cmp -s "$WORK/wa.rtb" "$WORK/wa2.rtb"; then pass; else fail "two --with-alembic builds differ"; fi
+mkdir -p "$WORK/wa-deploy"
+cp "$WORK/wa.rtb" "$WORK/ci.key.pub" "$WORK/wa-deploy/"
+cd "$WORK/wa-deploy" || exit 1
+fresh_db wa
+expect 0 retort --bundle wa.rtb --trust ci.key.pub upgrade head
+check_grep "$OUT" "Running upgrade b2000002, d4000004 -> e5000005.*rendered by Alembic" "the step is marked where it is shown"
+check_eq "$(rows)" e5000005 "at the merge"
+check_eq "$(relation items_audit)" t "the application's table, from Alembic's SQL"
+check_eq "$(q "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_items_name'::regclass")" t "the autocommit block's index"
+expect 0 retort --bundle wa.rtb --trust ci.key.pub downgrade base
+check_eq "$(rows)" "" "and down to base"
+check_eq "$(relation items_audit)" f "the audit table dropped again"
+unset RETORT_PYTHON
+
+begin "a body that takes a value when the step runs is not frozen into a bundle"
+project clock
+mkrev 01_t.py aa01 None "CREATE TABLE t (id uuid)" "DROP TABLE t"
+cat >versions/02_stamp.py <<'EOT'
+import uuid
+from alembic import op
+
+revision = 'aa02'
+down_revision = 'aa01'
+
+
+def upgrade():
+    op.execute(f"INSERT INTO t VALUES ('{uuid.uuid4()}')")
+    print("stamped")
+
+
+def downgrade():
+    op.execute("DELETE FROM t")
+EOT
+expect 0 retort bundle -o "$WORK/clock.rtb"
+check_grep "$OUT" "bodies: 3 translated, 0 sidecar, 0 rendered by Alembic, 1 refused" "the clock's body is refused"
+expect 0 retort bundle -o "$WORK/clock2.rtb"
+if cmp -s "$WORK/clock.rtb" "$WORK/clock2.rtb"; then pass; else fail "two builds differ"; fi
+fresh_db clock
+expect 3 retort --bundle "$WORK/clock.rtb" upgrade
+check_grep "$ERR" "02_stamp.py:9:42: error: upgrade of 'aa02' cannot run: 'uuid.uuid4\(\)' is evaluated when the step runs" "says why, at the call"
+check_eq "$(relation alembic_version)" f "nothing applied"
+
 finish
