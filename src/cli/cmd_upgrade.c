@@ -1,4 +1,6 @@
 /* retort upgrade [TARGET] [--dry-run | --sql]: apply pending steps up to TARGET (default head). */
+#include <stddef.h>
+
 #include "cli.h"
 
 static const struct cli_opt opts[] = {
@@ -6,6 +8,7 @@ static const struct cli_opt opts[] = {
 	  "connect, verify and print the plan; change nothing" },
 	{ 0, "sql", CLI_OPT_FLAG, CLI_OPT_AT(struct cli_migrate_opts, sql), NULL,
 	  "print the offline SQL script ([FROM:]TO) instead of connecting" },
+	CLI_FLEET_OPTIONS(struct cli_migrate_opts, fleet),
 	{ 0 },
 };
 
@@ -33,4 +36,6 @@ const struct cli_cmd cli_cmd_upgrade = {
 	.db_switch = { { "sql", CLI_DB_NONE }, { "dry-run", CLI_DB_READ } },
 	.validate = cli_migrate_validate,
 	.run = run,
+	.fleet = true,
+	.fleet_at = offsetof(struct cli_migrate_opts, fleet),
 };

@@ -80,6 +80,11 @@ static const char *const step_kinds[] = { "upgrade", "downgrade", "stamp" };
 
 static void print_plan(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run)
 {
+	if (ctx->report) { /* a fleet's table: where the target starts */
+		cli_report_rows(ctx->report->from, sizeof(ctx->report->from), &plan->rows_before);
+		cli_report_rows(ctx->report->to, sizeof(ctx->report->to), &plan->rows_before);
+		ctx->report->steps = 0;
+	}
 	rt_buf steps = RT_BUF_INIT, text = RT_BUF_INIT;
 	rt_buf_putc(&steps, '[');
 	for (size_t i = 0; i < plan->n; i++) {
@@ -123,6 +128,11 @@ static void on_step_start(void *p, const rt_step *step, size_t index, size_t tot
 
 static void on_step_done(void *p, const rt_step *step, double ms)
 {
+	struct cli_ctx *ctx = p;
+	if (ctx->report) { /* how far it got, should a later step fail */
+		cli_report_rows(ctx->report->to, sizeof(ctx->report->to), &step->rows_after);
+		ctx->report->steps++;
+	}
 	char text[64];
 	snprintf(text, sizeof(text), " %.0f ms\n", ms);
 	cli_emit(p, &(struct cli_event){
@@ -161,6 +171,8 @@ static void print_summary(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run
 	for (size_t i = 0; i < plan->rows_after.n; i++)
 		rt_buf_printf(&b, "%s%s", i ? ", " : "", plan->rows_after.v[i]);
 	rt_buf_putc(&b, '\n');
+	if (ctx->report && dry_run)
+		snprintf(ctx->report->note, sizeof(ctx->report->note), "dry run: %zu pending", plan->n);
 	cli_emit(ctx, &(struct cli_event){
 		.name = "summary",
 		.fields = CLI_FIELDS(CLI_BOOL("dry_run", dry_run), CLI_SIZE("steps", plan->n),

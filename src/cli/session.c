@@ -19,7 +19,7 @@ static void on_signal(int signo)
 		rt_db_cancel(signal_db); /* async-signal-safe: PQcancel on a prepared handle */
 }
 
-static void install_signals(void)
+void cli_install_signals(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -156,7 +156,7 @@ int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags,
 		.no_pk = !cfg->version_table_pk,
 	};
 	s->hist = (rt_history){ .schema = cfg->version_table_schema, .name = cfg->history_table };
-	install_signals();
+	cli_install_signals();
 	rt_db_opts dopts = db_opts(ctx, flags);
 	/* the first round trip also looks the tables up and computes the lock key */
 	dopts.vtable = &s->vt;

@@ -36,6 +36,7 @@ const char *const cfg_key_names[K_COUNT] = {
 	[K_TRUNCATE_SLUG_LENGTH] = "truncate_slug_length",
 	[K_TIMEZONE] = "timezone",
 	[K_ALEMBIC_INI] = "alembic_ini",
+	[K_TARGETS] = "targets",
 };
 
 const char *cfg_loc_label(rt_arena *arena, const rt_loc *loc)

@@ -367,23 +367,40 @@ static int apply_types(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
 	return RT_OK;
 }
 
-static int apply_locations(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
+/* One list entry: a folder of version_locations (joined to base), or a
+ * fleet target URL (checked, +driver dropped). */
+static int push_entry(yaml_cfg *y, enum cfg_key k, const char *text, const rt_loc *loc,
+                      const char *base, rt_strv *out, rt_error *err)
+{
+	if (k == K_VERSION_LOCATIONS) {
+		rt_strv_push(y->arena, out, cfg_path_join(y->arena, base, text));
+		return RT_OK;
+	}
+	int rc = cfg_check_target(y->arena, text, loc, "this target", err);
+	if (rc == RT_OK)
+		rt_strv_push(y->arena, out, rt_url_drop_driver(y->arena, text));
+	return rc;
+}
+
+/* version_locations or targets: one value or a list of them. */
+static int apply_list(yaml_cfg *y, enum cfg_key k, const yaml_node_t *n,
                            const struct cfg_env *env, const char *base, rt_strv *out,
                            rt_error *err)
 {
-	const char *key = cfg_key_names[K_VERSION_LOCATIONS];
+	const char *key = cfg_key_names[k];
 	rt_loc loc;
 	const char *text;
 	if (n->type == YAML_SCALAR_NODE) {
 		int rc = scalar(y, n, key, env, &text, &loc, err);
 		if (rc == RT_OK && text)
-			rt_strv_push(y->arena, out, cfg_path_join(y->arena, base, text));
+			rc = push_entry(y, k, text, &loc, base, out, err);
 		return rc;
 	}
 	if (n->type != YAML_SEQUENCE_NODE) {
 		loc = node_loc(y, n);
-		return rt_error_set(err, RT_ECONFIG, &loc,
-		                    "'%s' must be a list of folders or one folder", key);
+		return rt_error_set(err, RT_ECONFIG, &loc, "'%s' must be a list of %s", key,
+		                    k == K_TARGETS ? "database URLs or one URL"
+		                                   : "folders or one folder");
 	}
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++) {
@@ -393,7 +410,8 @@ static int apply_locations(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
 			return rc;
 		if (!text)
 			return rt_error_set(err, RT_ECONFIG, &loc, "empty entry in '%s'", key);
-		rt_strv_push(y->arena, out, cfg_path_join(y->arena, base, text));
+		if ((rc = push_entry(y, k, text, &loc, base, out, err)) < 0)
+			return rc;
 	}
 	return RT_OK;
 }
@@ -423,11 +441,11 @@ static int apply_key(yaml_cfg *y, rt_config *cfg, enum cfg_key k, const yaml_nod
 			cfg_set_origin(a, cfg, k, &loc, NULL);
 		return rc;
 	}
-	if (k == K_VERSION_LOCATIONS) {
+	if (k == K_VERSION_LOCATIONS || k == K_TARGETS) {
 		rt_strv locs = { 0 };
-		if ((rc = apply_locations(y, cfg, n, env, base, &locs, err)) < 0 || !locs.n)
+		if ((rc = apply_list(y, k, n, env, base, &locs, err)) < 0 || !locs.n)
 			return rc;
-		cfg->version_locations = locs;
+		*(k == K_TARGETS ? &cfg->targets : &cfg->version_locations) = locs;
 		cfg_set_origin(a, cfg, k, &loc, NULL);
 		return RT_OK;
 	}
