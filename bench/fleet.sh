@@ -56,9 +56,9 @@ reset_dbs() {
 timed "$work/db1" "$retort" -q upgrade --targets "$work/targets.txt" -j 1
 reset_dbs
 timed "$work/db4" "$retort" -q upgrade --targets "$work/targets.txt" -j 4
+ok=$(psql -Atd "$url/f$dbs" -c "SELECT version_num FROM alembic_version")
 reset_dbs
 timed "$work/db10" "$retort" -q upgrade --targets "$work/targets10.txt" -j 4
-ok=$(psql -Atd "$url/f$dbs" -c "SELECT version_num FROM alembic_version")
 
 # ---- schemas ----
 psql -d "$url/postgres" -c "CREATE DATABASE tenants"

@@ -25,7 +25,7 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 
 const struct cli_cmd cli_cmd_current = {
 	.name = "current",
-	.args = "[--verbose]",
+	.args = "[--verbose] [--targets FILE | --targets-query SQL | --schemas LIST|SQL] [-j N]",
 	.summary = "show the revisions the database is at",
 	.flags = CLI_NEED_GRAPH,
 	.db = CLI_DB_READ,

@@ -26,7 +26,7 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 
 const struct cli_cmd cli_cmd_upgrade = {
 	.name = "upgrade",
-	.args = "[TARGET] [--dry-run | --sql]",
+	.args = "[TARGET] [--dry-run | --sql] [--targets FILE | --targets-query SQL | --schemas LIST|SQL] [-j N] [--canary K] [--continue-on-error]",
 	.summary = "apply pending migrations up to TARGET (default head)",
 	.opts = opts,
 	.opts_size = sizeof(struct cli_migrate_opts),

@@ -88,7 +88,7 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 
 const struct cli_cmd cli_cmd_verify = {
 	.name = "verify",
-	.args = "",
+	.args = "[--targets FILE | --targets-query SQL | --schemas LIST|SQL] [-j N]",
 	.summary = "compare the database with the scripts: drift, unknown and pending revisions",
 	.flags = CLI_NEED_GRAPH,
 	.db = CLI_DB_READ,

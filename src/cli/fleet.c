@@ -251,7 +251,8 @@ static int child_run(void *p, size_t i, rt_fleet_report *rep)
 	if (rc < 0 && err.message)
 		cli_print_error(ctx, &err);
 	if (rc < 0 && !rep->note[0])
-		snprintf(rep->note, sizeof(rep->note), "%s", rc == RT_EDRIFT ? "drift" : "failed");
+		snprintf(rep->note, sizeof(rep->note), "%s",
+		         rc == RT_EDRIFT ? "drift" : rc == RT_EINTR ? "interrupted" : "failed");
 	rt_error_clear(&err);
 	if (rc == RT_EINTR && cli_interrupted == SIGTERM)
 		return 143;
@@ -410,7 +411,7 @@ static void print_summary(struct fleet_run *fr, const rt_fleet_totals *tot)
 			rt_buf_printf(&text, "%s\n", failed.v[i]);
 	}
 	if (not_run.n) {
-		rt_buf_printf(&text, "Not run, stopped by the failure above (%s):\n", how);
+		rt_buf_printf(&text, "Not run, the rollout stopped early (%s):\n", how);
 		for (size_t i = 0; i < not_run.n; i++)
 			rt_buf_printf(&text, "%s\n", not_run.v[i]);
 	}

@@ -118,7 +118,7 @@ check_eq "$(vrows g1)|$(vrows g2)|$(vrows g3)|$(vrows g5)" "$R3|$R1||" \
 	"the first ran, the second failed, the rest never started"
 check_grep "$OUT" "^5 targets: 1 ok, 1 failed, 3 not run; exit 6$" "the totals"
 check_grep "$OUT" "^$base_url/$(dbname g3) +- +- +- +not run$" "not-run targets are in the table"
-check_grep "$OUT" "^Not run, stopped by the failure above" "and listed for a re-run"
+check_grep "$OUT" "^Not run, the rollout stopped early" "and listed for a re-run"
 
 begin "--canary: a failing canary stops everything, even with --continue-on-error"
 fail_fleet c 6 2
@@ -133,7 +133,29 @@ all=0
 for i in $(seq 1 6); do [ "$(vrows "c$i")" = $R3 ] && all=$((all + 1)); done
 check_eq "$all" 6 "every target at head"
 
+begin "SIGTERM reaches every running target: each rolls back and unlocks; exit 143"
+project slow
+mkrev ${R1}_slow.py $R1 None "CREATE TABLE slowt (id int); SELECT pg_sleep(5)" "DROP TABLE slowt"
+: >"$WORK/s.txt"
+for i in 1 2 3; do
+	mkdb "s$i"
+	echo "$base_url/$(dbname "s$i")" >>"$WORK/s.txt"
+done
+"$RETORT_BIN" upgrade --targets "$WORK/s.txt" -j 2 >"$WORK/bg.out" 2>"$WORK/bg.err" &
+bg=$!
+backend_pid '%pg_sleep(5)%' >/dev/null || fail "no target reached its slow step"
+sleep 0.5
+kill -TERM $bg
+wait $bg
+check_eq "$?" 143 "the fleet exits 143"
+check_eq "$(qd s1 "SELECT to_regclass('slowt') IS NULL")$(qd s2 "SELECT to_regclass('slowt') IS NULL")$(vrows s3)" \
+	"tt" "both running targets rolled back; the third never started"
+check_eq "$(advisory_locks)" 0 "no lock left behind"
+check_grep "$WORK/bg.out" "/$(dbname s1) .* interrupted \(exit 143\)$" "the table says interrupted"
+check_grep "$WORK/bg.out" "/$(dbname s3) .* not run$" "and what never ran"
+
 begin "the worst exit code wins"
+failing_project worst
 fail_fleet w 2 1
 echo "postgresql://postgres@127.0.0.1:1/nowhere" >>"$WORK/w.txt"
 expect 6 retort upgrade --targets "$WORK/w.txt" --continue-on-error
