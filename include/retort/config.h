@@ -85,6 +85,8 @@ typedef struct rt_config {
 	                                   * besides names containing "scratch" */
 	const char *bundle;               /* a deploy bundle to read the project from, or NULL */
 	rt_strv trust;                    /* public key files a bundle must be signed by */
+	rt_strv targets;                  /* `targets:` URLs, expanded, +driver dropped:
+	                                   * upgrade/current/verify run on each (fleet) */
 	rt_diags warnings;                /* things ignored on purpose (e.g. a placeholder
 	                                   * sqlalchemy.url); the CLI shows them with -v */
 	rt_config_origins *origins;
@@ -186,5 +188,17 @@ char *rt_url_mask(rt_arena *arena, const char *url);
  * byte untouched; other strings are copied as they are.
  */
 char *rt_url_drop_driver(rt_arena *arena, const char *url);
+
+/*
+ * Reads a fleet targets file: one database URL (or libpq string) per line;
+ * blank lines and comments ('#' at a line's start or after a blank) are
+ * skipped; ${VAR} expands as in retort.yaml (getenv_fn NULL: the process
+ * environment). Appends each URL (+driver dropped) to urls and the line as
+ * written, password masked, to lines (what a user puts in a file to run
+ * those targets again). RT_ECONFIG at file:line:col for an unset variable or
+ * a non-PostgreSQL URL; RT_EOS/RT_ELIMIT when the file cannot be read.
+ */
+int rt_config_read_targets(rt_arena *arena, const char *path, rt_getenv_fn getenv_fn,
+                           void *env_ctx, rt_strv *urls, rt_strv *lines, rt_error *err);
 
 #endif

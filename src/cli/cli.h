@@ -18,6 +18,7 @@
 #include "retort/error.h"
 #include "retort/db.h"
 #include "retort/exec.h"
+#include "retort/fleet.h"
 #include "retort/graph.h"
 #include "retort/plan.h"
 #include "retort/project.h"
@@ -78,6 +79,11 @@ struct cli_ctx {
 	struct cli_session *session;
 	rt_db_pending *db_pending; /* the connection started before the files were read */
 	struct rt_bundle *bundle;  /* the deploy bundle the project came from, or NULL */
+	/* In a fleet's child (fleet.c): the target, masked, added to every JSON
+	 * event as "target"; and the report the command fills for the table. */
+	const char *target;
+	rt_fleet_report *report;
+	int exit_status; /* when non-zero, the exit status (a fleet's worst one) */
 };
 
 /*
@@ -107,6 +113,10 @@ struct cli_cmd {
 	/* optional: refuses bad arguments before the session opens */
 	int (*validate)(struct cli_ctx *ctx, const rt_strv *args, rt_error *err);
 	int (*run)(struct cli_ctx *ctx, const rt_strv *args, rt_error *err);
+	/* The command also runs on fleets (--targets, --schemas...): its options
+	 * struct holds a struct cli_fleet_opts at fleet_at. */
+	bool fleet;
+	size_t fleet_at;
 };
 
 /*
@@ -201,6 +211,8 @@ void cli_longdoc(rt_graph_fmt *fmt);
 /* A database session (session.c). Signals set cli_interrupted to the
  * signal number and cancel the running statement. */
 extern volatile sig_atomic_t cli_interrupted;
+/* SIGINT/SIGTERM set cli_interrupted and cancel the session's statement. */
+void cli_install_signals(void);
 #define CLI_SESSION_WRITE (1u << 0) /* refuse read-only servers and standbys */
 #define CLI_SESSION_LOCK (1u << 1)  /* take the migration lock */
 struct cli_session {
@@ -228,10 +240,47 @@ void cli_session_prestart(struct cli_ctx *ctx);
 unsigned cli_session_flags(enum cli_db db);
 void cli_session_close(struct cli_session *s);
 
+/* Fleet options (fleet.c), shared by upgrade, current and verify. */
+struct cli_fleet_opts {
+	const char *targets, *targets_query, *schemas, *jobs, *canary;
+	bool continue_on_error;
+};
+/* The entries of an options table for a struct cli_fleet_opts member m of type. */
+#define CLI_FLEET_OPTIONS(type, m) \
+	{ 0, "targets", CLI_OPT_STRING, CLI_OPT_AT(type, m.targets), "FILE", \
+	  "run on every database listed in FILE (one URL per line)" }, \
+	{ 0, "targets-query", CLI_OPT_STRING, CLI_OPT_AT(type, m.targets_query), "SQL", \
+	  "run on the database URLs this query returns on -d" }, \
+	{ 0, "schemas", CLI_OPT_STRING, CLI_OPT_AT(type, m.schemas), "LIST|SQL", \
+	  "run once per schema of -d (a,b,c or a query returning names)" }, \
+	{ 'j', "jobs", CLI_OPT_STRING, CLI_OPT_AT(type, m.jobs), "N", \
+	  "fleet: targets run at once (default 4)" }, \
+	{ 0, "canary", CLI_OPT_STRING, CLI_OPT_AT(type, m.canary), "K", \
+	  "fleet: run the first K targets one by one; a failure stops all" }, \
+	{ 0, "continue-on-error", CLI_OPT_FLAG, CLI_OPT_AT(type, m.continue_on_error), NULL, \
+	  "fleet: keep starting targets after a failure" }
+/* The options of current and verify: only the fleet's (cli_fleet_opt_table). */
+struct cli_fleet_only_opts {
+	struct cli_fleet_opts fleet;
+};
+extern const struct cli_opt cli_fleet_opt_table[];
+/* True when the command runs on a fleet: a fleet flag was given, or (once
+ * the configuration is read) `targets:` is set and -d is not. */
+bool cli_fleet_wanted(const struct cli_ctx *ctx, const struct cli_cmd *cmd);
+/* Runs cmd on every target (fleet.c); ctx->exit_status gets the worst status. */
+int cli_fleet_run(struct cli_ctx *ctx, const struct cli_cmd *cmd, const rt_strv *args,
+                  enum cli_db db, rt_error *err);
+/* Opens the session db names (none for CLI_DB_NONE/OWN), runs cmd, closes it (main.c). */
+int cli_run_session(struct cli_ctx *ctx, const struct cli_cmd *cmd, const rt_strv *args,
+                    enum cli_db db, rt_error *err);
+/* Writes rows into a report field: comma-separated ids, "base" when none. */
+void cli_report_rows(char *dst, size_t size, const rt_strv *rows);
+
 /* The options of upgrade, downgrade and stamp (each uses some). */
 struct cli_migrate_opts {
 	bool sql, dry_run, purge;
 	bool progress; /* JSON progress events without a terminal */
+	struct cli_fleet_opts fleet; /* upgrade's */
 };
 /* Refuses --sql with --dry-run. */
 int cli_migrate_validate(struct cli_ctx *ctx, const rt_strv *args, rt_error *err);

@@ -8,6 +8,8 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 	/* an unknown revision in the table is drift (SPEC §2) */
 	if (s->state.unknown_rows.n)
 		return rt_applied_state_check(&s->state, err);
+	if (ctx->report)
+		cli_report_rows(ctx->report->to, sizeof(ctx->report->to), &s->rows);
 	rt_revlist revs = { 0 };
 	for (size_t i = 0; i < s->rows.n; i++)
 		rt_revlist_push(ctx->arena, &revs, rt_graph_get(ctx->graph, s->rows.v[i]));
@@ -23,9 +25,12 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 
 const struct cli_cmd cli_cmd_current = {
 	.name = "current",
-	.args = "[--verbose]",
+	.args = "[--verbose] [--targets FILE | --targets-query SQL | --schemas LIST|SQL] [-j N]",
 	.summary = "show the revisions the database is at",
 	.flags = CLI_NEED_GRAPH | CLI_FROM_BUNDLE,
 	.db = CLI_DB_READ,
 	.run = run,
+	.opts = cli_fleet_opt_table,
+	.opts_size = sizeof(struct cli_fleet_only_opts),
+	.fleet = true,
 };

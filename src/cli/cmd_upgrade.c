@@ -1,4 +1,6 @@
 /* retort upgrade [TARGET] [--dry-run | --sql]: apply pending steps up to TARGET (default head). */
+#include <stddef.h>
+
 #include "cli.h"
 
 static const struct cli_opt opts[] = {
@@ -8,6 +10,7 @@ static const struct cli_opt opts[] = {
 	  "print the offline SQL script ([FROM:]TO) instead of connecting" },
 	{ 0, "progress", CLI_OPT_FLAG, CLI_OPT_AT(struct cli_migrate_opts, progress), NULL,
 	  "JSON 'progress' events for steps over 2 s even when stdout is not a terminal" },
+	CLI_FLEET_OPTIONS(struct cli_migrate_opts, fleet),
 	{ 0 },
 };
 
@@ -26,7 +29,7 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 
 const struct cli_cmd cli_cmd_upgrade = {
 	.name = "upgrade",
-	.args = "[TARGET] [--dry-run | --sql]",
+	.args = "[TARGET] [--dry-run | --sql] [--targets FILE | --targets-query SQL | --schemas LIST|SQL] [-j N] [--canary K] [--continue-on-error]",
 	.summary = "apply pending migrations up to TARGET (default head)",
 	.opts = opts,
 	.opts_size = sizeof(struct cli_migrate_opts),
@@ -36,4 +39,6 @@ const struct cli_cmd cli_cmd_upgrade = {
 	.db_switch = { { "sql", CLI_DB_NONE }, { "dry-run", CLI_DB_READ } },
 	.validate = cli_migrate_validate,
 	.run = run,
+	.fleet = true,
+	.fleet_at = offsetof(struct cli_migrate_opts, fleet),
 };

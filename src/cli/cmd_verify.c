@@ -60,6 +60,14 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 				rt_revlist_push(ctx->arena, &pending, plan->steps[i]->rev);
 		rt_error_clear(&plan_err);
 	}
+	if (ctx->report) {
+		rt_fleet_report *r = ctx->report;
+		cli_report_rows(r->to, sizeof(r->to), &s->rows);
+		if (st->unknown_rows.n || st->drifted.n)
+			snprintf(r->note, sizeof(r->note), "drift");
+		else if (pending.n)
+			snprintf(r->note, sizeof(r->note), "ok, %zu pending", pending.n);
+	}
 	rt_buf b = RT_BUF_INIT;
 	append_text(&b, &s->rows, st, &pending);
 	cli_emit(ctx, &(struct cli_event){
@@ -80,9 +88,12 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 
 const struct cli_cmd cli_cmd_verify = {
 	.name = "verify",
-	.args = "",
+	.args = "[--targets FILE | --targets-query SQL | --schemas LIST|SQL] [-j N]",
 	.summary = "compare the database with the scripts: drift, unknown and pending revisions",
 	.flags = CLI_NEED_GRAPH | CLI_FROM_BUNDLE,
 	.db = CLI_DB_READ,
 	.run = run,
+	.opts = cli_fleet_opt_table,
+	.opts_size = sizeof(struct cli_fleet_only_opts),
+	.fleet = true,
 };

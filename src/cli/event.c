@@ -91,6 +91,10 @@ static void json_line(struct cli_ctx *ctx, const char *name, const rt_buf *field
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_puts(&b, "{\"event\":");
 	rt_buf_json_str(&b, name);
+	if (ctx->target) {
+		rt_buf_puts(&b, ",\"target\":");
+		rt_buf_json_str(&b, ctx->target);
+	}
 	if (fields && fields->len) {
 		rt_buf_putc(&b, ',');
 		rt_buf_add(&b, fields->ptr, fields->len);

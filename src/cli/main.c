@@ -242,10 +242,20 @@ static int run_command(struct cli_ctx *ctx, const struct cli_cmd *cmd, const rt_
                        const rt_config_overrides *ov, rt_error *err)
 {
 	enum cli_db db = db_need(cmd, ctx->opts);
-	int rc = load(ctx, cmd, ov, db, err);
+	/* a fleet connects in each target's process, not here */
+	int rc = load(ctx, cmd, ov, cli_fleet_wanted(ctx, cmd) ? CLI_DB_OWN : db, err);
 	if (rc < 0 || (rc = expect_args(ctx, args, cmd->min_args, cmd->max_args, err)) < 0 ||
 	    (cmd->validate && (rc = cmd->validate(ctx, args, err)) < 0))
 		return rc;
+	if (cli_fleet_wanted(ctx, cmd))
+		return cli_fleet_run(ctx, cmd, args, db, err);
+	return cli_run_session(ctx, cmd, args, db, err);
+}
+
+int cli_run_session(struct cli_ctx *ctx, const struct cli_cmd *cmd, const rt_strv *args,
+                    enum cli_db db, rt_error *err)
+{
+	int rc = RT_OK;
 	struct cli_session session = { 0 };
 	if (db >= CLI_DB_READ) {
 		ctx->session = &session;
@@ -351,7 +361,7 @@ done:
 	if (rc < 0 && err.message)
 		cli_print_error(&ctx, &err);
 done_quiet:;
-	int status = cli_exit_code(rc);
+	int status = ctx.exit_status ? ctx.exit_status : cli_exit_code(rc);
 	if (rc == RT_EINTR && cli_interrupted == SIGTERM)
 		status = 143;
 	if (fflush(stdout) != 0 || ferror(stdout)) {

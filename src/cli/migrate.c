@@ -93,6 +93,11 @@ static const char *const step_kinds[] = { "upgrade", "downgrade", "stamp" };
 
 static void print_plan(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run)
 {
+	if (ctx->report) { /* a fleet's table: where the target starts */
+		cli_report_rows(ctx->report->from, sizeof(ctx->report->from), &plan->rows_before);
+		cli_report_rows(ctx->report->to, sizeof(ctx->report->to), &plan->rows_before);
+		ctx->report->steps = 0;
+	}
 	rt_buf steps = RT_BUF_INIT, text = RT_BUF_INIT;
 	rt_buf_putc(&steps, '[');
 	for (size_t i = 0; i < plan->n; i++) {
@@ -205,6 +210,11 @@ static void on_output(void *p, const rt_step *step, const rt_stmt *echo)
 static void on_step_done(void *p, const rt_step *step, double ms)
 {
 	struct run_view *v = p;
+	struct cli_ctx *ctx = v->ctx;
+	if (ctx->report) { /* how far it got, should a later step fail */
+		cli_report_rows(ctx->report->to, sizeof(ctx->report->to), &step->rows_after);
+		ctx->report->steps++;
+	}
 	char text[64];
 	snprintf(text, sizeof(text), "%s %.0f ms\n", v->line_broken ? "..." : "", ms);
 	v->line_broken = false;
@@ -289,6 +299,8 @@ static void print_summary(struct cli_ctx *ctx, const rt_plan *plan, bool dry_run
 	for (size_t i = 0; i < plan->rows_after.n; i++)
 		rt_buf_printf(&b, "%s%s", i ? ", " : "", plan->rows_after.v[i]);
 	rt_buf_putc(&b, '\n');
+	if (ctx->report && dry_run)
+		snprintf(ctx->report->note, sizeof(ctx->report->note), "dry run: %zu pending", plan->n);
 	cli_emit(ctx, &(struct cli_event){
 		.name = "summary",
 		.fields = CLI_FIELDS(CLI_BOOL("dry_run", dry_run), CLI_SIZE("steps", steps),

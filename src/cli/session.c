@@ -19,7 +19,7 @@ static void on_signal(int signo)
 		rt_db_cancel(signal_db); /* async-signal-safe: PQcancel on a prepared handle */
 }
 
-static void install_signals(void)
+void cli_install_signals(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -180,7 +180,7 @@ int cli_session_open(struct cli_ctx *ctx, struct cli_session *s, unsigned flags,
 		.no_pk = !cfg->version_table_pk,
 	};
 	s->hist = (rt_history){ .schema = cfg->version_table_schema, .name = cfg->history_table };
-	install_signals();
+	cli_install_signals();
 	int rc = open_db(ctx, s, flags, err);
 	if (rc < 0)
 		return rc;

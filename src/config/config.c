@@ -41,6 +41,7 @@ const char *const cfg_key_names[K_COUNT] = {
 	[K_NAMING_CONVENTION] = "naming_convention",
 	[K_BUNDLE] = "bundle",
 	[K_TRUST] = "trust",
+	[K_TARGETS] = "targets",
 };
 
 const char *cfg_loc_label(rt_arena *arena, const rt_loc *loc)

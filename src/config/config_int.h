@@ -37,6 +37,7 @@ enum cfg_key {
 	K_NAMING_CONVENTION,
 	K_BUNDLE,
 	K_TRUST,
+	K_TARGETS,
 	K_COUNT
 };
 
@@ -90,6 +91,11 @@ const char *cfg_suggest(const char *word, const char *const *names, size_t n);
  * flags; false (out untouched) for any other text. */
 bool cfg_parse_transaction(const char *text, rt_tx_mode *out); /* per-migration, single */
 bool cfg_parse_format(const char *text, rt_format *out);       /* text, json */
+
+/* Refuses a target URL of another database kind (RT_ECONFIG at loc,
+ * naming `what`). Keyword/value strings pass. */
+int cfg_check_target(rt_arena *arena, const char *url, const rt_loc *loc, const char *what,
+                     rt_error *err);
 
 /* URL scheme length when s starts with "scheme://", else 0. */
 size_t cfg_url_scheme_len(const char *s);

@@ -507,6 +507,21 @@ static int apply_naming(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
 	return RT_OK;
 }
 
+/* One list entry: a path (joined to base when given), or a fleet target URL
+ * (checked, +driver dropped). */
+static int push_entry(yaml_cfg *y, enum cfg_key k, const char *text, const rt_loc *loc,
+                      const char *base, rt_strv *out, rt_error *err)
+{
+	if (k != K_TARGETS) {
+		rt_strv_push(y->arena, out, base ? cfg_path_join(y->arena, base, text) : text);
+		return RT_OK;
+	}
+	int rc = cfg_check_target(y->arena, text, loc, "this target", err);
+	if (rc == RT_OK)
+		rt_strv_push(y->arena, out, rt_url_drop_driver(y->arena, text));
+	return rc;
+}
+
 /* A list of strings, or one string, for key k ("what" names an entry in
  * messages); paths (base not NULL) are joined to base. */
 static int apply_list(yaml_cfg *y, const yaml_node_t *n, enum cfg_key k, const char *what,
@@ -518,7 +533,7 @@ static int apply_list(yaml_cfg *y, const yaml_node_t *n, enum cfg_key k, const c
 	if (n->type == YAML_SCALAR_NODE) {
 		int rc = scalar(y, n, key, env, &text, &loc, err);
 		if (rc == RT_OK && text)
-			rt_strv_push(y->arena, out, base ? cfg_path_join(y->arena, base, text) : text);
+			rc = push_entry(y, k, text, &loc, base, out, err);
 		return rc;
 	}
 	if (n->type != YAML_SEQUENCE_NODE) {
@@ -534,7 +549,8 @@ static int apply_list(yaml_cfg *y, const yaml_node_t *n, enum cfg_key k, const c
 			return rc;
 		if (!text)
 			return rt_error_set(err, RT_ECONFIG, &loc, "empty entry in '%s'", key);
-		rt_strv_push(y->arena, out, base ? cfg_path_join(y->arena, base, text) : text);
+		if ((rc = push_entry(y, k, text, &loc, base, out, err)) < 0)
+			return rc;
 	}
 	return RT_OK;
 }
@@ -574,16 +590,20 @@ static int apply_key(yaml_cfg *y, rt_config *cfg, enum cfg_key k, const yaml_nod
 			cfg_set_origin(a, cfg, k, &loc, NULL);
 		return rc;
 	}
-	if (k == K_VERSION_LOCATIONS || k == K_SCRATCH_DATABASES || k == K_TRUST) {
-		bool paths = k != K_SCRATCH_DATABASES;
-		const char *what = k == K_TRUST ? "key file" : paths ? "folder" : "database name";
+	if (k == K_VERSION_LOCATIONS || k == K_SCRATCH_DATABASES || k == K_TRUST ||
+	    k == K_TARGETS) {
+		bool paths = k != K_SCRATCH_DATABASES && k != K_TARGETS;
+		const char *what = k == K_TRUST ? "key file" : k == K_TARGETS ? "database URL"
+		                 : paths          ? "folder"
+		                                  : "database name";
 		rt_strv list = { 0 };
 		if ((rc = apply_list(y, n, k, what, env, paths ? base : NULL, &list, err)) < 0 ||
 		    !list.n)
 			return rc;
-		*(k == K_TRUST ? &cfg->trust
-		  : paths     ? &cfg->version_locations
-		              : &cfg->scratch_databases) = list;
+		*(k == K_TRUST     ? &cfg->trust
+		  : k == K_TARGETS ? &cfg->targets
+		  : paths          ? &cfg->version_locations
+		                   : &cfg->scratch_databases) = list;
 		cfg_set_origin(a, cfg, k, &loc, NULL);
 		return RT_OK;
 	}

@@ -204,6 +204,9 @@ static void test_config__yaml_every_key_and_expansion(void **state)
 	assert_string_equal(cfg->bundle, FIX "/deploy/m.rtb");
 	assert_int_equal(cfg->trust.n, 2);
 	assert_string_equal(cfg->trust.v[1], FIX "/keys/ops.pub");
+	assert_int_equal(cfg->targets.n, 2);
+	assert_string_equal(cfg->targets.v[0], "postgresql://u:pw@h/tenant_a");
+	assert_string_equal(cfg->targets.v[1], "host=h dbname=tenant_b");
 
 	/* the default kicks in when TENANT_DIR is unset; DB_URL has none */
 	const char *env2[] = { "DB_URL", "host=h dbname=d", "SUFFIX", "v2", NULL };
@@ -917,6 +920,40 @@ static void test_config__url_mask_every_form(void **state)
 	rt_arena_free(a);
 }
 
+static void test_config__targets_file(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	const char *env[] = { "TENANT_B", "postgresql://h/tenant_b", NULL };
+	rt_strv urls = { 0 }, lines = { 0 };
+	rt_error err = RT_ERROR_INIT;
+	assert_int_equal(rt_config_read_targets(a, FIX "/targets.txt", fake_getenv, (void *)env,
+	                                        &urls, &lines, &err), RT_OK);
+	assert_int_equal(urls.n, 3);
+	assert_string_equal(urls.v[0], "postgresql://u:secret@h/tenant_a");
+	assert_string_equal(lines.v[0], "postgresql://u:***@h/tenant_a");
+	assert_string_equal(urls.v[1], "postgresql://h/tenant_b");
+	assert_string_equal(lines.v[1], "${TENANT_B}"); /* re-runs as written */
+	assert_string_equal(urls.v[2], "postgresql://h/tenant_c#not-a-comment");
+
+	urls = lines = (rt_strv){ 0 };
+	assert_int_equal(rt_config_read_targets(a, FIX "/targets_bad.txt", fake_getenv, (void *)env,
+	                                        &urls, &lines, &err), RT_ECONFIG);
+	assert_true(ends_with(err.loc.path, "targets_bad.txt"));
+	assert_int_equal(err.loc.line, 3);
+	assert_int_equal(err.loc.col, 16);
+	assert_non_null(strstr(err.message, "'MISSING_DB', which is not set"));
+	rt_error_clear(&err);
+	assert_int_equal(rt_config_read_targets(a, FIX "/targets_mysql.txt", fake_getenv,
+	                                        (void *)env, &urls, &lines, &err), RT_ECONFIG);
+	assert_non_null(strstr(err.message, "not a PostgreSQL URL"));
+	rt_error_clear(&err);
+	assert_int_equal(rt_config_read_targets(a, FIX "/no_such_targets.txt", fake_getenv,
+	                                        (void *)env, &urls, &lines, &err), RT_EOS);
+	rt_error_clear(&err);
+	rt_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -941,6 +978,7 @@ int main(void)
 		cmocka_unit_test(test_config__durations_and_identifiers),
 		cmocka_unit_test(test_config__paths),
 		cmocka_unit_test(test_config__url_mask_every_form),
+		cmocka_unit_test(test_config__targets_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
