@@ -209,6 +209,14 @@ void tr_name_list(rt_buf *b, const rt_strv *names);
 /* 'a', 'b', 'c' as SQL string literals. */
 void tr_literal_list(rt_buf *b, const rt_strv *values);
 
+/* ---- extension libraries' column types (ext.c) ---- */
+enum { TR_NOT_EXT = 1 };
+/* Whether the dotted name is a column type of sqlalchemy_utils, sqlmodel or citext
+ * that ext.c renders. */
+bool tr_is_ext_type(const char *written);
+/* Renders such a type as its PostgreSQL dialect does; TR_NOT_EXT when t is none. */
+int tr_render_ext_type(tr_run *r, rt_buf *b, tr_val *t);
+
 /* ---- names of indexes and constraints (naming.c) ---- */
 /*
  * The name in v as SQLAlchemy renders it (*out NULL for None or no value): a

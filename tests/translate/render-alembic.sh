@@ -57,6 +57,16 @@ if ! "$python" -c 'import alembic' 2>/dev/null; then
 	exit 1
 fi
 
+# exttypes/ renders the extension libraries' types with the libraries themselves
+# (scripts/install-deps); the freshness check skips without them, never in CI.
+if [[ " ${projects[*]} " == *" exttypes "* ]] &&
+	! "$python" -c 'import sqlalchemy_utils, sqlmodel, phonenumbers, passlib, colour, intervals' 2>/dev/null; then
+	echo "render-alembic.sh: exttypes needs python3-sqlalchemy-utils, python3-sqlmodel," \
+		"python3-phonenumbers, python3-passlib, python3-colour, python3-intervals" >&2
+	[ $check -eq 1 ] && [ "${CI:-}" != true ] && exit 77
+	exit 1
+fi
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/render-alembic.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 # Offline only: nothing from the caller's environment may point Alembic at a database.

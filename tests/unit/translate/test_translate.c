@@ -18,7 +18,7 @@
 
 static const char *header =
 	"from alembic import op, context\n"
-	"import sqlalchemy as sa; import sqlalchemy_utils\n"
+	"import sqlalchemy as sa; import sqlalchemy_utils, sqlmodel, citext\n"
 	"from sqlalchemy.dialects import postgresql\n"
 	"revision = 'r1'\n"
 	"down_revision = None\n";
@@ -630,8 +630,9 @@ static void test_translate__refusals(void **state)
 {
 	(void)state;
 	const char *sidecar = "write this body as SQL in versions/r1.sql (-- retort:upgrade section)";
-	expect_refusal("    op.add_column('t', sa.Column('u', sqlalchemy_utils.UUIDType(binary=False)))\n",
-	               RT_EUNSUPPORTED, 7, 39, "a call to 'sqlalchemy_utils.UUIDType'", "types:");
+	/* sqlalchemy_utils types retort does not know (ext.c) stay refused */
+	expect_refusal("    op.add_column('t', sa.Column('u', sqlalchemy_utils.CompositeType('m', [])))\n",
+	               RT_EUNSUPPORTED, 7, 39, "a call to 'sqlalchemy_utils.CompositeType'", "types:");
 	/* SPEC §4: application imports inside a body are refused (they run app code) */
 	expect_refusal("    from myapp.models import User\n    op.execute('SELECT 1')\n",
 	               RT_EUNSUPPORTED, 7, 5, "an application import inside upgrade()", NULL);
@@ -640,9 +641,9 @@ static void test_translate__refusals(void **state)
 	expect("    from sqlalchemy.dialects import postgresql as pg\n"
 	       "    op.add_column('t', sa.Column('j', pg.JSONB()))\n",
 	       "ALTER TABLE t ADD COLUMN j JSONB");
-	expect_refusal("    op.add_column('t', sa.Column('u', sqlalchemy_utils.UUIDType))\n",
-	               RT_EUNSUPPORTED, 7, 39, "custom column type 'sqlalchemy_utils.UUIDType'",
-	               "types: {sqlalchemy_utils.UUIDType:");
+	expect_refusal("    op.add_column('t', sa.Column('u', sqlalchemy_utils.CompositeType))\n",
+	               RT_EUNSUPPORTED, 7, 39, "custom column type 'sqlalchemy_utils.CompositeType'",
+	               "types: {sqlalchemy_utils.CompositeType:");
 	expect_refusal("    from my_app.models import helper\n    helper(op)\n", RT_EUNSUPPORTED, 7, 5,
 	               "an application import inside upgrade()", sidecar);
 	expect_refusal("    rows = op.get_bind().execute(sa.text('SELECT 1')).fetchall()\n",
@@ -798,6 +799,33 @@ static void test_translate__fidelity(void **state)
 	       "ALTER TABLE t ADD COLUMN a INTEGER");
 }
 
+/* ---- extension libraries' types (ext.c); the differential test
+ * translate_exttypes holds them to the real libraries ---- */
+
+static void test_translate__ext_types(void **state)
+{
+	(void)state;
+	expect("    op.add_column('t', sa.Column('u', sqlalchemy_utils.UUIDType(binary=False)))\n"
+	       "    op.add_column('t', sa.Column('v', sqlalchemy_utils.UUIDType(native=False)))\n"
+	       "    op.add_column('t', sa.Column('w', sqlalchemy_utils.types.uuid.UUIDType(False, False)))\n",
+	       "ALTER TABLE t ADD COLUMN u UUID;\nALTER TABLE t ADD COLUMN v BINARY(16);\n"
+	       "ALTER TABLE t ADD COLUMN w CHAR(32)");
+	expect("    su = sqlalchemy_utils\n"
+	       "    op.add_column('t', sa.Column('a', su.StringEncryptedType(sa.Unicode(), 'k', length=80)))\n"
+	       "    op.add_column('t', sa.Column('b', su.ChoiceType([(1, 'x')], impl=sa.Integer())))\n"
+	       "    op.add_column('t', sa.Column('c', su.ChoiceType(su.Kind)))\n"
+	       "    op.add_column('t', sa.Column('d', su.TSVectorType('name', regconfig='simple')))\n",
+	       "ALTER TABLE t ADD COLUMN a VARCHAR(80);\nALTER TABLE t ADD COLUMN b INTEGER;\n"
+	       "ALTER TABLE t ADD COLUMN c VARCHAR(255);\nALTER TABLE t ADD COLUMN d TSVECTOR");
+	expect("    op.add_column('t', sa.Column('a', sqlmodel.sql.sqltypes.AutoString()))\n"
+	       "    op.add_column('t', sa.Column('b', sqlmodel.sql.sqltypes.AutoString(length=40)))\n"
+	       "    op.add_column('t', sa.Column('c', citext.CIText()))\n",
+	       "ALTER TABLE t ADD COLUMN a VARCHAR;\nALTER TABLE t ADD COLUMN b VARCHAR(40);\n"
+	       "ALTER TABLE t ADD COLUMN c CITEXT");
+	expect_refusal("    op.add_column('t', sa.Column('u', sqlalchemy_utils.EmailType(length='x')))\n",
+	               RT_EUNSUPPORTED, 7, 73, "length must be a non-negative integer", NULL);
+}
+
 /* ---- the types: map of retort.yaml ---- */
 
 static void test_translate__type_map(void **state)
@@ -805,15 +833,16 @@ static void test_translate__type_map(void **state)
 	(void)state;
 	rt_arena *a = rt_arena_new();
 	rt_config *cfg = rt_config_new_default(a);
-	rt_type_map_entry e = { .python_name = "sqlalchemy_utils.UUIDType", .sql = "UUID" };
+	/* a user's entry wins over the built-in rendering of ext.c (UUID) */
+	rt_type_map_entry e = { .python_name = "sqlalchemy_utils.UUIDType", .sql = "CHAR(36)" };
 	cfg->types = &e;
 	cfg->ntypes = 1;
 	struct result *r = run(a, "    op.add_column('t', sa.Column('u', sqlalchemy_utils.UUIDType(binary=False)))\n"
 	                       "    op.alter_column('t', 'u', type_=sqlalchemy_utils.UUIDType)\n",
 	                       rt_translate_ctx_new(a, cfg));
 	assert_int_equal(r->rc, RT_OK);
-	assert_string_equal(r->sql, "ALTER TABLE t ADD COLUMN u UUID;\n"
-	                    "ALTER TABLE t ALTER COLUMN u TYPE UUID");
+	assert_string_equal(r->sql, "ALTER TABLE t ADD COLUMN u CHAR(36);\n"
+	                    "ALTER TABLE t ALTER COLUMN u TYPE CHAR(36)");
 	rt_arena_free(a);
 }
 
@@ -886,6 +915,7 @@ int main(void)
 		cmocka_unit_test(test_translate__refusals),
 		cmocka_unit_test(test_translate__fidelity),
 		cmocka_unit_test(test_translate__irreversible),
+		cmocka_unit_test(test_translate__ext_types),
 		cmocka_unit_test(test_translate__type_map),
 		cmocka_unit_test(test_translate__names),
 		cmocka_unit_test(test_translate__schema_ddl),
