@@ -33,6 +33,12 @@ typedef struct rt_stmt {
 	rt_offseg *segs;
 	size_t nsegs;
 	bool no_transaction;    /* run alone, outside any transaction block */
+	/* A guard, not a migration statement: a query returning one row that
+	 * holds a count, which must be 0 (the rows of a data loop retort cannot
+	 * translate: with none the loop does nothing). Any other count stops the
+	 * step; the error is located at the statement's first byte and says
+	 * guard (the count is appended) with guard_hint. NULL for a statement. */
+	const char *guard, *guard_hint;
 } rt_stmt;
 
 /* Which body of a revision a list of statements comes from. */

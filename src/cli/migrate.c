@@ -216,6 +216,7 @@ int cli_migrate_online(struct cli_ctx *ctx, const struct cli_migration *m, rt_er
 		fprintf(ctx->err, "retort: warning: %s\n", plan->warning);
 	rt_files_source files;
 	rt_files_source_init(&files, ctx->arena, ctx->cfg);
+	rt_files_source_allow_guards(&files); /* online: a data loop's query can run */
 	if ((rc = rt_exec_check_bodies(plan, &files.source, err)) < 0)
 		return rc;
 	print_plan(ctx, plan, m->dry_run);

@@ -1435,6 +1435,17 @@ static int sql_method(tr_run *r, const tr_val *self, const char *name, tr_args *
 	return NO_METHOD;
 }
 
+/* The methods of a query result that give its rows, for a loop over them
+ * (rt_translate_ctx_allow_guards): result.fetchall(), .scalars().all(), ... */
+static bool result_rows_method(const char *name)
+{
+	static const char *const names[] = { "fetchall", "all", "scalars", "mappings", NULL };
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Methods of op.get_bind(): only what a migration does to send SQL. */
 static int bind_method(tr_run *r, const char *name, tr_args *a, const py_expr *call,
                        tr_val **out)
@@ -1446,10 +1457,14 @@ static int bind_method(tr_run *r, const char *name, tr_args *a, const py_expr *c
 		return RT_OK;
 	}
 	if (strcmp(name, "execute") == 0 || strcmp(name, "exec_driver_sql") == 0) {
+		size_t before = r->out->n;
 		int rc = tr_op_call(r, name[4] == '_' ? "exec_driver_sql" : "bind.execute", NULL,
 		                    a, call, out);
-		if (rc == RT_OK)
+		if (rc == RT_OK) {
 			*out = tr_new(r, V_RESULT, off, len);
+			if (r->out->n == before + 1) /* a loop over its rows may guard it */
+				(*out)->query = r->out->items[before];
+		}
 		return rc;
 	}
 	return tr_refuse(r, off, len, "'op.get_bind()' used for data access ('%s')", name);
@@ -1483,6 +1498,12 @@ static int method_call(tr_run *r, tr_val *m, tr_args *a, const py_expr *call, tr
 	case V_SQL: rc = sql_method(r, self, name, a, off, len, out); break;
 	case V_BIND: return bind_method(r, name, a, call, out);
 	case V_MIGCTX: return migctx_method(r, name, a, off, len, out);
+	case V_RESULT: /* the same rows (eval_attribute let only those methods through) */
+		if (a->npos || a->nkw)
+			return tr_refuse(r, off, len, "'%s()' of a query result with arguments", name);
+		*out = tr_new(r, V_RESULT, off, len);
+		(*out)->query = self->query;
+		return RT_OK;
 	case V_BATCH: return tr_op_call(r, name, self->table, a, call, out);
 	default: break;
 	}
@@ -1572,7 +1593,10 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		return RT_OK;
 	}
 	case V_RESULT:
-		return tr_refuse(r, off, len, "'op.get_bind()' used for data access (a query result)");
+		if (!r->ctx->guards || !result_rows_method(a))
+			return tr_refuse(r, off, len, "'op.get_bind()' used for data access (a query "
+			                 "result)");
+		break;
 	default:
 		break;
 	}

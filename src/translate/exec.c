@@ -221,6 +221,43 @@ static int exec_augassign(tr_run *r, tr_scope *sc, const py_stmt *s)
 }
 
 /* A for loop over a literal list, tuple or dict, unrolled. */
+/*
+ * A loop over the rows of the query in q (rt_translate_ctx_allow_guards):
+ * its body, which depends on the rows, is not translated. The query becomes
+ *   WITH retort_rows AS (<query>) SELECT count(*) FROM retort_rows
+ * which the executor runs in the step's transaction where the query ran:
+ * with no rows (a fresh database) the loop did nothing; with some the step
+ * stops there. The count keeps the rows on the server.
+ */
+static void guard_loop(tr_run *r, const py_stmt *loop, rt_stmt *q)
+{
+	static const char head[] = "WITH retort_rows AS (\n", tail[] = "\n) SELECT count(*) FROM retort_rows";
+	if (q->guard)
+		return; /* the same rows looped over again */
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_puts(&b, head);
+	rt_buf_add(&b, q->sql, q->len);
+	rt_buf_puts(&b, tail);
+	rt_offseg *segs = q->segs;
+	size_t nsegs = q->nsegs;
+	q->len = b.len;
+	q->sql = rt_strndup(r->arena, b.ptr, b.len);
+	rt_buf_release(&b);
+	/* the added text maps to the loop, the query's text where it did */
+	q->segs = NULL;
+	q->nsegs = 0;
+	rt_stmt_add_seg(r->arena, q, 0, loop->off, false);
+	for (size_t i = 0; i < nsegs; i++)
+		rt_stmt_add_seg(r->arena, q, segs[i].out + (uint32_t)(sizeof(head) - 1), segs[i].src,
+		                segs[i].linear);
+	rt_stmt_add_seg(r->arena, q, (uint32_t)(q->len - (sizeof(tail) - 1)), loop->off, false);
+	q->guard = rt_sprintf(r->arena, "%s() loops over the rows of a query, and retort does "
+	                      "not translate that loop's body: it runs only on a database "
+	                      "where the query finds no rows", r->fname);
+	q->guard_hint = rt_sprintf(r->arena, "write this body as SQL in %s (-- retort:%s "
+	                           "section)", tr_sidecar(r), r->fname);
+}
+
 static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 {
 	if (s->u.for_.is_async)
@@ -229,6 +266,10 @@ static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 	int rc = tr_eval(r, sc, s->u.for_.iter, &v);
 	if (rc < 0)
 		return rc;
+	if (v->kind == V_RESULT && r->ctx->guards && v->query) {
+		guard_loop(r, s, v->query);
+		return tr_exec_block(r, sc, &s->u.for_.orelse, flow); /* no rows: the else runs */
+	}
 	tr_val **items;
 	size_t n;
 	if (v->kind == V_LIST || v->kind == V_TUPLE) {
@@ -434,6 +475,11 @@ rt_translate_ctx *rt_translate_ctx_new(rt_arena *arena, const rt_config *cfg)
 	ctx->cfg = cfg;
 	ctx->conventions = &tr_default_conventions;
 	return ctx;
+}
+
+void rt_translate_ctx_allow_guards(rt_translate_ctx *ctx)
+{
+	ctx->guards = true;
 }
 
 rt_diags *rt_translate_ctx_warnings(rt_translate_ctx *ctx)

@@ -86,6 +86,7 @@ struct tr_val {
 	tr_scope *closure;          /* FUNC */
 	tr_table *table;            /* TABLE, TABLE_C, BATCH */
 	bool conv;                  /* STR from op.f(): a generated name, truncated when too long */
+	rt_stmt *query;             /* RESULT: the statement that ran the query, if exactly one */
 };
 
 /* Names bound in one function call (or the module). */
@@ -103,6 +104,7 @@ struct rt_translate_ctx {
 	rt_diags warnings;          /* rt_translate_ctx_warnings */
 	rt_strv enums;              /* "schema\x1fname" created by create_table this run */
 	const tr_conventions *conventions; /* MetaData's naming_convention */
+	bool guards;                /* rt_translate_ctx_allow_guards */
 };
 
 /* Control flow out of a statement list. */

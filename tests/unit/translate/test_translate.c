@@ -826,6 +826,48 @@ static void test_translate__ext_types(void **state)
 	               RT_EUNSUPPORTED, 7, 73, "length must be a non-negative integer", NULL);
 }
 
+/* ---- data loops (rt_translate_ctx_allow_guards) ---- */
+
+static void test_translate__data_loops(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	rt_translate_ctx *ctx = rt_translate_ctx_new(a, NULL);
+	rt_translate_ctx_allow_guards(ctx);
+	const char *body = "    conn = op.get_bind()\n"
+	                   "    rows = conn.execute(sa.text('SELECT id FROM t')).scalars().all()\n"
+	                   "    for r in rows:\n"
+	                   "        myapp.fix(r)\n"
+	                   "    else:\n"
+	                   "        op.execute('DROP TABLE old')\n"
+	                   "    for r in conn.execute(sa.text('SELECT 2')).fetchall():\n"
+	                   "        pass\n";
+	struct result *r = run(a, body, ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "WITH retort_rows AS (\nSELECT id FROM t\n) SELECT count(*) FROM retort_rows;\n"
+	                    "DROP TABLE old;\n"
+	                    "WITH retort_rows AS (\nSELECT 2\n) SELECT count(*) FROM retort_rows");
+	const rt_stmt *g = r->list.items[0];
+	assert_non_null(g->guard);
+	assert_non_null(strstr(g->guard, "upgrade() loops over the rows of a query"));
+	assert_non_null(strstr(g->guard_hint, "versions/r1.sql (-- retort:upgrade section)"));
+	assert_null(r->list.items[1]->guard);
+	/* the added text maps to the loop (line 9), the query to its string literal */
+	assert_int_equal(rt_stmt_loc(g, 0).line, 9);
+	assert_int_equal(rt_stmt_loc(g, 0).col, 5);
+	rt_loc q = rt_stmt_loc(g, strlen("WITH retort_rows AS (\n"));
+	assert_int_equal(q.line, 8);
+	assert_int_equal(q.col, 34);
+	assert_int_equal(rt_stmt_loc(g, g->len - 1).line, 9);
+	/* without guards (offline), the loop is refused as data access, as before */
+	expect_refusal(body, RT_EUNSUPPORTED, 8, 12, "'op.get_bind()' used for data access", NULL);
+	/* other uses of a result stay refused with guards */
+	r = run(a, "    conn = op.get_bind()\n"
+	        "    n = conn.execute(sa.text('SELECT 1')).scalar()\n", ctx);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	rt_arena_free(a);
+}
+
 /* ---- the types: map of retort.yaml ---- */
 
 static void test_translate__type_map(void **state)
@@ -916,6 +958,7 @@ int main(void)
 		cmocka_unit_test(test_translate__fidelity),
 		cmocka_unit_test(test_translate__irreversible),
 		cmocka_unit_test(test_translate__ext_types),
+		cmocka_unit_test(test_translate__data_loops),
 		cmocka_unit_test(test_translate__type_map),
 		cmocka_unit_test(test_translate__names),
 		cmocka_unit_test(test_translate__schema_ddl),
