@@ -1231,7 +1231,7 @@ static int ref_call(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_ex
 		return tr_refuse(r, off, len, "'%s()' inspects the live database", fn->written);
 	bool known_ns = strncmp(n, "sa.", 3) == 0 || strncmp(n, "pg.", 3) == 0;
 	bool mapped = (r->ctx->cfg && rt_config_find_type(r->ctx->cfg, fn->written)) ||
-	              tr_is_ext_type(fn->written);
+	              tr_is_ext_type(fn->written) || tr_is_ext_object(fn->written);
 	if (!known_ns && !mapped) {
 		int rc = tr_refuse(r, off, len, "a call to '%s'", fn->written);
 		rt_error_hint(r->err, "write this body as SQL in %s (-- retort:%s section); if '%s' "

@@ -1793,6 +1793,27 @@ enum {
 	OP_IN_BATCH = 1u << 1, /* batch_op.X() inside `with op.batch_alter_table(...)` */
 };
 
+/* Operations of Alembic extensions (extops.c). */
+static int op_sync_enum_values(tr_run *r, op_call *call)
+{
+	return tr_op_sync_enum_values(r, call->a, call->off);
+}
+
+static int op_create_entity(tr_run *r, op_call *call)
+{
+	return tr_op_create_entity(r, call->a, call->off);
+}
+
+static int op_drop_entity(tr_run *r, op_call *call)
+{
+	return tr_op_drop_entity(r, call->a, call->off);
+}
+
+static int op_replace_entity(tr_run *r, op_call *call)
+{
+	return tr_op_replace_entity(r, call->a, call->off);
+}
+
 static const struct op_def {
 	const char *name;
 	int (*handler)(tr_run *r, op_call *call);
@@ -1821,6 +1842,10 @@ static const struct op_def {
 	{ "drop_constraint", op_drop_constraint, OP_IN_BODY | OP_IN_BATCH },
 	{ "create_table_comment", op_create_table_comment, OP_IN_BODY | OP_IN_BATCH },
 	{ "drop_table_comment", op_drop_table_comment, OP_IN_BODY | OP_IN_BATCH },
+	{ "sync_enum_values", op_sync_enum_values, OP_IN_BODY },
+	{ "create_entity", op_create_entity, OP_IN_BODY },
+	{ "drop_entity", op_drop_entity, OP_IN_BODY },
+	{ "replace_entity", op_replace_entity, OP_IN_BODY },
 };
 
 int tr_op_call(tr_run *r, const char *op, tr_table *batch, tr_args *a, const py_expr *call,

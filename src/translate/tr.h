@@ -219,6 +219,17 @@ bool tr_is_ext_type(const char *written);
 /* Renders such a type as its PostgreSQL dialect does; TR_NOT_EXT when t is none. */
 int tr_render_ext_type(tr_run *r, rt_buf *b, tr_val *t);
 
+/* ---- extensions' operations (extops.c) ---- */
+/* Whether the dotted name is a class an extension's op takes as an argument
+ * (alembic_postgresql_enum.TableReference, ...): a call to it is an OBJ. */
+bool tr_is_ext_object(const char *written);
+/* op.sync_enum_values(...) of alembic-postgresql-enum; off: the call. */
+int tr_op_sync_enum_values(tr_run *r, tr_args *a, uint32_t off);
+/* op.create_entity / drop_entity / replace_entity of alembic_utils. */
+int tr_op_create_entity(tr_run *r, tr_args *a, uint32_t off);
+int tr_op_drop_entity(tr_run *r, tr_args *a, uint32_t off);
+int tr_op_replace_entity(tr_run *r, tr_args *a, uint32_t off);
+
 /* ---- names of indexes and constraints (naming.c) ---- */
 /*
  * The name in v as SQLAlchemy renders it (*out NULL for None or no value): a

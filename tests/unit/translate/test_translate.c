@@ -18,7 +18,7 @@
 
 static const char *header =
 	"from alembic import op, context\n"
-	"import sqlalchemy as sa; import sqlalchemy_utils, sqlmodel, citext\n"
+	"import sqlalchemy as sa; import sqlalchemy_utils, sqlmodel, citext, alembic_utils, alembic_postgresql_enum as ape\n"
 	"from sqlalchemy.dialects import postgresql\n"
 	"revision = 'r1'\n"
 	"down_revision = None\n";
@@ -826,6 +826,66 @@ static void test_translate__ext_types(void **state)
 	               RT_EUNSUPPORTED, 7, 73, "length must be a non-negative integer", NULL);
 }
 
+/* ---- Alembic extensions' operations (extops.c), the SQL their sources send
+ * (alembic-postgresql-enum 7da3860, alembic_utils ccf9be7), whitespace
+ * normalised ---- */
+
+static void test_translate__ext_ops(void **state)
+{
+	(void)state;
+	expect("    op.sync_enum_values('s', 'mood', ['a', 'b'],\n"
+	       "        [ape.TableReference('t', 'm', existing_server_default=\"'a'::s.mood\"),\n"
+	       "         ape.TableReference('t', 'ms', None, ape.ColumnType.ARRAY)],\n"
+	       "        [('x', 'b')])\n",
+	       "ALTER TYPE \"s\".\"mood\" RENAME TO mood_old;\n"
+	       "CREATE TYPE \"s\".\"mood\" AS ENUM('a', 'b');\n"
+	       "CREATE FUNCTION new_old_not_equals(new_enum_val \"s\".\"mood\", old_enum_val \"s\".\"mood_old\") "
+	       "RETURNS boolean AS $$ SELECT new_enum_val::text != CASE WHEN old_enum_val::text = 'x' "
+	       "THEN 'b' ELSE old_enum_val::text END; $$ LANGUAGE SQL IMMUTABLE;\n"
+	       "CREATE OPERATOR != (leftarg = \"s\".\"mood\", rightarg = \"s\".\"mood_old\", procedure = new_old_not_equals);\n"
+	       "CREATE FUNCTION new_old_equals(new_enum_val \"s\".\"mood\", old_enum_val \"s\".\"mood_old\") "
+	       "RETURNS boolean AS $$ SELECT new_enum_val::text = CASE WHEN old_enum_val::text = 'x' "
+	       "THEN 'b' ELSE old_enum_val::text END; $$ LANGUAGE SQL IMMUTABLE;\n"
+	       "CREATE OPERATOR = (leftarg = \"s\".\"mood\", rightarg = \"s\".\"mood_old\", procedure = new_old_equals);\n"
+	       "ALTER TABLE \"s\".\"t\" ALTER COLUMN \"m\" DROP DEFAULT;\n"
+	       "ALTER TABLE \"s\".\"t\" ALTER COLUMN \"m\" TYPE \"s\".\"mood\" USING CASE WHEN \"m\"::text = 'x' "
+	       "THEN 'b'::\"s\".\"mood\" ELSE \"m\"::text::\"s\".\"mood\" END;\n"
+	       "ALTER TABLE \"s\".\"t\" ALTER COLUMN \"m\" SET DEFAULT 'a'::s.mood;\n"
+	       "ALTER TABLE \"t\" ALTER COLUMN \"ms\" TYPE \"s\".\"mood\"[] USING "
+	       "array_replace(\"ms\"::text[], 'x', 'b')::\"s\".\"mood\"[];\n"
+	       "DROP FUNCTION new_old_not_equals(new_enum_val \"s\".\"mood\", old_enum_val \"s\".\"mood_old\") CASCADE;\n"
+	       "DROP FUNCTION new_old_equals(new_enum_val \"s\".\"mood\", old_enum_val \"s\".\"mood_old\") CASCADE;\n"
+	       "DROP TYPE \"s\".\"mood_old\"");
+	expect("    f = alembic_utils.pg_function.PGFunction('public', 'f(a int, b text DEFAULT 1)', 'returns int as $$ select a $$ language sql;')\n"
+	       "    op.create_entity(f)\n    op.replace_entity(f)\n    op.drop_entity(f, cascade=True)\n"
+	       "    op.drop_entity(alembic_utils.PGFunction(schema='x', signature='g()', definition=''))\n",
+	       "CREATE FUNCTION \"public\".\"f\"(a int, b text DEFAULT 1) returns int as $$ select a $$ language sql;\n"
+	       "CREATE OR REPLACE FUNCTION \"public\".\"f\"(a int, b text DEFAULT 1) returns int as $$ select a $$ language sql;\n"
+	       "DROP FUNCTION \"public\".\"f\"(a int, b text) cascade;\n"
+	       "DROP FUNCTION \"x\".\"g\"()");
+	expect("    t = alembic_utils.pg_trigger.PGTrigger('app', 'trg', 'AFTER UPDATE\\n on other.t  FOR EACH ROW EXECUTE FUNCTION f()', 't', True)\n"
+	       "    op.create_entity(t)\n    op.replace_entity(t)\n    op.drop_entity(t)\n",
+	       "CREATE CONSTRAINT TRIGGER \"trg\" AFTER UPDATE ON app.t FOR EACH ROW EXECUTE FUNCTION f();\n"
+	       "DROP TRIGGER IF EXISTS \"trg\" ON public.t;\n"
+	       "CREATE CONSTRAINT TRIGGER \"trg\" AFTER UPDATE ON app.t FOR EACH ROW EXECUTE FUNCTION f();\n"
+	       "DROP TRIGGER \"trg\" ON public.t");
+	expect("    v = alembic_utils.pg_view.PGView('public', 'v', 'select 1;')\n"
+	       "    op.create_entity(v)\n    op.replace_entity(v)\n    op.drop_entity(v)\n"
+	       "    op.create_entity(alembic_utils.pg_extension.PGExtension('public', 'uuid-ossp'))\n"
+	       "    op.drop_entity(alembic_utils.pg_extension.PGExtension('public', 'uuid-ossp'), True)\n",
+	       "CREATE VIEW \"public\".\"v\" AS select 1;\n"
+	       "do $$ begin CREATE OR REPLACE VIEW \"public\".\"v\" AS select 1; exception when others then "
+	       "DROP VIEW IF EXISTS \"public\".\"v\"; CREATE VIEW \"public\".\"v\" AS select 1; end; $$ "
+	       "language 'plpgsql';\n"
+	       "DROP VIEW \"public\".\"v\";\n"
+	       "CREATE EXTENSION \"uuid-ossp\" WITH SCHEMA \"public\";\n"
+	       "DROP EXTENSION \"uuid-ossp\" CASCADE");
+	expect_refusal("    op.replace_entity(alembic_utils.pg_extension.PGExtension('public', 'x'))\n",
+	               RT_EUNSUPPORTED, 7, 5, "cannot replace an extension", NULL);
+	expect_refusal("    op.create_entity(sqlalchemy_utils.FUNC)\n", RT_EUNSUPPORTED, 7, 22,
+	               "the entity must be an alembic_utils", NULL);
+}
+
 /* ---- data loops (rt_translate_ctx_allow_guards) ---- */
 
 static void test_translate__data_loops(void **state)
@@ -959,6 +1019,7 @@ int main(void)
 		cmocka_unit_test(test_translate__irreversible),
 		cmocka_unit_test(test_translate__ext_types),
 		cmocka_unit_test(test_translate__data_loops),
+		cmocka_unit_test(test_translate__ext_ops),
 		cmocka_unit_test(test_translate__type_map),
 		cmocka_unit_test(test_translate__names),
 		cmocka_unit_test(test_translate__schema_ddl),
