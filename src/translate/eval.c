@@ -1386,6 +1386,8 @@ static int obj_method(tr_run *r, tr_val *self, const char *name, tr_args *a,
                       const py_expr *call, tr_val **out)
 {
 	uint32_t off = call->off, len = call->len;
+	if (r->ctx->guards && tr_is_query(self))
+		return tr_query_method(r, self, name, a, off, len, out);
 	if (strcmp(self->name, "sa.text") == 0 && strcmp(name, "bindparams") == 0) {
 		if (a->npos)
 			return tr_refuse(r, off, len, "'bindparams()' with bindparam objects");
@@ -1505,6 +1507,16 @@ static int method_call(tr_run *r, tr_val *m, tr_args *a, const py_expr *call, tr
 		(*out)->query = self->query;
 		return RT_OK;
 	case V_BATCH: return tr_op_call(r, name, self->table, a, call, out);
+	case V_TABLE: /* table.select(): the query of a data loop */
+		if (r->ctx->guards && strcmp(name, "select") == 0 && no_args(a)) {
+			tr_val *q = tr_new(r, V_OBJ, off, len);
+			q->name = "sa.select";
+			q->written = "sqlalchemy.select";
+			args_push_pos(r, &q->args, self);
+			*out = q;
+			return RT_OK;
+		}
+		break;
 	default: break;
 	}
 	if (rc != NO_METHOD)
@@ -1589,6 +1601,7 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		rt_buf_putc(&b, '.');
 		rt_ident_append(&b, a);
 		*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), a, off, len);
+		(*out)->table = base->table; /* the FROM of a select() of it */
 		rt_buf_release(&b);
 		return RT_OK;
 	}

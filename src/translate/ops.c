@@ -163,6 +163,16 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 	} else if ((tr_is(sql, "sa.CreateSchema") || tr_is(sql, "sa.DropSchema")) &&
 	           kind != EXEC_DRIVER_SQL) {
 		return execute_schema_ddl(r, sql);
+	} else if (kind == EXEC_CONN && r->ctx->guards && tr_is_query(sql)) {
+		/* the rows a data loop iterates: a guard when looped over (exec.c) */
+		rt_buf q = RT_BUF_INIT;
+		rc = tr_render_query(r, &q, sql);
+		if (rc == RT_OK)
+			tr_emit(r, &q, sql->off);
+		rt_buf_release(&q);
+		if (rc == RT_OK && params)
+			rc = tr_refuse(r, params->off, params->len, "parameters of a select()");
+		return rc;
 	} else if (tr_is(sql, "sa.DDL") && kind != EXEC_DRIVER_SQL) {
 		tr_val *statement;
 		if ((rc = ddl_statement(r, sql, params, &statement)) < 0)

@@ -84,7 +84,7 @@ struct tr_val {
 	tr_val *self;               /* BOUND receiver */
 	const py_stmt *def;         /* FUNC */
 	tr_scope *closure;          /* FUNC */
-	tr_table *table;            /* TABLE, TABLE_C, BATCH */
+	tr_table *table;            /* TABLE, TABLE_C, BATCH; SQL: table.c.x's table */
 	bool conv;                  /* STR from op.f(): a generated name, truncated when too long */
 	rt_stmt *query;             /* RESULT: the statement that ran the query, if exactly one */
 };
@@ -218,6 +218,15 @@ enum { TR_NOT_EXT = 1 };
 bool tr_is_ext_type(const char *written);
 /* Renders such a type as its PostgreSQL dialect does; TR_NOT_EXT when t is none. */
 int tr_render_ext_type(tr_run *r, rt_buf *b, tr_val *t);
+
+/* ---- SELECT queries of data loops (query.c), only with guards ---- */
+/* Whether v is a select() query (sa.select(...), table.select(), and methods on them). */
+bool tr_is_query(const tr_val *v);
+/* query.<name>(...): where, filter, distinct, limit, offset, order_by. */
+int tr_query_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uint32_t off,
+                    uint32_t len, tr_val **out);
+/* SELECT ... FROM ... [WHERE ...]: the rows q finds (ORDER BY left out). */
+int tr_render_query(tr_run *r, rt_buf *b, tr_val *q);
 
 /* ---- extensions' operations (extops.c) ---- */
 /* Whether the dotted name is a class an extension's op takes as an argument

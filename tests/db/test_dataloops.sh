@@ -44,10 +44,22 @@ ALTER TABLE t ADD COLUMN c text;
 UPDATE t SET c = lower(name);
 ALTER TABLE t ADD COLUMN d text;
 SQL
-expect 0 retort upgrade
-check_eq "$(rows)" $C "at head"
+expect 0 retort upgrade $B
+check_eq "$(rows)" $B "the step ran"
 check_eq "$(q "SELECT string_agg(c, ',' ORDER BY id) FROM t")" "x,y" "the sidecar's update ran"
 rm versions/2b0000000002_backfill.sql
+
+begin "a select() of the expression language is the guard's query, its WHERE included"
+fresh_db select
+expect 0 retort upgrade $B
+q "INSERT INTO t (id, name) VALUES (1, 'x')"
+expect 3 retort upgrade
+check_grep "$ERR" "^versions/3c0000000003_link_u.py:30:5: error: upgrade of '$C' stopped: .*here it finds 1 row, so" \
+	"the loops over unnamed rows find none; the distinct names' loop finds the one row"
+check_eq "$(relation ix_u_t_id)" f "nothing of the step was committed"
+q "DELETE FROM t"
+expect 0 retort upgrade
+check_eq "$(rows)" $C "with no rows it applies"
 
 begin "offline, such a step is refused as before"
 expect 3 retort upgrade $A:$B --sql

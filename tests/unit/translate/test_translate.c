@@ -921,10 +921,31 @@ static void test_translate__data_loops(void **state)
 	assert_int_equal(rt_stmt_loc(g, g->len - 1).line, 9);
 	/* without guards (offline), the loop is refused as data access, as before */
 	expect_refusal(body, RT_EUNSUPPORTED, 8, 12, "'op.get_bind()' used for data access", NULL);
+	/* select() queries of the expression language, rendered for the guard */
+	r = run(a, "    t = sa.table('q', sa.column('id'), sa.column('s'), schema='x')\n"
+	        "    conn = op.get_bind()\n"
+	        "    for row in conn.execute(t.select().where(t.c.s == None).where(t.c.id > 3).order_by(t.c.id)):\n"
+	        "        pass\n"
+	        "    for row in conn.execute(sa.select(t.c.s).distinct().limit(5)):\n"
+	        "        pass\n"
+	        "    for row in conn.execute(sa.select([t.c.id, t.c.s])).fetchall():\n"
+	        "        pass\n", ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql,
+	                    "WITH retort_rows AS (\nSELECT x.q.id, x.q.s FROM x.q WHERE x.q.s IS NULL AND "
+	                    "x.q.id > 3\n) SELECT count(*) FROM retort_rows;\n"
+	                    "WITH retort_rows AS (\nSELECT DISTINCT x.q.s FROM x.q LIMIT 5\n) SELECT "
+	                    "count(*) FROM retort_rows;\n"
+	                    "WITH retort_rows AS (\nSELECT x.q.id, x.q.s FROM x.q\n) SELECT count(*) "
+	                    "FROM retort_rows");
+	/* without guards a select() is not executed */
+	expect_refusal("    t = sa.table('q', sa.column('id'))\n"
+	               "    op.get_bind().execute(t.select())\n", RT_EUNSUPPORTED, 8, 27, "'select'", NULL);
 	/* other uses of a result stay refused with guards */
 	r = run(a, "    conn = op.get_bind()\n"
 	        "    n = conn.execute(sa.text('SELECT 1')).scalar()\n", ctx);
 	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	rt_error_clear(&r->err);
 	rt_arena_free(a);
 }
 
