@@ -355,6 +355,8 @@ static rt_stmt *copy_stmt(rt_arena *arena, const rt_stmt *stmt, const rt_source 
 	*s = *stmt;
 	s->sql = rt_strndup(arena, stmt->sql, stmt->len);
 	s->src = stmt->src ? src : NULL;
+	s->guard = stmt->guard ? rt_strdup(arena, stmt->guard) : NULL;
+	s->guard_hint = stmt->guard_hint ? rt_strdup(arena, stmt->guard_hint) : NULL;
 	if (stmt->nsegs) {
 		s->segs = rt_alloc_raw(arena, stmt->nsegs * sizeof(*s->segs));
 		memcpy(s->segs, stmt->segs, stmt->nsegs * sizeof(*s->segs));
