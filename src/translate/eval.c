@@ -1448,6 +1448,18 @@ static bool result_rows_method(const char *name)
 	return false;
 }
 
+/* The methods that read one row, None when there is none: on a fresh
+ * database that is their value, guarded. */
+static bool result_row_method(const char *name)
+{
+	static const char *const names[] = { "fetchone", "first", "scalar", "one_or_none",
+		                                 "scalar_one_or_none", NULL };
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Methods of op.get_bind(): only what a migration does to send SQL. */
 static int bind_method(tr_run *r, const char *name, tr_args *a, const py_expr *call,
                        tr_val **out)
@@ -1503,6 +1515,14 @@ static int method_call(tr_run *r, tr_val *m, tr_args *a, const py_expr *call, tr
 	case V_RESULT: /* the same rows (eval_attribute let only those methods through) */
 		if (a->npos || a->nkw)
 			return tr_refuse(r, off, len, "'%s()' of a query result with arguments", name);
+		if (result_row_method(name)) {
+			if (!self->query)
+				return tr_refuse(r, off, len, "'%s()' of a query result", name);
+			tr_guard(r, off, self->query, rt_sprintf(r->arena, "reads a row of a query "
+			         "with %s(), which is None when there is none", name));
+			*out = tr_new(r, V_NONE, off, len);
+			return RT_OK;
+		}
 		*out = tr_new(r, V_RESULT, off, len);
 		(*out)->query = self->query;
 		return RT_OK;
@@ -1606,7 +1626,7 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		return RT_OK;
 	}
 	case V_RESULT:
-		if (!r->ctx->guards || !result_rows_method(a))
+		if (!r->ctx->guards || (!result_rows_method(a) && !result_row_method(a)))
 			return tr_refuse(r, off, len, "'op.get_bind()' used for data access (a query "
 			                 "result)");
 		break;

@@ -223,13 +223,14 @@ static int exec_augassign(tr_run *r, tr_scope *sc, const py_stmt *s)
 /* A for loop over a literal list, tuple or dict, unrolled. */
 /*
  * A loop over the rows of the query in q (rt_translate_ctx_allow_guards):
- * its body, which depends on the rows, is not translated. The query becomes
+ * its body, which depends on the rows, is not translated; or the one row a
+ * fetchone() reads, None when there is none. The query becomes
  *   WITH retort_rows AS (<query>) SELECT count(*) FROM retort_rows
  * which the executor runs in the step's transaction where the query ran:
  * with no rows (a fresh database) the loop did nothing; with some the step
  * stops there. The count keeps the rows on the server.
  */
-static void guard_loop(tr_run *r, const py_stmt *loop, rt_stmt *q)
+void tr_guard(tr_run *r, uint32_t at, rt_stmt *q, const char *what)
 {
 	static const char head[] = "WITH retort_rows AS (\n", tail[] = "\n) SELECT count(*) FROM retort_rows";
 	if (q->guard)
@@ -246,14 +247,13 @@ static void guard_loop(tr_run *r, const py_stmt *loop, rt_stmt *q)
 	/* the added text maps to the loop, the query's text where it did */
 	q->segs = NULL;
 	q->nsegs = 0;
-	rt_stmt_add_seg(r->arena, q, 0, loop->off, false);
+	rt_stmt_add_seg(r->arena, q, 0, at, false);
 	for (size_t i = 0; i < nsegs; i++)
 		rt_stmt_add_seg(r->arena, q, segs[i].out + (uint32_t)(sizeof(head) - 1), segs[i].src,
 		                segs[i].linear);
-	rt_stmt_add_seg(r->arena, q, (uint32_t)(q->len - (sizeof(tail) - 1)), loop->off, false);
-	q->guard = rt_sprintf(r->arena, "%s() loops over the rows of a query, and retort does "
-	                      "not translate that loop's body: it runs only on a database "
-	                      "where the query finds no rows", r->fname);
+	rt_stmt_add_seg(r->arena, q, (uint32_t)(q->len - (sizeof(tail) - 1)), at, false);
+	q->guard = rt_sprintf(r->arena, "%s() %s: it runs only on a database where the query "
+	                      "finds no rows", r->fname, what);
 	q->guard_hint = rt_sprintf(r->arena, "write this body as SQL in %s (-- retort:%s "
 	                           "section)", tr_sidecar(r), r->fname);
 }
@@ -267,7 +267,8 @@ static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 	if (rc < 0)
 		return rc;
 	if (v->kind == V_RESULT && r->ctx->guards && v->query) {
-		guard_loop(r, s, v->query);
+		tr_guard(r, s->off, v->query, "loops over the rows of a query, and retort does not "
+		         "translate that loop's body");
 		return tr_exec_block(r, sc, &s->u.for_.orelse, flow); /* no rows: the else runs */
 	}
 	tr_val **items;

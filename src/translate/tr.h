@@ -171,6 +171,9 @@ void tr_args_ignore(tr_args *a, const char *const *names);
 int tr_exec_block(tr_run *r, tr_scope *sc, const py_stmts *body, int *flow);
 void tr_emit(tr_run *r, rt_buf *sql, uint32_t off);
 void tr_emit_stmt(tr_run *r, rt_stmt *st);
+/* Makes the query q a guard (rt_stmt.guard) located at `at`: what the body does
+ * with its rows ("loops over the rows of a query, ...") needs none to be found. */
+void tr_guard(tr_run *r, uint32_t at, rt_stmt *q, const char *what);
 
 /* ---- rendering (render.c) ---- */
 int tr_render_type(tr_run *r, rt_buf *b, tr_val *t);

@@ -938,12 +938,28 @@ static void test_translate__data_loops(void **state)
 	                    "count(*) FROM retort_rows;\n"
 	                    "WITH retort_rows AS (\nSELECT x.q.id, x.q.s FROM x.q\n) SELECT count(*) "
 	                    "FROM retort_rows");
+	/* a row read with fetchone()/first()/scalar() is None, guarded */
+	r = run(a, "    t = sa.table('config', sa.column('key'), sa.column('value'))\n"
+	        "    conn = op.get_bind()\n"
+	        "    css = conn.execute(t.select().where(t.c.key == 'css').limit(1)).fetchone()\n"
+	        "    if css and css.value:\n"
+	        "        myapp.fix(css)\n"
+	        "    n = conn.execute(sa.text('SELECT 1 FROM config')).scalar()\n"
+	        "    op.execute('SELECT %d' % (0 if n is None else 1))\n", ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql,
+	                    "WITH retort_rows AS (\nSELECT config.key, config.value FROM config WHERE "
+	                    "config.key = 'css' LIMIT 1\n) SELECT count(*) FROM retort_rows;\n"
+	                    "WITH retort_rows AS (\nSELECT 1 FROM config\n) SELECT count(*) FROM "
+	                    "retort_rows;\nSELECT 0");
+	assert_non_null(strstr(r->list.items[0]->guard, "reads a row of a query with fetchone()"));
+	assert_int_equal(rt_stmt_loc(r->list.items[1], 0).line, 12);
 	/* without guards a select() is not executed */
 	expect_refusal("    t = sa.table('q', sa.column('id'))\n"
 	               "    op.get_bind().execute(t.select())\n", RT_EUNSUPPORTED, 8, 27, "'select'", NULL);
 	/* other uses of a result stay refused with guards */
 	r = run(a, "    conn = op.get_bind()\n"
-	        "    n = conn.execute(sa.text('SELECT 1')).scalar()\n", ctx);
+	        "    n = conn.execute(sa.text('SELECT 1')).one()\n", ctx);
 	assert_int_equal(r->rc, RT_EUNSUPPORTED);
 	rt_error_clear(&r->err);
 	rt_arena_free(a);
