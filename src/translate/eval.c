@@ -1434,6 +1434,41 @@ static int sql_method(tr_run *r, const tr_val *self, const char *name, tr_args *
 			*out = sql_val(r, rt_concat(r->arena, self->s, mods[i].sfx, NULL), NULL, off, len);
 			return RT_OK;
 		}
+	/* conditions of a data loop's select(): col.is_(None), col.in_([...]), col.like(...) */
+	static const struct { const char *m, *op; } preds[] = {
+		{ "is_", " IS " }, { "isnot", " IS NOT " }, { "is_not", " IS NOT " },
+		{ "in_", " IN " }, { "notin_", " NOT IN " }, { "not_in", " NOT IN " },
+		{ "like", " LIKE " }, { "ilike", " ILIKE " },
+	};
+	for (size_t i = 0; i < sizeof(preds) / sizeof(preds[0]); i++) {
+		if (strcmp(name, preds[i].m) != 0 || a->npos != 1 || a->nkw)
+			continue;
+		tr_val *arg = a->pos[0];
+		bool in = strstr(preds[i].op, "IN") != NULL;
+		if (in != (arg->kind == V_LIST || arg->kind == V_TUPLE) || (in && !arg->n))
+			return tr_refuse(r, off, len, "'%s()' of this value", name);
+		rt_buf b = RT_BUF_INIT;
+		rt_buf_add(&b, self->s, self->slen);
+		rt_buf_puts(&b, preds[i].op);
+		int rc = RT_OK;
+		if (in) {
+			rt_buf_putc(&b, '(');
+			for (size_t k = 0; k < arg->n && rc == RT_OK; k++) {
+				if (k)
+					rt_buf_puts(&b, ", ");
+				rc = tr_render_sql(r, &b, arg->items[k], "an IN value");
+			}
+			rt_buf_putc(&b, ')');
+		} else if (arg->kind == V_NONE) {
+			rt_buf_puts(&b, "NULL");
+		} else {
+			rc = tr_render_sql(r, &b, arg, "a comparison operand");
+		}
+		if (rc == RT_OK)
+			*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), NULL, off, len);
+		rt_buf_release(&b);
+		return rc;
+	}
 	return NO_METHOD;
 }
 

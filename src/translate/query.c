@@ -89,6 +89,30 @@ static int columns(tr_run *r, rt_buf *b, rt_ptrvec *from, tr_val **items, size_t
 	return RT_OK;
 }
 
+/* A where() condition: sa.and_/or_/not_ over comparisons, each operand in
+ * parentheses (the guard needs the meaning, not SQLAlchemy's spelling). */
+static int condition(tr_run *r, rt_buf *b, tr_val *c)
+{
+	bool and_ = tr_is(c, "sa.and_"), or_ = tr_is(c, "sa.or_");
+	if ((and_ || or_) && c->args.npos && !c->args.nkw) {
+		for (size_t i = 0; i < c->args.npos; i++) {
+			rt_buf_puts(b, i ? (and_ ? " AND (" : " OR (") : "(");
+			int rc = condition(r, b, c->args.pos[i]);
+			if (rc < 0)
+				return rc;
+			rt_buf_putc(b, ')');
+		}
+		return RT_OK;
+	}
+	if (tr_is(c, "sa.not_") && c->args.npos == 1 && !c->args.nkw) {
+		rt_buf_puts(b, "NOT (");
+		int rc = condition(r, b, c->args.pos[0]);
+		rt_buf_putc(b, ')');
+		return rc;
+	}
+	return tr_render_sql(r, b, c, "a where() condition");
+}
+
 int tr_render_query(tr_run *r, rt_buf *b, tr_val *q)
 {
 	/* the chain from the base select() outwards */
@@ -110,8 +134,9 @@ int tr_render_query(tr_run *r, rt_buf *b, tr_val *q)
 			rc = tr_refuse(r, m->off, m->len, "keyword arguments to '%s()'", name);
 		} else if (strcmp(name, "where") == 0 || strcmp(name, "filter") == 0) {
 			for (size_t k = 0; k < a->npos && rc == RT_OK; k++) {
-				rt_buf_puts(&where, where.len ? " AND " : " WHERE ");
-				rc = tr_render_sql(r, &where, a->pos[k], "a where() condition");
+				rt_buf_puts(&where, where.len ? " AND (" : " WHERE (");
+				rc = condition(r, &where, a->pos[k]);
+				rt_buf_putc(&where, ')');
 			}
 		} else if (strcmp(name, "distinct") == 0) {
 			distinct = true;

@@ -932,12 +932,22 @@ static void test_translate__data_loops(void **state)
 	        "        pass\n", ctx);
 	assert_int_equal(r->rc, RT_OK);
 	assert_string_equal(r->sql,
-	                    "WITH retort_rows AS (\nSELECT x.q.id, x.q.s FROM x.q WHERE x.q.s IS NULL AND "
-	                    "x.q.id > 3\n) SELECT count(*) FROM retort_rows;\n"
+	                    "WITH retort_rows AS (\nSELECT x.q.id, x.q.s FROM x.q WHERE (x.q.s IS NULL) AND "
+	                    "(x.q.id > 3)\n) SELECT count(*) FROM retort_rows;\n"
 	                    "WITH retort_rows AS (\nSELECT DISTINCT x.q.s FROM x.q LIMIT 5\n) SELECT "
 	                    "count(*) FROM retort_rows;\n"
 	                    "WITH retort_rows AS (\nSELECT x.q.id, x.q.s FROM x.q\n) SELECT count(*) "
 	                    "FROM retort_rows");
+	/* conditions: and_/or_/not_, is_/isnot, in_/notin_, like */
+	r = run(a, "    t = sa.table('q', sa.column('id'), sa.column('s'))\n"
+	        "    conn = op.get_bind()\n"
+	        "    for row in conn.execute(sa.select(t.c.id).where(sa.and_(t.c.s.isnot(None),\n"
+	        "            sa.or_(t.c.id.in_([1, 2]), sa.not_(t.c.s.like('a%')))))):\n"
+	        "        pass\n", ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "WITH retort_rows AS (\nSELECT q.id FROM q WHERE ((q.s IS NOT NULL) "
+	                    "AND ((q.id IN (1, 2)) OR (NOT (q.s LIKE 'a%'))))\n) SELECT count(*) FROM "
+	                    "retort_rows");
 	/* a row read with fetchone()/first()/scalar() is None, guarded */
 	r = run(a, "    t = sa.table('config', sa.column('key'), sa.column('value'))\n"
 	        "    conn = op.get_bind()\n"
@@ -949,7 +959,7 @@ static void test_translate__data_loops(void **state)
 	assert_int_equal(r->rc, RT_OK);
 	assert_string_equal(r->sql,
 	                    "WITH retort_rows AS (\nSELECT config.key, config.value FROM config WHERE "
-	                    "config.key = 'css' LIMIT 1\n) SELECT count(*) FROM retort_rows;\n"
+	                    "(config.key = 'css') LIMIT 1\n) SELECT count(*) FROM retort_rows;\n"
 	                    "WITH retort_rows AS (\nSELECT 1 FROM config\n) SELECT count(*) FROM "
 	                    "retort_rows;\nSELECT 0");
 	assert_non_null(strstr(r->list.items[0]->guard, "reads a row of a query with fetchone()"));
