@@ -390,9 +390,11 @@ static int run_guard(struct run *r, const rt_stmt *s, rt_error *err)
 	step_failed(r);
 	rt_loc loc = rt_stmt_loc(s, 0);
 	rt_error_set(err, RT_EUNSUPPORTED, &loc, "%s of '%s' stopped: %s; here it finds %s row%s, "
-	             "so nothing of the step was committed", direction_name(r->cur),
-	             r->cur->rev ? r->cur->rev->id : "?", s->guard, count ? count : "?",
-	             count && strcmp(count, "1") == 0 ? "" : "s");
+	             "so %s", direction_name(r->cur), r->cur->rev ? r->cur->rev->id : "?", s->guard,
+	             count ? count : "?", count && strcmp(count, "1") == 0 ? "" : "s",
+	             r->alone_ran ? "the step is rolled back but for what its autocommit block "
+	                            "committed before"
+	                          : "nothing of the step was committed");
 	if (s->guard_hint)
 		rt_error_hint(err, "%s", s->guard_hint);
 	if (r->cur->rev)
