@@ -858,14 +858,31 @@ static void args_push_kw(tr_run *r, tr_args *a, const char *name, tr_val *v)
 	a->kwv[a->nkw++] = v;
 }
 
-int tr_eval_args(tr_run *r, tr_scope *sc, const py_expr *call, tr_args *out)
+/*
+ * An argument of a column type whose SQL does not depend on most of its
+ * arguments (a built-in extension type, a types: entry): one retort cannot
+ * know (a key from the application's settings) is kept as an opaque value,
+ * refused only where the type's rendering reads it.
+ */
+static int eval_arg(tr_run *r, tr_scope *sc, const py_expr *e, bool opaque, tr_val **v)
+{
+	int rc = tr_eval(r, sc, e, v);
+	if (rc != RT_EUNSUPPORTED || !opaque)
+		return rc;
+	rt_error_clear(r->err);
+	*v = tr_new(r, V_REF, e->off, e->len);
+	(*v)->written = (*v)->name = rt_strndup(r->arena, r->src->text + e->off, e->len);
+	return RT_OK;
+}
+
+static int eval_args(tr_run *r, tr_scope *sc, const py_expr *call, bool opaque, tr_args *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < call->u.call.args.n; i++) {
 		const py_expr *ae = call->u.call.args.v[i];
 		bool star = ae->kind == PY_E_STARRED;
 		tr_val *v;
-		int rc = tr_eval(r, sc, star ? ae->u.unary.operand : ae, &v);
+		int rc = star ? tr_eval(r, sc, ae->u.unary.operand, &v) : eval_arg(r, sc, ae, opaque, &v);
 		if (rc < 0)
 			return rc;
 		if (!star) {
@@ -883,7 +900,7 @@ int tr_eval_args(tr_run *r, tr_scope *sc, const py_expr *call, tr_args *out)
 	for (size_t i = 0; i < call->u.call.keywords.n; i++) {
 		const py_keyword *k = call->u.call.keywords.v[i];
 		tr_val *v;
-		int rc = tr_eval(r, sc, k->value, &v);
+		int rc = k->arg ? eval_arg(r, sc, k->value, opaque, &v) : tr_eval(r, sc, k->value, &v);
 		if (rc < 0)
 			return rc;
 		if (k->arg) {
@@ -901,6 +918,11 @@ int tr_eval_args(tr_run *r, tr_scope *sc, const py_expr *call, tr_args *out)
 		}
 	}
 	return RT_OK;
+}
+
+int tr_eval_args(tr_run *r, tr_scope *sc, const py_expr *call, tr_args *out)
+{
+	return eval_args(r, sc, call, false, out);
 }
 
 /* ---- function calls ---- */
@@ -1819,8 +1841,11 @@ int tr_eval(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		tr_val *fn;
 		tr_args a;
 		rc = tr_eval(r, sc, e->u.call.func, &fn);
+		bool opaque = rc == RT_OK && fn->kind == V_REF &&
+		              (tr_is_ext_type(fn->written) ||
+		               (r->ctx->cfg && rt_config_find_type(r->ctx->cfg, fn->written)));
 		if (rc == RT_OK)
-			rc = tr_eval_args(r, sc, e, &a);
+			rc = eval_args(r, sc, e, opaque, &a);
 		if (rc == RT_OK)
 			rc = tr_call_value(r, sc, fn, &a, e, out);
 		return rc;

@@ -824,6 +824,12 @@ static void test_translate__ext_types(void **state)
 	       "ALTER TABLE t ADD COLUMN c CITEXT");
 	expect_refusal("    op.add_column('t', sa.Column('u', sqlalchemy_utils.EmailType(length='x')))\n",
 	               RT_EUNSUPPORTED, 7, 73, "length must be a non-negative integer", NULL);
+	/* arguments without DDL may be the application's (a key from its settings) */
+	expect("    op.add_column('t', sa.Column('a', sqlalchemy_utils.StringEncryptedType(sa.Unicode(), "
+	       "myapp.settings.get_key(), myapp.Engine, padding=os.environ['P'])))\n",
+	       "ALTER TABLE t ADD COLUMN a VARCHAR");
+	expect_refusal("    op.add_column('t', sa.Column('u', sqlalchemy_utils.EmailType(length=myapp.n())))\n",
+	               RT_EUNSUPPORTED, 7, 73, "length must be a non-negative integer", NULL);
 }
 
 /* ---- Alembic extensions' operations (extops.c), the SQL their sources send
