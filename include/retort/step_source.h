@@ -36,10 +36,14 @@ typedef struct rt_files_source {
 	const rt_config *cfg;
 	rt_arena *pass;              /* the translation context's, reset by rewind */
 	struct rt_translate_ctx *tctx;
+	bool guards;                 /* rt_files_source_allow_guards */
 } rt_files_source;
 
 /* Sets fs up (fs->source points at fs: keep it where it is); what it
  * allocates is released with arena. */
 void rt_files_source_init(rt_files_source *fs, rt_arena *arena, const rt_config *cfg);
+/* Bodies may hold guards (rt_translate_ctx_allow_guards): for a source whose
+ * statements run against a database, never for one rendered offline. */
+void rt_files_source_allow_guards(rt_files_source *fs);
 
 #endif

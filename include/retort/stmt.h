@@ -42,6 +42,12 @@ typedef struct rt_stmt {
 	 * body produced it first (the CREATE TYPE of op.create_table's enum memo,
 	 * alembic.md §5.4); a deploy bundle records it to replay that memo. */
 	const char *once_key;
+	/* A guard, not a migration statement: a query returning one row that
+	 * holds a count, which must be 0 (the rows of a data loop retort cannot
+	 * translate: with none the loop does nothing). Any other count stops the
+	 * step; the error is located at the statement's first byte and says
+	 * guard (the count is appended) with guard_hint. NULL for a statement. */
+	const char *guard, *guard_hint;
 } rt_stmt;
 
 /* Which body of a revision a list of statements comes from. */

@@ -28,6 +28,16 @@ typedef struct rt_translate_ctx rt_translate_ctx;
 rt_translate_ctx *rt_translate_ctx_new(rt_arena *arena, const rt_config *cfg);
 
 /*
+ * Lets bodies translated with ctx hold guards (rt_stmt.guard): a loop over
+ * the rows of a query the translator can render, whose body it does not
+ * translate, becomes that query counted, which must find no rows when the
+ * step runs (on a fresh database it finds none). Only for callers that run
+ * the statements against a database (and check, which counts such bodies
+ * runnable); without it such a loop is refused as data access.
+ */
+void rt_translate_ctx_allow_guards(rt_translate_ctx *ctx);
+
+/*
  * What the bodies translated with ctx did that Alembic does silently or with
  * a Python warning, as RT_SEV_WARNING diagnostics in the order found (each
  * with file:line:col and the revision): an argument Alembic accepts and

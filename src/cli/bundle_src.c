@@ -63,7 +63,7 @@ int cli_bundle_open(struct cli_ctx *ctx, rt_error *err)
 	return RT_OK;
 }
 
-const rt_step_source *cli_step_source(struct cli_ctx *ctx)
+const rt_step_source *cli_step_source(struct cli_ctx *ctx, bool online)
 {
 	if (ctx->bundle) {
 		rt_bundle_source *bs = rt_alloc(ctx->arena, sizeof(*bs));
@@ -72,6 +72,8 @@ const rt_step_source *cli_step_source(struct cli_ctx *ctx)
 	}
 	rt_files_source *fs = rt_alloc(ctx->arena, sizeof(*fs));
 	rt_files_source_init(fs, ctx->arena, ctx->cfg);
+	if (online) /* a data loop's query can run (a guard) */
+		rt_files_source_allow_guards(fs);
 	return &fs->source;
 }
 

@@ -314,8 +314,10 @@ int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg,
 int cli_bundle_open(struct cli_ctx *ctx, rt_error *err);
 /* The trust keys of ctx->cfg, read (RT_ECONFIG naming a file that is not one). */
 int cli_trust_keys(struct cli_ctx *ctx, rt_sign_public **keys, size_t *n, rt_error *err);
-/* Where step bodies come from: the bundle when one is open, else the files. */
-const rt_step_source *cli_step_source(struct cli_ctx *ctx);
+/* Where step bodies come from: the bundle when one is open, else the files.
+ * online: a run against the database, where a data loop's query may run as a
+ * guard (a bundle holds no guards: such a body is refused there, as offline). */
+const rt_step_source *cli_step_source(struct cli_ctx *ctx, bool online);
 /* " (rendered by Alembic)" for a body a bundle got from Alembic, else "". */
 const char *cli_body_note(const struct cli_ctx *ctx, const rt_revision *rev, rt_direction dir);
 

@@ -19,6 +19,7 @@ struct check_opts {
 	rt_arena *tmp;   /* the statements of one revision, reset after it */
 	rt_diags found;  /* one warning per revision retort cannot run */
 	rt_diags irreversible; /* one note per downgrade() that only raises (-v) */
+	rt_diags loops;  /* one note per data loop run as a guard (-v) */
 	size_t refused;  /* revisions with a warning: a sidecar would run them */
 	size_t unrunnable[2]; /* per direction, irreversible downgrades included */
 };
@@ -53,6 +54,14 @@ static void check_bodies(void *arg, const rt_revision *rev)
 		                            &errs[dir]);
 		if (rc < 0)
 			bodies->unrunnable[dir]++;
+		/* runnable, on a database where its data loops find no rows */
+		for (size_t i = 0; rc == RT_OK && i < stmts.n; i++)
+			if (stmts.items[i]->guard) {
+				rt_loc loc = rt_stmt_loc(stmts.items[i], 0);
+				rt_diags_add(&bodies->loops, RT_SEV_NOTE, "data-loop", &loc,
+				             stmts.items[i]->guard_hint, "%s", stmts.items[i]->guard)
+					->revision = rev->id;
+			}
 		if (rc == RT_EIRREVERSIBLE) {
 			const rt_error *e = &errs[dir];
 			rt_diags_add(&bodies->irreversible, RT_SEV_NOTE, "irreversible-downgrade",
@@ -88,10 +97,12 @@ static void prepare_load(struct cli_ctx *ctx, rt_project_opts *popts)
 {
 	struct check_opts *bodies = ctx->opts;
 	bodies->tctx = rt_translate_ctx_new(ctx->arena, ctx->cfg);
+	rt_translate_ctx_allow_guards(bodies->tctx); /* as the online run translates */
 	bodies->tmp = rt_arena_new();
 	rt_arena_on_free(ctx->arena, free_tmp, bodies->tmp);
 	rt_diags_init(&bodies->found, ctx->arena);
 	rt_diags_init(&bodies->irreversible, ctx->arena);
+	rt_diags_init(&bodies->loops, ctx->arena);
 	popts->loaded = check_bodies;
 	popts->loaded_arg = bodies;
 }
@@ -143,6 +154,7 @@ static int run(struct cli_ctx *ctx, const rt_strv *args, rt_error *err)
 	if (ctx->verbosity > 0) { /* what was ignored as Alembic ignores it; no way back */
 		cli_print_diags(ctx, rt_translate_ctx_warnings(o->tctx));
 		cli_print_diags(ctx, &o->irreversible);
+		cli_print_diags(ctx, &o->loops);
 	}
 
 	rt_revlist heads = { 0 };

@@ -23,7 +23,7 @@ static int print_sql(struct cli_ctx *ctx, const rt_revision *rev, rt_error *err)
 	const struct show_opts *o = ctx->opts;
 	rt_stmtlist stmts = { 0 };
 	/* the statements a run would take, from the same source */
-	const rt_step_source *src = cli_step_source(ctx);
+	const rt_step_source *src = cli_step_source(ctx, false);
 	rt_step step = { .kind = o->downgrade ? RT_STEP_DOWNGRADE : RT_STEP_UPGRADE, .rev = rev };
 	int rc = rt_step_source_body(src, &step, ctx->arena, &stmts, err);
 	if (ctx->verbosity > 0 && !ctx->bundle) { /* what was ignored as Alembic ignores it */

@@ -64,7 +64,7 @@ int cli_migrate_offline(struct cli_ctx *ctx, rt_step_kind kind, const char *arg,
 		.vtable = &vt,
 		.transaction = ctx->cfg->transaction,
 		.create_version_table = rows.n == 0, /* no start, or base: as Alembic */
-		.source = cli_step_source(ctx),
+		.source = cli_step_source(ctx, false),
 	};
 	rt_buf script = RT_BUF_INIT;
 	rc = rt_offline_render(&script, ctx->arena, plan, &oo, err);
@@ -342,7 +342,7 @@ static int run_plan(struct cli_ctx *ctx, const struct cli_migration *m, const rt
 	struct cli_session *s = ctx->session;
 	if (plan->warning && ctx->verbosity >= 0)
 		fprintf(ctx->err, "retort: warning: %s\n", plan->warning);
-	const rt_step_source *source = cli_step_source(ctx);
+	const rt_step_source *source = cli_step_source(ctx, true);
 	int rc = rt_exec_check_bodies(plan, source, err);
 	if (rc < 0)
 		return rc;

@@ -408,6 +408,44 @@ static int run_alone(struct run *r, const rt_stmt *s, rt_error *err)
 	return rc;
 }
 
+/* A guard (rt_stmt.guard) in the step's transaction: its count must be 0,
+ * else the step stops there (its transaction is rolled back by the caller). */
+static int run_guard(struct run *r, const rt_stmt *s, rt_error *err)
+{
+	int rc = flush(r, err);
+	if (rc < 0)
+		return rc;
+	announce(r);
+	rt_db_result res;
+	rc = rt_db_exec(r->db, r->batch, s->sql, &res, err);
+	if (rc == RT_EDB) {
+		step_failed(r);
+		return statement_failed(err, r->cur, s, res.error_position);
+	}
+	if (rc == RT_ECONNECT && rt_db_lost(r->db))
+		return connection_lost(r, r->cur, false, err);
+	if (rc < 0) {
+		step_failed(r);
+		return rc;
+	}
+	const char *count = rt_db_value(&res, 0, 0);
+	if (count && strcmp(count, "0") == 0)
+		return RT_OK;
+	step_failed(r);
+	rt_loc loc = rt_stmt_loc(s, 0);
+	rt_error_set(err, RT_EUNSUPPORTED, &loc, "%s of '%s' stopped: %s; here it finds %s row%s, "
+	             "so %s", direction_name(r->cur), r->cur->rev ? r->cur->rev->id : "?", s->guard,
+	             count ? count : "?", count && strcmp(count, "1") == 0 ? "" : "s",
+	             r->alone_ran ? "the step is rolled back but for what its autocommit block "
+	                            "committed before"
+	                          : "nothing of the step was committed");
+	if (s->guard_hint)
+		rt_error_hint(err, "%s", s->guard_hint);
+	if (r->cur->rev)
+		err->object = rt_xstrdup(r->cur->rev->id);
+	return RT_EUNSUPPORTED;
+}
+
 /* Whether the first keyword of sql (after blanks and comments) is word. */
 static bool starts_with_word(const char *sql, size_t len, const char *const *words)
 {
@@ -495,7 +533,11 @@ static int run_step(struct run *r, const rt_step *step, const rt_stmtlist *body,
 	}
 	for (size_t i = 0; i < body->n; i++) {
 		const rt_stmt *s = body->items[i];
-		if (s->no_transaction) {
+		if (s->guard) {
+			need_tx(r);
+			if ((rc = run_guard(r, s, err)) < 0)
+				return rc;
+		} else if (s->no_transaction) {
 			/* autocommit_block / no-transaction section: commit what is open */
 			close_tx(r);
 			r->attempt = ATTEMPT_PART_COMMITTED;

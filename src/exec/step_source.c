@@ -25,6 +25,8 @@ static void files_rewind(void *ctx)
 	rt_files_source *fs = ctx;
 	rt_arena_reset(fs->pass);
 	fs->tctx = rt_translate_ctx_new(fs->pass, fs->cfg);
+	if (fs->guards)
+		rt_translate_ctx_allow_guards(fs->tctx);
 }
 
 static void free_pass(void *pass)
@@ -41,4 +43,10 @@ void rt_files_source_init(rt_files_source *fs, rt_arena *arena, const rt_config 
 	};
 	rt_arena_on_free(arena, free_pass, fs->pass);
 	fs->tctx = rt_translate_ctx_new(fs->pass, cfg);
+}
+
+void rt_files_source_allow_guards(rt_files_source *fs)
+{
+	fs->guards = true;
+	rt_translate_ctx_allow_guards(fs->tctx);
 }

@@ -357,6 +357,8 @@ static rt_stmt *copy_stmt(rt_arena *arena, const rt_stmt *stmt, const rt_source 
 	s->sql = rt_strndup(arena, stmt->sql, stmt->len);
 	s->once_key = stmt->once_key ? rt_strdup(arena, stmt->once_key) : NULL;
 	s->src = stmt->src ? src : NULL;
+	s->guard = stmt->guard ? rt_strdup(arena, stmt->guard) : NULL;
+	s->guard_hint = stmt->guard_hint ? rt_strdup(arena, stmt->guard_hint) : NULL;
 	if (stmt->nsegs) {
 		s->segs = rt_alloc_raw(arena, stmt->nsegs * sizeof(*s->segs));
 		memcpy(s->segs, stmt->segs, stmt->nsegs * sizeof(*s->segs));

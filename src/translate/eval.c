@@ -936,14 +936,31 @@ static void args_push_kw(tr_run *r, tr_args *a, const char *name, tr_val *v)
 	a->kwv[a->nkw++] = v;
 }
 
-int tr_eval_args(tr_run *r, tr_scope *sc, const py_expr *call, tr_args *out)
+/*
+ * An argument of a column type whose SQL does not depend on most of its
+ * arguments (a built-in extension type, a types: entry): one retort cannot
+ * know (a key from the application's settings) is kept as an opaque value,
+ * refused only where the type's rendering reads it.
+ */
+static int eval_arg(tr_run *r, tr_scope *sc, const py_expr *e, bool opaque, tr_val **v)
+{
+	int rc = tr_eval(r, sc, e, v);
+	if (rc != RT_EUNSUPPORTED || !opaque)
+		return rc;
+	rt_error_clear(r->err);
+	*v = tr_new(r, V_REF, e->off, e->len);
+	(*v)->written = (*v)->name = rt_strndup(r->arena, r->src->text + e->off, e->len);
+	return RT_OK;
+}
+
+static int eval_args(tr_run *r, tr_scope *sc, const py_expr *call, bool opaque, tr_args *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < call->u.call.args.n; i++) {
 		const py_expr *ae = call->u.call.args.v[i];
 		bool star = ae->kind == PY_E_STARRED;
 		tr_val *v;
-		int rc = tr_eval(r, sc, star ? ae->u.unary.operand : ae, &v);
+		int rc = star ? tr_eval(r, sc, ae->u.unary.operand, &v) : eval_arg(r, sc, ae, opaque, &v);
 		if (rc < 0)
 			return rc;
 		if (!star) {
@@ -961,7 +978,7 @@ int tr_eval_args(tr_run *r, tr_scope *sc, const py_expr *call, tr_args *out)
 	for (size_t i = 0; i < call->u.call.keywords.n; i++) {
 		const py_keyword *k = call->u.call.keywords.v[i];
 		tr_val *v;
-		int rc = tr_eval(r, sc, k->value, &v);
+		int rc = k->arg ? eval_arg(r, sc, k->value, opaque, &v) : tr_eval(r, sc, k->value, &v);
 		if (rc < 0)
 			return rc;
 		if (k->arg) {
@@ -979,6 +996,11 @@ int tr_eval_args(tr_run *r, tr_scope *sc, const py_expr *call, tr_args *out)
 		}
 	}
 	return RT_OK;
+}
+
+int tr_eval_args(tr_run *r, tr_scope *sc, const py_expr *call, tr_args *out)
+{
+	return eval_args(r, sc, call, false, out);
 }
 
 /* ---- function calls ---- */
@@ -1248,7 +1270,8 @@ static bool app_ref(tr_run *r, const tr_val *fn)
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (strncmp(fn->name, known[i], strlen(known[i])) == 0)
 			return false;
-	return !(r->ctx->cfg && rt_config_find_type(r->ctx->cfg, fn->written));
+	return !((r->ctx->cfg && rt_config_find_type(r->ctx->cfg, fn->written)) ||
+	         tr_is_ext_type(fn->written) || tr_is_ext_object(fn->written));
 }
 
 /* Standard modules whose calls harmless.c knows some of. */
@@ -1487,6 +1510,8 @@ static int obj_method(tr_run *r, tr_val *self, const char *name, tr_args *a,
 	uint32_t off = call->off, len = call->len;
 	if (strcmp(self->name, "logging.Logger") == 0)
 		return tr_logger_method(r, name, a, call, out);
+	if (r->ctx->guards && tr_is_query(self))
+		return tr_query_method(r, self, name, a, off, len, out);
 	if (strcmp(self->name, "sa.text") == 0 && strcmp(name, "bindparams") == 0) {
 		if (a->npos)
 			return tr_refuse(r, off, len, "'bindparams()' with bindparam objects");
@@ -1533,7 +1558,65 @@ static int sql_method(tr_run *r, const tr_val *self, const char *name, tr_args *
 			*out = sql_val(r, rt_concat(r->arena, self->s, mods[i].sfx, NULL), NULL, off, len);
 			return RT_OK;
 		}
+	/* conditions of a data loop's select(): col.is_(None), col.in_([...]), col.like(...) */
+	static const struct { const char *m, *op; } preds[] = {
+		{ "is_", " IS " }, { "isnot", " IS NOT " }, { "is_not", " IS NOT " },
+		{ "in_", " IN " }, { "notin_", " NOT IN " }, { "not_in", " NOT IN " },
+		{ "like", " LIKE " }, { "ilike", " ILIKE " },
+	};
+	for (size_t i = 0; i < sizeof(preds) / sizeof(preds[0]); i++) {
+		if (strcmp(name, preds[i].m) != 0 || a->npos != 1 || a->nkw)
+			continue;
+		tr_val *arg = a->pos[0];
+		bool in = strstr(preds[i].op, "IN") != NULL;
+		if (in != (arg->kind == V_LIST || arg->kind == V_TUPLE) || (in && !arg->n))
+			return tr_refuse(r, off, len, "'%s()' of this value", name);
+		rt_buf b = RT_BUF_INIT;
+		rt_buf_add(&b, self->s, self->slen);
+		rt_buf_puts(&b, preds[i].op);
+		int rc = RT_OK;
+		if (in) {
+			rt_buf_putc(&b, '(');
+			for (size_t k = 0; k < arg->n && rc == RT_OK; k++) {
+				if (k)
+					rt_buf_puts(&b, ", ");
+				rc = tr_render_sql(r, &b, arg->items[k], "an IN value");
+			}
+			rt_buf_putc(&b, ')');
+		} else if (arg->kind == V_NONE) {
+			rt_buf_puts(&b, "NULL");
+		} else {
+			rc = tr_render_sql(r, &b, arg, "a comparison operand");
+		}
+		if (rc == RT_OK)
+			*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), NULL, off, len);
+		rt_buf_release(&b);
+		return rc;
+	}
 	return NO_METHOD;
+}
+
+/* The methods of a query result that give its rows, for a loop over them
+ * (rt_translate_ctx_allow_guards): result.fetchall(), .scalars().all(), ... */
+static bool result_rows_method(const char *name)
+{
+	static const char *const names[] = { "fetchall", "all", "scalars", "mappings", NULL };
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The methods that read one row, None when there is none: on a fresh
+ * database that is their value, guarded. */
+static bool result_row_method(const char *name)
+{
+	static const char *const names[] = { "fetchone", "first", "scalar", "one_or_none",
+		                                 "scalar_one_or_none", NULL };
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
 }
 
 /* Methods of op.get_bind(): only what a migration does to send SQL. */
@@ -1547,10 +1630,14 @@ static int bind_method(tr_run *r, const char *name, tr_args *a, const py_expr *c
 		return RT_OK;
 	}
 	if (strcmp(name, "execute") == 0 || strcmp(name, "exec_driver_sql") == 0) {
+		size_t before = r->out->n;
 		int rc = tr_op_call(r, name[4] == '_' ? "exec_driver_sql" : "bind.execute", NULL,
 		                    a, call, out);
-		if (rc == RT_OK)
+		if (rc == RT_OK) {
 			*out = tr_new(r, V_RESULT, off, len);
+			if (r->out->n == before + 1) /* a loop over its rows may guard it */
+				(*out)->query = r->out->items[before];
+		}
 		return rc;
 	}
 	return tr_refuse(r, off, len, "'op.get_bind()' used for data access ('%s')", name);
@@ -1586,7 +1673,31 @@ static int method_call(tr_run *r, tr_val *m, tr_args *a, const py_expr *call, tr
 	case V_SQL: rc = sql_method(r, self, name, a, off, len, out); break;
 	case V_BIND: return bind_method(r, name, a, call, out);
 	case V_MIGCTX: return migctx_method(r, name, a, off, len, out);
+	case V_RESULT: /* the same rows (eval_attribute let only those methods through) */
+		if (a->npos || a->nkw)
+			return tr_refuse(r, off, len, "'%s()' of a query result with arguments", name);
+		if (result_row_method(name)) {
+			if (!self->query)
+				return tr_refuse(r, off, len, "'%s()' of a query result", name);
+			tr_guard(r, off, self->query, rt_sprintf(r->arena, "reads a row of a query "
+			         "with %s(), which is None when there is none", name));
+			*out = tr_new(r, V_NONE, off, len);
+			return RT_OK;
+		}
+		*out = tr_new(r, V_RESULT, off, len);
+		(*out)->query = self->query;
+		return RT_OK;
 	case V_BATCH: return tr_op_call(r, name, self->table, a, call, out);
+	case V_TABLE: /* table.select(): the query of a data loop */
+		if (r->ctx->guards && strcmp(name, "select") == 0 && no_args(a)) {
+			tr_val *q = tr_new(r, V_OBJ, off, len);
+			q->name = "sa.select";
+			q->written = "sqlalchemy.select";
+			args_push_pos(r, &q->args, self);
+			*out = q;
+			return RT_OK;
+		}
+		break;
 	default: break;
 	}
 	if (rc != NO_METHOD)
@@ -1673,11 +1784,15 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		rt_buf_putc(&b, '.');
 		rt_ident_append(&b, a);
 		*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), a, off, len);
+		(*out)->table = base->table; /* the FROM of a select() of it */
 		rt_buf_release(&b);
 		return RT_OK;
 	}
 	case V_RESULT:
-		return tr_refuse(r, off, len, "'op.get_bind()' used for data access (a query result)");
+		if (!r->ctx->guards || (!result_rows_method(a) && !result_row_method(a)))
+			return tr_refuse(r, off, len, "'op.get_bind()' used for data access (a query "
+			                 "result)");
+		break;
 	default:
 		break;
 	}
@@ -1853,8 +1968,11 @@ int tr_eval(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 			memset(&a, 0, sizeof(a));
 			return ref_call(r, sc, fn, &a, e, out);
 		}
+		bool opaque = rc == RT_OK && fn->kind == V_REF &&
+		              (tr_is_ext_type(fn->written) ||
+		               (r->ctx->cfg && rt_config_find_type(r->ctx->cfg, fn->written)));
 		if (rc == RT_OK)
-			rc = tr_eval_args(r, sc, e, &a);
+			rc = eval_args(r, sc, e, opaque, &a);
 		if (rc == RT_OK)
 			rc = tr_call_value(r, sc, fn, &a, e, out);
 		return rc;

@@ -250,6 +250,43 @@ static int exec_augassign(tr_run *r, tr_scope *sc, const py_stmt *s)
 }
 
 /* A for loop over a literal list, tuple or dict, unrolled. */
+/*
+ * A loop over the rows of the query in q (rt_translate_ctx_allow_guards):
+ * its body, which depends on the rows, is not translated; or the one row a
+ * fetchone() reads, None when there is none. The query becomes
+ *   WITH retort_rows AS (<query>) SELECT count(*) FROM retort_rows
+ * which the executor runs in the step's transaction where the query ran:
+ * with no rows (a fresh database) the loop did nothing; with some the step
+ * stops there. The count keeps the rows on the server.
+ */
+void tr_guard(tr_run *r, uint32_t at, rt_stmt *q, const char *what)
+{
+	static const char head[] = "WITH retort_rows AS (\n", tail[] = "\n) SELECT count(*) FROM retort_rows";
+	if (q->guard)
+		return; /* the same rows looped over again */
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_puts(&b, head);
+	rt_buf_add(&b, q->sql, q->len);
+	rt_buf_puts(&b, tail);
+	rt_offseg *segs = q->segs;
+	size_t nsegs = q->nsegs;
+	q->len = b.len;
+	q->sql = rt_strndup(r->arena, b.ptr, b.len);
+	rt_buf_release(&b);
+	/* the added text maps to the loop, the query's text where it did */
+	q->segs = NULL;
+	q->nsegs = 0;
+	rt_stmt_add_seg(r->arena, q, 0, at, false);
+	for (size_t i = 0; i < nsegs; i++)
+		rt_stmt_add_seg(r->arena, q, segs[i].out + (uint32_t)(sizeof(head) - 1), segs[i].src,
+		                segs[i].linear);
+	rt_stmt_add_seg(r->arena, q, (uint32_t)(q->len - (sizeof(tail) - 1)), at, false);
+	q->guard = rt_sprintf(r->arena, "%s() %s: it runs only on a database where the query "
+	                      "finds no rows", r->fname, what);
+	q->guard_hint = rt_sprintf(r->arena, "write this body as SQL in %s (-- retort:%s "
+	                           "section)", tr_sidecar(r), r->fname);
+}
+
 static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 {
 	if (s->u.for_.is_async)
@@ -258,6 +295,11 @@ static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 	int rc = tr_eval(r, sc, s->u.for_.iter, &v);
 	if (rc < 0)
 		return rc;
+	if (v->kind == V_RESULT && r->ctx->guards && v->query) {
+		tr_guard(r, s->off, v->query, "loops over the rows of a query, and retort does not "
+		         "translate that loop's body");
+		return tr_exec_block(r, sc, &s->u.for_.orelse, flow); /* no rows: the else runs */
+	}
 	tr_val **items;
 	size_t n;
 	if (v->kind == V_LIST || v->kind == V_TUPLE) {
@@ -467,6 +509,11 @@ rt_translate_ctx *rt_translate_ctx_new(rt_arena *arena, const rt_config *cfg)
 	ctx->cfg = cfg;
 	tr_ctx_conventions(ctx);
 	return ctx;
+}
+
+void rt_translate_ctx_allow_guards(rt_translate_ctx *ctx)
+{
+	ctx->guards = true;
 }
 
 rt_diags *rt_translate_ctx_warnings(rt_translate_ctx *ctx)

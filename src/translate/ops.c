@@ -163,6 +163,16 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 	} else if ((tr_is(sql, "sa.CreateSchema") || tr_is(sql, "sa.DropSchema")) &&
 	           kind != EXEC_DRIVER_SQL) {
 		return execute_schema_ddl(r, sql);
+	} else if (kind == EXEC_CONN && r->ctx->guards && tr_is_query(sql)) {
+		/* the rows a data loop iterates: a guard when looped over (exec.c) */
+		rt_buf q = RT_BUF_INIT;
+		rc = tr_render_query(r, &q, sql);
+		if (rc == RT_OK)
+			tr_emit(r, &q, sql->off);
+		rt_buf_release(&q);
+		if (rc == RT_OK && params)
+			rc = tr_refuse(r, params->off, params->len, "parameters of a select()");
+		return rc;
 	} else if (tr_is(sql, "sa.DDL") && kind != EXEC_DRIVER_SQL) {
 		tr_val *statement;
 		if ((rc = ddl_statement(r, sql, params, &statement)) < 0)
@@ -1882,6 +1892,27 @@ enum {
 	OP_IN_BATCH = 1u << 1, /* batch_op.X() inside `with op.batch_alter_table(...)` */
 };
 
+/* Operations of Alembic extensions (extops.c). */
+static int op_sync_enum_values(tr_run *r, op_call *call)
+{
+	return tr_op_sync_enum_values(r, call->a, call->off);
+}
+
+static int op_create_entity(tr_run *r, op_call *call)
+{
+	return tr_op_create_entity(r, call->a, call->off);
+}
+
+static int op_drop_entity(tr_run *r, op_call *call)
+{
+	return tr_op_drop_entity(r, call->a, call->off);
+}
+
+static int op_replace_entity(tr_run *r, op_call *call)
+{
+	return tr_op_replace_entity(r, call->a, call->off);
+}
+
 static const struct op_def {
 	const char *name;
 	int (*handler)(tr_run *r, op_call *call);
@@ -1910,6 +1941,10 @@ static const struct op_def {
 	{ "drop_constraint", op_drop_constraint, OP_IN_BODY | OP_IN_BATCH },
 	{ "create_table_comment", op_create_table_comment, OP_IN_BODY | OP_IN_BATCH },
 	{ "drop_table_comment", op_drop_table_comment, OP_IN_BODY | OP_IN_BATCH },
+	{ "sync_enum_values", op_sync_enum_values, OP_IN_BODY },
+	{ "create_entity", op_create_entity, OP_IN_BODY },
+	{ "drop_entity", op_drop_entity, OP_IN_BODY },
+	{ "replace_entity", op_replace_entity, OP_IN_BODY },
 };
 
 int tr_op_call(tr_run *r, const char *op, tr_table *batch, tr_args *a, const py_expr *call,

@@ -429,6 +429,9 @@ int tr_render_type(tr_run *r, rt_buf *b, tr_val *t)
 			return RT_OK;
 		}
 	}
+	int ext = tr_render_ext_type(r, b, t);
+	if (ext != TR_NOT_EXT)
+		return ext;
 	const struct tdef *d = find_type(t);
 	if (!d) {
 		if (t && (t->kind == V_REF || t->kind == V_OBJ))

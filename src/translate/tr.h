@@ -84,12 +84,13 @@ struct tr_val {
 	tr_val *self;               /* BOUND receiver */
 	const py_stmt *def;         /* FUNC */
 	tr_scope *closure;          /* FUNC */
-	tr_table *table;            /* TABLE, TABLE_C, BATCH */
+	tr_table *table;            /* TABLE, TABLE_C, BATCH; SQL: table.c.x's table */
 	bool conv;                  /* STR from op.f(): a generated name, truncated when too long */
 	const rt_assume_entry *assumed; /* a value given by retort.yaml's assume:; calling it
 	                                 * with any arguments gives the value again */
 	const char *pytype;         /* STR standing for a "datetime", "date" or "uuid" made
 	                             * when the step runs (harmless.c) */
+	rt_stmt *query;             /* RESULT: the statement that ran the query, if exactly one */
 };
 
 /* Names bound in one function call (or the module). */
@@ -109,6 +110,7 @@ struct rt_translate_ctx {
 	const tr_conventions *conventions; /* MetaData's naming_convention */
 	rt_loc run_time_value;      /* the first datetime/uuid value evaluated (path NULL: none) */
 	const char *run_time_name;
+	bool guards;                /* rt_translate_ctx_allow_guards */
 };
 
 /* Control flow out of a statement list. */
@@ -183,6 +185,9 @@ void tr_args_ignore(tr_args *a, const char *const *names);
 int tr_exec_block(tr_run *r, tr_scope *sc, const py_stmts *body, int *flow);
 void tr_emit(tr_run *r, rt_buf *sql, uint32_t off);
 void tr_emit_stmt(tr_run *r, rt_stmt *st);
+/* Makes the query q a guard (rt_stmt.guard) located at `at`: what the body does
+ * with its rows ("loops over the rows of a query, ...") needs none to be found. */
+void tr_guard(tr_run *r, uint32_t at, rt_stmt *q, const char *what);
 
 /* ---- rendering (render.c) ---- */
 int tr_render_type(tr_run *r, rt_buf *b, tr_val *t);
@@ -222,6 +227,34 @@ void tr_constraint_name(rt_buf *b, const char *name);
 void tr_name_list(rt_buf *b, const rt_strv *names);
 /* 'a', 'b', 'c' as SQL string literals. */
 void tr_literal_list(rt_buf *b, const rt_strv *values);
+
+/* ---- extension libraries' column types (ext.c) ---- */
+enum { TR_NOT_EXT = 1 };
+/* Whether the dotted name is a column type of sqlalchemy_utils, sqlmodel or citext
+ * that ext.c renders. */
+bool tr_is_ext_type(const char *written);
+/* Renders such a type as its PostgreSQL dialect does; TR_NOT_EXT when t is none. */
+int tr_render_ext_type(tr_run *r, rt_buf *b, tr_val *t);
+
+/* ---- SELECT queries of data loops (query.c), only with guards ---- */
+/* Whether v is a select() query (sa.select(...), table.select(), and methods on them). */
+bool tr_is_query(const tr_val *v);
+/* query.<name>(...): where, filter, distinct, limit, offset, order_by. */
+int tr_query_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uint32_t off,
+                    uint32_t len, tr_val **out);
+/* SELECT ... FROM ... [WHERE ...]: the rows q finds (ORDER BY left out). */
+int tr_render_query(tr_run *r, rt_buf *b, tr_val *q);
+
+/* ---- extensions' operations (extops.c) ---- */
+/* Whether the dotted name is a class an extension's op takes as an argument
+ * (alembic_postgresql_enum.TableReference, ...): a call to it is an OBJ. */
+bool tr_is_ext_object(const char *written);
+/* op.sync_enum_values(...) of alembic-postgresql-enum; off: the call. */
+int tr_op_sync_enum_values(tr_run *r, tr_args *a, uint32_t off);
+/* op.create_entity / drop_entity / replace_entity of alembic_utils. */
+int tr_op_create_entity(tr_run *r, tr_args *a, uint32_t off);
+int tr_op_drop_entity(tr_run *r, tr_args *a, uint32_t off);
+int tr_op_replace_entity(tr_run *r, tr_args *a, uint32_t off);
 
 /* ---- names of indexes and constraints (naming.c) ---- */
 /*

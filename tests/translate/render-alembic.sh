@@ -57,6 +57,20 @@ if ! "$python" -c 'import alembic' 2>/dev/null; then
 	exit 1
 fi
 
+# exttypes/ renders the extension libraries' types with the libraries themselves
+# (scripts/install-deps); without them the freshness check leaves it out, never in CI.
+if [[ " ${projects[*]} " == *" exttypes "* ]] &&
+	! "$python" -c 'import sqlalchemy_utils, sqlmodel, phonenumbers, passlib, colour, intervals' 2>/dev/null; then
+	echo "render-alembic.sh: exttypes needs python3-sqlalchemy-utils, python3-sqlmodel," \
+		"python3-phonenumbers, python3-passlib, python3-colour, python3-intervals" >&2
+	{ [ $check -eq 0 ] || [ "${CI:-}" = true ]; } && exit 1
+	echo "render-alembic.sh: skipping exttypes" >&2
+	kept=()
+	for p in "${projects[@]}"; do [ "$p" = exttypes ] || kept+=("$p"); done
+	projects=("${kept[@]}")
+	[ ${#projects[@]} -eq 0 ] && exit 77
+fi
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/render-alembic.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 # Offline only: nothing from the caller's environment may point Alembic at a database.

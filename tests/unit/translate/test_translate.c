@@ -18,7 +18,7 @@
 
 static const char *header =
 	"from alembic import op, context\n"
-	"import sqlalchemy as sa; import sqlalchemy_utils\n"
+	"import sqlalchemy as sa; import sqlalchemy_utils, sqlmodel, citext, alembic_utils, alembic_postgresql_enum as ape\n"
 	"from sqlalchemy.dialects import postgresql\n"
 	"revision = 'r1'\n"
 	"down_revision = None\n";
@@ -630,8 +630,9 @@ static void test_translate__refusals(void **state)
 {
 	(void)state;
 	const char *sidecar = "write this body as SQL in versions/r1.sql (-- retort:upgrade section)";
-	expect_refusal("    op.add_column('t', sa.Column('u', sqlalchemy_utils.UUIDType(binary=False)))\n",
-	               RT_EUNSUPPORTED, 7, 39, "a call to 'sqlalchemy_utils.UUIDType'", "types:");
+	/* sqlalchemy_utils types retort does not know (ext.c) stay refused */
+	expect_refusal("    op.add_column('t', sa.Column('u', sqlalchemy_utils.CompositeType('m', [])))\n",
+	               RT_EUNSUPPORTED, 7, 39, "a call to 'sqlalchemy_utils.CompositeType'", "types:");
 	/* SPEC §4: application imports inside a body are refused (they run app code) */
 	expect_refusal("    from myapp.models import User\n    op.execute('SELECT 1')\n",
 	               RT_EUNSUPPORTED, 7, 5, "an application import inside upgrade()", NULL);
@@ -640,9 +641,9 @@ static void test_translate__refusals(void **state)
 	expect("    from sqlalchemy.dialects import postgresql as pg\n"
 	       "    op.add_column('t', sa.Column('j', pg.JSONB()))\n",
 	       "ALTER TABLE t ADD COLUMN j JSONB");
-	expect_refusal("    op.add_column('t', sa.Column('u', sqlalchemy_utils.UUIDType))\n",
-	               RT_EUNSUPPORTED, 7, 39, "custom column type 'sqlalchemy_utils.UUIDType'",
-	               "types: {sqlalchemy_utils.UUIDType:");
+	expect_refusal("    op.add_column('t', sa.Column('u', sqlalchemy_utils.CompositeType))\n",
+	               RT_EUNSUPPORTED, 7, 39, "custom column type 'sqlalchemy_utils.CompositeType'",
+	               "types: {sqlalchemy_utils.CompositeType:");
 	expect_refusal("    from my_app.models import helper\n    helper(op)\n", RT_EUNSUPPORTED, 7, 5,
 	               "an application import inside upgrade()", sidecar);
 	expect_refusal("    rows = op.get_bind().execute(sa.text('SELECT 1')).fetchall()\n",
@@ -798,6 +799,188 @@ static void test_translate__fidelity(void **state)
 	       "ALTER TABLE t ADD COLUMN a INTEGER");
 }
 
+/* ---- extension libraries' types (ext.c); the differential test
+ * translate_exttypes holds them to the real libraries ---- */
+
+static void test_translate__ext_types(void **state)
+{
+	(void)state;
+	expect("    op.add_column('t', sa.Column('u', sqlalchemy_utils.UUIDType(binary=False)))\n"
+	       "    op.add_column('t', sa.Column('v', sqlalchemy_utils.UUIDType(native=False)))\n"
+	       "    op.add_column('t', sa.Column('w', sqlalchemy_utils.types.uuid.UUIDType(False, False)))\n",
+	       "ALTER TABLE t ADD COLUMN u UUID;\nALTER TABLE t ADD COLUMN v BINARY(16);\n"
+	       "ALTER TABLE t ADD COLUMN w CHAR(32)");
+	expect("    su = sqlalchemy_utils\n"
+	       "    op.add_column('t', sa.Column('a', su.StringEncryptedType(sa.Unicode(), 'k', length=80)))\n"
+	       "    op.add_column('t', sa.Column('b', su.ChoiceType([(1, 'x')], impl=sa.Integer())))\n"
+	       "    op.add_column('t', sa.Column('c', su.ChoiceType(su.Kind)))\n"
+	       "    op.add_column('t', sa.Column('d', su.TSVectorType('name', regconfig='simple')))\n",
+	       "ALTER TABLE t ADD COLUMN a VARCHAR(80);\nALTER TABLE t ADD COLUMN b INTEGER;\n"
+	       "ALTER TABLE t ADD COLUMN c VARCHAR(255);\nALTER TABLE t ADD COLUMN d TSVECTOR");
+	expect("    op.add_column('t', sa.Column('a', sqlmodel.sql.sqltypes.AutoString()))\n"
+	       "    op.add_column('t', sa.Column('b', sqlmodel.sql.sqltypes.AutoString(length=40)))\n"
+	       "    op.add_column('t', sa.Column('c', citext.CIText()))\n",
+	       "ALTER TABLE t ADD COLUMN a VARCHAR;\nALTER TABLE t ADD COLUMN b VARCHAR(40);\n"
+	       "ALTER TABLE t ADD COLUMN c CITEXT");
+	expect_refusal("    op.add_column('t', sa.Column('u', sqlalchemy_utils.EmailType(length='x')))\n",
+	               RT_EUNSUPPORTED, 7, 73, "length must be a non-negative integer", NULL);
+	/* arguments without DDL may be the application's (a key from its settings) */
+	expect("    op.add_column('t', sa.Column('a', sqlalchemy_utils.StringEncryptedType(sa.Unicode(), "
+	       "myapp.settings.get_key(), myapp.Engine, padding=os.environ['P'])))\n",
+	       "ALTER TABLE t ADD COLUMN a VARCHAR");
+	expect_refusal("    op.add_column('t', sa.Column('u', sqlalchemy_utils.EmailType(length=myapp.n())))\n",
+	               RT_EUNSUPPORTED, 7, 73, "length must be a non-negative integer", NULL);
+}
+
+/* ---- Alembic extensions' operations (extops.c), the SQL their sources send
+ * (alembic-postgresql-enum 7da3860, alembic_utils ccf9be7), whitespace
+ * normalised ---- */
+
+static void test_translate__ext_ops(void **state)
+{
+	(void)state;
+	expect("    op.sync_enum_values('s', 'mood', ['a', 'b'],\n"
+	       "        [ape.TableReference('t', 'm', existing_server_default=\"'a'::s.mood\"),\n"
+	       "         ape.TableReference('t', 'ms', None, ape.ColumnType.ARRAY)],\n"
+	       "        [('x', 'b')])\n",
+	       "ALTER TYPE \"s\".\"mood\" RENAME TO mood_old;\n"
+	       "CREATE TYPE \"s\".\"mood\" AS ENUM('a', 'b');\n"
+	       "CREATE FUNCTION new_old_not_equals(new_enum_val \"s\".\"mood\", old_enum_val \"s\".\"mood_old\") "
+	       "RETURNS boolean AS $$ SELECT new_enum_val::text != CASE WHEN old_enum_val::text = 'x' "
+	       "THEN 'b' ELSE old_enum_val::text END; $$ LANGUAGE SQL IMMUTABLE;\n"
+	       "CREATE OPERATOR != (leftarg = \"s\".\"mood\", rightarg = \"s\".\"mood_old\", procedure = new_old_not_equals);\n"
+	       "CREATE FUNCTION new_old_equals(new_enum_val \"s\".\"mood\", old_enum_val \"s\".\"mood_old\") "
+	       "RETURNS boolean AS $$ SELECT new_enum_val::text = CASE WHEN old_enum_val::text = 'x' "
+	       "THEN 'b' ELSE old_enum_val::text END; $$ LANGUAGE SQL IMMUTABLE;\n"
+	       "CREATE OPERATOR = (leftarg = \"s\".\"mood\", rightarg = \"s\".\"mood_old\", procedure = new_old_equals);\n"
+	       "ALTER TABLE \"s\".\"t\" ALTER COLUMN \"m\" DROP DEFAULT;\n"
+	       "ALTER TABLE \"s\".\"t\" ALTER COLUMN \"m\" TYPE \"s\".\"mood\" USING CASE WHEN \"m\"::text = 'x' "
+	       "THEN 'b'::\"s\".\"mood\" ELSE \"m\"::text::\"s\".\"mood\" END;\n"
+	       "ALTER TABLE \"s\".\"t\" ALTER COLUMN \"m\" SET DEFAULT 'a'::s.mood;\n"
+	       "ALTER TABLE \"t\" ALTER COLUMN \"ms\" TYPE \"s\".\"mood\"[] USING "
+	       "array_replace(\"ms\"::text[], 'x', 'b')::\"s\".\"mood\"[];\n"
+	       "DROP FUNCTION new_old_not_equals(new_enum_val \"s\".\"mood\", old_enum_val \"s\".\"mood_old\") CASCADE;\n"
+	       "DROP FUNCTION new_old_equals(new_enum_val \"s\".\"mood\", old_enum_val \"s\".\"mood_old\") CASCADE;\n"
+	       "DROP TYPE \"s\".\"mood_old\"");
+	expect("    f = alembic_utils.pg_function.PGFunction('public', 'f(a int, b text DEFAULT 1)', 'returns int as $$ select a $$ language sql;')\n"
+	       "    op.create_entity(f)\n    op.replace_entity(f)\n    op.drop_entity(f, cascade=True)\n"
+	       "    op.drop_entity(alembic_utils.PGFunction(schema='x', signature='g()', definition=''))\n",
+	       "CREATE FUNCTION \"public\".\"f\"(a int, b text DEFAULT 1) returns int as $$ select a $$ language sql;\n"
+	       "CREATE OR REPLACE FUNCTION \"public\".\"f\"(a int, b text DEFAULT 1) returns int as $$ select a $$ language sql;\n"
+	       "DROP FUNCTION \"public\".\"f\"(a int, b text) cascade;\n"
+	       "DROP FUNCTION \"x\".\"g\"()");
+	expect("    t = alembic_utils.pg_trigger.PGTrigger('app', 'trg', 'AFTER UPDATE\\n on other.t  FOR EACH ROW EXECUTE FUNCTION f()', 't', True)\n"
+	       "    op.create_entity(t)\n    op.replace_entity(t)\n    op.drop_entity(t)\n",
+	       "CREATE CONSTRAINT TRIGGER \"trg\" AFTER UPDATE ON app.t FOR EACH ROW EXECUTE FUNCTION f();\n"
+	       "DROP TRIGGER IF EXISTS \"trg\" ON public.t;\n"
+	       "CREATE CONSTRAINT TRIGGER \"trg\" AFTER UPDATE ON app.t FOR EACH ROW EXECUTE FUNCTION f();\n"
+	       "DROP TRIGGER \"trg\" ON public.t");
+	expect("    v = alembic_utils.pg_view.PGView('public', 'v', 'select 1;')\n"
+	       "    op.create_entity(v)\n    op.replace_entity(v)\n    op.drop_entity(v)\n"
+	       "    op.create_entity(alembic_utils.pg_extension.PGExtension('public', 'uuid-ossp'))\n"
+	       "    op.drop_entity(alembic_utils.pg_extension.PGExtension('public', 'uuid-ossp'), True)\n",
+	       "CREATE VIEW \"public\".\"v\" AS select 1;\n"
+	       "do $$ begin CREATE OR REPLACE VIEW \"public\".\"v\" AS select 1; exception when others then "
+	       "DROP VIEW IF EXISTS \"public\".\"v\"; CREATE VIEW \"public\".\"v\" AS select 1; end; $$ "
+	       "language 'plpgsql';\n"
+	       "DROP VIEW \"public\".\"v\";\n"
+	       "CREATE EXTENSION \"uuid-ossp\" WITH SCHEMA \"public\";\n"
+	       "DROP EXTENSION \"uuid-ossp\" CASCADE");
+	expect_refusal("    op.replace_entity(alembic_utils.pg_extension.PGExtension('public', 'x'))\n",
+	               RT_EUNSUPPORTED, 7, 5, "cannot replace an extension", NULL);
+	expect_refusal("    op.create_entity(sqlalchemy_utils.FUNC)\n", RT_EUNSUPPORTED, 7, 22,
+	               "the entity must be an alembic_utils", NULL);
+}
+
+/* ---- data loops (rt_translate_ctx_allow_guards) ---- */
+
+static void test_translate__data_loops(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	rt_translate_ctx *ctx = rt_translate_ctx_new(a, NULL);
+	rt_translate_ctx_allow_guards(ctx);
+	const char *body = "    conn = op.get_bind()\n"
+	                   "    rows = conn.execute(sa.text('SELECT id FROM t')).scalars().all()\n"
+	                   "    for r in rows:\n"
+	                   "        myapp.fix(r)\n"
+	                   "    else:\n"
+	                   "        op.execute('DROP TABLE old')\n"
+	                   "    for r in conn.execute(sa.text('SELECT 2')).fetchall():\n"
+	                   "        pass\n";
+	struct result *r = run(a, body, ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "WITH retort_rows AS (\nSELECT id FROM t\n) SELECT count(*) FROM retort_rows;\n"
+	                    "DROP TABLE old;\n"
+	                    "WITH retort_rows AS (\nSELECT 2\n) SELECT count(*) FROM retort_rows");
+	const rt_stmt *g = r->list.items[0];
+	assert_non_null(g->guard);
+	assert_non_null(strstr(g->guard, "upgrade() loops over the rows of a query"));
+	assert_non_null(strstr(g->guard_hint, "versions/r1.sql (-- retort:upgrade section)"));
+	assert_null(r->list.items[1]->guard);
+	/* the added text maps to the loop (line 9), the query to its string literal */
+	assert_int_equal(rt_stmt_loc(g, 0).line, 9);
+	assert_int_equal(rt_stmt_loc(g, 0).col, 5);
+	rt_loc q = rt_stmt_loc(g, strlen("WITH retort_rows AS (\n"));
+	assert_int_equal(q.line, 8);
+	assert_int_equal(q.col, 34);
+	assert_int_equal(rt_stmt_loc(g, g->len - 1).line, 9);
+	/* without guards (offline), the loop is refused as data access, as before */
+	expect_refusal(body, RT_EUNSUPPORTED, 8, 12, "'op.get_bind()' used for data access", NULL);
+	/* select() queries of the expression language, rendered for the guard */
+	r = run(a, "    t = sa.table('q', sa.column('id'), sa.column('s'), schema='x')\n"
+	        "    conn = op.get_bind()\n"
+	        "    for row in conn.execute(t.select().where(t.c.s == None).where(t.c.id > 3).order_by(t.c.id)):\n"
+	        "        pass\n"
+	        "    for row in conn.execute(sa.select(t.c.s).distinct().limit(5)):\n"
+	        "        pass\n"
+	        "    for row in conn.execute(sa.select([t.c.id, t.c.s])).fetchall():\n"
+	        "        pass\n", ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql,
+	                    "WITH retort_rows AS (\nSELECT x.q.id, x.q.s FROM x.q WHERE (x.q.s IS NULL) AND "
+	                    "(x.q.id > 3)\n) SELECT count(*) FROM retort_rows;\n"
+	                    "WITH retort_rows AS (\nSELECT DISTINCT x.q.s FROM x.q LIMIT 5\n) SELECT "
+	                    "count(*) FROM retort_rows;\n"
+	                    "WITH retort_rows AS (\nSELECT x.q.id, x.q.s FROM x.q\n) SELECT count(*) "
+	                    "FROM retort_rows");
+	/* conditions: and_/or_/not_, is_/isnot, in_/notin_, like */
+	r = run(a, "    t = sa.table('q', sa.column('id'), sa.column('s'))\n"
+	        "    conn = op.get_bind()\n"
+	        "    for row in conn.execute(sa.select(t.c.id).where(sa.and_(t.c.s.isnot(None),\n"
+	        "            sa.or_(t.c.id.in_([1, 2]), sa.not_(t.c.s.like('a%')))))):\n"
+	        "        pass\n", ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "WITH retort_rows AS (\nSELECT q.id FROM q WHERE ((q.s IS NOT NULL) "
+	                    "AND ((q.id IN (1, 2)) OR (NOT (q.s LIKE 'a%'))))\n) SELECT count(*) FROM "
+	                    "retort_rows");
+	/* a row read with fetchone()/first()/scalar() is None, guarded */
+	r = run(a, "    t = sa.table('config', sa.column('key'), sa.column('value'))\n"
+	        "    conn = op.get_bind()\n"
+	        "    css = conn.execute(t.select().where(t.c.key == 'css').limit(1)).fetchone()\n"
+	        "    if css and css.value:\n"
+	        "        myapp.fix(css)\n"
+	        "    n = conn.execute(sa.text('SELECT 1 FROM config')).scalar()\n"
+	        "    op.execute('SELECT %d' % (0 if n is None else 1))\n", ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql,
+	                    "WITH retort_rows AS (\nSELECT config.key, config.value FROM config WHERE "
+	                    "(config.key = 'css') LIMIT 1\n) SELECT count(*) FROM retort_rows;\n"
+	                    "WITH retort_rows AS (\nSELECT 1 FROM config\n) SELECT count(*) FROM "
+	                    "retort_rows;\nSELECT 0");
+	assert_non_null(strstr(r->list.items[0]->guard, "reads a row of a query with fetchone()"));
+	assert_int_equal(rt_stmt_loc(r->list.items[1], 0).line, 12);
+	/* without guards a select() is not executed */
+	expect_refusal("    t = sa.table('q', sa.column('id'))\n"
+	               "    op.get_bind().execute(t.select())\n", RT_EUNSUPPORTED, 8, 27, "'select'", NULL);
+	/* other uses of a result stay refused with guards */
+	r = run(a, "    conn = op.get_bind()\n"
+	        "    n = conn.execute(sa.text('SELECT 1')).one()\n", ctx);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	rt_error_clear(&r->err);
+	rt_arena_free(a);
+}
+
 /* ---- the types: map of retort.yaml ---- */
 
 static void test_translate__type_map(void **state)
@@ -805,15 +988,16 @@ static void test_translate__type_map(void **state)
 	(void)state;
 	rt_arena *a = rt_arena_new();
 	rt_config *cfg = rt_config_new_default(a);
-	rt_type_map_entry e = { .python_name = "sqlalchemy_utils.UUIDType", .sql = "UUID" };
+	/* a user's entry wins over the built-in rendering of ext.c (UUID) */
+	rt_type_map_entry e = { .python_name = "sqlalchemy_utils.UUIDType", .sql = "CHAR(36)" };
 	cfg->types = &e;
 	cfg->ntypes = 1;
 	struct result *r = run(a, "    op.add_column('t', sa.Column('u', sqlalchemy_utils.UUIDType(binary=False)))\n"
 	                       "    op.alter_column('t', 'u', type_=sqlalchemy_utils.UUIDType)\n",
 	                       rt_translate_ctx_new(a, cfg));
 	assert_int_equal(r->rc, RT_OK);
-	assert_string_equal(r->sql, "ALTER TABLE t ADD COLUMN u UUID;\n"
-	                    "ALTER TABLE t ALTER COLUMN u TYPE UUID");
+	assert_string_equal(r->sql, "ALTER TABLE t ADD COLUMN u CHAR(36);\n"
+	                    "ALTER TABLE t ALTER COLUMN u TYPE CHAR(36)");
 	rt_arena_free(a);
 }
 
@@ -1135,6 +1319,9 @@ int main(void)
 		cmocka_unit_test(test_translate__refusals),
 		cmocka_unit_test(test_translate__fidelity),
 		cmocka_unit_test(test_translate__irreversible),
+		cmocka_unit_test(test_translate__ext_types),
+		cmocka_unit_test(test_translate__data_loops),
+		cmocka_unit_test(test_translate__ext_ops),
 		cmocka_unit_test(test_translate__type_map),
 		cmocka_unit_test(test_translate__assume),
 		cmocka_unit_test(test_translate__naming_convention),

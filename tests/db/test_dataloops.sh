@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Data loops on fresh databases (issue 11): a loop over a query's rows whose body retort
+# does not translate runs as a guard. With no rows the step applies; with rows it stops with
+# exit 3 at the loop's file:line, the row count and the sidecar remedy, nothing of the step
+# committed. Offline (--sql, show --sql) it is refused as before. Fixture: tests/fixtures/dataloops.
+# shellcheck source=tests/db/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+A=1a0000000001 B=2b0000000002 C=3c0000000003
+FB=versions/2b0000000002_backfill.py
+column() { q "SELECT count(*) FROM information_schema.columns WHERE table_name = '$1' AND column_name = '$2'"; }
+
+begin "on a fresh database every loop finds no rows: the chain applies, and back down"
+project dataloops ../../fixtures/dataloops
+fresh_db fresh
+expect 0 retort upgrade
+check_eq "$(rows)" $C "at head"
+check_eq "$(column t c)$(column t d)" 11 "the columns around the loop are added"
+check_eq "$(relation ix_u_t_id)" t "the for loop's else block ran"
+expect 0 retort downgrade base
+check_eq "$(rows)" "" "at base"
+check_eq "$(relation t)" f "t is dropped"
+
+begin "with rows the step stops at the loop, nothing of it committed"
+fresh_db rows
+expect 0 retort upgrade $A
+q "INSERT INTO t (id, name) VALUES (1, 'x'), (2, 'y')"
+expect 3 retort upgrade
+check_grep "$ERR" "^$FB:23:5: error: upgrade of '$B' stopped: upgrade\(\) loops over the rows of a query.*here it finds 2 rows, so nothing of the step was committed" \
+	"names the loop, the row count"
+check_grep "$ERR" "hint: write this body as SQL in versions/2b0000000002_backfill.sql \(-- retort:upgrade section\)" \
+	"the sidecar remedy"
+check_eq "$(rows)" $A "the version row stays"
+check_eq "$(column t c)" 0 "the column added before the loop is rolled back"
+check_eq "$(q "SELECT count(*) FROM retort_history WHERE revision = '$B'")" 0 "no history row"
+expect 3 retort --format json upgrade
+check_json "$OUT" 'one("error")["exit_code"] == 3 and one("error")["line"] == 23
+	and "finds 2 rows" in one("error")["message"]' "the same as JSON"
+
+begin "a sidecar replaces the body"
+cat >versions/2b0000000002_backfill.sql <<'SQL'
+-- retort:upgrade
+ALTER TABLE t ADD COLUMN c text;
+UPDATE t SET c = lower(name);
+ALTER TABLE t ADD COLUMN d text;
+SQL
+expect 0 retort upgrade $B
+check_eq "$(rows)" $B "the step ran"
+check_eq "$(q "SELECT string_agg(c, ',' ORDER BY id) FROM t")" "x,y" "the sidecar's update ran"
+rm versions/2b0000000002_backfill.sql
+
+begin "a select() of the expression language is the guard's query, its WHERE included"
+fresh_db select
+expect 0 retort upgrade $B
+q "INSERT INTO t (id, name) VALUES (1, 'x')"
+expect 3 retort upgrade
+check_grep "$ERR" "^versions/3c0000000003_link_u.py:30:5: error: upgrade of '$C' stopped: .*here it finds 1 row, so" \
+	"the loops over unnamed rows find none; the distinct names' loop finds the one row"
+check_eq "$(relation ix_u_t_id)" f "nothing of the step was committed"
+q "DELETE FROM t"
+expect 0 retort upgrade
+check_eq "$(rows)" $C "with no rows it applies"
+
+begin "offline, such a step is refused as before"
+expect 3 retort upgrade $A:$B --sql
+check_grep "$ERR" "^$FB:23:16: error: a loop over a function call" "upgrade --sql refuses the loop"
+expect 3 retort show $B --sql
+check_grep "$ERR" "^$FB:23:16: error" "show --sql refuses it"
+
+begin "check counts the bodies runnable and notes the loops at -v"
+expect 0 retort check
+check_grep "$OUT" "3 of 3 upgrades runnable; 3 of 3 downgrades runnable" "all runnable"
+expect 0 retort check -v
+check_grep "$ERR" "^$FB:23:5: note: upgrade\(\) loops over the rows of a query" "the upgrade's loop"
+check_grep "$ERR" "^$FB:32:5: note: downgrade\(\) loops over the rows of a query" "the downgrade's loop"
+
+finish

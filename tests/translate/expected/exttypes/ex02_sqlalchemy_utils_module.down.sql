@@ -1,0 +1,11 @@
+ALTER TABLE ex_utils ALTER COLUMN kind TYPE VARCHAR(255);
+
+ALTER TABLE ex_utils ALTER COLUMN email TYPE VARCHAR(255);
+
+ALTER TABLE ex_utils DROP COLUMN bits;
+
+ALTER TABLE ex_utils DROP COLUMN path;
+
+ALTER TABLE ex_utils DROP COLUMN uid_char;
+
+ALTER TABLE ex_utils DROP COLUMN uid_bin;
