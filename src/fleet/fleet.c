@@ -109,7 +109,8 @@ static void flush_lines(struct fleet *f, struct slot *sl, int k, bool eof)
 	if (eof && start < b->len && f->o->on_line)
 		f->o->on_line(f->o->ctx, sl->target, k == 1, b->ptr + start, b->len - start);
 	size_t rest = eof ? 0 : b->len - start;
-	memmove(b->ptr, b->ptr + start, rest);
+	if (rest) /* an empty buffer has no storage: memmove(NULL, ...) is undefined */
+		memmove(b->ptr, b->ptr + start, rest);
 	rt_buf_truncate(b, rest);
 }
 
