@@ -316,51 +316,72 @@ static bool dotted_name(const char *s)
 	return !start;
 }
 
-static int apply_types(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
-                       const struct cfg_env *env, rt_error *err)
+/* The entries of a mapping keyed by dotted Python names (types:, assume:):
+ * *count of them (a null value is no mapping, and none); what/example make
+ * the error for a node that is neither. */
+static int dotted_map(yaml_cfg *y, const yaml_node_t *n, const char *key, const char *what,
+                      const char *example, size_t *count, rt_error *err)
 {
+	*count = 0;
 	if (n->type != YAML_MAPPING_NODE) {
 		if (is_null(n))
 			return RT_OK;
 		rt_loc loc = node_loc(y, n);
-		int rc = rt_error_set(err, RT_ECONFIG, &loc,
-		                      "'types' must be a mapping of Python names to SQL types");
-		rt_error_hint(err, "e.g. 'sqlalchemy_utils.UUIDType: UUID' indented under 'types:'");
+		int rc = rt_error_set(err, RT_ECONFIG, &loc, "'%s' must be a mapping of Python names "
+		                      "to %s", key, what);
+		rt_error_hint(err, "e.g. '%s' indented under '%s:'", example, key);
 		return rc;
 	}
-	size_t count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	*count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	return RT_OK;
+}
+
+/* One key of such a mapping, checked: its text, at *kloc. */
+static int dotted_key(yaml_cfg *y, const yaml_node_t *k, const char *key, const char *example,
+                      const char **name, rt_loc *kloc, rt_error *err)
+{
+	*kloc = node_loc(y, k);
+	*name = k->type == YAML_SCALAR_NODE ? scalar_text(k) : "?";
+	if (k->type == YAML_SCALAR_NODE && dotted_name(*name))
+		return RT_OK;
+	int rc = rt_error_set(err, RT_ECONFIG, kloc, "'%s' key '%s' is not a dotted Python name",
+	                      key, *name);
+	rt_error_hint(err, "write the name as the version files import it, e.g. '%s'", example);
+	return rc;
+}
+
+static int apply_types(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
+                       const struct cfg_env *env, rt_error *err)
+{
+	size_t count;
+	int rc = dotted_map(y, n, "types", "SQL types", "sqlalchemy_utils.UUIDType: UUID", &count,
+	                    err);
+	if (rc < 0 || n->type != YAML_MAPPING_NODE) /* null: nothing given */
+		return rc;
 	cfg->types = rt_alloc_array(y->arena, count ? count : 1, sizeof(*cfg->types));
 	cfg->ntypes = 0;
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	     p++) {
-		yaml_node_t *k = yaml_document_get_node(&y->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(&y->doc, p->value);
-		rt_loc kloc = node_loc(y, k);
-		if (k->type != YAML_SCALAR_NODE || !dotted_name(scalar_text(k))) {
-			int rc = rt_error_set(err, RT_ECONFIG, &kloc,
-			                      "'types' key '%s' is not a dotted Python name",
-			                      k->type == YAML_SCALAR_NODE ? scalar_text(k) : "?");
-			rt_error_hint(err, "write the name as version files use it, e.g. "
-			              "'sqlalchemy_utils.UUIDType'");
+		const char *name;
+		rt_loc kloc;
+		if ((rc = dotted_key(y, yaml_document_get_node(&y->doc, p->key), "types",
+		                     "sqlalchemy_utils.UUIDType", &name, &kloc, err)) < 0)
 			return rc;
-		}
-		if (rt_config_find_type(cfg, scalar_text(k))) {
-			return rt_error_set(err, RT_ECONFIG, &kloc, "'types' maps '%s' twice",
-			                    scalar_text(k));
-		}
+		if (rt_config_find_type(cfg, name))
+			return rt_error_set(err, RT_ECONFIG, &kloc, "'types' maps '%s' twice", name);
 		const char *sql;
 		rt_loc vloc;
-		int rc = scalar(y, v, scalar_text(k), env, &sql, &vloc, err);
-		if (rc < 0)
+		if ((rc = scalar(y, v, name, env, &sql, &vloc, err)) < 0)
 			return rc;
 		if (!sql) {
 			rc = rt_error_set(err, RT_ECONFIG, &vloc, "'types' gives no SQL type for '%s'",
-			                  scalar_text(k));
-			rt_error_hint(err, "e.g. '%s: UUID'", scalar_text(k));
+			                  name);
+			rt_error_hint(err, "e.g. '%s: UUID'", name);
 			return rc;
 		}
 		rt_type_map_entry *t = &cfg->types[cfg->ntypes++];
-		t->python_name = rt_strdup(y->arena, scalar_text(k));
+		t->python_name = rt_strdup(y->arena, name);
 		t->sql = sql;
 		t->loc = kloc;
 	}
@@ -411,40 +432,27 @@ static int assume_value(yaml_cfg *y, const yaml_node_t *v, const char *name,
 static int apply_assume(yaml_cfg *y, rt_config *cfg, const yaml_node_t *n,
                         const struct cfg_env *env, rt_error *err)
 {
-	if (n->type != YAML_MAPPING_NODE) {
-		if (is_null(n))
-			return RT_OK;
-		rt_loc loc = node_loc(y, n);
-		int rc = rt_error_set(err, RT_ECONFIG, &loc,
-		                      "'assume' must be a mapping of Python names to values");
-		rt_error_hint(err, "e.g. 'app.config.settings.pg_uri: null' indented under "
-		              "'assume:'");
+	size_t count;
+	int rc = dotted_map(y, n, "assume", "values", "app.config.settings.pg_uri: null", &count,
+	                    err);
+	if (rc < 0 || n->type != YAML_MAPPING_NODE) /* null: nothing given */
 		return rc;
-	}
-	size_t count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
 	cfg->assumes = rt_alloc_array(y->arena, count ? count : 1, sizeof(*cfg->assumes));
 	cfg->nassumes = 0;
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top;
 	     p++) {
-		yaml_node_t *k = yaml_document_get_node(&y->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(&y->doc, p->value);
-		rt_loc kloc = node_loc(y, k);
-		if (k->type != YAML_SCALAR_NODE || !dotted_name(scalar_text(k))) {
-			int rc = rt_error_set(err, RT_ECONFIG, &kloc,
-			                      "'assume' key '%s' is not a dotted Python name",
-			                      k->type == YAML_SCALAR_NODE ? scalar_text(k) : "?");
-			rt_error_hint(err, "write the name as the version files import it, e.g. "
-			              "'app.config.settings.pg_uri'");
+		const char *name;
+		rt_loc kloc;
+		if ((rc = dotted_key(y, yaml_document_get_node(&y->doc, p->key), "assume",
+		                     "app.config.settings.pg_uri", &name, &kloc, err)) < 0)
 			return rc;
-		}
-		if (rt_config_find_assume(cfg, scalar_text(k)))
-			return rt_error_set(err, RT_ECONFIG, &kloc, "'assume' gives '%s' twice",
-			                    scalar_text(k));
+		if (rt_config_find_assume(cfg, name))
+			return rt_error_set(err, RT_ECONFIG, &kloc, "'assume' gives '%s' twice", name);
 		rt_assume_entry *e = &cfg->assumes[cfg->nassumes];
-		e->python_name = rt_strdup(y->arena, scalar_text(k));
+		e->python_name = rt_strdup(y->arena, name);
 		e->loc = kloc;
-		int rc = assume_value(y, v, e->python_name, env, e, err);
-		if (rc < 0)
+		if ((rc = assume_value(y, v, e->python_name, env, e, err)) < 0)
 			return rc;
 		cfg->nassumes++;
 	}
