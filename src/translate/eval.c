@@ -214,7 +214,8 @@ bool tr_declared(tr_run *r, const char *full)
 /* Names Python provides without an import, and the usual migration names
  * when a file forgot to import them (Alembic would fail; the intent is clear). */
 static const char *const builtins[] = { "range", "len", "str", "int", "list", "tuple",
-	                                    "bool", "sorted", "enumerate", "zip", "print", NULL };
+	                                    "bool", "sorted", "enumerate", "zip", "print",
+	                                    "reversed", NULL };
 
 static int lookup(tr_run *r, tr_scope *sc, const char *name, uint32_t off, uint32_t len,
                   tr_val **out)
@@ -1166,6 +1167,16 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 		*out = v;
 		return RT_OK;
 	}
+	/* Python's reversed() is an iterator; a list is all a loop or list() needs of it */
+	if (strcmp(name, "reversed") == 0) {
+		tr_val *v = tr_new(r, V_LIST, off, len);
+		v->items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*v->items));
+		for (size_t i = 0; i < n; i++)
+			v->items[i] = items[n - 1 - i];
+		v->n = v->cap = n;
+		*out = v;
+		return RT_OK;
+	}
 	if (strcmp(name, "enumerate") == 0) {
 		tr_val *v = tr_new(r, V_LIST, off, len);
 		v->items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*v->items));
@@ -1426,6 +1437,33 @@ static int str_join(tr_run *r, const tr_val *self, tr_val *seq, uint32_t off, ui
 	return rc;
 }
 
+/* s.replace(old, new): every occurrence, left to right; an empty 'old' inserts
+ * 'new' before each character and at the end, as Python does. */
+static int str_replace(tr_run *r, const tr_val *self, const tr_val *from, const tr_val *to,
+                       uint32_t off, uint32_t len, tr_val **out)
+{
+	if (from->kind != V_STR || to->kind != V_STR)
+		return tr_refuse(r, off, len, "'replace' with arguments that are not strings");
+	rt_buf b = RT_BUF_INIT;
+	size_t i = 0;
+	while (i <= self->slen) {
+		if (from->slen == 0 || (self->slen - i >= from->slen &&
+		                        memcmp(self->s + i, from->s, from->slen) == 0)) {
+			rt_buf_add(&b, to->s, to->slen);
+			if (from->slen) {
+				i += from->slen;
+				continue;
+			}
+		}
+		if (i == self->slen)
+			break;
+		rt_buf_putc(&b, self->s[i++]);
+	}
+	*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
 static int str_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uint32_t off,
                       uint32_t len, tr_val **out)
 {
@@ -1438,6 +1476,8 @@ static int str_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uin
 	}
 	if (strcmp(name, "join") == 0 && a->npos == 1 && a->nkw == 0)
 		return str_join(r, self, a->pos[0], off, len, out);
+	if (strcmp(name, "replace") == 0 && a->npos == 2 && a->nkw == 0)
+		return str_replace(r, self, a->pos[0], a->pos[1], off, len, out);
 	return NO_METHOD;
 }
 

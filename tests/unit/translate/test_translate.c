@@ -1303,6 +1303,32 @@ static void test_translate__schema_ddl(void **state)
 	               RT_EUNSUPPORTED, 7, 58, "if_not_exists", NULL);
 }
 
+/* reversed() and str.replace(), as ckan's downgrades and foreign keys use them */
+static void test_translate__reversed_replace(void **state)
+{
+	(void)state;
+	const char *file =
+		"from alembic import op\n"
+		"_columns = ('author', 'maintainer')\n"
+		"def upgrade():\n"
+		"    for c in reversed(_columns):\n"
+		"        op.drop_column('package', c.replace('a', 'o'))\n"
+		"    op.execute('SELECT ' + 'ab'.replace('', '-') + ' ' + 'user_id'.replace('_', '.'))\n"
+		"    for n in list(reversed([1, 2])):\n"
+		"        op.execute('SELECT %d' % n)\n";
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_file(a, file, RT_UPGRADE, NULL);
+	if (r->rc != RT_OK)
+		fail_msg("%s", r->err.message);
+	assert_string_equal(r->sql,
+		"ALTER TABLE package DROP COLUMN mointoiner;\n"
+		"ALTER TABLE package DROP COLUMN outhor;\n"
+		"SELECT -a-b- user.id;\n"
+		"SELECT 2;\n"
+		"SELECT 1");
+	rt_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1328,6 +1354,7 @@ int main(void)
 		cmocka_unit_test(test_translate__harmless),
 		cmocka_unit_test(test_translate__names),
 		cmocka_unit_test(test_translate__schema_ddl),
+		cmocka_unit_test(test_translate__reversed_replace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
