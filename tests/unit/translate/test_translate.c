@@ -1329,6 +1329,28 @@ static void test_translate__reversed_replace(void **state)
 	rt_arena_free(a);
 }
 
+/* sa.schema.DropSequence as SQLAlchemy 1.4 renders it (checked with Debian's 1.4.46) */
+static void test_translate__drop_sequence(void **state)
+{
+	(void)state;
+	const char *file =
+		"from alembic import op\n"
+		"import sqlalchemy as sa\n"
+		"def upgrade():\n"
+		"    op.execute(sa.schema.DropSequence(sa.schema.Sequence('package_id_seq')))\n"
+		"    op.execute(sa.schema.DropSequence(sa.Sequence('User', schema='s')))\n";
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_file(a, file, RT_UPGRADE, NULL);
+	if (r->rc != RT_OK)
+		fail_msg("%s", r->err.message);
+	assert_string_equal(r->sql, "DROP SEQUENCE package_id_seq;\nDROP SEQUENCE s.\"User\"");
+	r = run_file(a, "from alembic import op\nimport sqlalchemy as sa\ndef upgrade():\n"
+	             "    op.execute(sa.schema.DropSequence(sa.Sequence('x'), if_exists=True))\n",
+	             RT_UPGRADE, NULL);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	rt_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1355,6 +1377,7 @@ int main(void)
 		cmocka_unit_test(test_translate__names),
 		cmocka_unit_test(test_translate__schema_ddl),
 		cmocka_unit_test(test_translate__reversed_replace),
+		cmocka_unit_test(test_translate__drop_sequence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
