@@ -1218,7 +1218,12 @@ static int func_call(tr_run *r, const char *fname, tr_args *a, const py_expr *ca
 		for (size_t i = 0; i < a->npos; i++) {
 			if (i)
 				rt_buf_puts(&b, ", ");
-			int rc = tr_render_sql(r, &b, a->pos[i], "a function argument");
+			tr_val *x = a->pos[i];
+			/* a Column not in a table renders as its name (sa.func.lower(sa.Column('email'))
+			 * in an index expression) */
+			int rc = tr_is(x, "sa.Column") && x->args.npos && x->args.pos[0]->kind == V_STR
+			         ? (rt_ident_append(&b, x->args.pos[0]->s), RT_OK)
+			         : tr_render_sql(r, &b, x, "a function argument");
 			if (rc < 0) {
 				rt_buf_release(&b);
 				return rc;

@@ -1351,6 +1351,28 @@ static void test_translate__drop_sequence(void **state)
 	rt_arena_free(a);
 }
 
+/* an unattached Column in a function renders as its name, as Alembic 1.8 emits it */
+static void test_translate__func_column(void **state)
+{
+	(void)state;
+	const char *file =
+		"from alembic import op\n"
+		"import sqlalchemy as sa\n"
+		"def upgrade():\n"
+		"    op.create_index('idx', 'user', [sa.func.lower(sa.Column('email'))], unique=True,\n"
+		"                    postgresql_where=sa.text('\"user\".state=\\'active\\''))\n"
+		"    op.create_index('idx2', 'user', [sa.func.lower(sa.Column('Email', sa.Integer)),\n"
+		"                    sa.func.coalesce(sa.Column('a'), sa.Column('b'))])\n";
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_file(a, file, RT_UPGRADE, NULL);
+	if (r->rc != RT_OK)
+		fail_msg("%s", r->err.message);
+	assert_string_equal(r->sql,
+		"CREATE UNIQUE INDEX idx ON \"user\" (lower(email)) WHERE \"user\".state='active';\n"
+		"CREATE INDEX idx2 ON \"user\" (lower(\"Email\"), coalesce(a, b))");
+	rt_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1378,6 +1400,7 @@ int main(void)
 		cmocka_unit_test(test_translate__schema_ddl),
 		cmocka_unit_test(test_translate__reversed_replace),
 		cmocka_unit_test(test_translate__drop_sequence),
+		cmocka_unit_test(test_translate__func_column),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
