@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "retort/translate.h"
 
@@ -1373,6 +1374,45 @@ static void test_translate__func_column(void **state)
 	rt_arena_free(a);
 }
 
+/* datetime values from literal fields, as Python computes and prints them */
+static void test_translate__datetime_literal(void **state)
+{
+	(void)state;
+	const char *file =
+		"from alembic import op\n"
+		"import datetime\n"
+		"def upgrade():\n"
+		"    m = datetime.datetime(2016, 6, 20).toordinal()\n"
+		"    op.execute('SELECT %d' % m)\n"
+		"    op.execute('SELECT %s' % datetime.datetime.utcfromtimestamp(m))\n"
+		"    op.execute('SELECT %s' % datetime.datetime.fromtimestamp(m))\n"
+		"    op.execute('SELECT %s' % datetime.datetime(2024, 2, 29, 23, 5))\n"
+		"    op.execute('SELECT %s' % datetime.date(1, 1, 1).toordinal())\n"
+		"    if datetime.datetime.utcfromtimestamp(m) == datetime.datetime.fromtimestamp(m):\n"
+		"        op.execute('SELECT same')\n";
+	setenv("TZ", "XYZ-5:30", 1); /* POSIX rule, no tzdata needed: UTC+05:30 */
+	tzset();
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_file(a, file, RT_UPGRADE, NULL);
+	if (r->rc != RT_OK)
+		fail_msg("%s", r->err.message);
+	assert_string_equal(r->sql,
+		"SELECT 736135;\nSELECT 1970-01-09 12:28:55;\nSELECT 1970-01-09 17:58:55;\n"
+		"SELECT 2024-02-29 23:05:00;\nSELECT 1");
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	r = run_file(a, file, RT_UPGRADE, NULL);
+	if (r->rc != RT_OK)
+		fail_msg("%s", r->err.message);
+	assert_non_null(strstr(r->sql, "SELECT same"));
+	unsetenv("TZ");
+	tzset();
+	r = run_file(a, "import datetime\nfrom alembic import op\ndef upgrade():\n"
+	             "    op.execute(str(datetime.date(2023, 2, 29)))\n", RT_UPGRADE, NULL);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	rt_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1401,6 +1441,7 @@ int main(void)
 		cmocka_unit_test(test_translate__reversed_replace),
 		cmocka_unit_test(test_translate__drop_sequence),
 		cmocka_unit_test(test_translate__func_column),
+		cmocka_unit_test(test_translate__datetime_literal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
