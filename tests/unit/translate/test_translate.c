@@ -1349,6 +1349,7 @@ static void test_translate__drop_sequence(void **state)
 	             "    op.execute(sa.schema.DropSequence(sa.Sequence('x'), if_exists=True))\n",
 	             RT_UPGRADE, NULL);
 	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	rt_error_clear(&r->err);
 	rt_arena_free(a);
 }
 
@@ -1410,6 +1411,7 @@ static void test_translate__datetime_literal(void **state)
 	r = run_file(a, "import datetime\nfrom alembic import op\ndef upgrade():\n"
 	             "    op.execute(str(datetime.date(2023, 2, 29)))\n", RT_UPGRADE, NULL);
 	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	rt_error_clear(&r->err);
 	rt_arena_free(a);
 }
 
