@@ -30,7 +30,7 @@ tr_val *tr_str(tr_run *r, const char *s, size_t n, uint32_t off, uint32_t len)
 	return v;
 }
 
-static tr_val *int_val(tr_run *r, int64_t i, uint32_t off, uint32_t len)
+tr_val *tr_int(tr_run *r, int64_t i, uint32_t off, uint32_t len)
 {
 	tr_val *v = tr_new(r, V_INT, off, len);
 	v->i = i;
@@ -170,7 +170,7 @@ static tr_val *assumed(tr_run *r, tr_val *v, uint32_t off, uint32_t len)
 	switch (e->kind) {
 	case RT_ASSUME_NONE: x = tr_new(r, V_NONE, off, len); break;
 	case RT_ASSUME_BOOL: x = bool_val(r, e->i != 0, off, len); break;
-	case RT_ASSUME_INT: x = int_val(r, e->i, off, len); break;
+	case RT_ASSUME_INT: x = tr_int(r, e->i, off, len); break;
 	default: x = tr_str(r, e->str, strlen(e->str), off, len); break;
 	}
 	x->assumed = e;
@@ -214,7 +214,8 @@ bool tr_declared(tr_run *r, const char *full)
 /* Names Python provides without an import, and the usual migration names
  * when a file forgot to import them (Alembic would fail; the intent is clear). */
 static const char *const builtins[] = { "range", "len", "str", "int", "list", "tuple",
-	                                    "bool", "sorted", "enumerate", "zip", "print", NULL };
+	                                    "bool", "sorted", "enumerate", "zip", "print",
+	                                    "reversed", NULL };
 
 static int lookup(tr_run *r, tr_scope *sc, const char *name, uint32_t off, uint32_t len,
                   tr_val **out)
@@ -306,7 +307,7 @@ static int eval_num(tr_run *r, const py_expr *e, tr_val **out)
 	if (parse_int(t, e->len, &i) < 0)
 		return tr_refuse(r, e->off, e->len, "integer literal '%.*s' out of range",
 		                 (int)e->len, t);
-	*out = int_val(r, i, e->off, e->len);
+	*out = tr_int(r, i, e->off, e->len);
 	return RT_OK;
 }
 
@@ -772,7 +773,7 @@ int tr_binary(tr_run *r, int op, const tr_val *a, const tr_val *b, uint32_t off,
 		}
 		if (!ok)
 			return tr_refuse(r, off, len, "integer arithmetic outside 64 bits or by zero");
-		*out = int_val(r, z, off, len);
+		*out = tr_int(r, z, off, len);
 		return RT_OK;
 	}
 	return tr_refuse(r, off, len, "an operation on values not known statically");
@@ -1111,7 +1112,7 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 		tr_val *v = tr_new(r, V_LIST, off, len);
 		v->items = rt_alloc_array(r->arena, count ? (size_t)count : 1, sizeof(*v->items));
 		for (int64_t x = lo; v->n < (size_t)count; x += step)
-			v->items[v->n++] = int_val(r, x, off, len);
+			v->items[v->n++] = tr_int(r, x, off, len);
 		v->cap = v->n;
 		*out = v;
 		return RT_OK;
@@ -1129,9 +1130,9 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 	}
 	if (strcmp(name, "len") == 0) {
 		if (x->kind == V_STR)
-			*out = int_val(r, (int64_t)x->slen, off, len);
+			*out = tr_int(r, (int64_t)x->slen, off, len);
 		else if (x->kind == V_LIST || x->kind == V_TUPLE || x->kind == V_DICT)
-			*out = int_val(r, (int64_t)x->n, off, len);
+			*out = tr_int(r, (int64_t)x->n, off, len);
 		else
 			return tr_refuse(r, off, len, "'len()' of a value not known statically");
 		return RT_OK;
@@ -1139,9 +1140,9 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 	if (strcmp(name, "int") == 0) {
 		int64_t i;
 		if (is_num(x))
-			*out = int_val(r, x->i, off, len);
+			*out = tr_int(r, x->i, off, len);
 		else if (x->kind == V_STR && parse_int(x->s, x->slen, &i) == 0)
-			*out = int_val(r, i, off, len);
+			*out = tr_int(r, i, off, len);
 		else
 			return tr_refuse(r, off, len, "'int()' of a value not known statically");
 		return RT_OK;
@@ -1166,13 +1167,23 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 		*out = v;
 		return RT_OK;
 	}
+	/* Python's reversed() is an iterator; a list is all a loop or list() needs of it */
+	if (strcmp(name, "reversed") == 0) {
+		tr_val *v = tr_new(r, V_LIST, off, len);
+		v->items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*v->items));
+		for (size_t i = 0; i < n; i++)
+			v->items[i] = items[n - 1 - i];
+		v->n = v->cap = n;
+		*out = v;
+		return RT_OK;
+	}
 	if (strcmp(name, "enumerate") == 0) {
 		tr_val *v = tr_new(r, V_LIST, off, len);
 		v->items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*v->items));
 		for (size_t i = 0; i < n; i++) {
 			tr_val *pair = tr_new(r, V_TUPLE, off, len);
 			pair->items = rt_alloc_array(r->arena, 2, sizeof(*pair->items));
-			pair->items[0] = int_val(r, (int64_t)i, off, len);
+			pair->items[0] = tr_int(r, (int64_t)i, off, len);
 			pair->items[1] = items[i];
 			pair->n = 2;
 			v->items[i] = pair;
@@ -1207,7 +1218,12 @@ static int func_call(tr_run *r, const char *fname, tr_args *a, const py_expr *ca
 		for (size_t i = 0; i < a->npos; i++) {
 			if (i)
 				rt_buf_puts(&b, ", ");
-			int rc = tr_render_sql(r, &b, a->pos[i], "a function argument");
+			tr_val *x = a->pos[i];
+			/* a Column not in a table renders as its name (sa.func.lower(sa.Column('email'))
+			 * in an index expression) */
+			int rc = tr_is(x, "sa.Column") && x->args.npos && x->args.pos[0]->kind == V_STR
+			         ? (rt_ident_append(&b, x->args.pos[0]->s), RT_OK)
+			         : tr_render_sql(r, &b, x, "a function argument");
 			if (rc < 0) {
 				rt_buf_release(&b);
 				return rc;
@@ -1426,6 +1442,33 @@ static int str_join(tr_run *r, const tr_val *self, tr_val *seq, uint32_t off, ui
 	return rc;
 }
 
+/* s.replace(old, new): every occurrence, left to right; an empty 'old' inserts
+ * 'new' before each character and at the end, as Python does. */
+static int str_replace(tr_run *r, const tr_val *self, const tr_val *from, const tr_val *to,
+                       uint32_t off, uint32_t len, tr_val **out)
+{
+	if (from->kind != V_STR || to->kind != V_STR)
+		return tr_refuse(r, off, len, "'replace' with arguments that are not strings");
+	rt_buf b = RT_BUF_INIT;
+	size_t i = 0;
+	while (i <= self->slen) {
+		if (from->slen == 0 || (self->slen - i >= from->slen &&
+		                        memcmp(self->s + i, from->s, from->slen) == 0)) {
+			rt_buf_add(&b, to->s, to->slen);
+			if (from->slen) {
+				i += from->slen;
+				continue;
+			}
+		}
+		if (i == self->slen)
+			break;
+		rt_buf_putc(&b, self->s[i++]);
+	}
+	*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
 static int str_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uint32_t off,
                       uint32_t len, tr_val **out)
 {
@@ -1438,6 +1481,8 @@ static int str_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uin
 	}
 	if (strcmp(name, "join") == 0 && a->npos == 1 && a->nkw == 0)
 		return str_join(r, self, a->pos[0], off, len, out);
+	if (strcmp(name, "replace") == 0 && a->npos == 2 && a->nkw == 0)
+		return str_replace(r, self, a->pos[0], a->pos[1], off, len, out);
 	return NO_METHOD;
 }
 
@@ -2027,7 +2072,7 @@ int tr_eval(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 			return RT_OK;
 		}
 		if (e->u.unary.op == PY_OP_MINUS && is_num(v) && v->i != INT64_MIN) {
-			*out = int_val(r, -v->i, e->off, e->len);
+			*out = tr_int(r, -v->i, e->off, e->len);
 			return RT_OK;
 		}
 		if (e->u.unary.op == PY_OP_MINUS && v->kind == V_FLOAT) {

@@ -186,6 +186,87 @@ static void note_run_time_value(tr_run *r, const char *name, uint32_t off, uint3
 	r->ctx->run_time_value = py_loc(r->src, off, len);
 }
 
+/* ---- datetimes from literal fields ---- */
+
+static bool leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Python's date.toordinal(): 0001-01-01 is day 1 (proleptic Gregorian) */
+static int64_t ordinal(int64_t y, int64_t m, int64_t d)
+{
+	static const int before[] = { 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334 };
+	int64_t p = y - 1;
+	return p * 365 + p / 4 - p / 100 + p / 400 + before[m - 1] + (m > 2 && leap(y)) + d;
+}
+
+/* datetime.datetime(year, month, day[, hour, minute, second]) and
+ * datetime.date(year, month, day) with ints known statically, checked as
+ * Python checks them (it raises ValueError); str() of the value as Python
+ * prints it. Microseconds and tzinfo are refused. */
+static int datetime_literal(tr_run *r, const char *name, tr_args *a, uint32_t off,
+                            uint32_t len, tr_val **out)
+{
+	static const char *const field[] = { "year", "month", "day", "hour", "minute", "second" };
+	static const int64_t lo[] = { 1, 1, 1, 0, 0, 0 }, hi[] = { 9999, 12, 31, 23, 59, 59 };
+	bool date_only = strcmp(name, "datetime.date") == 0;
+	size_t nf = date_only ? 3 : 6;
+	int64_t f[6] = { 0 };
+	for (size_t i = 0; i < nf; i++) {
+		const tr_val *v = tr_arg(a, i, field[i]);
+		if (!v && i < 3)
+			return tr_refuse(r, off, len, "'%s()' without its %s", name, field[i]);
+		if (v && v->kind != V_INT)
+			return tr_refuse(r, v->off, v->len, "'%s()' with a %s not known statically as "
+			                 "an int", name, field[i]);
+		f[i] = v ? v->i : 0;
+		if (f[i] < lo[i] || f[i] > hi[i])
+			return tr_refuse(r, off, len, "'%s()' with a %s out of range (Python raises "
+			                 "ValueError)", name, field[i]);
+	}
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (f[2] > mdays[f[1] - 1] + (f[1] == 2 && leap(f[0])))
+		return tr_refuse(r, off, len, "'%s()' with a day out of range for the month (Python "
+		                 "raises ValueError)", name);
+	int rc = tr_args_check(r, a, nf, name, off, len);
+	if (rc < 0)
+		return rc;
+	char buf[32];
+	if (date_only)
+		snprintf(buf, sizeof(buf), "%04d-%02d-%02d", (int)f[0], (int)f[1], (int)f[2]);
+	else
+		snprintf(buf, sizeof(buf), "%04d-%02d-%02d %02d:%02d:%02d", (int)f[0], (int)f[1],
+		         (int)f[2], (int)f[3], (int)f[4], (int)f[5]);
+	*out = moment(r, buf, date_only ? "date" : "datetime", off, len);
+	return RT_OK;
+}
+
+/* datetime.datetime.utcfromtimestamp(n) / fromtimestamp(n) of an int: the
+ * latter in the local time zone of the process that runs the step, as Python's */
+static int from_timestamp(tr_run *r, const char *name, tr_args *a, uint32_t off, uint32_t len,
+                          tr_val **out)
+{
+	const tr_val *t = tr_arg(a, 0, "t");
+	int rc = t && t->kind == V_INT ? tr_args_check(r, a, 1, name, off, len)
+	                               : tr_refuse(r, off, len, "'%s()' of a value not known "
+	                                           "statically as an int", name);
+	if (rc < 0)
+		return rc;
+	bool utc = strcmp(name, "datetime.datetime.utcfromtimestamp") == 0;
+	time_t secs = (time_t)t->i;
+	struct tm tm;
+	if (!(utc ? gmtime_r(&secs, &tm) : localtime_r(&secs, &tm)) || tm.tm_year + 1900 < 1 ||
+	    tm.tm_year + 1900 > 9999)
+		return tr_refuse(r, off, len, "'%s()' out of range", name);
+	char buf[32];
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+	if (!utc)
+		note_run_time_value(r, name, off, len);
+	*out = moment(r, buf, "datetime", off, len);
+	return RT_OK;
+}
+
 int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *call,
                      tr_val **out)
 {
@@ -218,6 +299,11 @@ int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *cal
 		note_run_time_value(r, name, off, len);
 		return RT_OK;
 	}
+	if (strcmp(name, "datetime.datetime") == 0 || strcmp(name, "datetime.date") == 0)
+		return datetime_literal(r, name, a, off, len, out);
+	if (strcmp(name, "datetime.datetime.utcfromtimestamp") == 0 ||
+	    strcmp(name, "datetime.datetime.fromtimestamp") == 0)
+		return from_timestamp(r, name, a, off, len, out);
 	if (strcmp(name, "uuid.uuid4") == 0) {
 		if (a->npos || a->nkw)
 			return tr_refuse(r, off, len, "'uuid.uuid4()' with arguments");
@@ -252,6 +338,13 @@ int tr_moment_method(tr_run *r, const tr_val *v, const char *method, tr_args *a,
 			iso[10] = 'T'; /* isoformat's separator */
 		*out = moment(r, iso, v->pytype, off, len);
 		return RT_OK;
+	}
+	if (strcmp(v->pytype, "uuid") != 0 && strcmp(method, "toordinal") == 0 && none) {
+		int y = 0, mo = 0, d = 0;
+		if (sscanf(v->s, "%d-%d-%d", &y, &mo, &d) == 3 && mo >= 1 && mo <= 12) {
+			*out = tr_int(r, ordinal(y, mo, d), off, len);
+			return RT_OK;
+		}
 	}
 	if (strcmp(v->pytype, "datetime") == 0 && strcmp(method, "date") == 0 && none) {
 		*out = moment(r, rt_strndup(r->arena, v->s, 10), "date", off, len);

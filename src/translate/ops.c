@@ -117,6 +117,32 @@ static int execute_schema_ddl(tr_run *r, tr_val *el)
 	return RT_OK;
 }
 
+/* sa.schema.DropSequence(sa.Sequence(name, schema=)) as SQLAlchemy 1.4 renders it:
+ * only the sequence's name and schema matter to DROP; its if_exists= is not
+ * rendered by 1.4 (and would be by 2.0), so it is refused rather than guessed. */
+static int execute_drop_sequence(tr_run *r, tr_val *el)
+{
+	tr_val *seq = tr_arg(&el->args, 0, "element");
+	int rc = tr_args_check(r, &el->args, 1, el->written, el->off, el->len);
+	if (rc < 0)
+		return rc;
+	if (!tr_is(seq, "sa.Sequence"))
+		return tr_refuse(r, el->off, el->len, "DropSequence of something other than "
+		                 "sa.Sequence(...)");
+	const char *name, *schema = NULL;
+	rc = tr_get_str(r, tr_arg(&seq->args, 0, "name"), "the sequence name", &name);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(&seq->args, SIZE_MAX, "schema"), "schema", &schema);
+	if (rc < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	rt_buf_puts(&b, "DROP SEQUENCE ");
+	tr_qualified(&b, schema, name);
+	tr_emit(r, &b, el->off);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
 /* The statement of sa.DDL("..."): sent as it is, as a string to conn.execute(). */
 static int ddl_statement(tr_run *r, tr_val *el, const tr_val *params, tr_val **out)
 {
@@ -163,6 +189,8 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 	} else if ((tr_is(sql, "sa.CreateSchema") || tr_is(sql, "sa.DropSchema")) &&
 	           kind != EXEC_DRIVER_SQL) {
 		return execute_schema_ddl(r, sql);
+	} else if (tr_is(sql, "sa.DropSequence") && kind != EXEC_DRIVER_SQL) {
+		return execute_drop_sequence(r, sql);
 	} else if (kind == EXEC_CONN && r->ctx->guards && tr_is_query(sql)) {
 		/* the rows a data loop iterates: a guard when looped over (exec.c) */
 		rt_buf q = RT_BUF_INIT;
@@ -184,7 +212,8 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 		raw = true;
 	} else {
 		return tr_refuse(r, sql->off, sql->len, "'execute' of %s; only SQL strings, "
-		                 "sa.text(), sa.DDL() and CreateSchema/DropSchema are translated",
+		                 "sa.text(), sa.DDL(), CreateSchema/DropSchema and DropSequence are "
+		                 "translated",
 		                 sql->kind == V_OBJ ? sql->written
 		                 : sql->kind == V_TABLE ? "a table expression" : "this value");
 	}

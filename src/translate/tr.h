@@ -152,6 +152,7 @@ const char *tr_sidecar(tr_run *r);
 /* ---- values and expressions (eval.c) ---- */
 tr_val *tr_new(tr_run *r, tr_kind kind, uint32_t off, uint32_t len);
 tr_val *tr_str(tr_run *r, const char *s, size_t n, uint32_t off, uint32_t len);
+tr_val *tr_int(tr_run *r, int64_t i, uint32_t off, uint32_t len);
 int tr_eval(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out);
 int tr_eval_args(tr_run *r, tr_scope *sc, const py_expr *call, tr_args *out);
 int tr_call_value(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_expr *call,

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "retort/translate.h"
 
@@ -1303,6 +1304,117 @@ static void test_translate__schema_ddl(void **state)
 	               RT_EUNSUPPORTED, 7, 58, "if_not_exists", NULL);
 }
 
+/* reversed() and str.replace(), as ckan's downgrades and foreign keys use them */
+static void test_translate__reversed_replace(void **state)
+{
+	(void)state;
+	const char *file =
+		"from alembic import op\n"
+		"_columns = ('author', 'maintainer')\n"
+		"def upgrade():\n"
+		"    for c in reversed(_columns):\n"
+		"        op.drop_column('package', c.replace('a', 'o'))\n"
+		"    op.execute('SELECT ' + 'ab'.replace('', '-') + ' ' + 'user_id'.replace('_', '.'))\n"
+		"    for n in list(reversed([1, 2])):\n"
+		"        op.execute('SELECT %d' % n)\n";
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_file(a, file, RT_UPGRADE, NULL);
+	if (r->rc != RT_OK)
+		fail_msg("%s", r->err.message);
+	assert_string_equal(r->sql,
+		"ALTER TABLE package DROP COLUMN mointoiner;\n"
+		"ALTER TABLE package DROP COLUMN outhor;\n"
+		"SELECT -a-b- user.id;\n"
+		"SELECT 2;\n"
+		"SELECT 1");
+	rt_arena_free(a);
+}
+
+/* sa.schema.DropSequence as SQLAlchemy 1.4 renders it (checked with Debian's 1.4.46) */
+static void test_translate__drop_sequence(void **state)
+{
+	(void)state;
+	const char *file =
+		"from alembic import op\n"
+		"import sqlalchemy as sa\n"
+		"def upgrade():\n"
+		"    op.execute(sa.schema.DropSequence(sa.schema.Sequence('package_id_seq')))\n"
+		"    op.execute(sa.schema.DropSequence(sa.Sequence('User', schema='s')))\n";
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_file(a, file, RT_UPGRADE, NULL);
+	if (r->rc != RT_OK)
+		fail_msg("%s", r->err.message);
+	assert_string_equal(r->sql, "DROP SEQUENCE package_id_seq;\nDROP SEQUENCE s.\"User\"");
+	r = run_file(a, "from alembic import op\nimport sqlalchemy as sa\ndef upgrade():\n"
+	             "    op.execute(sa.schema.DropSequence(sa.Sequence('x'), if_exists=True))\n",
+	             RT_UPGRADE, NULL);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	rt_error_clear(&r->err);
+	rt_arena_free(a);
+}
+
+/* an unattached Column in a function renders as its name, as Alembic 1.8 emits it */
+static void test_translate__func_column(void **state)
+{
+	(void)state;
+	const char *file =
+		"from alembic import op\n"
+		"import sqlalchemy as sa\n"
+		"def upgrade():\n"
+		"    op.create_index('idx', 'user', [sa.func.lower(sa.Column('email'))], unique=True,\n"
+		"                    postgresql_where=sa.text('\"user\".state=\\'active\\''))\n"
+		"    op.create_index('idx2', 'user', [sa.func.lower(sa.Column('Email', sa.Integer)),\n"
+		"                    sa.func.coalesce(sa.Column('a'), sa.Column('b'))])\n";
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_file(a, file, RT_UPGRADE, NULL);
+	if (r->rc != RT_OK)
+		fail_msg("%s", r->err.message);
+	assert_string_equal(r->sql,
+		"CREATE UNIQUE INDEX idx ON \"user\" (lower(email)) WHERE \"user\".state='active';\n"
+		"CREATE INDEX idx2 ON \"user\" (lower(\"Email\"), coalesce(a, b))");
+	rt_arena_free(a);
+}
+
+/* datetime values from literal fields, as Python computes and prints them */
+static void test_translate__datetime_literal(void **state)
+{
+	(void)state;
+	const char *file =
+		"from alembic import op\n"
+		"import datetime\n"
+		"def upgrade():\n"
+		"    m = datetime.datetime(2016, 6, 20).toordinal()\n"
+		"    op.execute('SELECT %d' % m)\n"
+		"    op.execute('SELECT %s' % datetime.datetime.utcfromtimestamp(m))\n"
+		"    op.execute('SELECT %s' % datetime.datetime.fromtimestamp(m))\n"
+		"    op.execute('SELECT %s' % datetime.datetime(2024, 2, 29, 23, 5))\n"
+		"    op.execute('SELECT %s' % datetime.date(1, 1, 1).toordinal())\n"
+		"    if datetime.datetime.utcfromtimestamp(m) == datetime.datetime.fromtimestamp(m):\n"
+		"        op.execute('SELECT same')\n";
+	setenv("TZ", "XYZ-5:30", 1); /* POSIX rule, no tzdata needed: UTC+05:30 */
+	tzset();
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_file(a, file, RT_UPGRADE, NULL);
+	if (r->rc != RT_OK)
+		fail_msg("%s", r->err.message);
+	assert_string_equal(r->sql,
+		"SELECT 736135;\nSELECT 1970-01-09 12:28:55;\nSELECT 1970-01-09 17:58:55;\n"
+		"SELECT 2024-02-29 23:05:00;\nSELECT 1");
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	r = run_file(a, file, RT_UPGRADE, NULL);
+	if (r->rc != RT_OK)
+		fail_msg("%s", r->err.message);
+	assert_non_null(strstr(r->sql, "SELECT same"));
+	unsetenv("TZ");
+	tzset();
+	r = run_file(a, "import datetime\nfrom alembic import op\ndef upgrade():\n"
+	             "    op.execute(str(datetime.date(2023, 2, 29)))\n", RT_UPGRADE, NULL);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	rt_error_clear(&r->err);
+	rt_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1328,6 +1440,10 @@ int main(void)
 		cmocka_unit_test(test_translate__harmless),
 		cmocka_unit_test(test_translate__names),
 		cmocka_unit_test(test_translate__schema_ddl),
+		cmocka_unit_test(test_translate__reversed_replace),
+		cmocka_unit_test(test_translate__drop_sequence),
+		cmocka_unit_test(test_translate__func_column),
+		cmocka_unit_test(test_translate__datetime_literal),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
