@@ -233,6 +233,9 @@ int cli_session_lock(struct cli_ctx *ctx, struct cli_session *s, rt_error *err);
 /* After a lost connection (rt_db_lost): a new writable session, --wait
  * applying again, without the lock (take it with cli_session_lock). */
 int cli_session_reconnect(struct cli_ctx *ctx, struct cli_session *s, rt_error *err);
+/* A read-only connection to url beside any session (fingerprint, a fleet's
+ * --targets-query), --wait applying; the caller closes it. */
+int cli_connect_read_only(struct cli_ctx *ctx, const char *url, rt_db **db, rt_error *err);
 /* Starts connecting before the version files are read (main.c); the next
  * cli_session_open finishes that connection. */
 void cli_session_prestart(struct cli_ctx *ctx);

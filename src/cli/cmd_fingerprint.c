@@ -24,14 +24,8 @@ static int take(struct cli_ctx *ctx, const char *url, rt_fingerprint *fp, const 
                 rt_error *err)
 {
 	const rt_config *cfg = ctx->cfg;
-	rt_db_opts dopts = {
-		.url = url,
-		.wait_seconds = cfg->wait,
-		.read_only = true,
-		.interrupted = &cli_interrupted,
-	};
 	rt_db *db;
-	int rc = rt_db_connect(&db, ctx->arena, &dopts, err);
+	int rc = cli_connect_read_only(ctx, url, &db, err);
 	if (rc < 0)
 		return rc;
 	*target = rt_db_target(db);

@@ -92,14 +92,8 @@ static int parse_count(const char *text, const char *flag, long min, long max, l
 static int query_column(struct cli_ctx *ctx, const char *sql, const char *flag, rt_strv *out,
                         rt_error *err)
 {
-	rt_db_opts dopts = {
-		.url = ctx->cfg->database_url,
-		.wait_seconds = ctx->cfg->wait,
-		.read_only = true,
-		.interrupted = &cli_interrupted,
-	};
 	rt_db *db;
-	int rc = rt_db_connect(&db, ctx->arena, &dopts, err);
+	int rc = cli_connect_read_only(ctx, ctx->cfg->database_url, &db, err);
 	if (rc < 0)
 		return rc;
 	rt_db_result res;

@@ -160,6 +160,17 @@ static int open_db(struct cli_ctx *ctx, struct cli_session *s, unsigned flags, r
 	return rc;
 }
 
+int cli_connect_read_only(struct cli_ctx *ctx, const char *url, rt_db **db, rt_error *err)
+{
+	const rt_db_opts dopts = {
+		.url = url,
+		.wait_seconds = ctx->cfg->wait,
+		.read_only = true,
+		.interrupted = &cli_interrupted,
+	};
+	return rt_db_connect(db, ctx->arena, &dopts, err);
+}
+
 int cli_session_reconnect(struct cli_ctx *ctx, struct cli_session *s, rt_error *err)
 {
 	signal_db = NULL;
