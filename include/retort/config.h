@@ -87,6 +87,8 @@ typedef struct rt_config {
 	rt_strv trust;                    /* public key files a bundle must be signed by */
 	rt_strv targets;                  /* `targets:` URLs, expanded, +driver dropped:
 	                                   * upgrade/current/verify run on each (fleet) */
+	const char *schemas;              /* `schemas:` as --schemas takes it: names joined
+	                                   * by commas, or a query; NULL: none */
 	rt_diags warnings;                /* things ignored on purpose (e.g. a placeholder
 	                                   * sqlalchemy.url); the CLI shows them with -v */
 	rt_config_origins *origins;

@@ -60,7 +60,7 @@ bool cli_fleet_wanted(const struct cli_ctx *ctx, const struct cli_cmd *cmd)
 	const struct cli_fleet_opts *o = fleet_opts(ctx, cmd);
 	if (o->targets || o->targets_query || o->schemas)
 		return true;
-	return ctx->cfg && ctx->cfg->targets.n && !ctx->ov->database_url;
+	return ctx->cfg && (ctx->cfg->schemas || (ctx->cfg->targets.n && !ctx->ov->database_url));
 }
 
 void cli_report_rows(char *dst, size_t size, const rt_strv *rows)
@@ -200,6 +200,17 @@ static int build_targets(struct fleet_run *fr, const struct cli_fleet_opts *o, r
 		                    "and --schemas");
 	if (o->schemas)
 		return schema_targets(fr, o->schemas, err);
+	const rt_config *cfg = fr->ctx->cfg;
+	if (!o->targets && !o->targets_query && cfg->schemas) {
+		if (cfg->targets.n && !fr->ctx->ov->database_url) {
+			rt_error_set(err, RT_ECONFIG, NULL, "retort.yaml gives both 'targets:' and "
+			             "'schemas:'; a run takes one of them");
+			rt_error_hint(err, "remove one, or choose on the command line with --targets "
+			              "FILE or --schemas LIST|SQL");
+			return RT_ECONFIG;
+		}
+		return schema_targets(fr, cfg->schemas, err);
+	}
 	return url_targets(fr, o, err);
 }
 

@@ -42,6 +42,7 @@ const char *const cfg_key_names[K_COUNT] = {
 	[K_BUNDLE] = "bundle",
 	[K_TRUST] = "trust",
 	[K_TARGETS] = "targets",
+	[K_SCHEMAS] = "schemas",
 };
 
 const char *cfg_loc_label(rt_arena *arena, const rt_loc *loc)

@@ -38,6 +38,7 @@ enum cfg_key {
 	K_BUNDLE,
 	K_TRUST,
 	K_TARGETS,
+	K_SCHEMAS,
 	K_COUNT
 };
 

@@ -615,6 +615,28 @@ static int apply_key(yaml_cfg *y, rt_config *cfg, enum cfg_key k, const yaml_nod
 		cfg_set_origin(a, cfg, k, &loc, NULL);
 		return RT_OK;
 	}
+	if (k == K_SCHEMAS && n->type == YAML_SEQUENCE_NODE) {
+		rt_strv names = { 0 };
+		if ((rc = apply_list(y, n, k, "schema name", env, NULL, &names, err)) < 0)
+			return rc;
+		rt_buf b = RT_BUF_INIT;
+		for (size_t i = 0; i < names.n; i++) {
+			if (strchr(names.v[i], ',')) {
+				loc = node_loc(y, n);
+				rt_buf_release(&b);
+				rc = rt_error_set(err, RT_ECONFIG, &loc, "'schemas' entry '%s' holds a comma, "
+				                  "which separates schema names", names.v[i]);
+				rt_error_hint(err, "give such schemas by a query instead, e.g. 'schemas: "
+				              "SELECT nspname FROM pg_namespace WHERE ...'");
+				return rc;
+			}
+			rt_buf_printf(&b, "%s%s", i ? "," : "", names.v[i]);
+		}
+		cfg->schemas = names.n ? rt_strdup(a, rt_buf_cstr(&b)) : NULL;
+		rt_buf_release(&b);
+		cfg_set_origin(a, cfg, k, &loc, NULL);
+		return RT_OK;
+	}
 	if ((rc = scalar(y, n, key, env, &text, &loc, err)) < 0 || !text)
 		return rc;
 	switch (k) {
@@ -625,6 +647,9 @@ static int apply_key(yaml_cfg *y, rt_config *cfg, enum cfg_key k, const yaml_nod
 		break;
 	case K_BUNDLE:
 		cfg->bundle = cfg_path_join(a, base, text);
+		break;
+	case K_SCHEMAS:
+		cfg->schemas = rt_strdup(a, text);
 		break;
 	case K_RECURSIVE_VERSION_LOCATIONS:
 	case K_SOURCELESS:

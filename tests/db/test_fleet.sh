@@ -193,6 +193,25 @@ wait $holder
 check_grep "$OUT" "^tenant_21 .*failed \(exit 5\)$" "the held schema's lock timed out"
 check_grep "$OUT" "^tenant_22 +base -> $HEAD .* ok$" "the other schema went ahead"
 
+begin "schemas: in retort.yaml, a list or a query"
+q "CREATE SCHEMA tenant_31; CREATE SCHEMA tenant_32; CREATE SCHEMA tenant_33"
+printf 'script_location: .\nschemas: [tenant_31, tenant_32]\n' >"$WORK/example/retort.yaml"
+expect 0 retort upgrade
+check_grep "$OUT" "^2 targets: 2 ok" "a fleet run over the listed schemas"
+check_eq "$(q "SELECT count(*) FROM tenant_31.alembic_version")$(relation tenant_33.alembic_version)" 1f \
+	"the listed schemas only"
+printf 'script_location: .\nschemas: SELECT nspname FROM pg_namespace WHERE nspname = '"'"'tenant_33'"'"'\n' \
+	>"$WORK/example/retort.yaml"
+expect 0 retort current
+check_grep "$OUT" "^tenant_33 +base +ok$" "a query gives the schemas"
+printf 'script_location: .\nschemas: [tenant_31]\ntargets: [postgresql://h/x]\n' >"$WORK/example/retort.yaml"
+expect 2 retort upgrade
+check_grep "$ERR" "retort.yaml gives both 'targets:' and 'schemas:'" "one source at a time in the yaml too"
+printf 'script_location: .\nschemas: ["a,b"]\n' >"$WORK/example/retort.yaml"
+expect 2 retort upgrade
+check_grep "$ERR" "'schemas' entry 'a,b' holds a comma" "a name with a comma is refused"
+rm "$WORK/example/retort.yaml"
+
 begin "targets: in retort.yaml, and --targets-query"
 mkdb y1
 mkdb y2
