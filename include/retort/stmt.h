@@ -42,11 +42,12 @@ typedef struct rt_stmt {
 	 * body produced it first (the CREATE TYPE of op.create_table's enum memo,
 	 * alembic.md §5.4); a deploy bundle records it to replay that memo. */
 	const char *once_key;
-	/* A guard, not a migration statement: a query returning one row that
-	 * holds a count, which must be 0 (the rows of a data loop retort cannot
-	 * translate: with none the loop does nothing). Any other count stops the
-	 * step; the error is located at the statement's first byte and says
-	 * guard (the count is appended) with guard_hint. NULL for a statement. */
+	/* A guard, not a migration statement: a query returning one row (ok,
+	 * found), a boolean and text (rt_sql_fresh_guard): whether a query the
+	 * body reads finds what the translator assumed, on a fresh database, and
+	 * what it found. When not ok the step stops; the error is located at the
+	 * statement's first byte and says guard ("here it finds " and found are
+	 * appended) with guard_hint. NULL for a statement. */
 	const char *guard, *guard_hint;
 } rt_stmt;
 

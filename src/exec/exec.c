@@ -408,8 +408,9 @@ static int run_alone(struct run *r, const rt_stmt *s, rt_error *err)
 	return rc;
 }
 
-/* A guard (rt_stmt.guard) in the step's transaction: its count must be 0,
- * else the step stops there (its transaction is rolled back by the caller). */
+/* A guard (rt_stmt.guard) in the step's transaction: its row is (ok, what
+ * the query found); when not ok the step stops there (its transaction is
+ * rolled back by the caller). */
 static int run_guard(struct run *r, const rt_stmt *s, rt_error *err)
 {
 	int rc = flush(r, err);
@@ -428,14 +429,14 @@ static int run_guard(struct run *r, const rt_stmt *s, rt_error *err)
 		step_failed(r);
 		return rc;
 	}
-	const char *count = rt_db_value(&res, 0, 0);
-	if (count && strcmp(count, "0") == 0)
+	const char *ok = rt_db_value(&res, 0, 0), *found = rt_db_value(&res, 0, 1);
+	if (ok && strcmp(ok, "t") == 0)
 		return RT_OK;
 	step_failed(r);
 	rt_loc loc = rt_stmt_loc(s, 0);
-	rt_error_set(err, RT_EUNSUPPORTED, &loc, "%s of '%s' stopped: %s; here it finds %s row%s, "
-	             "so %s", direction_name(r->cur), r->cur->rev ? r->cur->rev->id : "?", s->guard,
-	             count ? count : "?", count && strcmp(count, "1") == 0 ? "" : "s",
+	rt_error_set(err, RT_EUNSUPPORTED, &loc, "%s of '%s' stopped: %s; here it finds %s, so %s",
+	             direction_name(r->cur), r->cur->rev ? r->cur->rev->id : "?", s->guard,
+	             found ? found : "no rows",
 	             r->alone_ran ? "the step is rolled back but for what its autocommit block "
 	                            "committed before"
 	                          : "nothing of the step was committed");

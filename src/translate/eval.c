@@ -7,6 +7,9 @@
  * refused with its location.
  */
 #include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -215,7 +218,7 @@ bool tr_declared(tr_run *r, const char *full)
  * when a file forgot to import them (Alembic would fail; the intent is clear). */
 static const char *const builtins[] = { "range", "len", "str", "int", "list", "tuple",
 	                                    "bool", "sorted", "enumerate", "zip", "print",
-	                                    "reversed", NULL };
+	                                    "reversed", "iter", "next", NULL };
 
 static int lookup(tr_run *r, tr_scope *sc, const char *name, uint32_t off, uint32_t len,
                   tr_val **out)
@@ -523,11 +526,91 @@ static bool is_num(const tr_val *v)
 	return v->kind == V_INT || v->kind == V_BOOL;
 }
 
+/* An int, bool or float as a double; a float keeps Python's text ("1_0.5"). */
+static bool as_double(const tr_val *v, double *d)
+{
+	if (is_num(v)) {
+		*d = (double)v->i;
+		return true;
+	}
+	if (v->kind != V_FLOAT)
+		return false;
+	char buf[64];
+	size_t n = 0;
+	for (size_t i = 0; i < v->slen && n + 1 < sizeof buf; i++)
+		if (v->s[i] != '_')
+			buf[n++] = v->s[i];
+	buf[n] = '\0';
+	char *end;
+	*d = strtod(buf, &end);
+	return end == buf + n;
+}
+
+/* Whether a and b are numbers and at least one is a float. */
+static bool float_pair(const tr_val *a, const tr_val *b, double *x, double *y)
+{
+	return (a->kind == V_FLOAT || b->kind == V_FLOAT) && as_double(a, x) && as_double(b, y);
+}
+
+/* A float with Python's repr() as its text: the shortest digits that read
+ * back the same, in fixed notation for exponents -4 to 15. */
+static tr_val *float_val(tr_run *r, double d, uint32_t off, uint32_t len)
+{
+	char digits[40];
+	int prec = 1;
+	for (; prec < 17; prec++) {
+		snprintf(digits, sizeof digits, "%.*e", prec - 1, d);
+		if (strtod(digits, NULL) == d)
+			break;
+	}
+	snprintf(digits, sizeof digits, "%.*e", prec - 1, d);
+	/* digits: [-]D[.DDD]e[+-]XX */
+	const char *p = digits;
+	bool neg = *p == '-';
+	p += neg;
+	char mant[24];
+	size_t nm = 0;
+	for (; *p && *p != 'e'; p++)
+		if (*p != '.')
+			mant[nm++] = *p;
+	mant[nm] = '\0';
+	int exp10 = atoi(p + 1);
+	rt_buf b = RT_BUF_INIT;
+	if (neg)
+		rt_buf_putc(&b, '-');
+	if (exp10 >= -4 && exp10 < 16) {
+		if (exp10 < 0) {
+			rt_buf_puts(&b, "0.");
+			for (int k = -1; k > exp10; k--)
+				rt_buf_putc(&b, '0');
+			rt_buf_puts(&b, mant);
+		} else {
+			for (int k = 0; k <= exp10; k++)
+				rt_buf_putc(&b, (size_t)k < nm ? mant[k] : '0');
+			rt_buf_putc(&b, '.');
+			rt_buf_puts(&b, (size_t)exp10 + 1 < nm ? mant + exp10 + 1 : "0");
+		}
+	} else {
+		rt_buf_putc(&b, mant[0]);
+		if (nm > 1)
+			rt_buf_printf(&b, ".%s", mant + 1);
+		rt_buf_printf(&b, "e%c%02d", exp10 < 0 ? '-' : '+', exp10 < 0 ? -exp10 : exp10);
+	}
+	tr_val *v = tr_new(r, V_FLOAT, off, len);
+	v->slen = b.len;
+	v->s = rt_strndup(r->arena, b.ptr, b.len);
+	rt_buf_release(&b);
+	return v;
+}
+
 /* 1 equal, 0 different, -1 cannot tell statically. */
 static int equal(const tr_val *a, const tr_val *b)
 {
+	double x, y;
 	if (is_num(a) && is_num(b))
 		return a->i == b->i;
+	if (float_pair(a, b, &x, &y))
+		return x == y;
 	if (a->kind == V_STR && b->kind == V_STR)
 		return a->slen == b->slen && memcmp(a->s, b->s, a->slen) == 0;
 	if (a->kind == V_NONE || b->kind == V_NONE)
@@ -553,6 +636,13 @@ int tr_truth(tr_run *r, const tr_val *v, bool *out)
 	switch (v->kind) {
 	case V_NONE: *out = false; return RT_OK;
 	case V_BOOL: case V_INT: *out = v->i != 0; return RT_OK;
+	case V_FLOAT: {
+		double d;
+		if (!as_double(v, &d))
+			break;
+		*out = d != 0;
+		return RT_OK;
+	}
 	case V_STR: *out = v->slen > 0; return RT_OK;
 	case V_LIST: case V_TUPLE: case V_DICT: *out = v->n > 0; return RT_OK;
 	case V_REF:
@@ -564,9 +654,9 @@ int tr_truth(tr_run *r, const tr_val *v, bool *out)
 		              v->written, tr_sidecar(r), r->fname);
 		return RT_EUNSUPPORTED;
 	default:
-		return tr_refuse(r, v->off, v->len, "a condition whose value is not known "
-		                 "statically");
+		break;
 	}
+	return tr_refuse(r, v->off, v->len, "a condition whose value is not known statically");
 }
 
 static const char *sql_cmp_op(int op)
@@ -654,8 +744,13 @@ static int compare(tr_run *r, const tr_val *a, int op, const tr_val *b, uint32_t
 		return RT_OK;
 	}
 	int c;
+	double x, y;
 	if (is_num(a) && is_num(b)) {
 		c = a->i < b->i ? -1 : a->i > b->i;
+	} else if (float_pair(a, b, &x, &y)) {
+		if (x != x || y != y)
+			return tr_refuse(r, off, len, "ordering comparison with a NaN");
+		c = x < y ? -1 : x > y;
 	} else if (a->kind == V_STR && b->kind == V_STR) {
 		size_t n = a->slen < b->slen ? a->slen : b->slen;
 		c = memcmp(a->s, b->s, n);
@@ -742,6 +837,27 @@ int tr_binary(tr_run *r, int op, const tr_val *a, const tr_val *b, uint32_t off,
 			rt_buf_add(&buf, a->s, a->slen);
 		*out = tr_str(r, buf.ptr ? buf.ptr : "", buf.len, off, len);
 		rt_buf_release(&buf);
+		return RT_OK;
+	}
+	double fx, fy;
+	if ((op == PY_OP_SLASH && is_num(a) && is_num(b) && as_double(a, &fx) && as_double(b, &fy)) ||
+	    float_pair(a, b, &fx, &fy)) {
+		double z;
+		switch (op) {
+		case PY_OP_PLUS: z = fx + fy; break;
+		case PY_OP_MINUS: z = fx - fy; break;
+		case PY_OP_STAR: z = fx * fy; break;
+		case PY_OP_SLASH:
+			if (fy == 0)
+				return tr_refuse(r, off, len, "division by zero");
+			z = fx / fy;
+			break;
+		default:
+			return tr_refuse(r, off, len, "this arithmetic operator on a float");
+		}
+		if (!isfinite(z))
+			return tr_refuse(r, off, len, "float arithmetic that overflows");
+		*out = float_val(r, z, off, len);
 		return RT_OK;
 	}
 	if (is_num(a) && is_num(b)) {
@@ -1079,6 +1195,9 @@ static int call_def(tr_run *r, tr_val *fn, tr_args *a, const py_expr *call, tr_v
 	return RT_OK;
 }
 
+static int result_iter(tr_run *r, const char *name, tr_args *a, uint32_t off, uint32_t len,
+                       tr_val **out);
+
 static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *call,
                         tr_val **out)
 {
@@ -1087,6 +1206,8 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 		return tr_print(r, a, call, out);
 	if (a->nkw)
 		return tr_refuse(r, off, len, "keyword arguments to '%s()'", name);
+	if (strcmp(name, "iter") == 0 || strcmp(name, "next") == 0)
+		return result_iter(r, name, a, off, len, out);
 	if (strcmp(name, "range") == 0) {
 		int64_t lo = 0, hi = 0, step = 1;
 		for (size_t i = 0; i < a->npos; i++)
@@ -1641,27 +1762,92 @@ static int sql_method(tr_run *r, const tr_val *self, const char *name, tr_args *
 	return NO_METHOD;
 }
 
-/* The methods of a query result that give its rows, for a loop over them
- * (rt_translate_ctx_allow_guards): result.fetchall(), .scalars().all(), ... */
-static bool result_rows_method(const char *name)
+/* Methods of a query result (rt_translate_ctx_allow_guards): the rows it
+ * finds on a fresh database (tr_query_rows), read as SQLAlchemy reads them. */
+static bool result_method(const char *name)
 {
-	static const char *const names[] = { "fetchall", "all", "scalars", "mappings", NULL };
+	static const char *const names[] = { "fetchall", "all", "scalars", "fetchone", "first",
+		                                 "one", "one_or_none", "scalar", "scalar_one",
+		                                 "scalar_one_or_none", NULL };
 	for (size_t i = 0; names[i]; i++)
 		if (strcmp(name, names[i]) == 0)
 			return true;
 	return false;
 }
 
-/* The methods that read one row, None when there is none: on a fresh
- * database that is their value, guarded. */
-static bool result_row_method(const char *name)
+/* The next unread row of a result; *row NULL when there is none. */
+static int result_next(tr_run *r, tr_val *res, const char *what, uint32_t off, uint32_t len,
+                       tr_val **row)
 {
-	static const char *const names[] = { "fetchone", "first", "scalar", "one_or_none",
-		                                 "scalar_one_or_none", NULL };
-	for (size_t i = 0; names[i]; i++)
-		if (strcmp(name, names[i]) == 0)
-			return true;
-	return false;
+	tr_val **rows;
+	size_t n;
+	int rc = tr_query_rows(r, res, off, len, what, &rows, &n);
+	if (rc < 0)
+		return rc;
+	*row = res->i < (int64_t)n ? rows[res->i++] : NULL;
+	return RT_OK;
+}
+
+/* iter(result) and next(result[, default]): Python iterates a query result
+ * row by row; other iterators are not modelled. */
+static int result_iter(tr_run *r, const char *name, tr_args *a, uint32_t off, uint32_t len,
+                       tr_val **out)
+{
+	bool next = name[0] == 'n';
+	if (a->npos < 1 || a->npos > (next ? 2u : 1u) || a->pos[0]->kind != V_RESULT)
+		return tr_refuse(r, off, len, "'%s()' of a value other than a query result", name);
+	if (!next) {
+		*out = a->pos[0];
+		return RT_OK;
+	}
+	tr_val *row;
+	int rc = result_next(r, a->pos[0], "reads a query's row with next()", off, len, &row);
+	if (rc < 0)
+		return rc;
+	if (!row && a->npos < 2)
+		return tr_refuse(r, off, len, "'next()' of a query that finds no rows on a fresh "
+		                 "database, where it raises StopIteration");
+	*out = row ? row : a->pos[1];
+	return RT_OK;
+}
+
+static int result_call(tr_run *r, tr_val *self, const char *name, tr_args *a, uint32_t off,
+                       uint32_t len, tr_val **out)
+{
+	if (a->npos || a->nkw)
+		return tr_refuse(r, off, len, "'%s()' of a query result with arguments", name);
+	if (strcmp(name, "scalars") == 0) {
+		*out = tr_new(r, V_RESULT, off, len);
+		(*out)->query = self->query;
+		(*out)->scalars = true;
+		return RT_OK;
+	}
+	bool all = strcmp(name, "fetchall") == 0 || strcmp(name, "all") == 0;
+	const char *what = rt_sprintf(r->arena, "reads a query's %s with %s()", all ? "rows" : "row",
+	                              name);
+	if (all) {
+		tr_val **rows;
+		size_t n;
+		int rc = tr_query_rows(r, self, off, len, what, &rows, &n);
+		if (rc < 0)
+			return rc;
+		tr_val *list = tr_new(r, V_LIST, off, len);
+		list->items = rt_alloc_array(r->arena, n + 1, sizeof *list->items);
+		for (; self->i < (int64_t)n; self->i++)
+			list->items[list->n++] = rows[self->i];
+		*out = list;
+		return RT_OK;
+	}
+	tr_val *row;
+	int rc = result_next(r, self, what, off, len, &row);
+	if (rc < 0)
+		return rc;
+	bool scalar = strncmp(name, "scalar", 6) == 0 && !self->scalars;
+	if (!row && (strcmp(name, "one") == 0 || strcmp(name, "scalar_one") == 0))
+		return tr_refuse(r, off, len, "'%s()' of a query that finds no rows on a fresh "
+		                 "database, where it raises", name);
+	*out = !row ? tr_new(r, V_NONE, off, len) : scalar ? row->items[0] : row;
+	return RT_OK;
 }
 
 /* Methods of op.get_bind(): only what a migration does to send SQL. */
@@ -1718,20 +1904,7 @@ static int method_call(tr_run *r, tr_val *m, tr_args *a, const py_expr *call, tr
 	case V_SQL: rc = sql_method(r, self, name, a, off, len, out); break;
 	case V_BIND: return bind_method(r, name, a, call, out);
 	case V_MIGCTX: return migctx_method(r, name, a, off, len, out);
-	case V_RESULT: /* the same rows (eval_attribute let only those methods through) */
-		if (a->npos || a->nkw)
-			return tr_refuse(r, off, len, "'%s()' of a query result with arguments", name);
-		if (result_row_method(name)) {
-			if (!self->query)
-				return tr_refuse(r, off, len, "'%s()' of a query result", name);
-			tr_guard(r, off, self->query, rt_sprintf(r->arena, "reads a row of a query "
-			         "with %s(), which is None when there is none", name));
-			*out = tr_new(r, V_NONE, off, len);
-			return RT_OK;
-		}
-		*out = tr_new(r, V_RESULT, off, len);
-		(*out)->query = self->query;
-		return RT_OK;
+	case V_RESULT: return result_call(r, self, name, a, off, len, out);
 	case V_BATCH: return tr_op_call(r, name, self->table, a, call, out);
 	case V_TABLE: /* table.select(): the query of a data loop */
 		if (r->ctx->guards && strcmp(name, "select") == 0 && no_args(a)) {
@@ -1834,7 +2007,7 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		return RT_OK;
 	}
 	case V_RESULT:
-		if (!r->ctx->guards || (!result_rows_method(a) && !result_row_method(a)))
+		if (!r->ctx->guards || !result_method(a))
 			return tr_refuse(r, off, len, "'op.get_bind()' used for data access (a query "
 			                 "result)");
 		break;

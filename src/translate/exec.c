@@ -5,8 +5,11 @@
  * the same file inlined at their calls. Also the public entry points and
  * the refusal messages every part of the translator uses.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "retort/ident.h"
+#include "retort/sqlfresh.h"
 #include "tr.h"
 
 /* "versions/abc.py" -> "versions/abc.sql" for the remedy. */
@@ -249,44 +252,137 @@ static int exec_augassign(tr_run *r, tr_scope *sc, const py_stmt *s)
 	return rc;
 }
 
-/* A for loop over a literal list, tuple or dict, unrolled. */
-/*
- * A loop over the rows of the query in q (rt_translate_ctx_allow_guards):
- * its body, which depends on the rows, is not translated; or the one row a
- * fetchone() reads, None when there is none. The query becomes
- *   WITH retort_rows AS (<query>) SELECT count(*) FROM retort_rows
- * which the executor runs in the step's transaction where the query ran:
- * with no rows (a fresh database) the loop did nothing; with some the step
- * stops there. The count keeps the rows on the server.
- */
-void tr_guard(tr_run *r, uint32_t at, rt_stmt *q, const char *what)
+/* The fresh-database result of a query statement, read once: the statement
+ * becomes its guard, so later reads of the same rows find it here. */
+static bool fresh_result(tr_run *r, rt_stmt *q, const rt_fresh_result **out, const char **why)
 {
-	static const char head[] = "WITH retort_rows AS (\n", tail[] = "\n) SELECT count(*) FROM retort_rows";
+	for (size_t i = 0; i < r->fresh_stmts.n; i++)
+		if (r->fresh_stmts.items[i] == q) {
+			*out = r->fresh_results.items[i];
+			return true;
+		}
+	rt_fresh_result *res = rt_alloc(r->arena, sizeof *res);
+	if (!rt_sql_fresh_result(r->arena, q->sql, res, why))
+		return false;
+	rt_ptrvec_push(r->arena, &r->fresh_stmts, q);
+	rt_ptrvec_push(r->arena, &r->fresh_results, res);
+	*out = res;
+	return true;
+}
+
+/* A value of the query's row as the driver hands it to Python. */
+static tr_val *fresh_value(tr_run *r, const rt_fresh_value *fv, uint32_t off, uint32_t len)
+{
+	tr_val *v;
+	switch (fv->kind) {
+	case RT_FRESH_INT:
+		v = tr_int(r, strtoll(fv->text, NULL, 10), off, len);
+		break;
+	case RT_FRESH_FLOAT:
+		v = tr_new(r, V_FLOAT, off, len);
+		v->s = fv->text;
+		v->slen = strlen(fv->text);
+		break;
+	case RT_FRESH_STR:
+		v = tr_str(r, fv->text, strlen(fv->text), off, len);
+		break;
+	case RT_FRESH_BOOL:
+		v = tr_int(r, fv->text[0] == 't', off, len);
+		v->kind = V_BOOL;
+		break;
+	default:
+		v = tr_new(r, V_NONE, off, len);
+		break;
+	}
+	return v;
+}
+
+/* The fresh values as SQL shows them: "0", "(0, NULL)". */
+static const char *fresh_text(tr_run *r, const rt_fresh_result *res)
+{
+	rt_buf b = RT_BUF_INIT;
+	for (size_t i = 0; i < res->ncols; i++) {
+		const rt_fresh_value *fv = &res->cols[i];
+		rt_buf_puts(&b, i ? ", " : res->ncols > 1 ? "(" : "");
+		if (fv->kind == RT_FRESH_STR)
+			rt_ident_append_literal(&b, fv->text);
+		else if (fv->kind == RT_FRESH_BOOL)
+			rt_buf_puts(&b, fv->text[0] == 't' ? "true" : "false");
+		else
+			rt_buf_puts(&b, fv->kind == RT_FRESH_NULL ? "NULL" : fv->text);
+	}
+	if (res->ncols > 1)
+		rt_buf_putc(&b, ')');
+	const char *s = rt_strdup(r->arena, rt_buf_cstr(&b));
+	rt_buf_release(&b);
+	return s;
+}
+
+/*
+ * The rows a query finds on a fresh database (rt_translate_ctx_allow_guards),
+ * for what the body does with them (`what`: "loops over the rows of a
+ * query"): none when they come from tables, one row of aggregates (count()
+ * 0). The query becomes a guard that the executor runs in the step's
+ * transaction where the query ran, asserting that result; elsewhere the
+ * step stops with nothing of it committed. Each row is a tuple, or its
+ * first value for a result of .scalars(). Refused when the result cannot be
+ * told, offline, or when the result is not one query's.
+ */
+int tr_query_rows(tr_run *r, tr_val *result, uint32_t at, uint32_t len, const char *what,
+                  tr_val ***rows, size_t *n)
+{
+	rt_stmt *q = result->query;
+	if (!r->ctx->guards || !q)
+		return tr_refuse(r, at, len, "'op.get_bind()' used for data access (a query result)");
+	const rt_fresh_result *res;
+	const char *why = NULL;
+	if (!fresh_result(r, q, &res, &why))
+		return tr_refuse(r, at, len, "%s() %s, and retort cannot tell what it finds on a "
+		                 "fresh database: %s", r->fname, what, why ? why : "?");
+	*n = res->one_row;
+	*rows = rt_alloc_array(r->arena, 1, sizeof **rows);
+	if (res->one_row) {
+		tr_val *row = tr_new(r, V_TUPLE, at, len);
+		row->items = rt_alloc_array(r->arena, res->ncols, sizeof *row->items);
+		for (size_t i = 0; i < res->ncols; i++)
+			row->items[row->n++] = fresh_value(r, &res->cols[i], at, len);
+		(*rows)[0] = result->scalars ? row->items[0] : row;
+	}
 	if (q->guard)
-		return; /* the same rows looped over again */
+		return RT_OK; /* the same rows read again */
+	const char *head, *tail;
+	rt_sql_fresh_guard(r->arena, res, &head, &tail);
+	size_t hlen = strlen(head), tlen = strlen(tail);
 	rt_buf b = RT_BUF_INIT;
 	rt_buf_puts(&b, head);
-	rt_buf_add(&b, q->sql, q->len);
+	size_t kept = res->len < q->len ? res->len : q->len; /* no final ';' */
+	rt_buf_add(&b, q->sql, kept);
 	rt_buf_puts(&b, tail);
 	rt_offseg *segs = q->segs;
 	size_t nsegs = q->nsegs;
 	q->len = b.len;
 	q->sql = rt_strndup(r->arena, b.ptr, b.len);
 	rt_buf_release(&b);
-	/* the added text maps to the loop, the query's text where it did */
+	/* the added text maps to the read, the query's text where it did */
 	q->segs = NULL;
 	q->nsegs = 0;
 	rt_stmt_add_seg(r->arena, q, 0, at, false);
-	for (size_t i = 0; i < nsegs; i++)
-		rt_stmt_add_seg(r->arena, q, segs[i].out + (uint32_t)(sizeof(head) - 1), segs[i].src,
-		                segs[i].linear);
-	rt_stmt_add_seg(r->arena, q, (uint32_t)(q->len - (sizeof(tail) - 1)), at, false);
-	q->guard = rt_sprintf(r->arena, "%s() %s: it runs only on a database where the query "
-	                      "finds no rows", r->fname, what);
+	for (size_t i = 0; i < nsegs && segs[i].out < kept; i++)
+		rt_stmt_add_seg(r->arena, q, segs[i].out + (uint32_t)hlen, segs[i].src, segs[i].linear);
+	rt_stmt_add_seg(r->arena, q, (uint32_t)(q->len - tlen), at, false);
+	q->guard = res->one_row
+	                   ? rt_sprintf(r->arena, "%s() %s and follows the value it has on a "
+	                                "fresh database: it runs only where the query finds %s",
+	                                r->fname, what, fresh_text(r, res))
+	                   : rt_sprintf(r->arena, "%s() %s: it runs only on a database where the "
+	                                "query finds no rows", r->fname, what);
 	q->guard_hint = rt_sprintf(r->arena, "write this body as SQL in %s (-- retort:%s "
 	                           "section)", tr_sidecar(r), r->fname);
+	return RT_OK;
 }
 
+/* A for loop over a literal list, tuple or dict, unrolled; or over the rows
+ * of a query on a fresh database (tr_query_rows). */
 static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 {
 	if (s->u.for_.is_async)
@@ -295,14 +391,14 @@ static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 	int rc = tr_eval(r, sc, s->u.for_.iter, &v);
 	if (rc < 0)
 		return rc;
-	if (v->kind == V_RESULT && r->ctx->guards && v->query) {
-		tr_guard(r, s->off, v->query, "loops over the rows of a query, and retort does not "
-		         "translate that loop's body");
-		return tr_exec_block(r, sc, &s->u.for_.orelse, flow); /* no rows: the else runs */
-	}
 	tr_val **items;
 	size_t n;
-	if (v->kind == V_LIST || v->kind == V_TUPLE) {
+	if (v->kind == V_RESULT && r->ctx->guards) {
+		rc = tr_query_rows(r, v, s->off, s->len, "loops over the rows of a query", &items, &n);
+		if (rc < 0)
+			return rc;
+		v->i += (int64_t)n; /* the loop reads them all */
+	} else if (v->kind == V_LIST || v->kind == V_TUPLE) {
 		items = v->items;
 		n = v->n;
 	} else if (v->kind == V_DICT) {
@@ -330,6 +426,38 @@ static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 			return RT_OK;
 	}
 	return tr_exec_block(r, sc, &s->u.for_.orelse, flow);
+}
+
+/* A while loop whose condition is known at every turn: a batched data
+ * migration whose count is 0 on a fresh database ends at once; one that
+ * does not end soon is not a loop retort should unroll. */
+static int exec_while(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
+{
+	enum { MAX_TURNS = 10000 };
+	for (unsigned turn = 0;; turn++) {
+		if (turn == MAX_TURNS)
+			return tr_refuse(r, s->off, 5, "a 'while' loop still running after %d turns",
+			                 MAX_TURNS);
+		tr_val *v;
+		bool go;
+		int rc = tr_eval(r, sc, s->u.cond.test, &v);
+		if (rc == RT_OK)
+			rc = tr_truth(r, v, &go);
+		if (rc < 0)
+			return rc;
+		if (!go)
+			return tr_exec_block(r, sc, &s->u.cond.orelse, flow);
+		if ((rc = tr_exec_block(r, sc, &s->u.cond.body, flow)) < 0)
+			return rc;
+		if (*flow == TR_CONTINUE)
+			*flow = TR_NEXT;
+		if (*flow == TR_BREAK) {
+			*flow = TR_NEXT;
+			return RT_OK; /* a break skips the else block */
+		}
+		if (*flow == TR_RETURN)
+			return RT_OK;
+	}
 }
 
 /*
@@ -407,6 +535,8 @@ static int exec_stmt(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 	}
 	case PY_S_FOR:
 		return exec_for(r, sc, s, flow);
+	case PY_S_WHILE:
+		return exec_while(r, sc, s, flow);
 	case PY_S_WITH:
 		return exec_with(r, sc, s, flow);
 	case PY_S_RETURN:

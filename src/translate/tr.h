@@ -91,6 +91,8 @@ struct tr_val {
 	const char *pytype;         /* STR standing for a "datetime", "date" or "uuid" made
 	                             * when the step runs (harmless.c) */
 	rt_stmt *query;             /* RESULT: the statement that ran the query, if exactly one */
+	bool scalars;               /* RESULT of .scalars(): rows are their first values;
+	                             * `i` counts the rows read (fetchone, next) */
 };
 
 /* Names bound in one function call (or the module). */
@@ -131,6 +133,7 @@ typedef struct tr_run {
 	uint32_t cur_off, cur_len;  /* the op call being translated, for missing arguments */
 	tr_scope *module;
 	tr_val *retval;             /* value of the last `return` */
+	rt_ptrvec fresh_stmts, fresh_results; /* queries read (tr_query_rows), their results */
 	const char *naming_table, *naming_schema; /* the table whose columns and constraints
 	                                           * are being rendered, for conventions */
 } tr_run;
@@ -186,9 +189,9 @@ void tr_args_ignore(tr_args *a, const char *const *names);
 int tr_exec_block(tr_run *r, tr_scope *sc, const py_stmts *body, int *flow);
 void tr_emit(tr_run *r, rt_buf *sql, uint32_t off);
 void tr_emit_stmt(tr_run *r, rt_stmt *st);
-/* Makes the query q a guard (rt_stmt.guard) located at `at`: what the body does
- * with its rows ("loops over the rows of a query, ...") needs none to be found. */
-void tr_guard(tr_run *r, uint32_t at, rt_stmt *q, const char *what);
+/* The rows a query result finds on a fresh database, guarded (exec.c). */
+int tr_query_rows(tr_run *r, tr_val *result, uint32_t at, uint32_t len, const char *what,
+                  tr_val ***rows, size_t *n);
 
 /* ---- rendering (render.c) ---- */
 int tr_render_type(tr_run *r, rt_buf *b, tr_val *t);

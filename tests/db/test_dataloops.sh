@@ -72,6 +72,53 @@ expect 0 retort check
 check_grep "$OUT" "3 of 3 upgrades runnable; 3 of 3 downgrades runnable" "all runnable"
 expect 0 retort check -v
 check_grep "$ERR" "^$FB:23:5: note: upgrade\(\) loops over the rows of a query" "the upgrade's loop"
-check_grep "$ERR" "^$FB:32:5: note: downgrade\(\) loops over the rows of a query" "the downgrade's loop"
+check_grep "$ERR" "^$FB:31:12: note: downgrade\(\) reads a query's rows with fetchall\(\)" "the downgrade's loop"
+
+# Values read from a query (tests/fixtures/valueguards): a COUNT(*) branched on, a batched
+# backfill whose while loop ends at once when the count is 0, a scalar() compared.
+VA=1a0000000001 VB=2b0000000002
+FV=versions/2b0000000002_counted.py
+begin "values read from queries: on a fresh database the chain applies as Alembic applies it"
+project valueguards ../../fixtures/valueguards
+fresh_db values_alembic
+expect 0 alembic upgrade head
+schema_dump "$WORK/values_alembic.sql" -T alembic_version
+fresh_db values
+expect 0 retort upgrade
+check_eq "$(rows)" $VB "at head"
+check_eq "$(relation related)$(relation ix_releases_version)" ft "related dropped, the index made"
+schema_dump "$WORK/values_retort.sql" -T alembic_version -T 'retort_history*'
+check_eq "$(diff "$WORK/values_alembic.sql" "$WORK/values_retort.sql" && echo same)" same \
+	"pg_dump --schema-only identical to Alembic's"
+expect 0 retort downgrade base
+check_eq "$(rows)" "" "and back to base"
+
+begin "with rows the value differs: exit 3 at the read, the value found, nothing committed"
+fresh_db values_rows
+expect 0 retort upgrade $VA
+q "INSERT INTO related (id) VALUES (1), (2), (3)"
+expect 3 retort upgrade
+check_grep "$ERR" "^$FV:34:16: error: upgrade of '$VB' stopped: upgrade\(\) reads a query's row with fetchone\(\) and follows the value it has on a fresh database: it runs only where the query finds 0; here it finds 3, so nothing of the step was committed" \
+	"names the read, the value assumed and the value found"
+check_eq "$(relation related_dataset)" t "nothing of the step was committed"
+q "DELETE FROM related"
+q "INSERT INTO releases (id, version) VALUES (1, '1.0rc1')"
+expect 3 retort upgrade
+check_grep "$ERR" "^$FV:23:12: error: .*next\(\).*finds 0; here it finds 1, so" "the batched backfill's count"
+check_eq "$(relation related_dataset)" t "the drops before it are rolled back"
+q "UPDATE releases SET is_prerelease = false"
+expect 3 retort upgrade
+check_grep "$ERR" "^$FV:58:14: error: .*scalar\(\).*finds 0; here it finds 1, so" "max(id) through coalesce()"
+q "DELETE FROM releases"
+expect 0 retort upgrade
+check_eq "$(rows)" $VB "with the tables empty again it applies"
+q "INSERT INTO releases (id, version, is_prerelease) VALUES (7, '2.0', false)"
+expect 3 retort downgrade $VA
+check_grep "$ERR" "^$FV:65:8: error: downgrade of '$VB' stopped: .*first\(\).*finds \(0, NULL\); here it finds \(1, 2.0\), so" \
+	"two values, shown as a row"
+
+begin "offline, reading a value is refused"
+expect 3 retort upgrade $VA:$VB --sql
+check_grep "$ERR" "^$FV:.*error: 'op.get_bind\(\)' used for data access" "upgrade --sql refuses it"
 
 finish

@@ -1,13 +1,14 @@
 /*
  * A small JSON reader for libpg_query's parse trees (pg_query_parse). The
  * input is machine-written and well-formed, so this accepts exactly JSON and
- * keeps only what the lint needs: objects, arrays, strings (escapes decoded),
+ * keeps only what retort needs: objects, arrays, strings (escapes decoded),
  * integers and booleans. Everything lives in the caller's arena.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "lint_int.h"
+#include "retort/pgjson.h"
+#include "retort/buf.h"
 
 struct jparser {
 	rt_arena *arena;
