@@ -210,6 +210,18 @@ static bool value_of(struct reader *rd, const rt_jnode *expr, rt_fresh_value *v)
 	return ok;
 }
 
+/* NO_ROWS when the FROM list finds no rows: one of its items finds none. */
+static enum shape from_empty(struct reader *rd, const rt_jnode *sel)
+{
+	const rt_jnode *from = rt_json_get(sel, "fromClause");
+	if (!rt_json_len(from))
+		return unknown(rd, "a SELECT without FROM");
+	enum shape shape = UNKNOWN;
+	for (size_t i = 0; i < rt_json_len(from) && shape != NO_ROWS; i++)
+		shape = from_shape(rd, from->items[i]);
+	return shape;
+}
+
 static enum shape select_shape(struct reader *rd, const rt_jnode *sel, rt_fresh_result *out)
 {
 	if (++rd->depth > 100)
@@ -230,7 +242,9 @@ static enum shape select_shape(struct reader *rd, const rt_jnode *sel, rt_fresh_
 	} else if (rt_json_get(sel, "valuesLists")) {
 		shape = unknown(rd, "VALUES");
 	} else if (has_aggregate(targets, 0) && !rt_json_get(sel, "groupClause")) {
-		if (rt_json_get(sel, "havingClause") || rt_json_get(sel, "limitCount") ||
+		if (from_empty(rd, sel) != NO_ROWS) {
+			shape = UNKNOWN; /* aggregates over rows that are there */
+		} else if (rt_json_get(sel, "havingClause") || rt_json_get(sel, "limitCount") ||
 		    rt_json_get(sel, "limitOffset")) {
 			shape = unknown(rd, "HAVING, LIMIT or OFFSET on an aggregate");
 		} else {
@@ -246,11 +260,7 @@ static enum shape select_shape(struct reader *rd, const rt_jnode *sel, rt_fresh_
 			}
 		}
 	} else {
-		const rt_jnode *from = rt_json_get(sel, "fromClause");
-		if (!rt_json_len(from))
-			shape = unknown(rd, "a SELECT without FROM");
-		for (size_t i = 0; i < rt_json_len(from) && shape != NO_ROWS; i++)
-			shape = from_shape(rd, from->items[i]);
+		shape = from_empty(rd, sel);
 	}
 	rd->depth--;
 	return shape;

@@ -1,12 +1,17 @@
 /*
  * libFuzzer target: .sql file parsing (sidecar or standalone, chosen by the
  * first byte) and statement splitting of every section and of the whole
- * input, on arbitrary bytes. Nothing may crash, leak or read out of bounds.
+ * input, and the fresh-database reading (sqlfresh.h) of its first statement,
+ * on arbitrary bytes. Nothing may crash, leak or read out of bounds.
  */
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "retort/sqlfile.h"
+#include "retort/sqlfresh.h"
 #include "retort/sqlsplit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -33,8 +38,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	rt_stmtlist whole = { 0 };
 	rt_error err = RT_ERROR_INIT;
-	if (rt_sql_split(&whole, arena, src, 0, src->len, false, &err) == RT_OK && whole.n)
+	if (rt_sql_split(&whole, arena, src, 0, src->len, false, &err) == RT_OK && whole.n) {
 		(void)rt_sql_check(whole.items[0], &err);
+		rt_fresh_result res;
+		const char *why = NULL, *head, *tail;
+		if (rt_sql_fresh_result(arena, whole.items[0]->sql, &res, &why)) {
+			if (res.len > whole.items[0]->len || (res.one_row && !res.ncols))
+				abort();
+			rt_sql_fresh_guard(arena, &res, &head, &tail);
+		} else if (!why || !*why) {
+			abort(); /* a refusal always says why */
+		}
+	}
 	rt_error_clear(&err);
 	rt_arena_free(arena);
 	return 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "retort/sqlfile.h"
+#include "retort/sqlfresh.h"
 #include "retort/sqlsplit.h"
 
 /* Splits the whole of text; returns the code and fills list/err. */
@@ -495,6 +496,90 @@ static void test_sql__header_errors_leave_sections(void **state)
 	rt_arena_free(p.arena);
 }
 
+/* ---- what a query finds on a fresh database (sqlfresh.h) ---- */
+
+/* "-" for no rows, else the row's values as "INT:0,NULL,STR:a"; "?why" when refused. */
+static const char *fresh(rt_arena *a, const char *sql)
+{
+	rt_fresh_result res;
+	const char *why = NULL;
+	if (!rt_sql_fresh_result(a, sql, &res, &why))
+		return rt_sprintf(a, "?%s", why);
+	if (!res.one_row)
+		return "-";
+	static const char *const kinds[] = { "NULL", "INT:", "FLOAT:", "STR:", "BOOL:" };
+	char *out = "";
+	for (size_t i = 0; i < res.ncols; i++)
+		out = rt_sprintf(a, "%s%s%s%s", out, i ? "," : "", kinds[res.cols[i].kind],
+		                 res.cols[i].kind == RT_FRESH_NULL ? "" : res.cols[i].text);
+	return out;
+}
+
+static void test_sql__fresh_results(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	/* rows from tables: none, through joins, subqueries and set operations */
+	assert_string_equal(fresh(a, "SELECT id, name FROM t WHERE x = 1 ORDER BY id LIMIT 3"), "-");
+	assert_string_equal(fresh(a, "SELECT * FROM s.t a LEFT JOIN pg_class c ON true"), "-");
+	assert_string_equal(fresh(a, "SELECT * FROM pg_class c RIGHT JOIN t ON true"), "-");
+	assert_string_equal(fresh(a, "SELECT x FROM (SELECT x FROM t) q"), "-");
+	assert_string_equal(fresh(a, "SELECT x FROM t UNION SELECT y FROM u"), "-");
+	assert_string_equal(fresh(a, "SELECT x, count(*) FROM t GROUP BY x"), "-");
+	assert_string_equal(fresh(a, "UPDATE t SET x = 1 RETURNING id"), "-");
+	/* aggregates without GROUP BY: one row, count() 0, the others NULL */
+	assert_string_equal(fresh(a, "SELECT COUNT(*) FROM related;"), "INT:0");
+	assert_string_equal(fresh(a, "SELECT count(id), max(v), sum(n) FROM t WHERE v IS NULL"),
+	                    "INT:0,NULL,NULL");
+	assert_string_equal(fresh(a, "SELECT coalesce(max(id), 0), coalesce(sum(n), 2.5), "
+	                             "coalesce(min(s), 'none') FROM t"),
+	                    "INT:0,FLOAT:2.5,STR:none");
+	assert_string_equal(fresh(a, "SELECT count(*)::text, count(*)::bigint, max(b)::text, "
+	                             "bool_or(b) IS NULL, 7, true FROM t"),
+	                    "?a selected NullTest, whose value over no rows retort does not work out");
+	assert_string_equal(fresh(a, "SELECT count(*)::text, count(*)::bigint, max(b)::text, 7, "
+	                             "true, NULL FROM t"),
+	                    "STR:0,INT:0,NULL,INT:7,BOOL:t,NULL");
+	assert_string_equal(fresh(a, "SELECT count(*) FROM (SELECT 1 FROM t) q"), "INT:0");
+	/* the statement's bytes, without its ';' */
+	rt_fresh_result res;
+	const char *why;
+	assert_true(rt_sql_fresh_result(a, "SELECT count(*) FROM t ;  -- n", &res, &why));
+	assert_int_equal(res.len, strlen("SELECT count(*) FROM t "));
+	/* what a fresh database cannot tell */
+	assert_string_equal(fresh(a, "SELECT now()"), "?a SELECT without FROM");
+	assert_string_equal(fresh(a, "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix'"),
+	                    "?a query of the system catalogs, whose rows are the schema, not data");
+	assert_string_equal(fresh(a, "SELECT count(*)"), "?a SELECT without FROM");
+	assert_string_equal(fresh(a, "SELECT 1 FROM information_schema.columns"),
+	                    "?a query of the system catalogs, whose rows are the schema, not data");
+	assert_string_equal(fresh(a, "SELECT * FROM generate_series(1, 3)"),
+	                    "?a FROM item that is not a table (a function or VALUES)");
+	assert_string_equal(fresh(a, "VALUES (1)"), "?VALUES");
+	assert_string_equal(fresh(a, "SELECT count(*) FROM t HAVING count(*) > 1"),
+	                    "?HAVING, LIMIT or OFFSET on an aggregate");
+	assert_string_equal(fresh(a, "SELECT count(*) OVER () FROM pg_am"),
+	                    "?a query of the system catalogs, whose rows are the schema, not data");
+	assert_string_equal(fresh(a, "INSERT INTO t VALUES (1) RETURNING id"), "?a InsertStmt");
+	assert_string_equal(fresh(a, "SHOW server_version"), "?a VariableShowStmt");
+	assert_string_equal(fresh(a, "SELECT 1; SELECT 2"), "?more than one statement");
+	assert_string_equal(fresh(a, "SELEC 1"), "?SQL that PostgreSQL's parser rejects");
+	assert_string_equal(fresh(a, "UPDATE t SET x = 1"),
+	                    "?an UPDATE or DELETE without RETURNING, which returns no rows to read");
+	/* the guard of a one-row result compares each value and shows what it found */
+	rt_fresh_result one;
+	assert_true(rt_sql_fresh_result(a, "SELECT count(*), max(s), coalesce(min(s), 'it''s') FROM t",
+	                                &one, &why));
+	const char *head, *tail;
+	rt_sql_fresh_guard(a, &one, &head, &tail);
+	assert_string_equal(head, "WITH retort_rows(c1, c2, c3) AS (\n");
+	assert_string_equal(tail, "\n) SELECT c1 IS NOT DISTINCT FROM 0 AND c2 IS NULL AND c3::text IS "
+	                          "NOT DISTINCT FROM 'it''s', '(' || concat_ws(', ', coalesce(c1::text, "
+	                          "'NULL'), coalesce(c2::text, 'NULL'), coalesce(c3::text, 'NULL')) || "
+	                          "')' FROM retort_rows");
+	rt_arena_free(a);
+}
+
 static int teardown_pg_query(void **state)
 {
 	(void)state;
@@ -506,6 +591,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sql__split_basic_and_trim),
+		cmocka_unit_test(test_sql__fresh_results),
 		cmocka_unit_test(test_sql__split_comments_only),
 		cmocka_unit_test(test_sql__split_lexical_edge_cases),
 		cmocka_unit_test(test_sql__split_syntax_error_falls_back),

@@ -976,6 +976,28 @@ static void test_translate__data_loops(void **state)
 	/* without guards a select() is not executed */
 	expect_refusal("    t = sa.table('q', sa.column('id'))\n"
 	               "    op.get_bind().execute(t.select())\n", RT_EUNSUPPORTED, 8, 27, "'select'", NULL);
+	/* a value read with next(iter(...)) drives arithmetic and a while loop */
+	r = run(a, "    conn = op.get_bind()\n"
+	        "    n = next(iter(conn.execute(sa.text('SELECT count(*) FROM t'))))[0]\n"
+	        "    m = n / 100000 * 2\n"
+	        "    k = 0\n"
+	        "    while k < 3 and m <= 0.0:\n"
+	        "        k += 1\n"
+	        "    else:\n"
+	        "        op.execute('SELECT %d, %s, %s, %s' % (k, m, 7 / 2, 1e16 * 10 - 0.5))\n", ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "WITH retort_rows(c1) AS (\nSELECT count(*) FROM t\n) SELECT c1 IS NOT "
+	                    "DISTINCT FROM 0, coalesce(c1::text, 'NULL') FROM retort_rows;\n"
+	                    "SELECT 3, 0.0, 3.5, 1e+17");
+	assert_non_null(strstr(r->list.items[0]->guard, "upgrade() reads a query's row with next() and "
+	                       "follows the value it has on a fresh database: it runs only where the "
+	                       "query finds 0"));
+	/* a second read of a one-row result finds nothing more */
+	r = run(a, "    res = op.get_bind().execute(sa.text('SELECT max(id) FROM t'))\n"
+	        "    first, second = res.fetchone(), res.fetchone()\n"
+	        "    op.execute('SELECT %s, %s' % (first[0], second))\n", ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_non_null(strstr(r->sql, "SELECT None, None"));
 	/* other uses of a result stay refused with guards */
 	r = run(a, "    conn = op.get_bind()\n"
 	        "    n = conn.execute(sa.text('SELECT 1')).one()\n", ctx);
