@@ -215,7 +215,7 @@ bool tr_declared(tr_run *r, const char *full)
  * when a file forgot to import them (Alembic would fail; the intent is clear). */
 static const char *const builtins[] = { "range", "len", "str", "int", "list", "tuple",
 	                                    "bool", "sorted", "enumerate", "zip", "print",
-	                                    "reversed", "set", NULL };
+	                                    "reversed", "set", "repr", NULL };
 
 static int lookup(tr_run *r, tr_scope *sc, const char *name, uint32_t off, uint32_t len,
                   tr_val **out)
@@ -1140,6 +1140,24 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 			return crc;
 		rt_buf b = RT_BUF_INIT;
 		int rc = to_text_or_refuse(r, x, &b, 0);
+		if (rc == RT_OK)
+			*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
+		rt_buf_release(&b);
+		return rc;
+	}
+	if (strcmp(name, "repr") == 0) {
+		/* Python escapes other control characters as \\xNN and non-ASCII text by
+		 * Unicode categories: only the rest is shown exactly */
+		if (x->kind == V_FLOAT) /* kept as written, which repr() may shorten */
+			return tr_refuse(r, off, len, "'repr()' of a float");
+		for (size_t i = 0; x->kind == V_STR && i < x->slen; i++) {
+			unsigned char c = (unsigned char)x->s[i];
+			if ((c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f)
+				return tr_refuse(r, off, len, "'repr()' of a string with control or "
+				                 "non-ASCII characters");
+		}
+		rt_buf b = RT_BUF_INIT;
+		int rc = to_text_or_refuse(r, x, &b, 'r');
 		if (rc == RT_OK)
 			*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
 		rt_buf_release(&b);

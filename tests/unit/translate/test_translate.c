@@ -1362,6 +1362,13 @@ static void test_translate__str_builtins(void **state)
 	       "410;\n"
 	       "SELECT 1;\n"
 	       "SELECT 2");
+	/* repr() as fides writes it into an index expression */
+	expect("    for k in ['email', \"it's\", 'a\\\\b\\n']:\n"
+	       "        op.execute(f\"SELECT {repr(k)}, {repr(None)}, {repr(3)}\")\n",
+	       "SELECT 'email', None, 3;\n"
+	       "SELECT \"it's\", None, 3;\n"
+	       "SELECT 'a\\\\b\\n', None, 3");
+	expect_refusal("    repr('\\r')\n", RT_EUNSUPPORTED, 7, 5, "control or non-ASCII", NULL);
 	expect_refusal("    'a'.split('')\n", RT_EUNSUPPORTED, 7, 5, "'split' with these arguments",
 	               NULL);
 	expect_refusal("    s = set(['b', 'a'])\n", RT_EUNSUPPORTED, 7, 9, "'set()' of values", NULL);
