@@ -128,7 +128,8 @@ static int log_call(tr_run *r, const char *method, tr_args *a, const py_expr *ca
 
 /* ---- loguru and structlog ---- */
 
-static tr_val *logger_obj(tr_run *r, const char *name, uint32_t off, uint32_t len)
+/* An object known by its name only (a logger, the engine, its URL). */
+static tr_val *named_obj(tr_run *r, const char *name, uint32_t off, uint32_t len)
 {
 	tr_val *v = tr_new(r, V_OBJ, off, len);
 	v->name = v->written = name;
@@ -149,7 +150,7 @@ static int loguru_call(tr_run *r, const char *method, tr_args *a, const py_expr 
 	};
 	uint32_t off = call->off, len = call->len;
 	if (strcmp(method, "bind") == 0 && a->npos == 0) {
-		*out = logger_obj(r, "loguru.Logger", off, len);
+		*out = named_obj(r, "loguru.Logger", off, len);
 		return RT_OK;
 	}
 	const char *level = NULL;
@@ -193,8 +194,9 @@ static int loguru_call(tr_run *r, const char *method, tr_args *a, const py_expr 
 /* structlog's logger.<method>(event, *args, **kw) under its default
  * configuration: the event formatted as event %% args when there are
  * positional arguments (PositionalArgumentsFormatter), then the keywords as
- * ConsoleRenderer lists them: sorted, key=value, a string as it is and any
- * other value as repr() gives it. */
+ * ConsoleRenderer lists them: sorted, key=value, a string as it is, None,
+ * booleans and integers as repr() gives them (other values are refused);
+ * exc_info= and stack_info= are taken by its processors, as logging's are. */
 static int structlog_call(tr_run *r, const char *method, tr_args *a, const py_expr *call,
                           tr_val **out)
 {
@@ -225,6 +227,8 @@ static int structlog_call(tr_run *r, const char *method, tr_args *a, const py_ex
 			if (!done[i] && (k == SIZE_MAX || strcmp(a->kwn[i], a->kwn[k]) < 0))
 				k = i;
 		done[k] = a->used[k] = true;
+		if (strcmp(a->kwn[k], "exc_info") == 0 || strcmp(a->kwn[k], "stack_info") == 0)
+			continue;
 		const tr_val *v = a->kwv[k];
 		rt_buf_printf(&b, " %s=", a->kwn[k]);
 		if (v->kind == V_STR || v->kind == V_NONE || v->kind == V_BOOL || v->kind == V_INT)
@@ -421,16 +425,9 @@ static const char *const engine_name = "sqlalchemy.engine.Engine",
                          *const url_text = "str(bind.engine.url)",
                          *const driver_text = "bind.engine.url.drivername";
 
-static tr_val *conn_obj(tr_run *r, const char *name, uint32_t off, uint32_t len)
-{
-	tr_val *v = tr_new(r, V_OBJ, off, len);
-	v->name = v->written = name;
-	return v;
-}
-
 tr_val *tr_engine(tr_run *r, uint32_t off, uint32_t len)
 {
-	return conn_obj(r, engine_name, off, len);
+	return named_obj(r, engine_name, off, len);
 }
 
 static bool is_conn(const tr_val *v, const char *name)
@@ -447,14 +444,14 @@ int tr_conn_attr(tr_run *r, const tr_val *base, const char *attr, uint32_t off, 
 		else if (strcmp(attr, "dialect") == 0)
 			*out = tr_new(r, V_DIALECT, off, len);
 		else if (strcmp(attr, "url") == 0)
-			*out = conn_obj(r, url_name, off, len);
+			*out = named_obj(r, url_name, off, len);
 		else
 			return TR_NOT_HANDLED; /* a method, refused when called */
 		return RT_OK;
 	}
 	if (is_conn(base, url_name)) {
 		if (strcmp(attr, "drivername") == 0) {
-			*out = conn_obj(r, driver_text, off, len);
+			*out = named_obj(r, driver_text, off, len);
 			return RT_OK;
 		}
 		if (strcmp(attr, "get_backend_name") == 0)
@@ -468,11 +465,11 @@ int tr_conn_attr(tr_run *r, const tr_val *base, const char *attr, uint32_t off, 
 int tr_conn_text(tr_run *r, const tr_val *v, uint32_t off, uint32_t len, tr_val **out)
 {
 	if (is_conn(v, url_name)) {
-		*out = conn_obj(r, url_text, off, len);
+		*out = named_obj(r, url_text, off, len);
 		return RT_OK;
 	}
 	if (is_conn(v, driver_text)) {
-		*out = conn_obj(r, driver_text, off, len);
+		*out = named_obj(r, driver_text, off, len);
 		return RT_OK;
 	}
 	return TR_NOT_HANDLED;
@@ -489,7 +486,7 @@ static int starts(const tr_val *text, const tr_val *prefix)
 		return 0;
 	/* what can follow "postgresql": "://" or "+driver" in the URL, "+driver" in a
 	 * driver name longer than it */
-	return strchr(text->name == url_text ? ":+" : "+", prefix->s[n]) ? -1 : 0;
+	return prefix->s[n] && strchr(text->name == url_text ? ":+" : "+", prefix->s[n]) ? -1 : 0;
 }
 
 int tr_conn_method(tr_run *r, const tr_val *self, const char *method, tr_args *a,
@@ -616,7 +613,7 @@ int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *cal
 	uint32_t off = call->off, len = call->len;
 	if (tr_is_logger_factory(name)) {
 		/* the name of a logger does not change what it shows */
-		*out = logger_obj(r, name[0] == 'l' ? "logging.Logger" : "structlog.BoundLogger", off,
+		*out = named_obj(r, name[0] == 'l' ? "logging.Logger" : "structlog.BoundLogger", off,
 		                  len);
 		return RT_OK;
 	}

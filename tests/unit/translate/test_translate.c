@@ -1270,7 +1270,7 @@ static void test_translate__log_libraries(void **state)
 		"    logger.success('ok')\n"
 		"    logger.log('ERROR', 'e {}', 2)\n"
 		"    logger.bind(user=1).trace(5)\n"
-		"    slog.info('event %s', 'x', b=2, a='s', c=None, d=True)\n"
+		"    slog.info('event %s', 'x', b=2, a='s', c=None, d=True, exc_info=False)\n"
 		"    slog.warning('plain')\n"
 		"    op.execute('SELECT 1')\n"
 		"def downgrade():\n"
