@@ -1930,6 +1930,11 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 			*out = tr_new(r, V_DIALECT, off, len);
 			return RT_OK;
 		}
+		if (strcmp(a, "bind") == 0 || strcmp(a, "connection") == 0) {
+			/* online, MigrationContext.bind is its connection: op.get_bind()'s */
+			*out = tr_new(r, V_BIND, off, len);
+			return RT_OK;
+		}
 		if (strcmp(a, "as_sql") == 0) {
 			*out = bool_val(r, false, off, len);
 			return RT_OK;

@@ -1324,8 +1324,12 @@ static void test_translate__connection_url(void **state)
 	       "        op.execute('SELECT 5')\n"
 	       "    if not str(u.drivername).startswith('postgresql:'):\n"
 	       "        op.execute('SELECT 6')\n"
-	       "    op.execute(bind.engine.name + ' ' + bind.engine.dialect.name)\n",
-	       "SELECT 1;\nSELECT 3;\nSELECT 4;\nSELECT 5;\nSELECT 6;\npostgresql postgresql");
+	       "    op.execute(bind.engine.name + ' ' + bind.engine.dialect.name)\n"
+	       "    if str(op.get_context().bind.engine.url).startswith('sqlite'):\n"
+	       "        op.execute('SELECT 7')\n"
+	       "    op.get_context().connection.execute('SELECT 8')\n",
+	       "SELECT 1;\nSELECT 3;\nSELECT 4;\nSELECT 5;\nSELECT 6;\npostgresql postgresql;\n"
+	       "SELECT 8");
 	/* what depends on the rest of the deployment's URL, never shown */
 	expect_refusal("    url = str(op.get_bind().engine.url)\n"
 	               "    if url.startswith('postgresql+psycopg2'):\n        pass\n",
