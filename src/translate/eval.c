@@ -1331,7 +1331,8 @@ static bool harmless_ns(const char *name)
 	return strncmp(name, "logging.", 8) == 0 || strncmp(name, "datetime.", 9) == 0 ||
 	       strncmp(name, "uuid.", 5) == 0 || strncmp(name, "loguru.logger.", 14) == 0 ||
 	       strncmp(name, "structlog.", 10) == 0 || strcmp(name, "time.time") == 0 ||
-	       strcmp(name, "os.environ.get") == 0 || strcmp(name, "os.getenv") == 0;
+	       strcmp(name, "os.environ.get") == 0 || strcmp(name, "os.getenv") == 0 ||
+	       strcmp(name, "json.dumps") == 0;
 }
 
 /* A call of a name resolved through the imports. */

@@ -409,6 +409,112 @@ static int env_value(tr_run *r, const char *name, tr_args *a, uint32_t off, uint
 	return RT_OK;
 }
 
+/* ---- json.dumps ---- */
+
+/* One UTF-8 character of s at *i (advanced past it); -1 when malformed. */
+static long utf8_next(const char *s, size_t n, size_t *i)
+{
+	unsigned char c = (unsigned char)s[*i];
+	int extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
+	            : (c & 0xF8) == 0xF0 ? 3 : -1;
+	if (extra < 0 || *i + (size_t)extra >= n)
+		return -1;
+	long cp = extra ? c & (0x3F >> extra) : c;
+	for (int k = 1; k <= extra; k++) {
+		unsigned char d = (unsigned char)s[*i + (size_t)k];
+		if ((d & 0xC0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (d & 0x3F);
+	}
+	*i += (size_t)extra + 1;
+	return cp;
+}
+
+/* A JSON string as json.dumps writes it with ensure_ascii: \uXXXX (UTF-16)
+ * for everything outside printable ASCII but its short escapes. */
+static bool json_string(rt_buf *b, const char *s, size_t n)
+{
+	rt_buf_putc(b, '"');
+	for (size_t i = 0; i < n;) {
+		long c = utf8_next(s, n, &i);
+		if (c < 0)
+			return false;
+		const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
+		                  : c == '\r' ? "\\r" : c == '\t' ? "\\t" : c == '\b' ? "\\b"
+		                  : c == '\f' ? "\\f" : NULL;
+		if (esc)
+			rt_buf_puts(b, esc);
+		else if (c >= 0x20 && c < 0x7F)
+			rt_buf_putc(b, (char)c);
+		else if (c < 0x10000)
+			rt_buf_printf(b, "\\u%04lx", c);
+		else
+			rt_buf_printf(b, "\\u%04lx\\u%04lx", 0xD800 + ((c - 0x10000) >> 10),
+			              0xDC00 + ((c - 0x10000) & 0x3FF));
+	}
+	rt_buf_putc(b, '"');
+	return true;
+}
+
+/* json.dumps(v) with the default separators; NULL refusal reason on success */
+static const char *json_value(tr_run *r, rt_buf *b, const tr_val *v, bool key, unsigned depth)
+{
+	if (depth > TR_MAX_CALL_DEPTH)
+		return "a value nested too deeply";
+	switch (v->kind) {
+	case V_NONE: rt_buf_puts(b, key ? "\"null\"" : "null"); return NULL;
+	case V_BOOL:
+		rt_buf_puts(b, key ? (v->i ? "\"true\"" : "\"false\"") : v->i ? "true" : "false");
+		return NULL;
+	case V_INT:
+		rt_buf_printf(b, key ? "\"%s\"" : "%s", v->s);
+		return NULL;
+	case V_STR:
+		if (v->pytype) /* a datetime or UUID: json.dumps raises TypeError */
+			return "a value JSON cannot hold (Python raises TypeError)";
+		return json_string(b, v->s, v->slen) ? NULL : "a string that is not UTF-8";
+	case V_LIST: case V_TUPLE: case V_DICT:
+		if (key)
+			return "a dict key that is not a string, number, bool or None";
+		break;
+	default:
+		/* floats are kept as written, which json.dumps may shorten */
+		return "a value JSON cannot hold exactly";
+	}
+	bool dict = v->kind == V_DICT;
+	rt_buf_putc(b, dict ? '{' : '[');
+	for (size_t i = 0; i < v->n; i++) {
+		if (i)
+			rt_buf_puts(b, ", ");
+		const char *why = json_value(r, b, v->items[dict ? 2 * i : i], dict, depth + 1);
+		if (!why && dict) {
+			rt_buf_puts(b, ": ");
+			why = json_value(r, b, v->items[2 * i + 1], false, depth + 1);
+		}
+		if (why)
+			return why;
+	}
+	rt_buf_putc(b, dict ? '}' : ']');
+	return NULL;
+}
+
+static int json_dumps(tr_run *r, tr_args *a, uint32_t off, uint32_t len, tr_val **out)
+{
+	const tr_val *v = tr_arg(a, 0, "obj");
+	int rc = v ? tr_args_check(r, a, 1, "json.dumps", off, len)
+	           : tr_refuse(r, off, len, "'json.dumps()' without a value");
+	if (rc < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	const char *why = json_value(r, &b, v, false, 0);
+	if (why)
+		rc = tr_refuse(r, v->off, v->len, "'json.dumps()' of %s", why);
+	else
+		*out = tr_str(r, rt_buf_cstr(&b), b.len, off, len);
+	rt_buf_release(&b);
+	return rc;
+}
+
 /* ---- the connection's engine and URL ---- */
 
 /*
@@ -654,6 +760,8 @@ int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *cal
 	}
 	if (strcmp(name, "os.environ.get") == 0 || strcmp(name, "os.getenv") == 0)
 		return env_value(r, name, a, off, len, out);
+	if (strcmp(name, "json.dumps") == 0)
+		return json_dumps(r, a, off, len, out);
 	if (strcmp(name, "uuid.uuid4") == 0) {
 		if (a->npos || a->nkw)
 			return tr_refuse(r, off, len, "'uuid.uuid4()' with arguments");

@@ -1373,6 +1373,20 @@ static void test_translate__str_builtins(void **state)
 	       "SELECT \"it's\", None, 3;\n"
 	       "SELECT 'a\\\\b\\n', None, 3");
 	expect_refusal("    repr('\\r')\n", RT_EUNSUPPORTED, 7, 5, "control or non-ASCII", NULL);
+	/* json.dumps as Python 3.11 writes it: separators, key conversion, ensure_ascii */
+	expect("    import json\n"
+	       "    op.add_column('t', sa.Column('s', sa.Text(), server_default=json.dumps({})))\n"
+	       "    op.execute(json.dumps({'a': 1, 'a': [True, None], 2: 'x', None: (), False: {}}))\n"
+	       "    op.execute(json.dumps('q\"\\\\\\n\\x01\\x7f\u00e9\U0001F600'))\n",
+	       "ALTER TABLE t ADD COLUMN s TEXT DEFAULT '{}';\n"
+	       "{\"a\": [true, null], \"2\": \"x\", \"null\": [], \"false\": {}};\n"
+	       "\"q\\\"\\\\\\n\\u0001\\u007f\\u00e9\\ud83d\\ude00\"");
+	expect_refusal("    import json\n    json.dumps([1.5])\n", RT_EUNSUPPORTED, 8, 16,
+	               "a value JSON cannot hold exactly", NULL);
+	expect_refusal("    import json, uuid\n    json.dumps(uuid.uuid4())\n", RT_EUNSUPPORTED, 8, 16,
+	               "Python raises TypeError", NULL);
+	expect_refusal("    import json\n    json.dumps({}, indent=2)\n", RT_EUNSUPPORTED, 8, 27,
+	               "indent", NULL);
 	expect_refusal("    'a'.split('')\n", RT_EUNSUPPORTED, 7, 5, "'split' with these arguments",
 	               NULL);
 	expect_refusal("    s = set(['b', 'a'])\n", RT_EUNSUPPORTED, 7, 9, "'set()' of values", NULL);
