@@ -97,14 +97,23 @@ static int put_body(rt_buf *b, rt_arena *tmp, const rt_revision *rev, rt_directi
 	if (moment) {
 		/* a value a run takes when the step runs: bundled, it would be
 		 * frozen at bundle time (and the bundle no longer reproducible) */
+		const char *section = dir == RT_UPGRADE ? "upgrade" : "downgrade";
+		bool env = strncmp(moment, "os.", 3) == 0; /* os.environ.get(), os.getenv() */
 		put_refusal(b, &(rt_error){
 			.code = RT_EUNSUPPORTED,
 			.loc = at,
-			.message = rt_sprintf(tmp, "'%s()' is evaluated when the step runs; a bundle "
-			                      "would hold the value of the moment it was built", moment),
-			.hint = rt_sprintf(tmp, "compute it in SQL (now(), gen_random_uuid()) or write "
-			                   "this body as SQL in a sidecar (-- retort:%s section)",
-			                   dir == RT_UPGRADE ? "upgrade" : "downgrade"),
+			.message = env ? rt_sprintf(tmp, "'%s()' reads the environment of the process "
+			                            "that runs the step; a bundle would hold the "
+			                            "environment of the machine it was built on", moment)
+			               : rt_sprintf(tmp, "'%s()' is evaluated when the step runs; a "
+			                            "bundle would hold the value of the moment it was "
+			                            "built", moment),
+			.hint = env ? rt_sprintf(tmp, "write this body as SQL in a sidecar (-- retort:%s "
+			                         "section), or give the value in retort.yaml: assume: "
+			                         "{%s: <value>}", section, moment)
+			            : rt_sprintf(tmp, "compute it in SQL (now(), gen_random_uuid()) or "
+			                         "write this body as SQL in a sidecar (-- retort:%s "
+			                         "section)", section),
 		});
 		return RT_OK;
 	}

@@ -218,7 +218,7 @@ bool tr_declared(tr_run *r, const char *full)
  * when a file forgot to import them (Alembic would fail; the intent is clear). */
 static const char *const builtins[] = { "range", "len", "str", "int", "list", "tuple",
 	                                    "bool", "sorted", "enumerate", "zip", "print",
-	                                    "reversed", "iter", "next", NULL };
+	                                    "reversed", "iter", "next", "set", "repr", NULL };
 
 static int lookup(tr_run *r, tr_scope *sc, const char *name, uint32_t off, uint32_t len,
                   tr_val **out)
@@ -1204,6 +1204,20 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 	uint32_t off = call->off, len = call->len;
 	if (strcmp(name, "print") == 0)
 		return tr_print(r, a, call, out);
+	if (strcmp(name, "set") == 0) {
+		/* the empty set a helper fills in a loop over rows (none on a fresh
+		 * database); the order of a set's items is Python's hashing, not
+		 * known statically, so a set of values is refused, and so is every
+		 * use of the empty one (an object without methods) */
+		if (a->npos || a->nkw)
+			return tr_refuse(r, off, len, "'set()' of values (the order of its items is "
+			                 "not known statically)");
+		tr_val *v = tr_new(r, V_OBJ, off, len);
+		v->name = "builtins.set";
+		v->written = "set()";
+		*out = v;
+		return RT_OK;
+	}
 	if (a->nkw)
 		return tr_refuse(r, off, len, "keyword arguments to '%s()'", name);
 	if (strcmp(name, "iter") == 0 || strcmp(name, "next") == 0)
@@ -1242,8 +1256,29 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 		return tr_refuse(r, off, len, "'%s()' with %zu arguments", name, a->npos);
 	tr_val *x = a->npos ? a->pos[0] : tr_new(r, V_LIST, off, len);
 	if (strcmp(name, "str") == 0) {
+		int crc = tr_conn_text(r, x, off, len, out);
+		if (crc != TR_NOT_HANDLED)
+			return crc;
 		rt_buf b = RT_BUF_INIT;
 		int rc = to_text_or_refuse(r, x, &b, 0);
+		if (rc == RT_OK)
+			*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
+		rt_buf_release(&b);
+		return rc;
+	}
+	if (strcmp(name, "repr") == 0) {
+		/* Python escapes other control characters as \\xNN and non-ASCII text by
+		 * Unicode categories: only the rest is shown exactly */
+		if (x->kind == V_FLOAT) /* kept as written, which repr() may shorten */
+			return tr_refuse(r, off, len, "'repr()' of a float");
+		for (size_t i = 0; x->kind == V_STR && i < x->slen; i++) {
+			unsigned char c = (unsigned char)x->s[i];
+			if ((c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f)
+				return tr_refuse(r, off, len, "'repr()' of a string with control or "
+				                 "non-ASCII characters");
+		}
+		rt_buf b = RT_BUF_INIT;
+		int rc = to_text_or_refuse(r, x, &b, 'r');
 		if (rc == RT_OK)
 			*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
 		rt_buf_release(&b);
@@ -1415,7 +1450,10 @@ static bool app_ref(tr_run *r, const tr_val *fn)
 static bool harmless_ns(const char *name)
 {
 	return strncmp(name, "logging.", 8) == 0 || strncmp(name, "datetime.", 9) == 0 ||
-	       strncmp(name, "uuid.", 5) == 0;
+	       strncmp(name, "uuid.", 5) == 0 || strncmp(name, "loguru.logger.", 14) == 0 ||
+	       strncmp(name, "structlog.", 10) == 0 || strcmp(name, "time.time") == 0 ||
+	       strcmp(name, "os.environ.get") == 0 || strcmp(name, "os.getenv") == 0 ||
+	       strcmp(name, "json.dumps") == 0;
 }
 
 /* A call of a name resolved through the imports. */
@@ -1590,9 +1628,93 @@ static int str_replace(tr_run *r, const tr_val *self, const tr_val *from, const 
 	return RT_OK;
 }
 
+/* s.split(sep=None, maxsplit=-1): with sep, every occurrence left to right;
+ * without, runs of whitespace with the ends dropped (ASCII text only: Python
+ * also splits at Unicode spaces). */
+static bool ascii_space(char c)
+{
+	return c && strchr(" \t\n\r\v\f", c);
+}
+
+static int str_split(tr_run *r, const tr_val *self, tr_args *a, uint32_t off, uint32_t len,
+                     tr_val **out)
+{
+	const tr_val *sep = tr_arg(a, 0, "sep"), *max = tr_arg(a, 1, "maxsplit");
+	int rc = tr_args_check(r, a, 2, "split", off, len);
+	if (rc < 0)
+		return rc;
+	if (sep && sep->kind == V_NONE)
+		sep = NULL;
+	if ((sep && (sep->kind != V_STR || sep->slen == 0)) || (max && max->kind != V_INT))
+		return tr_refuse(r, off, len, "'split' with these arguments");
+	for (size_t i = 0; !sep && i < self->slen; i++)
+		if ((unsigned char)self->s[i] >= 0x80 || (self->s[i] >= 0x1c && self->s[i] <= 0x1f))
+			return tr_refuse(r, off, len, "'split()' at whitespace of non-ASCII text");
+	int64_t left = max ? max->i : -1;
+	tr_val *v = tr_new(r, V_LIST, off, len);
+	rt_ptrvec parts = { 0 };
+	size_t i = 0, n = self->slen;
+	const char *p = self->s;
+	while (i <= n) {
+		if (!sep) {
+			while (i < n && ascii_space(p[i]))
+				i++;
+			if (i == n)
+				break;
+		}
+		size_t end = i;
+		if (left == 0)
+			end = n;
+		else if (sep)
+			while (end < n && !(n - end >= sep->slen && memcmp(p + end, sep->s, sep->slen) == 0))
+				end++;
+		else
+			while (end < n && !ascii_space(p[end]))
+				end++;
+		if (parts.n >= TR_MAX_ITEMS)
+			return tr_limit(r, off, len, "a list grows too large");
+		rt_ptrvec_push(r->arena, &parts, tr_str(r, p + i, end - i, off, len));
+		if (left > 0)
+			left--;
+		if (end >= n)
+			break;
+		i = end + (sep ? sep->slen : 1);
+		if (sep && i == n) { /* a separator at the end leaves an empty part */
+			rt_ptrvec_push(r->arena, &parts, tr_str(r, "", 0, off, len));
+			break;
+		}
+	}
+	v->items = (tr_val **)parts.items;
+	v->n = v->cap = parts.n;
+	*out = v;
+	return RT_OK;
+}
+
+/* s.startswith(prefix) / s.endswith(suffix), of a string or a tuple of them */
+static int str_affix(tr_run *r, const tr_val *self, const char *name, const tr_val *x,
+                     uint32_t off, uint32_t len, tr_val **out)
+{
+	bool start = name[0] == 's', res = false;
+	for (size_t i = 0; i < (x->kind == V_TUPLE ? x->n : 1); i++) {
+		const tr_val *p = x->kind == V_TUPLE ? x->items[i] : x;
+		if (p->kind != V_STR)
+			return tr_refuse(r, off, len, "'%s' of a value that is not a string", name);
+		if (p->slen <= self->slen &&
+		    memcmp(self->s + (start ? 0 : self->slen - p->slen), p->s, p->slen) == 0)
+			res = true;
+	}
+	*out = bool_val(r, res, off, len);
+	return RT_OK;
+}
+
 static int str_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uint32_t off,
                       uint32_t len, tr_val **out)
 {
+	if (strcmp(name, "split") == 0)
+		return str_split(r, self, a, off, len, out);
+	if ((strcmp(name, "startswith") == 0 || strcmp(name, "endswith") == 0) && a->npos == 1 &&
+	    a->nkw == 0)
+		return str_affix(r, self, name, a->pos[0], off, len, out);
 	if (strcmp(name, "format") == 0)
 		return str_format(r, self, a, off, len, out);
 	if ((strcmp(name, "upper") == 0 || strcmp(name, "lower") == 0 ||
@@ -1674,8 +1796,11 @@ static int obj_method(tr_run *r, tr_val *self, const char *name, tr_args *a,
                       const py_expr *call, tr_val **out)
 {
 	uint32_t off = call->off, len = call->len;
-	if (strcmp(self->name, "logging.Logger") == 0)
-		return tr_logger_method(r, name, a, call, out);
+	if (tr_is_logger(self))
+		return tr_logger_method(r, self, name, a, call, out);
+	int crc = tr_conn_method(r, self, name, a, off, len, out);
+	if (crc != TR_NOT_HANDLED)
+		return crc;
 	if (r->ctx->guards && tr_is_query(self))
 		return tr_query_method(r, self, name, a, off, len, out);
 	if (strcmp(self->name, "sa.text") == 0 && strcmp(name, "bindparams") == 0) {
@@ -1961,7 +2086,7 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 			return RT_OK;
 		}
 		if (strcmp(a, "engine") == 0) {
-			*out = base;
+			*out = tr_engine(r, off, len);
 			return RT_OK;
 		}
 		if (strcmp(a, "execute") != 0 && strcmp(a, "commit") != 0 &&
@@ -1977,6 +2102,11 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 	case V_MIGCTX:
 		if (strcmp(a, "dialect") == 0) {
 			*out = tr_new(r, V_DIALECT, off, len);
+			return RT_OK;
+		}
+		if (strcmp(a, "bind") == 0 || strcmp(a, "connection") == 0) {
+			/* online, MigrationContext.bind is its connection: op.get_bind()'s */
+			*out = tr_new(r, V_BIND, off, len);
 			return RT_OK;
 		}
 		if (strcmp(a, "as_sql") == 0) {
@@ -2006,6 +2136,10 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		rt_buf_release(&b);
 		return RT_OK;
 	}
+	case V_OBJ:
+		if ((rc = tr_conn_attr(r, base, a, off, len, out)) != TR_NOT_HANDLED)
+			return rc;
+		break;
 	case V_RESULT:
 		if (!r->ctx->guards || !result_method(a))
 			return tr_refuse(r, off, len, "'op.get_bind()' used for data access (a query "
@@ -2180,7 +2314,7 @@ int tr_eval(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		}
 		if (rc == RT_OK && fn->kind == V_REF &&
 		    ((app_ref(r, fn) && !harmless_ns(fn->name)) ||
-		     strcmp(fn->name, "logging.getLogger") == 0)) {
+		     tr_is_logger_factory(fn->name))) {
 			/* refused for what it calls before its arguments (__name__) are, or
 			 * a logger whose name does not matter */
 			memset(&a, 0, sizeof(a));

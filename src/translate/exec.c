@@ -144,6 +144,7 @@ static bool body_import_allowed(tr_run *r, const py_stmt *s)
 	static const char *const roots[] = {
 		"sqlalchemy", "alembic", "typing", "__future__",
 		"datetime", "decimal", "enum", "json", "logging", "re", "textwrap", "uuid",
+		"loguru", "structlog", "os", "time",
 	};
 	const py_aliases *names = &s->u.import_.names;
 	for (size_t i = 0; i < (s->kind == PY_S_IMPORT ? names->n : 1); i++) {

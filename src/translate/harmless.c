@@ -5,9 +5,13 @@
  * datetime.now()/utcnow()/today(), date.today() and uuid.uuid4() are
  * evaluated when the body is translated, which for a run is just before its
  * step is sent (a step's body is asked for then, exec.h): the values are
- * those of the step's run, not of the plan's check pass.
+ * those of the step's run, not of the plan's check pass. The same holds for
+ * time.time() and os.environ.get()/os.getenv() (the environment of the process
+ * that runs the step). What a file can know of its connection's engine and
+ * URL on PostgreSQL is here too.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -122,9 +126,145 @@ static int log_call(tr_run *r, const char *method, tr_args *a, const py_expr *ca
 	return rc;
 }
 
-int tr_logger_method(tr_run *r, const char *method, tr_args *a, const py_expr *call,
-                     tr_val **out)
+/* ---- loguru and structlog ---- */
+
+/* An object known by its name only (a logger, the engine, its URL). */
+static tr_val *named_obj(tr_run *r, const char *name, uint32_t off, uint32_t len)
 {
+	tr_val *v = tr_new(r, V_OBJ, off, len);
+	v->name = v->written = name;
+	return v;
+}
+
+/* loguru's logger.<method>(message, *args, **kwargs): its _log formats the
+ * message with message.format(*args, **kwargs) when there are arguments
+ * (keywords also go to the record's extra), and shows str(message) otherwise.
+ * logger.bind(**kwargs) is the same logger with more extra. */
+static int loguru_call(tr_run *r, const char *method, tr_args *a, const py_expr *call,
+                       tr_val **out)
+{
+	static const char *const m[][2] = {
+		{ "trace", "TRACE" }, { "debug", "DEBUG" }, { "info", "INFO" },
+		{ "success", "SUCCESS" }, { "warning", "WARNING" }, { "error", "ERROR" },
+		{ "exception", "ERROR" }, { "critical", "CRITICAL" },
+	};
+	uint32_t off = call->off, len = call->len;
+	if (strcmp(method, "bind") == 0 && a->npos == 0) {
+		*out = named_obj(r, "loguru.Logger", off, len);
+		return RT_OK;
+	}
+	const char *level = NULL;
+	size_t first = 0;
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if (strcmp(method, m[i][0]) == 0)
+			level = m[i][1];
+	if (!level && strcmp(method, "log") == 0 && a->npos && a->pos[0]->kind == V_STR) {
+		first = 1; /* logger.log("NAME", message): a level loguru knows by name */
+		for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+			if (strcmp(a->pos[0]->s, m[i][1]) == 0)
+				level = m[i][1];
+	}
+	if (!level || a->npos <= first)
+		return tr_refuse(r, off, len, "loguru call '%s'", method);
+	tr_val *msg = a->pos[first];
+	int rc = RT_OK;
+	if (a->npos > first + 1 || a->nkw) {
+		if (msg->kind != V_STR || msg->pytype)
+			return tr_refuse(r, msg->off, msg->len, "a loguru message with arguments that "
+			                 "is not a string");
+		tr_args fmt = *a;
+		fmt.pos += first + 1;
+		fmt.npos -= first + 1;
+		tr_val *bound = tr_new(r, V_BOUND, off, len);
+		bound->self = msg;
+		bound->name = "format";
+		rc = tr_call_value(r, NULL, bound, &fmt, call, &msg);
+	}
+	rt_buf b = RT_BUF_INIT;
+	if (rc == RT_OK)
+		rc = text_of(r, msg, &b, "a log message");
+	if (rc == RT_OK) {
+		emit_echo(r, rt_strdup(r->arena, rt_buf_cstr(&b)), level, off);
+		*out = tr_new(r, V_NONE, off, len);
+	}
+	rt_buf_release(&b);
+	return rc;
+}
+
+/* structlog's logger.<method>(event, *args, **kw) under its default
+ * configuration: the event formatted as event %% args when there are
+ * positional arguments (PositionalArgumentsFormatter), then the keywords as
+ * ConsoleRenderer lists them: sorted, key=value, a string as it is, None,
+ * booleans and integers as repr() gives them (other values are refused);
+ * exc_info= and stack_info= are taken by its processors, as logging's are. */
+static int structlog_call(tr_run *r, const char *method, tr_args *a, const py_expr *call,
+                          tr_val **out)
+{
+	uint32_t off = call->off, len = call->len;
+	const char *level = log_level(method);
+	if (!level || a->npos < 1)
+		return tr_refuse(r, off, len, "structlog call '%s'", method);
+	tr_val *msg = a->pos[0];
+	int rc = RT_OK;
+	if (a->npos > 1 && msg->kind == V_STR) {
+		tr_val *args = tr_new(r, V_TUPLE, off, len);
+		args->items = a->pos + 1;
+		args->n = a->npos - 1;
+		rc = tr_binary(r, PY_OP_PERCENT, msg, args->n == 1 && args->items[0]->kind == V_DICT
+		               ? args->items[0] : args, off, len, &msg);
+	} else if (a->npos > 1) {
+		rc = tr_refuse(r, msg->off, msg->len, "a structlog event with arguments that is "
+		               "not a string");
+	}
+	rt_buf b = RT_BUF_INIT;
+	if (rc == RT_OK)
+		rc = text_of(r, msg, &b, "a log message");
+	/* keywords in sorted order (a few: a selection sort) */
+	bool *done = a->nkw ? rt_alloc_array(r->arena, a->nkw, sizeof(*done)) : NULL;
+	for (size_t n = 0; n < a->nkw && rc == RT_OK; n++) {
+		size_t k = SIZE_MAX;
+		for (size_t i = 0; i < a->nkw; i++)
+			if (!done[i] && (k == SIZE_MAX || strcmp(a->kwn[i], a->kwn[k]) < 0))
+				k = i;
+		done[k] = a->used[k] = true;
+		if (strcmp(a->kwn[k], "exc_info") == 0 || strcmp(a->kwn[k], "stack_info") == 0)
+			continue;
+		const tr_val *v = a->kwv[k];
+		rt_buf_printf(&b, " %s=", a->kwn[k]);
+		if (v->kind == V_STR || v->kind == V_NONE || v->kind == V_BOOL || v->kind == V_INT)
+			rc = text_of(r, v, &b, "a log value");
+		else
+			rc = tr_refuse(r, v->off, v->len, "a structlog value retort cannot show");
+	}
+	if (rc == RT_OK) {
+		emit_echo(r, rt_strdup(r->arena, rt_buf_cstr(&b)), level, off);
+		*out = tr_new(r, V_NONE, off, len);
+	}
+	rt_buf_release(&b);
+	return rc;
+}
+
+bool tr_is_logger(const tr_val *v)
+{
+	return v->kind == V_OBJ && (strcmp(v->name, "logging.Logger") == 0 ||
+	                            strcmp(v->name, "loguru.Logger") == 0 ||
+	                            strcmp(v->name, "structlog.BoundLogger") == 0);
+}
+
+bool tr_is_logger_factory(const char *name)
+{
+	return strcmp(name, "logging.getLogger") == 0 || strcmp(name, "structlog.get_logger") == 0 ||
+	       strcmp(name, "structlog.getLogger") == 0 ||
+	       strcmp(name, "structlog.stdlib.get_logger") == 0;
+}
+
+int tr_logger_method(tr_run *r, const tr_val *logger, const char *method, tr_args *a,
+                     const py_expr *call, tr_val **out)
+{
+	if (strcmp(logger->name, "loguru.Logger") == 0)
+		return loguru_call(r, method, a, call, out);
+	if (strcmp(logger->name, "structlog.BoundLogger") == 0)
+		return structlog_call(r, method, a, call, out);
 	return log_call(r, method, a, call, out);
 }
 
@@ -184,6 +324,312 @@ static void note_run_time_value(tr_run *r, const char *name, uint32_t off, uint3
 		return;
 	r->ctx->run_time_name = rt_strdup(r->ctx->arena, name);
 	r->ctx->run_time_value = py_loc(r->src, off, len);
+}
+
+/* repr() of a finite double as Python gives it: the fewest digits that read
+ * back as the same double, in positional notation for exponents from -4 to
+ * 15 (with ".0" when integral), else d.ddde+XX. */
+static void float_repr(double d, rt_buf *b)
+{
+	char digits[40];
+	int prec = 1;
+	for (; prec < 17; prec++) {
+		snprintf(digits, sizeof(digits), "%.*e", prec - 1, d);
+		if (strtod(digits, NULL) == d)
+			break;
+	}
+	snprintf(digits, sizeof(digits), "%.*e", prec - 1, d);
+	char *e = strchr(digits, 'e');
+	int exp = atoi(e + 1);
+	char mant[24];
+	int n = 0;
+	for (const char *p = digits; p < e; p++)
+		if (*p >= '0' && *p <= '9')
+			mant[n++] = *p;
+	if (d < 0)
+		rt_buf_putc(b, '-');
+	if (exp < -4 || exp >= 16) {
+		rt_buf_putc(b, mant[0]);
+		if (n > 1) {
+			rt_buf_putc(b, '.');
+			rt_buf_add(b, mant + 1, (size_t)n - 1);
+		}
+		rt_buf_printf(b, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+		return;
+	}
+	int point = exp + 1; /* digits before the decimal point */
+	if (point <= 0) {
+		rt_buf_puts(b, "0.");
+		for (int i = point; i < 0; i++)
+			rt_buf_putc(b, '0');
+		rt_buf_add(b, mant, (size_t)n);
+		return;
+	}
+	for (int i = 0; i < point; i++)
+		rt_buf_putc(b, i < n ? mant[i] : '0');
+	rt_buf_putc(b, '.');
+	if (point >= n)
+		rt_buf_putc(b, '0');
+	else
+		rt_buf_add(b, mant + point, (size_t)(n - point));
+}
+
+/* time.time(): seconds since the epoch, as a float from the clock */
+static tr_val *time_value(tr_run *r, uint32_t off, uint32_t len)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	/* as CPython makes it: the nanoseconds as a double, divided */
+	double d = (double)((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec) / 1e9;
+	rt_buf b = RT_BUF_INIT;
+	float_repr(d, &b);
+	tr_val *v = tr_new(r, V_FLOAT, off, len);
+	v->s = rt_strdup(r->arena, rt_buf_cstr(&b));
+	v->slen = b.len;
+	rt_buf_release(&b);
+	return v;
+}
+
+/* os.environ.get(key, default=None) / os.getenv(key, default=None): the
+ * environment of the process that runs the step, as Alembic's would be. */
+static int env_value(tr_run *r, const char *name, tr_args *a, uint32_t off, uint32_t len,
+                     tr_val **out)
+{
+	const char *key;
+	tr_val *dflt = tr_arg(a, 1, strcmp(name, "os.getenv") == 0 ? "default" : "failobj");
+	int rc = tr_get_str(r, tr_arg(a, 0, "key"), "the name of an environment variable", &key);
+	if (rc == RT_OK)
+		rc = tr_args_check(r, a, 2, name, off, len);
+	if (rc < 0)
+		return rc;
+	const char *val = getenv(key);
+	*out = val ? tr_str(r, val, strlen(val), off, len)
+	           : dflt ? dflt : tr_new(r, V_NONE, off, len);
+	note_run_time_value(r, name, off, len);
+	return RT_OK;
+}
+
+/* ---- json.dumps ---- */
+
+/* One UTF-8 character of s at *i (advanced past it); -1 when malformed. */
+static long utf8_next(const char *s, size_t n, size_t *i)
+{
+	unsigned char c = (unsigned char)s[*i];
+	int extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
+	            : (c & 0xF8) == 0xF0 ? 3 : -1;
+	if (extra < 0 || *i + (size_t)extra >= n)
+		return -1;
+	long cp = extra ? c & (0x3F >> extra) : c;
+	for (int k = 1; k <= extra; k++) {
+		unsigned char d = (unsigned char)s[*i + (size_t)k];
+		if ((d & 0xC0) != 0x80)
+			return -1;
+		cp = (cp << 6) | (d & 0x3F);
+	}
+	*i += (size_t)extra + 1;
+	return cp;
+}
+
+/* A JSON string as json.dumps writes it with ensure_ascii: \uXXXX (UTF-16)
+ * for everything outside printable ASCII but its short escapes. */
+static bool json_string(rt_buf *b, const char *s, size_t n)
+{
+	rt_buf_putc(b, '"');
+	for (size_t i = 0; i < n;) {
+		long c = utf8_next(s, n, &i);
+		if (c < 0)
+			return false;
+		const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
+		                  : c == '\r' ? "\\r" : c == '\t' ? "\\t" : c == '\b' ? "\\b"
+		                  : c == '\f' ? "\\f" : NULL;
+		if (esc)
+			rt_buf_puts(b, esc);
+		else if (c >= 0x20 && c < 0x7F)
+			rt_buf_putc(b, (char)c);
+		else if (c < 0x10000)
+			rt_buf_printf(b, "\\u%04lx", c);
+		else
+			rt_buf_printf(b, "\\u%04lx\\u%04lx", 0xD800 + ((c - 0x10000) >> 10),
+			              0xDC00 + ((c - 0x10000) & 0x3FF));
+	}
+	rt_buf_putc(b, '"');
+	return true;
+}
+
+/* json.dumps(v) with the default separators; NULL refusal reason on success */
+static const char *json_value(tr_run *r, rt_buf *b, const tr_val *v, bool key, unsigned depth)
+{
+	if (depth > TR_MAX_CALL_DEPTH)
+		return "a value nested too deeply";
+	switch (v->kind) {
+	case V_NONE: rt_buf_puts(b, key ? "\"null\"" : "null"); return NULL;
+	case V_BOOL:
+		rt_buf_puts(b, key ? (v->i ? "\"true\"" : "\"false\"") : v->i ? "true" : "false");
+		return NULL;
+	case V_INT:
+		rt_buf_printf(b, key ? "\"%s\"" : "%s", v->s);
+		return NULL;
+	case V_STR:
+		if (v->pytype) /* a datetime or UUID: json.dumps raises TypeError */
+			return "a value JSON cannot hold (Python raises TypeError)";
+		return json_string(b, v->s, v->slen) ? NULL : "a string that is not UTF-8";
+	case V_LIST: case V_TUPLE: case V_DICT:
+		if (key)
+			return "a dict key that is not a string, number, bool or None";
+		break;
+	default:
+		/* floats are kept as written, which json.dumps may shorten */
+		return "a value JSON cannot hold exactly";
+	}
+	bool dict = v->kind == V_DICT;
+	rt_buf_putc(b, dict ? '{' : '[');
+	for (size_t i = 0; i < v->n; i++) {
+		if (i)
+			rt_buf_puts(b, ", ");
+		const char *why = json_value(r, b, v->items[dict ? 2 * i : i], dict, depth + 1);
+		if (!why && dict) {
+			rt_buf_puts(b, ": ");
+			why = json_value(r, b, v->items[2 * i + 1], false, depth + 1);
+		}
+		if (why)
+			return why;
+	}
+	rt_buf_putc(b, dict ? '}' : ']');
+	return NULL;
+}
+
+static int json_dumps(tr_run *r, tr_args *a, uint32_t off, uint32_t len, tr_val **out)
+{
+	const tr_val *v = tr_arg(a, 0, "obj");
+	int rc = v ? tr_args_check(r, a, 1, "json.dumps", off, len)
+	           : tr_refuse(r, off, len, "'json.dumps()' without a value");
+	if (rc < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	const char *why = json_value(r, &b, v, false, 0);
+	if (why)
+		rc = tr_refuse(r, v->off, v->len, "'json.dumps()' of %s", why);
+	else
+		*out = tr_str(r, rt_buf_cstr(&b), b.len, off, len);
+	rt_buf_release(&b);
+	return rc;
+}
+
+/* ---- the connection's engine and URL ---- */
+
+/*
+ * What a version file can know of the connection Alembic gives it on
+ * PostgreSQL with SQLAlchemy 1.4 or later: the engine's and dialect's name is
+ * "postgresql", and the URL's driver name is "postgresql" or
+ * "postgresql+<driver>" (1.4 no longer accepts "postgres://"), so str(url)
+ * starts with "postgresql" and then ':' or '+'. The rest (driver, user,
+ * password, host, database) is the deployment's: never known, never shown.
+ */
+#define PG "postgresql"
+static const char *const engine_name = "sqlalchemy.engine.Engine",
+                         *const url_name = "sqlalchemy.engine.URL",
+                         *const url_text = "str(bind.engine.url)",
+                         *const driver_text = "bind.engine.url.drivername";
+
+tr_val *tr_engine(tr_run *r, uint32_t off, uint32_t len)
+{
+	return named_obj(r, engine_name, off, len);
+}
+
+static bool is_conn(const tr_val *v, const char *name)
+{
+	return v->kind == V_OBJ && v->name == name;
+}
+
+int tr_conn_attr(tr_run *r, const tr_val *base, const char *attr, uint32_t off, uint32_t len,
+                 tr_val **out)
+{
+	if (is_conn(base, engine_name)) {
+		if (strcmp(attr, "name") == 0)
+			*out = tr_str(r, PG, strlen(PG), off, len);
+		else if (strcmp(attr, "dialect") == 0)
+			*out = tr_new(r, V_DIALECT, off, len);
+		else if (strcmp(attr, "url") == 0)
+			*out = named_obj(r, url_name, off, len);
+		else
+			return TR_NOT_HANDLED; /* a method, refused when called */
+		return RT_OK;
+	}
+	if (is_conn(base, url_name)) {
+		if (strcmp(attr, "drivername") == 0) {
+			*out = named_obj(r, driver_text, off, len);
+			return RT_OK;
+		}
+		if (strcmp(attr, "get_backend_name") == 0)
+			return TR_NOT_HANDLED;
+		return tr_refuse(r, off, len, "'url.%s' depends on the deployment's connection URL, "
+		                 "which retort does not know", attr);
+	}
+	return TR_NOT_HANDLED;
+}
+
+int tr_conn_text(tr_run *r, const tr_val *v, uint32_t off, uint32_t len, tr_val **out)
+{
+	if (is_conn(v, url_name)) {
+		*out = named_obj(r, url_text, off, len);
+		return RT_OK;
+	}
+	if (is_conn(v, driver_text)) {
+		*out = named_obj(r, driver_text, off, len);
+		return RT_OK;
+	}
+	return TR_NOT_HANDLED;
+}
+
+/* text.startswith(prefix) of str(url) or url.drivername: 1, 0, or -1 when it
+ * depends on the part of the URL that is not known. */
+static int starts(const tr_val *text, const tr_val *prefix)
+{
+	size_t n = strlen(PG);
+	if (prefix->slen <= n)
+		return memcmp(prefix->s, PG, prefix->slen) == 0;
+	if (memcmp(prefix->s, PG, n) != 0)
+		return 0;
+	/* what can follow "postgresql": "://" or "+driver" in the URL, "+driver" in a
+	 * driver name longer than it */
+	return prefix->s[n] && strchr(text->name == url_text ? ":+" : "+", prefix->s[n]) ? -1 : 0;
+}
+
+int tr_conn_method(tr_run *r, const tr_val *self, const char *method, tr_args *a,
+                   uint32_t off, uint32_t len, tr_val **out)
+{
+	bool text = is_conn(self, url_text) || is_conn(self, driver_text);
+	if (is_conn(self, url_name) && strcmp(method, "get_backend_name") == 0 &&
+	    a->npos == 0 && a->nkw == 0) {
+		*out = tr_str(r, PG, strlen(PG), off, len);
+		return RT_OK;
+	}
+	if (!text)
+		return TR_NOT_HANDLED;
+	const tr_val *p = a->npos == 1 && a->nkw == 0 ? a->pos[0] : NULL;
+	if (strcmp(method, "startswith") != 0 || !p ||
+	    (p->kind != V_STR && p->kind != V_TUPLE) || p->pytype)
+		return tr_refuse(r, off, len, "'%s()' of %s, which retort knows only the start of "
+		                 "(\"" PG "\")", method, self->written);
+	/* a tuple: true when one prefix is */
+	int res = 0;
+	for (size_t i = 0; i < (p->kind == V_TUPLE ? p->n : 1); i++) {
+		const tr_val *x = p->kind == V_TUPLE ? p->items[i] : p;
+		if (x->kind != V_STR)
+			return tr_refuse(r, x->off, x->len, "'startswith()' of a value that is not a "
+			                 "string");
+		int s = starts(self, x);
+		if (s == 1 || (s < 0 && res == 0))
+			res = s;
+	}
+	if (res < 0)
+		return tr_refuse(r, off, len, "'startswith()' of %s depends on the deployment's "
+		                 "connection URL after \"" PG "\", which retort does not know",
+		                 self->written);
+	tr_val *b = tr_new(r, V_BOOL, off, len);
+	b->i = res;
+	*out = b;
+	return RT_OK;
 }
 
 /* ---- datetimes from literal fields ---- */
@@ -271,15 +717,16 @@ int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *cal
                      tr_val **out)
 {
 	uint32_t off = call->off, len = call->len;
-	if (strncmp(name, "logging.", 8) == 0) {
-		if (strcmp(name + 8, "getLogger") == 0) {
-			tr_val *v = tr_new(r, V_OBJ, off, len);
-			v->name = v->written = "logging.Logger";
-			*out = v;
-			return RT_OK;
-		}
-		return log_call(r, name + 8, a, call, out);
+	if (tr_is_logger_factory(name)) {
+		/* the name of a logger does not change what it shows */
+		*out = named_obj(r, name[0] == 'l' ? "logging.Logger" : "structlog.BoundLogger", off,
+		                  len);
+		return RT_OK;
 	}
+	if (strncmp(name, "logging.", 8) == 0)
+		return log_call(r, name + 8, a, call, out);
+	if (strncmp(name, "loguru.logger.", 14) == 0)
+		return loguru_call(r, name + 14, a, call, out);
 	bool dt = strcmp(name, "datetime.datetime.now") == 0 ||
 	          strcmp(name, "datetime.datetime.utcnow") == 0 ||
 	          strcmp(name, "datetime.datetime.today") == 0 ||
@@ -304,6 +751,17 @@ int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *cal
 	if (strcmp(name, "datetime.datetime.utcfromtimestamp") == 0 ||
 	    strcmp(name, "datetime.datetime.fromtimestamp") == 0)
 		return from_timestamp(r, name, a, off, len, out);
+	if (strcmp(name, "time.time") == 0) {
+		if (a->npos || a->nkw)
+			return tr_refuse(r, off, len, "'time.time()' with arguments");
+		note_run_time_value(r, name, off, len);
+		*out = time_value(r, off, len);
+		return RT_OK;
+	}
+	if (strcmp(name, "os.environ.get") == 0 || strcmp(name, "os.getenv") == 0)
+		return env_value(r, name, a, off, len, out);
+	if (strcmp(name, "json.dumps") == 0)
+		return json_dumps(r, a, off, len, out);
 	if (strcmp(name, "uuid.uuid4") == 0) {
 		if (a->npos || a->nkw)
 			return tr_refuse(r, off, len, "'uuid.uuid4()' with arguments");

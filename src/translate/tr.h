@@ -298,13 +298,33 @@ void tr_ctx_conventions(rt_translate_ctx *ctx);
 enum { TR_NOT_HANDLED = 1 };
 /* print(...): an echo statement with its text. */
 int tr_print(tr_run *r, tr_args *a, const py_expr *call, tr_val **out);
-/* The dotted name's call when it is logging.*, datetime's now()/utcnow()/
- * today(), date.today() or uuid.uuid4(); TR_NOT_HANDLED otherwise. */
+/* The dotted name's call when it is logging.*, loguru's logger.*,
+ * structlog.get_logger(), datetime's now()/utcnow()/today(), date.today(),
+ * uuid.uuid4(), time.time(), os.environ.get() or os.getenv();
+ * TR_NOT_HANDLED otherwise. */
 int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *call,
                      tr_val **out);
-/* A method of logging.getLogger(...)'s value: an echo statement at -v. */
-int tr_logger_method(tr_run *r, const char *method, tr_args *a, const py_expr *call,
-                     tr_val **out);
+/* Whether v is a logger: logging.getLogger(...), structlog.get_logger(...),
+ * loguru's logger.bind(...). */
+bool tr_is_logger(const tr_val *v);
+/* Whether the dotted name makes such a logger (its arguments do not matter). */
+bool tr_is_logger_factory(const char *name);
+/* A method of such a logger: an echo statement at -v. */
+int tr_logger_method(tr_run *r, const tr_val *logger, const char *method, tr_args *a,
+                     const py_expr *call, tr_val **out);
+/* bind.engine: the engine of the migration's connection. */
+tr_val *tr_engine(tr_run *r, uint32_t off, uint32_t len);
+/* engine.name/.dialect/.url, url.drivername (others of the URL refused);
+ * TR_NOT_HANDLED when base is not the engine or its URL, or attr is a method. */
+int tr_conn_attr(tr_run *r, const tr_val *base, const char *attr, uint32_t off, uint32_t len,
+                 tr_val **out);
+/* str() of the engine's URL or its drivername: text known to start with
+ * "postgresql"; TR_NOT_HANDLED for other values. */
+int tr_conn_text(tr_run *r, const tr_val *v, uint32_t off, uint32_t len, tr_val **out);
+/* url.get_backend_name(), text.startswith(...) decided where the known start
+ * decides it; TR_NOT_HANDLED when self is none of these values. */
+int tr_conn_method(tr_run *r, const tr_val *self, const char *method, tr_args *a,
+                   uint32_t off, uint32_t len, tr_val **out);
 /* uuid4().hex; TR_NOT_HANDLED for other attributes. */
 int tr_moment_attr(tr_run *r, const tr_val *v, const char *attr, uint32_t off, uint32_t len,
                    tr_val **out);

@@ -3,7 +3,9 @@
 # assumed values, on a real database, in both directions. Fixture: tests/fixtures/assume.
 # Calls Alembic runs harmlessly: print() output on stdout in step order, logging at -v,
 # uuid.uuid4() and datetime.now() evaluated when the step runs. Fixture:
-# tests/fixtures/harmless.
+# tests/fixtures/harmless. loguru and structlog messages, dialect checks on the
+# connection's URL, time.time() and os.environ.get() on a real run, held against real
+# Alembic running the same file (Debian's python3-loguru and python3-structlog).
 # shellcheck source=tests/db/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -54,5 +56,61 @@ check_grep "$OUT" "^dropped: events$" "the downgrade's print"
 expect 0 retort --format json upgrade
 check_json "$OUT" '[e["text"] for e in ev if e["event"] == "output"] == ["creating events\n", "table events created", "done: 2 rows\n"]' \
 	"output events in body order, logging included"
+
+begin "loguru, structlog, the connection's URL, time.time() and the environment, as under Alembic"
+project libs
+cat >versions/01_libs.py <<'EOT'
+import os
+import time
+
+import sqlalchemy as sa
+import structlog
+from alembic import op
+from loguru import logger
+
+revision = 'ac01'
+down_revision = None
+log = structlog.get_logger(__name__)
+
+
+def upgrade():
+    bind = op.get_bind()
+    url = str(bind.engine.url)
+    logger.info("migrating {} on {}", "t", bind.engine.name)
+    if url.startswith("sqlite") is False:
+        op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True),
+                        sa.Column("v", sa.Text()))
+    if url.startswith("mysql"):
+        op.execute("SELECT no_such_function()")
+    elif url.startswith("postgres") and bind.engine.url.get_backend_name() == "postgresql":
+        op.execute(f"INSERT INTO t (id, v) VALUES (1, '{os.environ.get('RETORT_TEST_LIBS')}'), "
+                   f"(2, '{time.time()}'), (3, '{os.getenv('RETORT_TEST_UNSET', 'unset')}')")
+    log.info("done %s", "t", rows=3, kind="libs")
+
+
+def downgrade():
+    op.drop_table("t")
+EOT
+fresh_db libs
+RETORT_TEST_LIBS=from-env expect 0 retort -v upgrade
+check_grep "$ERR" "^INFO  \\[ac01\\] migrating t on postgresql$" "loguru's message, formatted as loguru does, at -v"
+check_grep "$ERR" "^INFO  \\[ac01\\] done t kind=libs rows=3$" "structlog's event and sorted keys"
+check_eq "$(q "SELECT v FROM t WHERE id IN (1, 3) ORDER BY id" | tr '\n' ' ')" "from-env unset " \
+	"the environment of the run, and the default"
+check_eq "$(q "SELECT abs(v::float8 - extract(epoch FROM now())) < 60 AND v ~ '^[0-9]+[.][0-9]+\$' FROM t WHERE id = 2")" t \
+	"time.time() of the run, as Python shows a float"
+expect 0 retort downgrade base
+if "$PY" -c 'import loguru, structlog' 2>/dev/null; then
+	RETORT_TEST_LIBS=from-env expect 0 alembic upgrade head
+	check_grep "$ERR" "INFO +\\| .* - migrating t on postgresql$" "Alembic: the same loguru message (stderr)"
+	check_grep "$OUT" "\\[info +\\] done t +kind=libs rows=3" "Alembic: the same structlog event (stdout)"
+	check_eq "$(q "SELECT v FROM t WHERE id IN (1, 3) ORDER BY id" | tr '\n' ' ')" "from-env unset " \
+		"Alembic: the same rows"
+	expect 0 alembic downgrade base
+elif [ "${CI:-}" = true ]; then
+	fail "python3-loguru and python3-structlog are needed (scripts/install-deps)"
+else
+	echo "loguru or structlog not importable by $PY: Alembic's side skipped"
+fi
 
 finish

@@ -205,4 +205,33 @@ expect 3 retort --bundle "$WORK/clock.rtb" upgrade
 check_grep "$ERR" "02_stamp.py:9:42: error: upgrade of 'aa02' cannot run: 'uuid.uuid4\(\)' is evaluated when the step runs" "says why, at the call"
 check_eq "$(relation alembic_version)" f "nothing applied"
 
+begin "a body that reads the environment takes the running process's, never the builder's"
+project envread
+mkrev 01_t.py ab01 None "CREATE TABLE t (v text)" "DROP TABLE t"
+cat >versions/02_env.py <<'EOT'
+import os
+from alembic import op
+
+revision = 'ab02'
+down_revision = 'ab01'
+
+
+def upgrade():
+    op.execute(f"INSERT INTO t VALUES ('{os.environ.get('RETORT_TEST_SALT', 'unset')}')")
+
+
+def downgrade():
+    op.execute("DELETE FROM t")
+EOT
+RETORT_TEST_SALT=builder-s3cret expect 0 retort bundle -o "$WORK/env.rtb"
+check_grep "$OUT" "bodies: 3 translated, 0 sidecar, 0 rendered by Alembic, 1 refused" "the body is refused"
+if grep -q builder-s3cret "$WORK/env.rtb"; then fail "the builder's environment is in the bundle"; else pass; fi
+fresh_db envread
+RETORT_TEST_SALT=deploy expect 3 retort --bundle "$WORK/env.rtb" upgrade
+check_grep "$ERR" "02_env.py:9:42: error: upgrade of 'ab02' cannot run: 'os.environ.get\\(\\)' reads the environment of the process that runs the step" "says why, at the call"
+check_grep "$ERR" "assume: \\{os.environ.get: <value>\\}" "and how to give the value instead"
+check_eq "$(relation alembic_version)" f "nothing applied"
+RETORT_TEST_SALT=deploy expect 0 retort upgrade
+check_eq "$(q 'SELECT v FROM t')" deploy "from the files, the environment of the run"
+
 finish

@@ -1275,6 +1275,192 @@ static void test_translate__harmless(void **state)
 	               "a call to 'uuid.UUID'", NULL);
 }
 
+/* loguru and structlog as their libraries show messages (checked with
+ * Debian's python3-loguru 0.6 and python3-structlog 22.3, default settings) */
+static void test_translate__log_libraries(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	struct result *r = run_file(a,
+		"import structlog\n"
+		"from loguru import logger\n"
+		"from alembic import op\n"
+		"revision = 'r1'\ndown_revision = None\n"
+		"slog = structlog.get_logger(__name__)\n"
+		"def upgrade():\n"
+		"    logger.info('Migrated {} row(s)', 3)\n"
+		"    logger.warning('x {a} {}', 1, a='k')\n"
+		"    logger.debug('{} raw')\n"
+		"    logger.success('ok')\n"
+		"    logger.log('ERROR', 'e {}', 2)\n"
+		"    logger.bind(user=1).trace(5)\n"
+		"    slog.info('event %s', 'x', b=2, a='s', c=None, d=True, exc_info=False)\n"
+		"    slog.warning('plain')\n"
+		"    op.execute('SELECT 1')\n"
+		"def downgrade():\n"
+		"    pass\n", RT_UPGRADE, NULL);
+	if (r->rc != RT_OK)
+		fail_msg("rc %d: %s", r->rc, r->err.message);
+	static const char *const want[][2] = {
+		{ "Migrated 3 row(s)", "INFO" }, { "x k 1", "WARNING" }, { "{} raw", "DEBUG" },
+		{ "ok", "SUCCESS" }, { "e 2", "ERROR" }, { "5", "TRACE" },
+		{ "event x a=s b=2 c=None d=True", "INFO" }, { "plain", "WARNING" },
+	};
+	assert_int_equal(r->list.n, 9);
+	for (size_t i = 0; i < 8; i++) {
+		assert_string_equal(r->list.items[i]->echo, want[i][0]);
+		assert_string_equal(r->list.items[i]->echo_level, want[i][1]);
+		assert_string_equal(r->list.items[i]->sql, "");
+	}
+	assert_int_equal(rt_stmt_loc(r->list.items[0], 0).line, 8);
+	assert_string_equal(r->list.items[8]->sql, "SELECT 1");
+	rt_error_clear(&r->err);
+	rt_arena_free(a);
+
+	/* what the libraries raise on, or what retort cannot show */
+	expect_refusal("    from loguru import logger\n    logger.log('NOPE', 'x')\n",
+	               RT_EUNSUPPORTED, 8, 5, "loguru call 'log'", NULL);
+	expect_refusal("    from loguru import logger\n    logger.add('file.log')\n",
+	               RT_EUNSUPPORTED, 8, 5, "loguru call 'add'", NULL);
+	expect_refusal("    from loguru import logger\n    logger.info(op.get_bind(), 1)\n",
+	               RT_EUNSUPPORTED, 8, 17, "not a string", NULL);
+	expect_refusal("    import structlog\n    structlog.get_logger().info('e', k=[1])\n",
+	               RT_EUNSUPPORTED, 8, 40, "a structlog value retort cannot show", NULL);
+}
+
+/* The connection's engine and URL on PostgreSQL (ctfd's dialect checks) */
+static void test_translate__connection_url(void **state)
+{
+	(void)state;
+	expect("    bind = op.get_bind()\n"
+	       "    url = str(bind.engine.url)\n"
+	       "    if url.startswith('sqlite') is False:\n"
+	       "        op.execute('SELECT 1')\n"
+	       "    if url.startswith('mysql'):\n"
+	       "        op.execute('SELECT 2')\n"
+	       "    elif url.startswith('postgres'):\n"
+	       "        op.execute('SELECT 3')\n"
+	       "    if url.startswith(('mysql', 'postgresql')) and url.startswith('postgresqlx') is "
+	       "False:\n"
+	       "        op.execute('SELECT 4')\n"
+	       "    u = bind.engine.url\n"
+	       "    if u.get_backend_name() == 'postgresql' and u.drivername.startswith('postgresql'):\n"
+	       "        op.execute('SELECT 5')\n"
+	       "    if not str(u.drivername).startswith('postgresql:'):\n"
+	       "        op.execute('SELECT 6')\n"
+	       "    op.execute(bind.engine.name + ' ' + bind.engine.dialect.name)\n"
+	       "    if str(op.get_context().bind.engine.url).startswith('sqlite'):\n"
+	       "        op.execute('SELECT 7')\n"
+	       "    op.get_context().connection.execute('SELECT 8')\n",
+	       "SELECT 1;\nSELECT 3;\nSELECT 4;\nSELECT 5;\nSELECT 6;\npostgresql postgresql;\n"
+	       "SELECT 8");
+	/* what depends on the rest of the deployment's URL, never shown */
+	expect_refusal("    url = str(op.get_bind().engine.url)\n"
+	               "    if url.startswith('postgresql+psycopg2'):\n        pass\n",
+	               RT_EUNSUPPORTED, 8, 8, "depends on the deployment's connection URL after", NULL);
+	expect_refusal("    if op.get_bind().engine.url.drivername.startswith('postgresql+'):\n"
+	               "        pass\n", RT_EUNSUPPORTED, 7, 8, "after \"postgresql\"", NULL);
+	expect_refusal("    print(str(op.get_bind().engine.url))\n", RT_EUNSUPPORTED, 7, 11,
+	               "print() of a value retort cannot show", NULL);
+	expect_refusal("    op.execute(op.get_bind().engine.url.database)\n", RT_EUNSUPPORTED, 7, 16,
+	               "'url.database' depends on the deployment's connection URL", NULL);
+	expect_refusal("    url = str(op.get_bind().engine.url)\n    url.endswith('/db')\n",
+	               RT_EUNSUPPORTED, 8, 5, "which retort knows only the start of", NULL);
+	expect_refusal("    op.get_bind().engine.execute('SELECT 1')\n", RT_EUNSUPPORTED, 7, 5,
+	               "method 'execute' of sqlalchemy.engine.Engine", NULL);
+}
+
+/* str.split, startswith, endswith, set(), checked with Python 3.11 */
+static void test_translate__str_builtins(void **state)
+{
+	(void)state;
+	expect("    for s in ['a:b:c', ':a:', '  x  y \\t z  ']:\n"
+	       "        op.execute('[' + '|'.join(s.split(':')) + '#' + '|'.join(s.split()) + '#' +\n"
+	       "                   '|'.join(s.split(':', 1)) + '#' + '|'.join(s.split(None, 1)) + ']')\n"
+	       "    op.execute(str(len('a,b,,'.split(',', maxsplit=-1))) + str(len(''.split(':'))) + "
+	       "str(len(''.split())))\n"
+	       "    if 'fides:read'.startswith(('x', 'fides')) and 'a.py'.endswith('.py') and not "
+	       "'a'.startswith('ab'):\n"
+	       "        op.execute('SELECT 1')\n"
+	       "    uses = set()\n"
+	       "    op.execute('SELECT 2')\n",
+	       "[a|b|c#a:b:c#a|b:c#a:b:c];\n"
+	       "[|a|#:a:#|a:#:a:];\n"
+	       "[  x  y \t z  #x|y|z#  x  y \t z  #x|y \t z  ];\n"
+	       "410;\n"
+	       "SELECT 1;\n"
+	       "SELECT 2");
+	/* repr() as fides writes it into an index expression */
+	expect("    for k in ['email', \"it's\", 'a\\\\b\\n']:\n"
+	       "        op.execute(f\"SELECT {repr(k)}, {repr(None)}, {repr(3)}\")\n",
+	       "SELECT 'email', None, 3;\n"
+	       "SELECT \"it's\", None, 3;\n"
+	       "SELECT 'a\\\\b\\n', None, 3");
+	expect_refusal("    repr('\\r')\n", RT_EUNSUPPORTED, 7, 5, "control or non-ASCII", NULL);
+	/* json.dumps as Python 3.11 writes it: separators, key conversion, ensure_ascii */
+	expect("    import json\n"
+	       "    op.add_column('t', sa.Column('s', sa.Text(), server_default=json.dumps({})))\n"
+	       "    op.execute(json.dumps({'a': 1, 'a': [True, None], 2: 'x', None: (), False: {}}))\n"
+	       "    op.execute(json.dumps('q\"\\\\\\n\\x01\\x7f\u00e9\U0001F600'))\n",
+	       "ALTER TABLE t ADD COLUMN s TEXT DEFAULT '{}';\n"
+	       "{\"a\": [true, null], \"2\": \"x\", \"null\": [], \"false\": {}};\n"
+	       "\"q\\\"\\\\\\n\\u0001\\u007f\\u00e9\\ud83d\\ude00\"");
+	expect_refusal("    import json\n    json.dumps([1.5])\n", RT_EUNSUPPORTED, 8, 16,
+	               "a value JSON cannot hold exactly", NULL);
+	expect_refusal("    import json, uuid\n    json.dumps(uuid.uuid4())\n", RT_EUNSUPPORTED, 8, 16,
+	               "Python raises TypeError", NULL);
+	expect_refusal("    import json\n    json.dumps({}, indent=2)\n", RT_EUNSUPPORTED, 8, 27,
+	               "indent", NULL);
+	expect_refusal("    'a'.split('')\n", RT_EUNSUPPORTED, 7, 5, "'split' with these arguments",
+	               NULL);
+	expect_refusal("    s = set(['b', 'a'])\n", RT_EUNSUPPORTED, 7, 9, "'set()' of values", NULL);
+	expect_refusal("    s = set()\n    s.add('a')\n", RT_EUNSUPPORTED, 8, 5,
+	               "method 'add' of set()", NULL);
+}
+
+/* time.time() and the environment: read when the body is translated (just
+ * before its step runs), noted as values of the run */
+static void test_translate__run_time_values(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	setenv("RETORT_UNIT_ENV", "it's set", 1);
+	unsetenv("RETORT_UNIT_UNSET");
+	rt_translate_ctx *ctx = rt_translate_ctx_new(a, NULL);
+	struct result *r = run_file(a,
+		"import os, time\n"
+		"from alembic import op\n"
+		"revision = 'r1'\ndown_revision = None\n"
+		"def upgrade():\n"
+		"    op.execute('SELECT %r, %r, %r, %s' % (os.environ.get('RETORT_UNIT_ENV'),\n"
+		"               os.getenv('RETORT_UNIT_UNSET', 'dflt'), os.environ.get('RETORT_UNIT_UNSET'),\n"
+		"               time.time()))\n"
+		"def downgrade():\n"
+		"    pass\n", RT_UPGRADE, ctx);
+	if (r->rc != RT_OK)
+		fail_msg("rc %d: %s", r->rc, r->err.message);
+	const char *pre = "SELECT \"it's set\", 'dflt', None, ";
+	assert_int_equal(strncmp(r->sql, pre, strlen(pre)), 0);
+	/* seconds since the epoch as Python's repr() shows a float: digits, '.', digits */
+	const char *t = r->sql + strlen(pre);
+	char *end;
+	double secs = strtod(t, &end);
+	assert_true(*end == '\0' && strchr(t, '.') && !strchr(t, 'e'));
+	assert_true(secs > (double)time(NULL) - 60 && secs < (double)time(NULL) + 60);
+	rt_loc at;
+	assert_string_equal(rt_translate_ctx_run_time_value(ctx, &at), "os.environ.get");
+	assert_int_equal(at.line, 6);
+	assert_int_equal(at.col, 43);
+	rt_error_clear(&r->err);
+	rt_arena_free(a);
+	unsetenv("RETORT_UNIT_ENV");
+
+	expect_refusal("    import os\n    os.environ.get(op.get_bind())\n", RT_EUNSUPPORTED, 8, 20,
+	               "the name of an environment variable", NULL);
+	expect_refusal("    import time\n    time.time(1)\n", RT_EUNSUPPORTED, 8, 5,
+	               "'time.time()' with arguments", NULL);
+}
+
 /* ---- names: the default convention, truncation (issue 15) [offline run] ---- */
 
 static void test_translate__names(void **state)
@@ -1462,6 +1648,10 @@ int main(void)
 		cmocka_unit_test(test_translate__assume),
 		cmocka_unit_test(test_translate__naming_convention),
 		cmocka_unit_test(test_translate__harmless),
+		cmocka_unit_test(test_translate__log_libraries),
+		cmocka_unit_test(test_translate__connection_url),
+		cmocka_unit_test(test_translate__str_builtins),
+		cmocka_unit_test(test_translate__run_time_values),
 		cmocka_unit_test(test_translate__names),
 		cmocka_unit_test(test_translate__schema_ddl),
 		cmocka_unit_test(test_translate__reversed_replace),
