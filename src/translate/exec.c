@@ -429,6 +429,41 @@ static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 	return tr_exec_block(r, sc, &s->u.for_.orelse, flow);
 }
 
+/*
+ * try: its body, then its else and finally blocks, as Python runs them when
+ * the body raises nothing. Statically it raises nothing (a refusal is not a
+ * Python exception: it stops the translation); what it could raise is a
+ * database error when the step runs, which stops the step there, where
+ * Alembic would run the except clause. On PostgreSQL that clause cannot go
+ * on in the aborted transaction anyway, so the step fails either way; the
+ * note at -v says so.
+ */
+static int exec_try(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
+{
+	if (s->u.try_.star)
+		return tr_refuse(r, s->off, 3, "'try' with 'except*'");
+	if (s->u.try_.handlers.n)
+		tr_note(r, s->off, 3, "try-except", "%s() runs this 'try' body as written: a database "
+		        "error in it stops the step, where Alembic would run the 'except' clause in an "
+		        "aborted transaction", r->fname);
+	r->in_try++;
+	int rc = tr_exec_block(r, sc, &s->u.try_.body, flow);
+	r->in_try--;
+	if (rc == RT_OK && *flow == TR_NEXT)
+		rc = tr_exec_block(r, sc, &s->u.try_.orelse, flow);
+	if (rc < 0 || !s->u.try_.finalbody.n)
+		return rc;
+	int final_flow = TR_NEXT;
+	tr_val *retval = r->retval;
+	if ((rc = tr_exec_block(r, sc, &s->u.try_.finalbody, &final_flow)) < 0)
+		return rc;
+	if (final_flow != TR_NEXT)
+		*flow = final_flow; /* a return or break in finally wins */
+	else
+		r->retval = retval;
+	return RT_OK;
+}
+
 /* A while loop whose condition is known at every turn: a batched data
  * migration whose count is 0 on a fresh database ends at once; one that
  * does not end soon is not a loop retort should unroll. */
@@ -474,6 +509,8 @@ static int exec_raise(tr_run *r, tr_scope *sc, const py_stmt *s)
 	bool emitted = r->out->n || (r->queue && r->queue->n);
 	const py_expr *cls = exc && exc->kind == PY_E_CALL ? exc->u.call.func : exc;
 	const char *name = cls ? py_dotted_name(r->arena, cls) : NULL;
+	if (r->in_try)
+		return tr_refuse(r, s->off, s->len, "'raise' inside a 'try' statement");
 	if (strcmp(r->fname, "downgrade") != 0 || emitted || !name)
 		return tr_refuse(r, s->off, s->len, "'raise' statement in %s()", r->fname);
 	rt_buf why = RT_BUF_INIT;
@@ -566,6 +603,8 @@ static int exec_stmt(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 		return RT_OK;
 	case PY_S_RAISE:
 		return exec_raise(r, sc, s);
+	case PY_S_TRY:
+		return exec_try(r, sc, s, flow);
 	case PY_S_IMPORT:
 	case PY_S_IMPORTFROM:
 		if (!body_import_allowed(r, s)) {

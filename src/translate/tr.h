@@ -130,6 +130,7 @@ typedef struct tr_run {
 	bool queueing;              /* the op being translated came through batch_op */
 	bool autocommit;            /* inside autocommit_block() */
 	unsigned steps, depth, module_depth;
+	unsigned in_try;            /* inside a try body: a raise there is not the body's end */
 	uint32_t cur_off, cur_len;  /* the op call being translated, for missing arguments */
 	tr_scope *module;
 	tr_val *retval;             /* value of the last `return` */

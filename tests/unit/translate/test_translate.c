@@ -894,6 +894,45 @@ static void test_translate__ext_ops(void **state)
 	               "the entity must be an alembic_utils", NULL);
 }
 
+/* ---- try statements ---- */
+
+static void test_translate__try(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	rt_translate_ctx *ctx = rt_translate_ctx_new(a, NULL);
+	/* the body, then else, then finally; the handlers are never run, and a note says so */
+	struct result *r = run(a, "    try:\n"
+	                          "        op.execute('CREATE UNIQUE INDEX ix ON t (lower(name))')\n"
+	                          "    except IntegrityError as exc:\n"
+	                          "        raise Exception(f'names overlap: {exc}')\n"
+	                          "    else:\n"
+	                          "        op.execute('SELECT 1')\n"
+	                          "    finally:\n"
+	                          "        op.execute('SELECT 2')\n"
+	                          "    op.drop_index('ix_old', table_name='t')\n", ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "CREATE UNIQUE INDEX ix ON t (lower(name));\nSELECT 1;\nSELECT 2;\n"
+	                            "DROP INDEX ix_old");
+	const rt_diags *notes = rt_translate_ctx_warnings(ctx);
+	assert_int_equal(notes->n, 1);
+	assert_string_equal(notes->items[0]->kind, "try-except");
+	assert_int_equal(notes->items[0]->loc.line, 7);
+	assert_non_null(strstr(notes->items[0]->message, "upgrade() runs this 'try' body as written"));
+	/* a return in the body skips else, not finally; a return in finally wins */
+	r = run(a, "    try:\n        return\n    except ValueError:\n        pass\n"
+	        "    else:\n        op.execute('SELECT 1')\n"
+	        "    finally:\n        op.execute('SELECT 2')\n    op.execute('SELECT 3')\n", NULL);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "SELECT 2");
+	/* a raise inside a try is not the body's end (in a downgrade, not irreversible) */
+	expect_refusal("    try:\n        raise ValueError('x')\n    except ValueError:\n        pass\n",
+	               RT_EUNSUPPORTED, 8, 9, "'raise' inside a 'try' statement", NULL);
+	expect_refusal("    try:\n        pass\n    except* ValueError:\n        pass\n",
+	               RT_EUNSUPPORTED, 7, 5, "'try' with 'except*'", NULL);
+	rt_arena_free(a);
+}
+
 /* ---- data loops (rt_translate_ctx_allow_guards) ---- */
 
 /* The end of a guard asserting that a query finds no rows. */
@@ -1642,6 +1681,7 @@ int main(void)
 		cmocka_unit_test(test_translate__fidelity),
 		cmocka_unit_test(test_translate__irreversible),
 		cmocka_unit_test(test_translate__ext_types),
+		cmocka_unit_test(test_translate__try),
 		cmocka_unit_test(test_translate__data_loops),
 		cmocka_unit_test(test_translate__ext_ops),
 		cmocka_unit_test(test_translate__type_map),
