@@ -266,6 +266,38 @@ static enum shape select_shape(struct reader *rd, const rt_jnode *sel, rt_fresh_
 	return shape;
 }
 
+/* Whether a WITH clause only reads: a data-modifying CTE changes rows of
+ * its own. */
+static bool with_reads_only(const rt_jnode *with)
+{
+	const rt_jnode *ctes = rt_json_get(with, "ctes");
+	for (size_t i = 0; i < rt_json_len(ctes); i++) {
+		const rt_jnode *cte = rt_json_node_as(ctes->items[i], "CommonTableExpr");
+		if (!cte || !rt_json_node_as(rt_json_get(cte, "ctequery"), "SelectStmt"))
+			return false;
+	}
+	return true;
+}
+
+/* NO_ROWS when an UPDATE, DELETE or INSERT ... SELECT changes no rows on a
+ * fresh database: the rows it would change (and return) are in empty tables. */
+static enum shape change_shape(struct reader *rd, const char *type, const rt_jnode *stmt)
+{
+	if (is_catalog(rt_json_get(stmt, "relation")))
+		return unknown(rd, "a change to the system catalogs");
+	if (!with_reads_only(rt_json_get(stmt, "withClause")))
+		return unknown(rd, "a WITH clause that changes rows");
+	if (strcmp(type, "InsertStmt") != 0)
+		return NO_ROWS;
+	const rt_jnode *sel = rt_json_node_as(rt_json_get(stmt, "selectStmt"), "SelectStmt");
+	if (!sel || rt_json_get(sel, "valuesLists"))
+		return unknown(rd, "an INSERT of VALUES, which changes rows on any database");
+	rt_fresh_result ignored;
+	return select_shape(rd, sel, &ignored) == NO_ROWS
+	               ? NO_ROWS
+	               : unknown(rd, "an INSERT of a SELECT that finds rows on a fresh database");
+}
+
 bool rt_sql_fresh_result(rt_arena *arena, const char *sql, rt_fresh_result *out,
                          const char **why)
 {
@@ -294,15 +326,11 @@ bool rt_sql_fresh_result(rt_arena *arena, const char *sql, rt_fresh_result *out,
 				unknown(&rd, "SELECT INTO");
 			else
 				shape = select_shape(&rd, stmt, out);
-		} else if (strcmp(type, "UpdateStmt") == 0 || strcmp(type, "DeleteStmt") == 0) {
-			const rt_jnode *rel = rt_json_get(stmt, "relation");
-			if (!rt_json_get(stmt, "returningList"))
-				unknown(&rd, "an UPDATE or DELETE without RETURNING, which returns no rows "
-				        "to read");
-			else if (rt_json_get(stmt, "withClause") || is_catalog(rel))
-				unknown(&rd, "an UPDATE or DELETE with WITH, or of a catalog");
-			else
-				shape = NO_ROWS; /* it changes, and returns, the rows it finds: none */
+		} else if (strcmp(type, "UpdateStmt") == 0 || strcmp(type, "DeleteStmt") == 0 ||
+		           strcmp(type, "InsertStmt") == 0) {
+			shape = change_shape(&rd, type, stmt);
+			out->changes = true;
+			out->returns = rt_json_get(stmt, "returningList") != NULL;
 		} else {
 			unknown(&rd, rt_sprintf(arena, "a %s", type));
 		}
@@ -319,9 +347,11 @@ void rt_sql_fresh_guard(rt_arena *arena, const rt_fresh_result *res, const char 
                         const char **tail)
 {
 	if (!res->one_row) {
+		/* a change counts the rows it changes through RETURNING */
 		*head = "WITH retort_rows AS (\n";
-		*tail = "\n) SELECT count(*) = 0, count(*) || CASE count(*) WHEN 1 THEN ' row' "
-		        "ELSE ' rows' END FROM retort_rows";
+		*tail = rt_concat(arena, res->changes && !res->returns ? "\nRETURNING 1" : "",
+		                  "\n) SELECT count(*) = 0, count(*) || CASE count(*) WHEN 1 THEN "
+		                  "' row' ELSE ' rows' END FROM retort_rows", NULL);
 		return;
 	}
 	rt_buf h = RT_BUF_INIT, t = RT_BUF_INIT, found = RT_BUF_INIT;

@@ -2141,6 +2141,8 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 			return rc;
 		break;
 	case V_RESULT:
+		if (r->ctx->guards && strcmp(a, "rowcount") == 0)
+			return tr_query_rowcount(r, base, off, len, out);
 		if (!r->ctx->guards || !result_method(a))
 			return tr_refuse(r, off, len, "'op.get_bind()' used for data access (a query "
 			                 "result)");

@@ -329,8 +329,8 @@ static const char *fresh_text(tr_run *r, const rt_fresh_result *res)
  * first value for a result of .scalars(). Refused when the result cannot be
  * told, offline, or when the result is not one query's.
  */
-int tr_query_rows(tr_run *r, tr_val *result, uint32_t at, uint32_t len, const char *what,
-                  tr_val ***rows, size_t *n)
+static int query_rows(tr_run *r, tr_val *result, uint32_t at, uint32_t len, const char *what,
+                      bool rowcount, tr_val ***rows, size_t *n)
 {
 	rt_stmt *q = result->query;
 	if (!r->ctx->guards || !q)
@@ -340,6 +340,9 @@ int tr_query_rows(tr_run *r, tr_val *result, uint32_t at, uint32_t len, const ch
 	if (!fresh_result(r, q, &res, &why))
 		return tr_refuse(r, at, len, "%s() %s, and retort cannot tell what it finds on a "
 		                 "fresh database: %s", r->fname, what, why ? why : "?");
+	if (res->changes && !res->returns && !rowcount)
+		return tr_refuse(r, at, len, "%s() %s of a statement without RETURNING, which has "
+		                 "none (SQLAlchemy raises)", r->fname, what);
 	*n = res->one_row;
 	*rows = rt_alloc_array(r->arena, 1, sizeof **rows);
 	if (res->one_row) {
@@ -371,7 +374,10 @@ int tr_query_rows(tr_run *r, tr_val *result, uint32_t at, uint32_t len, const ch
 	for (size_t i = 0; i < nsegs && segs[i].out < kept; i++)
 		rt_stmt_add_seg(r->arena, q, segs[i].out + (uint32_t)hlen, segs[i].src, segs[i].linear);
 	rt_stmt_add_seg(r->arena, q, (uint32_t)(q->len - tlen), at, false);
-	q->guard = res->one_row
+	q->guard = rowcount
+	                   ? rt_sprintf(r->arena, "%s() %s, 0 on a fresh database: it runs only where "
+	                                "the statement changes no rows", r->fname, what)
+	           : res->one_row
 	                   ? rt_sprintf(r->arena, "%s() %s and follows the value it has on a "
 	                                "fresh database: it runs only where the query finds %s",
 	                                r->fname, what, fresh_text(r, res))
@@ -380,6 +386,29 @@ int tr_query_rows(tr_run *r, tr_val *result, uint32_t at, uint32_t len, const ch
 	q->guard_hint = rt_sprintf(r->arena, "write this body as SQL in %s (-- retort:%s "
 	                           "section)", tr_sidecar(r), r->fname);
 	return RT_OK;
+}
+
+int tr_query_rows(tr_run *r, tr_val *result, uint32_t at, uint32_t len, const char *what,
+                  tr_val ***rows, size_t *n)
+{
+	return query_rows(r, result, at, len, what, false, rows, n);
+}
+
+/* result.rowcount of an UPDATE, DELETE or INSERT ... SELECT: the rows it
+ * changes, none on a fresh database, guarded like the rows of a query (its
+ * guard runs the statement with RETURNING and counts). A batched backfill
+ * `while True: ... if result.rowcount < batch: break` ends at its first turn. */
+int tr_query_rowcount(tr_run *r, tr_val *result, uint32_t at, uint32_t len, tr_val **out)
+{
+	tr_val **rows;
+	size_t n;
+	int rc = query_rows(r, result, at, len, "reads the count of rows a statement changes "
+	                    "(rowcount)", true, &rows, &n);
+	if (rc == RT_OK && n)
+		return tr_refuse(r, at, len, "'rowcount' of a query, not of a change");
+	if (rc == RT_OK)
+		*out = tr_int(r, 0, at, len);
+	return rc;
 }
 
 /* A for loop over a literal list, tuple or dict, unrolled; or over the rows

@@ -193,6 +193,8 @@ void tr_emit_stmt(tr_run *r, rt_stmt *st);
 /* The rows a query result finds on a fresh database, guarded (exec.c). */
 int tr_query_rows(tr_run *r, tr_val *result, uint32_t at, uint32_t len, const char *what,
                   tr_val ***rows, size_t *n);
+/* result.rowcount of a change on a fresh database, 0, guarded (exec.c). */
+int tr_query_rowcount(tr_run *r, tr_val *result, uint32_t at, uint32_t len, tr_val **out);
 
 /* ---- rendering (render.c) ---- */
 int tr_render_type(tr_run *r, rt_buf *b, tr_val *t);

@@ -76,8 +76,8 @@ check_grep "$ERR" "^$FB:31:12: note: downgrade\(\) reads a query's rows with fet
 
 # Values read from a query (tests/fixtures/valueguards): a COUNT(*) branched on, a batched
 # backfill whose while loop ends at once when the count is 0, a scalar() compared.
-VA=1a0000000001 VB=2b0000000002
-FV=versions/2b0000000002_counted.py
+VA=1a0000000001 VB=2b0000000002 VC=3c0000000003
+FV=versions/2b0000000002_counted.py FW=versions/3c0000000003_batched.py
 begin "values read from queries: on a fresh database the chain applies as Alembic applies it"
 project valueguards ../../fixtures/valueguards
 fresh_db values_alembic
@@ -85,7 +85,7 @@ expect 0 alembic upgrade head
 schema_dump "$WORK/values_alembic.sql" -T alembic_version
 fresh_db values
 expect 0 retort upgrade
-check_eq "$(rows)" $VB "at head"
+check_eq "$(rows)" $VC "at head"
 check_eq "$(relation related)$(relation ix_releases_version)" ft "related dropped, the index made"
 schema_dump "$WORK/values_retort.sql" -T alembic_version -T 'retort_history*'
 check_eq "$(diff "$WORK/values_alembic.sql" "$WORK/values_retort.sql" && echo same)" same \
@@ -110,12 +110,24 @@ q "UPDATE releases SET is_prerelease = false"
 expect 3 retort upgrade
 check_grep "$ERR" "^$FV:58:14: error: .*scalar\(\).*finds 0; here it finds 1, so" "max(id) through coalesce()"
 q "DELETE FROM releases"
-expect 0 retort upgrade
+expect 0 retort upgrade $VB
 check_eq "$(rows)" $VB "with the tables empty again it applies"
 q "INSERT INTO releases (id, version, is_prerelease) VALUES (7, '2.0', false)"
 expect 3 retort downgrade $VA
 check_grep "$ERR" "^$FV:65:8: error: downgrade of '$VB' stopped: .*first\(\).*finds \(0, NULL\); here it finds \(1, 2.0\), so" \
 	"two values, shown as a row"
+
+begin "a batched backfill reads its rowcount: 0 on a fresh database; with rows it stops"
+q "DELETE FROM releases"
+q "INSERT INTO releases (id, version, is_prerelease) VALUES (7, '2.0', false)"
+expect 3 retort upgrade
+check_grep "$ERR" "^$FW:31:16: error: upgrade of '$VC' stopped: upgrade\(\) reads the count of rows a statement changes \(rowcount\), 0 on a fresh database: it runs only where the statement changes no rows; here it finds 1 row, so" \
+	"the batch changed a row: the loop would go on"
+check_eq "$(rows)" $VB "the step is not recorded"
+check_eq "$(column releases channel)" 0 "its column and its batch are rolled back"
+q "DELETE FROM releases"
+expect 0 retort upgrade
+check_eq "$(rows)" $VC "with no rows to change it applies"
 
 begin "offline, reading a value is refused"
 expect 3 retort upgrade $VA:$VB --sql

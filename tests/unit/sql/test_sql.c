@@ -560,12 +560,28 @@ static void test_sql__fresh_results(void **state)
 	                    "?HAVING, LIMIT or OFFSET on an aggregate");
 	assert_string_equal(fresh(a, "SELECT count(*) OVER () FROM pg_am"),
 	                    "?a query of the system catalogs, whose rows are the schema, not data");
-	assert_string_equal(fresh(a, "INSERT INTO t VALUES (1) RETURNING id"), "?a InsertStmt");
+	assert_string_equal(fresh(a, "INSERT INTO t VALUES (1) RETURNING id"),
+	                    "?an INSERT of VALUES, which changes rows on any database");
 	assert_string_equal(fresh(a, "SHOW server_version"), "?a VariableShowStmt");
 	assert_string_equal(fresh(a, "SELECT 1; SELECT 2"), "?more than one statement");
 	assert_string_equal(fresh(a, "SELEC 1"), "?SQL that PostgreSQL's parser rejects");
-	assert_string_equal(fresh(a, "UPDATE t SET x = 1"),
-	                    "?an UPDATE or DELETE without RETURNING, which returns no rows to read");
+	/* changes: none on a fresh database; their guard counts through RETURNING */
+	assert_true(rt_sql_fresh_result(a, "WITH todo AS (SELECT id FROM t LIMIT 5) UPDATE t SET x = 1 "
+	                                "FROM todo WHERE t.id = todo.id", &res, &why));
+	assert_true(!res.one_row && res.changes && !res.returns);
+	const char *h, *tl;
+	rt_sql_fresh_guard(a, &res, &h, &tl);
+	assert_string_equal(tl, "\nRETURNING 1\n) SELECT count(*) = 0, count(*) || CASE count(*) WHEN 1 "
+	                        "THEN ' row' ELSE ' rows' END FROM retort_rows");
+	assert_true(rt_sql_fresh_result(a, "DELETE FROM t WHERE x RETURNING id", &res, &why));
+	assert_true(res.changes && res.returns);
+	assert_string_equal(fresh(a, "INSERT INTO t (a) SELECT b FROM u"), "-");
+	assert_string_equal(fresh(a, "INSERT INTO t (a) SELECT count(*) FROM u"),
+	                    "?an INSERT of a SELECT that finds rows on a fresh database");
+	assert_string_equal(fresh(a, "UPDATE pg_class SET relname = 'x'"),
+	                    "?a change to the system catalogs");
+	assert_string_equal(fresh(a, "WITH d AS (DELETE FROM u RETURNING id) UPDATE t SET x = 1"),
+	                    "?a WITH clause that changes rows");
 	/* the guard of a one-row result compares each value and shows what it found */
 	rt_fresh_result one;
 	assert_true(rt_sql_fresh_result(a, "SELECT count(*), max(s), coalesce(min(s), 'it''s') FROM t",
