@@ -2002,8 +2002,8 @@ static int eval_dict(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 				v->items = rt_realloc_array(r->arena, v->items, 2 * v->n, 2 * v->n + 2,
 				                            sizeof(*v->items));
 				v->n++;
+				v->items[2 * at] = key; /* an equal key given again keeps the first */
 			}
-			v->items[2 * at] = key;
 			v->items[2 * at + 1] = value;
 		}
 	}
