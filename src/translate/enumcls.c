@@ -351,8 +351,10 @@ static long find_name(const tr_enum *en, const char *name)
 static int refuse_method(tr_run *r, const tr_enum *en, const char *attr, uint32_t off,
                          uint32_t len)
 {
-	return tr_refuse(r, off, len, "method '%s' of enum class '%s' (line %d): retort does not "
-	                 "run the methods of a class", attr, en->name, class_line(r, en));
+	tr_refuse(r, off, len, "method '%s' of enum class '%s': retort does not run the methods "
+	          "of a class", attr, en->name);
+	rt_error_detail(r->err, "class '%s' is defined at line %d", en->name, class_line(r, en));
+	return RT_EUNSUPPORTED;
 }
 
 int tr_enumcls_attr(tr_run *r, const tr_val *cls, const char *attr, uint32_t off,
@@ -370,8 +372,9 @@ int tr_enumcls_attr(tr_run *r, const tr_val *cls, const char *attr, uint32_t off
 	}
 	if (rt_strv_index(&en->methods, attr) >= 0)
 		return refuse_method(r, en, attr, off, len);
-	return tr_refuse(r, off, len, "'%s' is not a member of enum class '%s' (line %d)", attr,
-	                 en->name, class_line(r, en));
+	tr_refuse(r, off, len, "'%s' is not a member of enum class '%s'", attr, en->name);
+	rt_error_detail(r->err, "class '%s' is defined at line %d", en->name, class_line(r, en));
+	return RT_EUNSUPPORTED;
 }
 
 void tr_enumcls_members(tr_run *r, const tr_val *cls, uint32_t off, uint32_t len,
@@ -534,23 +537,30 @@ int tr_member_same(const tr_val *a, const tr_val *b)
 	return o->kind <= V_DICT && o->kind != V_FLOAT ? 0 : -1;
 }
 
-int tr_member_text(tr_run *r, const tr_val *m, char conversion, rt_buf *b)
+bool tr_member_to_text(const tr_val *m, rt_buf *b)
 {
 	const tr_enum *en = m->enumc;
 	size_t i = (size_t)m->i;
+	if (en->custom_text || (en->mixin != MIX_NONE && !en->strenum))
+		return false;
+	if (en->strenum)
+		rt_buf_add(b, en->values[i]->s, en->values[i]->slen);
+	else
+		rt_buf_printf(b, "%s.%s", en->name, en->names[i]);
+	return true;
+}
+
+int tr_member_text(tr_run *r, const tr_val *m, char conversion, rt_buf *b)
+{
+	const tr_enum *en = m->enumc;
+	if (conversion == 'r')
+		return tr_refuse(r, m->off, m->len, "repr() of an enum member");
+	if (tr_member_to_text(m, b))
+		return RT_OK;
 	if (en->custom_text)
 		return tr_refuse(r, m->off, m->len, "text of a member of enum class '%s', which "
 		                 "defines its own __str__/__repr__/__format__", en->name);
-	if (conversion == 'r')
-		return tr_refuse(r, m->off, m->len, "repr() of an enum member");
-	if (en->strenum) {
-		tr_to_text(r, en->values[i], b);
-		return RT_OK;
-	}
-	if (en->mixin != MIX_NONE)
-		return tr_refuse(r, m->off, m->len, "text of a member of str/int enum class '%s' "
-		                 "(str() and format() of such members differ between Python "
-		                 "versions); use .value or .name", en->name);
-	rt_buf_printf(b, "%s.%s", en->name, en->names[i]);
-	return RT_OK;
+	return tr_refuse(r, m->off, m->len, "text of a member of str/int enum class '%s' "
+	                 "(str() and format() of such members differ between Python "
+	                 "versions); use .value or .name", en->name);
 }

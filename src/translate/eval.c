@@ -319,6 +319,7 @@ bool tr_to_text(tr_run *r, const tr_val *v, rt_buf *b)
 	case V_BOOL: rt_buf_puts(b, v->i ? "True" : "False"); return true;
 	case V_INT: case V_FLOAT: rt_buf_add(b, v->s, v->slen); return true;
 	case V_STR: rt_buf_add(b, v->s, v->slen); return true;
+	case V_MEMBER: return tr_member_to_text(v, b);
 	default: return false;
 	}
 }

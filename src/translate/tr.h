@@ -350,8 +350,11 @@ tr_val *tr_member_mixin(const tr_val *v);
 /* Whether a and b (one a member of a plain enum) are the same object: 1 yes,
  * 0 no, -1 not known statically. */
 int tr_member_same(const tr_val *a, const tr_val *b);
-/* str(m) or format(m) (conversion 'r': repr) of a member into b. */
+/* str(m) or format(m) (conversion 'r': repr) of a member into b; refused
+ * where Python versions differ. */
 int tr_member_text(tr_run *r, const tr_val *m, char conversion, rt_buf *b);
+/* The same without refusing: false when it is not known. */
+bool tr_member_to_text(const tr_val *m, rt_buf *b);
 
 /* ---- operations (ops.c) ---- */
 /* op.<op>(...) (batch NULL) or batch_op.<op>(...) on batch's table, through
