@@ -370,6 +370,17 @@ int tr_enumcls_attr(tr_run *r, const tr_val *cls, const char *attr, uint32_t off
 		*out = tr_str(r, en->name, strlen(en->name), off, len);
 		return RT_OK;
 	}
+	if (strcmp(attr, "__members__") == 0) { /* name -> member, aliases included */
+		tr_val *d = tr_new(r, V_DICT, off, len);
+		d->items = rt_alloc_array(r->arena, 2 * en->n + 1, sizeof(*d->items));
+		for (size_t k = 0; k < en->n; k++) {
+			d->items[2 * k] = tr_str(r, en->names[k], strlen(en->names[k]), off, len);
+			d->items[2 * k + 1] = member(r, en, k, off, len);
+		}
+		d->n = en->n;
+		*out = d;
+		return RT_OK;
+	}
 	if (rt_strv_index(&en->methods, attr) >= 0)
 		return refuse_method(r, en, attr, off, len);
 	tr_refuse(r, off, len, "'%s' is not a member of enum class '%s'", attr, en->name);

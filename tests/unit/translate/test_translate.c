@@ -383,7 +383,9 @@ static void test_translate__enum_classes(void **state)
 		"    op.execute(f\"SELECT {len(K)}, {[k for k in K][0] is M.x}, '{M.x + 'y'}', {M.x < 'y'}, '{M.x.upper()}'\")\n"
 		"    op.execute(f\"SELECT {D.get(C.crimson)}, {D.get('R')}, {C.red == 'R'}, {C.red != C.green}, {C.red in [C.green, C.crimson]}\")\n"
 		"    op.execute(f\"SELECT '{C.green}', '%s', '{C.red.value}', '{C.green.name}', {I(True).value}, {C.red in C}, {C.red in A}\" % C.green)\n"
-		"    op.execute(f\"SELECT {[m.value for m in reversed(list(I))][0]}, '{C.__name__}'\")\n";
+		"    op.execute(f\"SELECT {[m.value for m in reversed(list(I))][0]}, '{C.__name__}'\")\n"
+		"    for n, m in C.__members__.items():\n"
+		"        op.execute(f\"SELECT '{n}', '{m.name}', {len(C.__members__)}\")\n";
 	rt_arena *a = rt_arena_new();
 	struct result *r = run_file(a, file, RT_UPGRADE, NULL);
 	if (r->rc != RT_OK)
@@ -395,7 +397,10 @@ static void test_translate__enum_classes(void **state)
 		"SELECT 1, False, 'xy', True, 'X';\n"
 		"SELECT 1, None, False, True, True;\n"
 		"SELECT 'C.green', 'C.green', 'R', 'green', 1, True, False;\n"
-		"SELECT 11, 'C'");
+		"SELECT 11, 'C';\n"
+		"SELECT 'red', 'red', 3;\n"
+		"SELECT 'green', 'green', 3;\n"
+		"SELECT 'crimson', 'red', 3");
 	rt_arena_free(a);
 
 	/* labels from a values_callable def; a non-native Enum is as long as the longest name */
