@@ -329,8 +329,17 @@ static int class_build(tr_run *r, const tr_val *cls, tr_enum *en, uint32_t off, 
 
 int tr_class_eval(tr_run *r, tr_val *cls, uint32_t off, uint32_t len)
 {
+	if (cls->i) /* class A(A): its own name while it is made */
+		return tr_refuse(r, off, len, "class '%s' used in its own definition (Python raises "
+		                 "NameError)", cls->def->u.class_.name);
+	if (r->module_depth >= TR_MAX_CALL_DEPTH)
+		return tr_limit(r, off, len, "classes are based on each other too deeply");
 	tr_enum *en = rt_alloc(r->arena, sizeof(*en));
+	cls->i = 1;
+	r->module_depth++;
 	int rc = class_build(r, cls, en, off, len);
+	r->module_depth--;
+	cls->i = 0;
 	if (rc < 0)
 		return rc;
 	cls->kind = V_ENUMCLS; /* every name bound to the class sees it evaluated */

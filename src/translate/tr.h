@@ -31,7 +31,8 @@ typedef enum tr_kind {
 	V_MIGCTX,  /* op.get_context() / context.get_context() */
 	V_BATCH,   /* the `batch_op` of op.batch_alter_table(...) */
 	V_RESULT,  /* what conn.execute() returned: any use is data access */
-	V_CLASS,   /* a class statement of this file, not evaluated yet: def, closure */
+	V_CLASS,   /* a class statement of this file, not evaluated yet: def, closure;
+	            * i is 1 while it is being evaluated */
 	V_ENUMCLS, /* an enum.Enum class of this file (enumcls.c): enumc */
 	V_MEMBER,  /* a member of one: enumc, i = its index in the class's members */
 } tr_kind;
