@@ -622,6 +622,10 @@ static int contains(tr_run *r, const tr_val *hay, const tr_val *needle, uint32_t
 {
 	if (hay->kind == V_ENUMCLS)
 		return tr_enumcls_contains(r, hay, needle, off, len, out);
+	if (tr_member_mixin(hay)) /* a str member holds what its string holds */
+		hay = tr_member_mixin(hay);
+	if (hay->kind == V_STR && tr_member_mixin(needle))
+		needle = tr_member_mixin(needle);
 	if (hay->kind == V_STR && needle->kind == V_STR) {
 		*out = false;
 		for (size_t i = 0; i + needle->slen <= hay->slen; i++)

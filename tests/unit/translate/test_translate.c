@@ -385,7 +385,8 @@ static void test_translate__enum_classes(void **state)
 		"    op.execute(f\"SELECT '{C.green}', '%s', '{C.red.value}', '{C.green.name}', {I(True).value}, {C.red in C}, {C.red in A}\" % C.green)\n"
 		"    op.execute(f\"SELECT {[m.value for m in reversed(list(I))][0]}, '{C.__name__}'\")\n"
 		"    for n, m in C.__members__.items():\n"
-		"        op.execute(f\"SELECT '{n}', '{m.name}', {len(C.__members__)}\")\n";
+		"        op.execute(f\"SELECT '{n}', '{m.name}', {len(C.__members__)}\")\n"
+		"    op.execute(f\"SELECT {'x' in M.x}, {M.x in 'axb'}, {M.x in ['x']}\")\n";
 	rt_arena *a = rt_arena_new();
 	struct result *r = run_file(a, file, RT_UPGRADE, NULL);
 	if (r->rc != RT_OK)
@@ -400,7 +401,8 @@ static void test_translate__enum_classes(void **state)
 		"SELECT 11, 'C';\n"
 		"SELECT 'red', 'red', 3;\n"
 		"SELECT 'green', 'green', 3;\n"
-		"SELECT 'crimson', 'red', 3");
+		"SELECT 'crimson', 'red', 3;\n"
+		"SELECT True, True, True");
 	rt_arena_free(a);
 
 	/* labels from a values_callable def; a non-native Enum is as long as the longest name */
