@@ -322,6 +322,7 @@ bool tr_to_text(tr_run *r, const tr_val *v, rt_buf *b)
 	case V_BOOL: rt_buf_puts(b, v->i ? "True" : "False"); return true;
 	case V_INT: case V_FLOAT: rt_buf_add(b, v->s, v->slen); return true;
 	case V_STR: rt_buf_add(b, v->s, v->slen); return true;
+	case V_MEMBER: return tr_member_to_text(v, b);
 	default: return false;
 	}
 }
@@ -352,6 +353,8 @@ static int to_text_or_refuse(tr_run *r, const tr_val *v, rt_buf *b, char convers
 		str_repr(b, v);
 		return RT_OK;
 	}
+	if (v->kind == V_MEMBER)
+		return tr_member_text(r, v, conversion, b);
 	if (tr_to_text(r, v, b))
 		return RT_OK;
 	if (v->kind != V_REF)
@@ -607,6 +610,11 @@ static tr_val *float_val(tr_run *r, double d, uint32_t off, uint32_t len)
 static int equal(const tr_val *a, const tr_val *b)
 {
 	double x, y;
+	const tr_val *ma = tr_member_mixin(a), *mb = tr_member_mixin(b);
+	if (ma || mb) /* a member of a str/int enum is that str/int */
+		return equal(ma ? ma : a, mb ? mb : b);
+	if (a->kind == V_MEMBER || b->kind == V_MEMBER)
+		return tr_member_same(a, b);
 	if (is_num(a) && is_num(b))
 		return a->i == b->i;
 	if (float_pair(a, b, &x, &y))
@@ -645,6 +653,10 @@ int tr_truth(tr_run *r, const tr_val *v, bool *out)
 	}
 	case V_STR: *out = v->slen > 0; return RT_OK;
 	case V_LIST: case V_TUPLE: case V_DICT: *out = v->n > 0; return RT_OK;
+	case V_ENUMCLS: *out = true; return RT_OK;
+	case V_MEMBER: /* true, unless a str/int member's value is false */
+		return tr_member_mixin(v) ? tr_truth(r, tr_member_mixin(v), out)
+		                          : (*out = true, RT_OK);
 	case V_REF:
 		/* the application's setting or flag: the user can say what it is */
 		tr_refuse(r, v->off, v->len, "a condition on '%s', which retort cannot know "
@@ -698,6 +710,12 @@ static int sql_compare(tr_run *r, const tr_val *l, int op, tr_val *rv, uint32_t 
 static int contains(tr_run *r, const tr_val *hay, const tr_val *needle, uint32_t off,
                     uint32_t len, bool *out)
 {
+	if (hay->kind == V_ENUMCLS)
+		return tr_enumcls_contains(r, hay, needle, off, len, out);
+	if (tr_member_mixin(hay)) /* a str member holds what its string holds */
+		hay = tr_member_mixin(hay);
+	if (hay->kind == V_STR && tr_member_mixin(needle))
+		needle = tr_member_mixin(needle);
 	if (hay->kind == V_STR && needle->kind == V_STR) {
 		*out = false;
 		for (size_t i = 0; i + needle->slen <= hay->slen; i++)
@@ -737,7 +755,8 @@ static int compare(tr_run *r, const tr_val *a, int op, const tr_val *b, uint32_t
 		int e = equal(a, b);
 		if ((op == PY_CMP_IS || op == PY_CMP_IS_NOT) && a->kind != V_NONE &&
 		    b->kind != V_NONE && a->kind != V_BOOL)
-			e = -1; /* identity of other objects is not a value question */
+			/* identity of other objects is not a value question; members are singletons */
+			e = a->kind == V_MEMBER || b->kind == V_MEMBER ? tr_member_same(a, b) : -1;
 		if (e < 0)
 			return tr_refuse(r, off, len, "comparison of values not known statically");
 		*out = (op == PY_OP_EQ || op == PY_CMP_IS) ? e == 1 : e == 0;
@@ -745,6 +764,13 @@ static int compare(tr_run *r, const tr_val *a, int op, const tr_val *b, uint32_t
 	}
 	int c;
 	double x, y;
+	if (tr_member_mixin(a))
+		a = tr_member_mixin(a);
+	if (tr_member_mixin(b))
+		b = tr_member_mixin(b);
+	if (a->kind == V_MEMBER || b->kind == V_MEMBER)
+		return tr_refuse(r, off, len, "ordering comparison of enum members (Python raises "
+		                 "TypeError)");
 	if (is_num(a) && is_num(b)) {
 		c = a->i < b->i ? -1 : a->i > b->i;
 	} else if (float_pair(a, b, &x, &y)) {
@@ -813,6 +839,10 @@ static tr_val *seq_concat(tr_run *r, const tr_val *a, const tr_val *b, uint32_t 
 int tr_binary(tr_run *r, int op, const tr_val *a, const tr_val *b, uint32_t off, uint32_t len,
               tr_val **out)
 {
+	if (tr_member_mixin(a)) /* a str/int member computes as its value */
+		a = tr_member_mixin(a);
+	if (tr_member_mixin(b))
+		b = tr_member_mixin(b);
 	if (op == PY_OP_PERCENT && a->kind == V_STR)
 		return percent_format(r, a, b, off, len, out);
 	if (op == PY_OP_PLUS && a->kind == V_STR && b->kind == V_STR) {
@@ -909,6 +939,10 @@ static int iter_items(tr_run *r, tr_val *v, tr_val ***items, size_t *n)
 		*items = rt_alloc_array(r->arena, v->n ? v->n : 1, sizeof(**items));
 		for (size_t i = 0; i < v->n; i++)
 			(*items)[i] = v->items[2 * i];
+		return RT_OK;
+	}
+	if (v->kind == V_ENUMCLS) {
+		tr_enumcls_members(r, v, v->off, v->len, items, n);
 		return RT_OK;
 	}
 	if (v->kind == V_STR) {
@@ -1124,15 +1158,17 @@ int tr_eval_args(tr_run *r, tr_scope *sc, const py_expr *call, tr_args *out)
 
 static int call_def(tr_run *r, tr_val *fn, tr_args *a, const py_expr *call, tr_val **out)
 {
-	const py_stmt *d = fn->def;
+	/* a def of the file, or a lambda (its body is its value) */
+	const py_params *params = fn->lambda ? &fn->lambda->u.lambda.params : &fn->def->u.def.params;
+	const char *fname = fn->lambda ? "<lambda>" : fn->def->u.def.name;
 	if (r->depth >= TR_MAX_CALL_DEPTH)
 		return tr_limit(r, call->off, call->len, "helper functions call each other too deeply");
 	tr_scope *sc = rt_alloc(r->arena, sizeof(*sc));
 	sc->parent = fn->closure;
 	size_t posi = 0;
 	tr_val *varargs = NULL, *varkw = NULL;
-	for (size_t i = 0; i < d->u.def.params.n; i++) {
-		const py_param *p = d->u.def.params.v[i];
+	for (size_t i = 0; i < params->n; i++) {
+		const py_param *p = params->v[i];
 		tr_val *v = NULL;
 		switch (p->kind) {
 		case PY_PARAM_POSONLY:
@@ -1161,13 +1197,13 @@ static int call_def(tr_run *r, tr_val *fn, tr_args *a, const py_expr *call, tr_v
 		}
 		if (!v)
 			return tr_refuse(r, call->off, call->len, "call to '%s()' without a value for "
-			                 "'%s'", d->u.def.name, p->name);
+			                 "'%s'", fname, p->name);
 		tr_scope_set(r, sc, p->name, v);
 	}
 	if (posi < a->npos) {
 		if (!varargs)
 			return tr_refuse(r, call->off, call->len, "too many arguments to '%s()'",
-			                 d->u.def.name);
+			                 fname);
 		varargs->n = a->npos - posi;
 		varargs->items = a->pos + posi;
 	}
@@ -1176,7 +1212,7 @@ static int call_def(tr_run *r, tr_val *fn, tr_args *a, const py_expr *call, tr_v
 			continue;
 		if (!varkw)
 			return tr_refuse(r, a->kwv[i]->off, a->kwv[i]->len, "'%s()' has no parameter "
-			                 "'%s'", d->u.def.name, a->kwn[i]);
+			                 "'%s'", fname, a->kwn[i]);
 		varkw->items = rt_realloc_array(r->arena, varkw->items, 2 * varkw->n,
 		                                2 * varkw->n + 2, sizeof(*varkw->items));
 		varkw->items[2 * varkw->n] = tr_str(r, a->kwn[i], strlen(a->kwn[i]), 0, 0);
@@ -1184,9 +1220,14 @@ static int call_def(tr_run *r, tr_val *fn, tr_args *a, const py_expr *call, tr_v
 		varkw->n++;
 	}
 	r->depth++;
+	if (fn->lambda) {
+		int rc = tr_eval(r, sc, fn->lambda->u.lambda.body, out);
+		r->depth--;
+		return rc;
+	}
 	int flow = TR_NEXT;
 	r->retval = NULL;
-	int rc = tr_exec_block(r, sc, &d->u.def.body, &flow);
+	int rc = tr_exec_block(r, sc, &fn->def->u.def.body, &flow);
 	r->depth--;
 	if (rc < 0)
 		return rc;
@@ -1289,6 +1330,12 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 			*out = tr_int(r, (int64_t)x->slen, off, len);
 		else if (x->kind == V_LIST || x->kind == V_TUPLE || x->kind == V_DICT)
 			*out = tr_int(r, (int64_t)x->n, off, len);
+		else if (x->kind == V_ENUMCLS) {
+			tr_val **items;
+			size_t n;
+			tr_enumcls_members(r, x, off, len, &items, &n);
+			*out = tr_int(r, (int64_t)n, off, len);
+		}
 		else
 			return tr_refuse(r, off, len, "'len()' of a value not known statically");
 		return RT_OK;
@@ -2023,6 +2070,9 @@ static int method_call(tr_run *r, tr_val *m, tr_args *a, const py_expr *call, tr
 		return tr_moment_method(r, self, name, a, off, len, out);
 	switch (self->kind) {
 	case V_STR: rc = str_method(r, self, name, a, off, len, out); break;
+	case V_MEMBER: /* of a str enum (tr_member_attr): the str's method */
+		rc = str_method(r, tr_member_mixin(self), name, a, off, len, out);
+		break;
 	case V_LIST: rc = list_method(r, self, name, a, off, len, out); break;
 	case V_DICT: rc = dict_method(r, self, name, a, off, len, out); break;
 	case V_OBJ: rc = obj_method(r, self, name, a, call, out); break;
@@ -2059,6 +2109,7 @@ int tr_call_value(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_expr
 	case V_REF: return ref_call(r, sc, fn, a, call, out);
 	case V_FUNC: return call_def(r, fn, a, call, out);
 	case V_BOUND: return method_call(r, fn, a, call, out);
+	case V_ENUMCLS: return tr_enumcls_call(r, fn, a, call->off, call->len, out);
 	default:
 		return tr_refuse(r, call->off, call->len, "a call of %s", py_expr_describe(call->u.call.func));
 	}
@@ -2080,6 +2131,12 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 	case V_REF:
 		*out = tr_ref(r, rt_concat(r->arena, base->written, ".", a, NULL), off, len);
 		return RT_OK;
+	case V_ENUMCLS:
+		return tr_enumcls_attr(r, base, a, off, len, out);
+	case V_MEMBER:
+		if ((rc = tr_member_attr(r, base, a, off, len, out)) != TR_NOT_HANDLED)
+			return rc;
+		break;
 	case V_BIND:
 		if (strcmp(a, "dialect") == 0) {
 			*out = tr_new(r, V_DIALECT, off, len);
@@ -2188,6 +2245,8 @@ static int eval_subscript(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **ou
 		}
 		return tr_refuse(r, e->off, e->len, "dict key not found statically");
 	}
+	if (base->kind == V_ENUMCLS)
+		return tr_enumcls_item(r, base, idx, e->off, e->len, out);
 	if (base->kind == V_TABLE_C && idx->kind == V_STR) {
 		rt_buf b = RT_BUF_INIT;
 		tr_qualified(&b, base->table->schema, base->table->name);
@@ -2257,8 +2316,8 @@ static int eval_dict(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 				v->items = rt_realloc_array(r->arena, v->items, 2 * v->n, 2 * v->n + 2,
 				                            sizeof(*v->items));
 				v->n++;
+				v->items[2 * at] = key; /* an equal key given again keeps the first */
 			}
-			v->items[2 * at] = key;
 			v->items[2 * at + 1] = value;
 		}
 	}
@@ -2293,6 +2352,8 @@ int tr_eval(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		return eval_fstr(r, sc, e, out);
 	case PY_E_NAME:
 		rc = lookup(r, sc, e->u.name.id, e->off, e->len, out);
+		if (rc == RT_OK && (*out)->kind == V_CLASS)
+			rc = tr_class_eval(r, *out, e->off, e->len); /* where used, as a module name */
 		if (rc == RT_OK)
 			*out = assumed(r, *out, e->off, e->len);
 		return rc;
@@ -2393,6 +2454,11 @@ int tr_eval(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		}
 		return tr_refuse(r, e->off, e->len, "an operation on a value not known statically");
 	}
+	case PY_E_LAMBDA:
+		*out = tr_new(r, V_FUNC, e->off, e->len);
+		(*out)->lambda = e;
+		(*out)->closure = sc;
+		return RT_OK;
 	case PY_E_IFEXP: {
 		tr_val *t;
 		bool b;

@@ -436,6 +436,8 @@ static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 		items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*items));
 		for (size_t i = 0; i < n; i++)
 			items[i] = v->items[2 * i];
+	} else if (v->kind == V_ENUMCLS) {
+		tr_enumcls_members(r, v, s->u.for_.iter->off, s->u.for_.iter->len, &items, &n);
 	} else {
 		return tr_refuse(r, s->u.for_.iter->off, s->u.for_.iter->len,
 		                 "a loop over %s, not a literal list", py_expr_describe(s->u.for_.iter));
@@ -565,6 +567,15 @@ static int exec_raise(tr_run *r, tr_scope *sc, const py_stmt *s)
 	return RT_EIRREVERSIBLE;
 }
 
+/* A class statement, evaluated where first used (tr_class_eval). */
+static tr_val *class_val(tr_run *r, tr_scope *sc, const py_stmt *s)
+{
+	tr_val *v = tr_new(r, V_CLASS, s->off, s->len);
+	v->def = s;
+	v->closure = sc;
+	return v;
+}
+
 static int exec_stmt(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 {
 	int rc;
@@ -634,6 +645,9 @@ static int exec_stmt(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 		return exec_raise(r, sc, s);
 	case PY_S_TRY:
 		return exec_try(r, sc, s, flow);
+	case PY_S_CLASS:
+		tr_scope_set(r, sc, s->u.class_.name, class_val(r, sc, s));
+		return RT_OK;
 	case PY_S_IMPORT:
 	case PY_S_IMPORTFROM:
 		if (!body_import_allowed(r, s)) {
@@ -666,7 +680,8 @@ int tr_exec_block(tr_run *r, tr_scope *sc, const py_stmts *body, int *flow)
 	return RT_OK;
 }
 
-/* Module level: imports, literal assignments (evaluated on first use) and defs. */
+/* Module level: imports, literal assignments (evaluated on first use), defs and
+ * classes. */
 static void module_scope(tr_run *r, tr_scope *sc, const py_module *m)
 {
 	for (size_t i = 0; i < m->body.n; i++) {
@@ -694,6 +709,9 @@ static void module_scope(tr_run *r, tr_scope *sc, const py_module *m)
 			tr_scope_set(r, sc, s->u.def.name, v);
 			break;
 		}
+		case PY_S_CLASS:
+			tr_scope_set(r, sc, s->u.class_.name, class_val(r, sc, s));
+			break;
 		default:
 			break;
 		}

@@ -375,16 +375,29 @@ int tr_enum_info(tr_run *r, tr_val *t, const char **name, const char **schema,
 	if (t->kind != V_OBJ)
 		return tr_refuse(r, t->off, t->len, "an Enum type without values or name");
 	tr_args *a = &t->args;
-	for (size_t i = 0; i < a->npos; i++) {
+	const char *class_name = NULL;
+	if (a->npos == 1 && a->pos[0]->kind == V_ENUMCLS) {
+		int rc = tr_enumcls_labels(r, a->pos[0], tr_arg(a, SIZE_MAX, "values_callable"),
+		                           values, &class_name);
+		if (rc < 0)
+			return rc;
+	}
+	for (size_t i = 0; !class_name && i < a->npos; i++) {
 		const char *v;
 		if (a->pos[i]->kind != V_STR)
 			return tr_refuse(r, a->pos[i]->off, a->pos[i]->len, "Enum values must be string "
-			                 "literals (a Python enum class is not known statically)");
+			                 "literals or one enum class of this file (a class imported "
+			                 "from the application is not known statically)");
 		if (tr_get_str(r, a->pos[i], "an Enum value", &v) < 0)
 			return RT_EUNSUPPORTED;
 		rt_strv_push(r->arena, values, v);
 	}
-	int rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "name"), "the Enum name", name);
+	tr_val *nv = tr_arg(a, SIZE_MAX, "name");
+	int rc = RT_OK;
+	if (nv || !class_name)
+		rc = tr_get_opt_str(r, nv, "the Enum name", name);
+	else
+		*name = class_name; /* SQLAlchemy 1.4's default; an explicit name=None is none */
 	if (rc == RT_OK)
 		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "schema"), "the Enum schema", schema);
 	if (rc == RT_OK && strcmp(t->name, "sa.Enum") == 0)

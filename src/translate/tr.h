@@ -31,10 +31,15 @@ typedef enum tr_kind {
 	V_MIGCTX,  /* op.get_context() / context.get_context() */
 	V_BATCH,   /* the `batch_op` of op.batch_alter_table(...) */
 	V_RESULT,  /* what conn.execute() returned: any use is data access */
+	V_CLASS,   /* a class statement of this file, not evaluated yet: def, closure;
+	            * i is 1 while it is being evaluated */
+	V_ENUMCLS, /* an enum.Enum class of this file (enumcls.c): enumc */
+	V_MEMBER,  /* a member of one: enumc, i = its index in the class's members */
 } tr_kind;
 
 typedef struct tr_val tr_val;
 typedef struct tr_scope tr_scope;
+typedef struct tr_enum tr_enum;
 
 /* Evaluated call arguments; `used` marks keywords an op consumed. */
 typedef struct tr_args {
@@ -82,8 +87,10 @@ struct tr_val {
 	const char *written;        /* REF/OBJ: the dotted name as written */
 	tr_args args;               /* OBJ arguments */
 	tr_val *self;               /* BOUND receiver */
-	const py_stmt *def;         /* FUNC */
-	tr_scope *closure;          /* FUNC */
+	const py_stmt *def;         /* FUNC; CLASS: the class statement */
+	const py_expr *lambda;      /* FUNC of a lambda (def NULL) */
+	const tr_enum *enumc;       /* ENUMCLS, MEMBER */
+	tr_scope *closure;          /* FUNC, CLASS */
 	tr_table *table;            /* TABLE, TABLE_C, BATCH; SQL: table.c.x's table */
 	bool conv;                  /* STR from op.f(): a generated name, truncated when too long */
 	const rt_assume_entry *assumed; /* a value given by retort.yaml's assume:; calling it
@@ -334,6 +341,47 @@ int tr_moment_attr(tr_run *r, const tr_val *v, const char *attr, uint32_t off, u
 /* .isoformat(), .date(), .strftime(fmt) of a datetime or date; others refused. */
 int tr_moment_method(tr_run *r, const tr_val *v, const char *method, tr_args *a,
                      uint32_t off, uint32_t len, tr_val **out);
+
+/* ---- enum.Enum classes of the version file (enumcls.c) ---- */
+/* Evaluates the class statement of cls (CLASS), used at off/len, in place
+ * into an enum class (ENUMCLS), for every name bound to it. Refused at off/len
+ * when it is not an enum, at what was not understood in an enum's body. */
+int tr_class_eval(tr_run *r, tr_val *cls, uint32_t off, uint32_t len);
+/* X.member (an alias gives its member), X.__name__. */
+int tr_enumcls_attr(tr_run *r, const tr_val *cls, const char *attr, uint32_t off,
+                    uint32_t len, tr_val **out);
+/* The members in definition order, aliases left out, as iterating X gives them. */
+void tr_enumcls_members(tr_run *r, const tr_val *cls, uint32_t off, uint32_t len,
+                        tr_val ***items, size_t *n);
+/* X(value): the member with that value. */
+int tr_enumcls_call(tr_run *r, const tr_val *cls, tr_args *a, uint32_t off, uint32_t len,
+                    tr_val **out);
+/* X["name"]: the member of that name. */
+int tr_enumcls_item(tr_run *r, const tr_val *cls, const tr_val *key, uint32_t off,
+                    uint32_t len, tr_val **out);
+/* needle in X */
+int tr_enumcls_contains(tr_run *r, const tr_val *cls, const tr_val *needle, uint32_t off,
+                        uint32_t len, bool *out);
+/* The labels of sa.Enum(X) as SQLAlchemy 1.4 makes them: the member names,
+ * aliases included, or what values_callable(X) gives; *name: the class name
+ * lowercased (the default type name). */
+int tr_enumcls_labels(tr_run *r, tr_val *cls, tr_val *values_callable, rt_strv *labels,
+                      const char **name);
+/* member.name, member.value; TR_NOT_HANDLED for another attribute of a str
+ * enum's member (a str method, called on its value). */
+int tr_member_attr(tr_run *r, const tr_val *m, const char *attr, uint32_t off, uint32_t len,
+                   tr_val **out);
+/* The value of a member of a str or int enum, which Python compares, hashes
+ * and orders as that value; NULL for anything else. */
+tr_val *tr_member_mixin(const tr_val *v);
+/* Whether a and b (one a member of a plain enum) are the same object: 1 yes,
+ * 0 no, -1 not known statically. */
+int tr_member_same(const tr_val *a, const tr_val *b);
+/* str(m) or format(m) (conversion 'r': repr) of a member into b; refused
+ * where Python versions differ. */
+int tr_member_text(tr_run *r, const tr_val *m, char conversion, rt_buf *b);
+/* The same without refusing: false when it is not known. */
+bool tr_member_to_text(const tr_val *m, rt_buf *b);
 
 /* ---- operations (ops.c) ---- */
 /* op.<op>(...) (batch NULL) or batch_op.<op>(...) on batch's table, through

@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rt_error err = RT_ERROR_INIT;
 		int rc = rt_translate_body(&list, arena, rf, (rt_direction)dir, ctx, &err);
 		if (rc < 0 && (!err.message || (rc != RT_EUNSUPPORTED && rc != RT_ENOTFOUND &&
-		                                rc != RT_ELIMIT)))
+		                                rc != RT_ELIMIT && rc != RT_EIRREVERSIBLE)))
 			abort();
 		for (size_t i = 0; i < list.n; i++) {
 			const rt_stmt *st = list.items[i];

@@ -1,0 +1,3 @@
+DROP TABLE ec_widgets;
+
+DROP TYPE color;

@@ -1,0 +1,5 @@
+DROP TABLE ec_posts;
+
+DROP TYPE ec_kind;
+
+DROP TYPE ec_status;

@@ -1,0 +1,1 @@
+ALTER TABLE ec_widgets DROP COLUMN size;

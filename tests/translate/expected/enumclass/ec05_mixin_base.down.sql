@@ -1,0 +1,3 @@
+DROP TABLE ec_members;
+
+DROP TYPE ec_role;
