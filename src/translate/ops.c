@@ -608,8 +608,20 @@ static int enum_check(tr_run *r, const tr_col *c, rt_buf *b, bool *added)
  * element (create_table) or as its own ALTER TABLE ADD (add_column). */
 typedef int (*constraint_sink)(tr_run *r, rt_buf *b, void *ctx, uint32_t off);
 
+/* A foreign key with use_alter=True is left out of CREATE TABLE: SQLAlchemy
+ * leaves it for an ALTER that only metadata.create_all() sends, so under
+ * op.create_table it is never created (prefect's initial migration relies on
+ * it for tables that refer to each other). */
+static int left_for_alter(tr_run *r, tr_args *a, bool in_create_table, bool *omit)
+{
+	*omit = false;
+	int rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "use_alter"), "use_alter", omit);
+	*omit = *omit && in_create_table;
+	return rc;
+}
+
 static int column_constraints(tr_run *r, const tr_col *c, rt_buf *b, constraint_sink sink,
-                              void *sctx)
+                              void *sctx, bool in_create_table)
 {
 	int rc = RT_OK;
 	tr_name_facts f = { .table = r->naming_table, .schema = r->naming_schema,
@@ -637,9 +649,14 @@ static int column_constraints(tr_run *r, const tr_col *c, rt_buf *b, constraint_
 		tr_val *fk = c->fks.items[i];
 		tr_args *a = &fk->args;
 		const char *spec, *name, *schema, *table, *ref;
+		bool omit;
 		rc = tr_get_str(r, tr_arg(a, 0, "column"), "the ForeignKey target", &spec);
+		if (rc == RT_OK)
+			rc = left_for_alter(r, a, in_create_table, &omit);
 		if (rc < 0)
 			return rc;
+		if (omit)
+			continue;
 		if (!split_column_ref(r, spec, &schema, &table, &ref))
 			return tr_refuse(r, fk->off, fk->len, "ForeignKey target '%s' is not "
 			                 "'table.column'", spec);
@@ -1124,6 +1141,7 @@ static int emit_create_table(tr_run *r, const tr_table *t, const table_opts *o,
 	rt_buf sql = RT_BUF_INIT, b = RT_BUF_INIT;
 	struct element_list el = { .out = &sql };
 	int rc = RT_OK;
+	bool omit;
 	r->naming_table = t->name;
 	r->naming_schema = t->schema;
 	rt_buf_puts(&sql, o->if_not_exists ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ");
@@ -1143,13 +1161,15 @@ static int emit_create_table(tr_run *r, const tr_table *t, const table_opts *o,
 			rc = tr_render_check(r, &b, x);
 		else if (tr_is(x, "sa.UniqueConstraint"))
 			rc = unique_element(r, &b, x);
-		else
+		else if ((rc = left_for_alter(r, &x->args, true, &omit)) == RT_OK && omit)
+			continue;
+		else if (rc == RT_OK)
 			rc = fk_element(r, &b, x);
 		if (rc == RT_OK)
 			rc = append_element(r, &b, &el, x->off);
 	}
 	for (size_t k = 0; k < e->nattached && rc == RT_OK; k++)
-		rc = column_constraints(r, e->attached[k], &b, append_element, &el);
+		rc = column_constraints(r, e->attached[k], &b, append_element, &el, true);
 	if (rc == RT_OK) {
 		rt_buf_puts(&sql, "\n)");
 		rc = table_suffix(r, &sql, o);
@@ -1271,7 +1291,7 @@ static int op_add_column(tr_run *r, op_call *call)
 		tr_emit(r, &b, call->off);
 	struct alter_add aa = { .schema = schema, .table = table };
 	if (rc == RT_OK)
-		rc = column_constraints(r, c, &b, emit_alter_add, &aa);
+		rc = column_constraints(r, c, &b, emit_alter_add, &aa, false);
 	if (rc == RT_OK && c->index)
 		rc = emit_column_index(r, schema, table, c);
 	if (rc == RT_OK && c->comment)
