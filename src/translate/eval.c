@@ -1472,6 +1472,8 @@ static int make_table(tr_run *r, const char *fn, tr_args *a, const py_expr *call
 	static const char *const ignore[] = { "quote", "info", "keep_existing", "extend_existing",
 		                                  "comment", NULL };
 	tr_args_ignore(a, ignore);
+	if (big && (rc = tr_autoload_args(r, a, call->off, call->len)) < 0)
+		return rc;
 	rc = tr_args_check(r, a, SIZE_MAX, fn, call->off, call->len);
 	if (rc < 0)
 		return rc;
@@ -1850,6 +1852,10 @@ static int obj_method(tr_run *r, tr_val *self, const char *name, tr_args *a,
 		return crc;
 	if (r->ctx->guards && tr_is_query(self))
 		return tr_query_method(r, self, name, a, off, len, out);
+	if ((crc = tr_reflect_method(r, self, name, a, off, len, out)) != TR_NOT_HANDLED)
+		return crc;
+	if (tr_is_dml(self))
+		return tr_dml_method(r, self, name, a, off, len, out);
 	if (strcmp(self->name, "sa.text") == 0 && strcmp(name, "bindparams") == 0) {
 		if (a->npos)
 			return tr_refuse(r, off, len, "'bindparams()' with bindparam objects");
@@ -2082,6 +2088,9 @@ static int method_call(tr_run *r, tr_val *m, tr_args *a, const py_expr *call, tr
 	case V_RESULT: return result_call(r, self, name, a, off, len, out);
 	case V_BATCH: return tr_op_call(r, name, self->table, a, call, out);
 	case V_TABLE: /* table.select(): the query of a data loop */
+		if ((strcmp(name, "update") == 0 || strcmp(name, "delete") == 0 ||
+		     strcmp(name, "insert") == 0) && no_args(a))
+			return tr_dml_of_table(r, self, name, off, len, out);
 		if (r->ctx->guards && strcmp(name, "select") == 0 && no_args(a)) {
 			tr_val *q = tr_new(r, V_OBJ, off, len);
 			q->name = "sa.select";
@@ -2196,6 +2205,8 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 	case V_OBJ:
 		if ((rc = tr_conn_attr(r, base, a, off, len, out)) != TR_NOT_HANDLED)
 			return rc;
+		if ((rc = tr_reflect_attr(r, base, a, off, len, out)) != TR_NOT_HANDLED)
+			return rc;
 		break;
 	case V_RESULT:
 		if (r->ctx->guards && strcmp(a, "rowcount") == 0)
@@ -2247,6 +2258,8 @@ static int eval_subscript(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **ou
 	}
 	if (base->kind == V_ENUMCLS)
 		return tr_enumcls_item(r, base, idx, e->off, e->len, out);
+	if (tr_is(base, "sa.MetaData.tables"))
+		return tr_reflected_table(r, base, idx, e->off, e->len, out);
 	if (base->kind == V_TABLE_C && idx->kind == V_STR) {
 		rt_buf b = RT_BUF_INIT;
 		tr_qualified(&b, base->table->schema, base->table->name);

@@ -201,6 +201,15 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 		if (rc == RT_OK && params)
 			rc = tr_refuse(r, params->off, params->len, "parameters of a select()");
 		return rc;
+	} else if (tr_is_dml(sql) && kind != EXEC_DRIVER_SQL) {
+		rt_buf q = RT_BUF_INIT;
+		rc = params ? tr_refuse(r, params->off, params->len, "parameters of an update(), "
+		                        "delete() or insert()")
+		            : tr_render_dml(r, &q, sql);
+		if (rc == RT_OK)
+			tr_emit(r, &q, sql->off);
+		rt_buf_release(&q);
+		return rc;
 	} else if (tr_is(sql, "sa.DDL") && kind != EXEC_DRIVER_SQL) {
 		tr_val *statement;
 		if ((rc = ddl_statement(r, sql, params, &statement)) < 0)

@@ -98,6 +98,8 @@ struct tr_val {
 	const char *pytype;         /* STR standing for a "datetime", "date" or "uuid" made
 	                             * when the step runs (harmless.c) */
 	rt_stmt *query;             /* RESULT: the statement that ran the query, if exactly one */
+	const tr_val *reflected;    /* OBJ sa.MetaData after reflect(bind): its only= list, or
+	                             * None for every table (reflect.c) */
 	bool scalars;               /* RESULT of .scalars(): rows are their first values;
 	                             * `i` counts the rows read (fetchone, next) */
 };
@@ -200,6 +202,19 @@ void tr_emit_stmt(tr_run *r, rt_stmt *st);
 /* The rows a query result finds on a fresh database, guarded (exec.c). */
 int tr_query_rows(tr_run *r, tr_val *result, uint32_t at, uint32_t len, const char *what,
                   tr_val ***rows, size_t *n);
+/* ---- reflection (reflect.c) ---- */
+/* meta.reflect(bind), meta.tables.get(name): TR_NOT_HANDLED for other methods. */
+int tr_reflect_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uint32_t off,
+                      uint32_t len, tr_val **out);
+/* meta.tables of a reflected MetaData: TR_NOT_HANDLED for other attributes. */
+int tr_reflect_attr(tr_run *r, tr_val *meta, const char *attr, uint32_t off, uint32_t len,
+                    tr_val **out);
+/* meta.tables[key]: a table known by its name. */
+int tr_reflected_table(tr_run *r, const tr_val *tables, const tr_val *key, uint32_t off,
+                       uint32_t len, tr_val **out);
+/* sa.Table(..., autoload_with=bind / autoload=True): allowed with guards. */
+int tr_autoload_args(tr_run *r, tr_args *a, uint32_t off, uint32_t len);
+
 /* result.rowcount of a change on a fresh database, 0, guarded (exec.c). */
 int tr_query_rowcount(tr_run *r, tr_val *result, uint32_t at, uint32_t len, tr_val **out);
 
@@ -258,6 +273,17 @@ int tr_query_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uint3
                     uint32_t len, tr_val **out);
 /* SELECT ... FROM ... [WHERE ...]: the rows q finds (ORDER BY left out). */
 int tr_render_query(tr_run *r, rt_buf *b, tr_val *q);
+
+/* ---- UPDATE / DELETE / INSERT expressions (dml.c) ---- */
+bool tr_is_dml(const tr_val *v);
+/* table.update() / .delete() / .insert(): name is "update", "delete" or "insert". */
+int tr_dml_of_table(tr_run *r, tr_val *table, const char *name, uint32_t off, uint32_t len,
+                    tr_val **out);
+/* dml.where(...) / .values(...). */
+int tr_dml_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uint32_t off,
+                  uint32_t len, tr_val **out);
+/* SQLAlchemy 1.4's text of the statement, literal values inline. */
+int tr_render_dml(tr_run *r, rt_buf *b, tr_val *q);
 
 /* ---- extensions' operations (extops.c) ---- */
 /* Whether the dotted name is a class an extension's op takes as an argument

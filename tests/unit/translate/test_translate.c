@@ -1009,6 +1009,58 @@ static void test_translate__ext_ops(void **state)
 	               "the entity must be an alembic_utils", NULL);
 }
 
+/* The end of a guard asserting that a query finds no rows. */
+#define ROWS_GUARD "\n) SELECT count(*) = 0, count(*) || CASE count(*) WHEN 1 THEN ' row' ELSE ' rows' END FROM retort_rows"
+
+/* ---- reflected tables and DML expressions ---- */
+
+static void test_translate__reflect_and_dml(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	rt_translate_ctx *ctx = rt_translate_ctx_new(a, NULL);
+	rt_translate_ctx_allow_guards(ctx);
+	/* prefect's shape: reflect, then a data loop over a select() of a reflected table */
+	const char *body = "    connection = op.get_bind()\n"
+	                   "    meta_data = sa.MetaData()\n"
+	                   "    meta_data.reflect(connection)\n"
+	                   "    BLOCK = meta_data.tables['block_schema']\n"
+	                   "    for id, fields in connection.execute(sa.select(BLOCK.c.id, BLOCK.c.fields)):\n"
+	                   "        connection.execute(sa.update(BLOCK).where(BLOCK.c.id == id).values(f=app(fields)))\n"
+	                   "    t = sa.Table('queries', sa.MetaData(), autoload_with=connection)\n"
+	                   "    op.execute(t.update().where(t.c.id == 3).values(hash='x', n=2))\n";
+	struct result *r = run(a, body, ctx);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "WITH retort_rows AS (\nSELECT block_schema.id, block_schema.fields "
+	                    "FROM block_schema" ROWS_GUARD ";\n"
+	                    "UPDATE queries SET hash='x', n=2 WHERE queries.id = 3");
+	/* offline there is no schema to reflect */
+	expect_refusal(body, RT_EUNSUPPORTED, 9, 5, "'MetaData.reflect()' reads the live database's "
+	               "schema (reflection)", NULL);
+	expect_refusal("    t = sa.Table('q', sa.MetaData(), autoload_with=op.get_bind())\n",
+	               RT_EUNSUPPORTED, 7, 9, "autoload_with=", NULL);
+	/* only= limits the tables, as Python's KeyError does */
+	r = run(a, "    m = sa.MetaData()\n    m.reflect(op.get_bind(), only=['a'])\n"
+	        "    b = m.tables['b']\n", ctx);
+	assert_int_equal(r->rc, RT_EUNSUPPORTED);
+	assert_non_null(strstr(r->err.message, "table 'b' is not among the reflected ones"));
+	rt_error_clear(&r->err);
+	/* DML: SQLAlchemy's column order, and what it rejects */
+	r = run(a, "    t = sa.table('t', sa.column('a'), sa.column('b'))\n"
+	        "    op.execute(t.insert().values(b=1, a='x'))\n"
+	        "    op.execute(t.delete())\n", NULL);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "INSERT INTO t (a, b) VALUES ('x', 1);\nDELETE FROM t");
+	expect_refusal("    t = sa.table('t', sa.column('a'))\n    op.execute(t.update().values(c=1))\n",
+	               RT_EUNSUPPORTED, 8, 16, "a value for 'c', which is not a column of table 't'",
+	               NULL);
+	expect_refusal("    t = sa.table('t', sa.column('a'))\n    op.execute(t.delete().values(a=1))\n",
+	               RT_EUNSUPPORTED, 8, 16, "values() of a delete()", NULL);
+	expect_refusal("    t = sa.table('t', sa.column('a'))\n    op.execute(t.update().returning(t.c.a))\n",
+	               RT_EUNSUPPORTED, 8, 16, "'returning()' of an update()", NULL);
+	rt_arena_free(a);
+}
+
 /* ---- try statements ---- */
 
 static void test_translate__try(void **state)
@@ -1050,8 +1102,6 @@ static void test_translate__try(void **state)
 
 /* ---- data loops (rt_translate_ctx_allow_guards) ---- */
 
-/* The end of a guard asserting that a query finds no rows. */
-#define ROWS_GUARD "\n) SELECT count(*) = 0, count(*) || CASE count(*) WHEN 1 THEN ' row' ELSE ' rows' END FROM retort_rows"
 
 static void test_translate__data_loops(void **state)
 {
@@ -1798,6 +1848,7 @@ int main(void)
 		cmocka_unit_test(test_translate__irreversible),
 		cmocka_unit_test(test_translate__ext_types),
 		cmocka_unit_test(test_translate__try),
+		cmocka_unit_test(test_translate__reflect_and_dml),
 		cmocka_unit_test(test_translate__data_loops),
 		cmocka_unit_test(test_translate__ext_ops),
 		cmocka_unit_test(test_translate__type_map),

@@ -1,0 +1,3 @@
+DELETE FROM ex_acct;
+
+DROP TABLE ex_acct;
