@@ -158,6 +158,34 @@ static void text_piece(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *s, size_
 
 enum { TEXT_TRIM = 1u << 0 }; /* drop leading and trailing whitespace */
 
+/* A list or a non-empty tuple of literals: a bind value psycopg2 adapts. */
+static bool literal_sequence(const tr_val *v)
+{
+	if (v->kind != V_LIST && !(v->kind == V_TUPLE && v->n))
+		return false;
+	for (size_t i = 0; i < v->n; i++)
+		if (!is_literal(v->items[i]))
+			return false;
+	return true;
+}
+
+/* As psycopg2 sends it: a list is an ARRAY ('{}' when empty), a tuple a
+ * parenthesised list (for IN). */
+static void render_sequence(rt_buf *b, const tr_val *v)
+{
+	if (v->kind == V_LIST && !v->n) {
+		rt_buf_puts(b, "'{}'");
+		return;
+	}
+	rt_buf_puts(b, v->kind == V_LIST ? "ARRAY[" : "(");
+	for (size_t i = 0; i < v->n; i++) {
+		if (i) /* psycopg2's own spacing */
+			rt_buf_puts(b, v->kind == V_LIST ? "," : ", ");
+		tr_render_literal(b, v->items[i]);
+	}
+	rt_buf_putc(b, v->kind == V_LIST ? ']' : ')');
+}
+
 /*
  * SQLAlchemy text(): `:name` (pattern (?<![:\w\\]):(\w+)(?!:)) is a bind
  * parameter, rendered from .bindparams() values as literals, refused when
@@ -209,7 +237,7 @@ static int render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text, un
 		for (size_t k = 0; k < text->args.nkw; k++)
 			if (strcmp(text->args.kwn[k], name) == 0)
 				bound = text->args.kwv[k];
-		if (!bound || !is_literal(bound)) {
+		if (!bound || !(is_literal(bound) || literal_sequence(bound))) {
 			uint32_t at = s->lit ? (uint32_t)py_str_src_offset(s->lit, i) : s->off;
 			uint32_t n = s->lit ? (uint32_t)(name_end - i) : s->len;
 			int rc = tr_refuse(r, at, n, "bind parameter ':%s' in SQL text", name);
@@ -224,7 +252,10 @@ static int render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text, un
 		text_piece(r, b, st, s, piece, i, gen);
 		if (st)
 			rt_stmt_add_seg(r->arena, st, (uint32_t)b->len, bound->off, false);
-		tr_render_literal(b, bound);
+		if (is_literal(bound))
+			tr_render_literal(b, bound);
+		else
+			render_sequence(b, bound);
 		piece = name_end;
 		i = name_end - 1;
 	}

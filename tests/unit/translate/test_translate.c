@@ -1045,6 +1045,12 @@ static void test_translate__reflect_and_dml(void **state)
 	assert_int_equal(r->rc, RT_EUNSUPPORTED);
 	assert_non_null(strstr(r->err.message, "table 'b' is not among the reflected ones"));
 	rt_error_clear(&r->err);
+	/* list and tuple parameters as psycopg2 adapts them */
+	r = run(a, "    op.get_bind().execute(sa.text(\"SELECT 1 WHERE 'a' = ANY(:k) AND 2 IN :i "
+	        "AND :e = '{}'\"), {'k': ['a', \"it's\"], 'i': (1, 2), 'e': []})\n", NULL);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "SELECT 1 WHERE 'a' = ANY(ARRAY['a','it''s']) AND 2 IN (1, 2) AND "
+	                    "'{}' = '{}'");
 	/* DML: SQLAlchemy's column order, and what it rejects */
 	r = run(a, "    t = sa.table('t', sa.column('a'), sa.column('b'))\n"
 	        "    op.execute(t.insert().values(b=1, a='x'))\n"
