@@ -218,7 +218,8 @@ bool tr_declared(tr_run *r, const char *full)
  * when a file forgot to import them (Alembic would fail; the intent is clear). */
 static const char *const builtins[] = { "range", "len", "str", "int", "list", "tuple",
 	                                    "bool", "sorted", "enumerate", "zip", "print",
-	                                    "reversed", "iter", "next", "set", "repr", NULL };
+	                                    "reversed", "iter", "next", "set", "repr", "any",
+	                                    "all", "sum", "min", "max", NULL };
 
 static int lookup(tr_run *r, tr_scope *sc, const char *name, uint32_t off, uint32_t len,
                   tr_val **out)
@@ -955,6 +956,26 @@ static int iter_items(tr_run *r, tr_val *v, tr_val ***items, size_t *n)
 	return tr_refuse(r, v->off, v->len, "iteration over a value not known statically");
 }
 
+/* d[key] = value: an equal key given again keeps the first key object. */
+static int dict_set(tr_run *r, tr_val *d, tr_val *key, tr_val *value, uint32_t off,
+                    uint32_t len)
+{
+	size_t at = d->n;
+	for (size_t x = 0; x < d->n; x++)
+		if (equal(d->items[2 * x], key) == 1)
+			at = x;
+	if (at == d->n) {
+		if (d->n >= TR_MAX_ITEMS)
+			return tr_limit(r, off, len, "a dict grows too large");
+		d->items = rt_realloc_array(r->arena, d->items, 2 * d->n, 2 * d->n + 2,
+		                            sizeof(*d->items));
+		d->n++;
+		d->items[2 * at] = key;
+	}
+	d->items[2 * at + 1] = value;
+	return RT_OK;
+}
+
 int tr_bind_target(tr_run *r, tr_scope *sc, const py_expr *t, tr_val *v)
 {
 	if (t->kind == PY_E_NAME) {
@@ -977,14 +998,38 @@ int tr_bind_target(tr_run *r, tr_scope *sc, const py_expr *t, tr_val *v)
 		}
 		return RT_OK;
 	}
+	if (t->kind == PY_E_SUBSCRIPT && t->u.subscript.index->kind != PY_E_SLICE) {
+		tr_val *base, *idx;
+		int rc = tr_eval(r, sc, t->u.subscript.value, &base);
+		if (rc == RT_OK)
+			rc = tr_eval(r, sc, t->u.subscript.index, &idx);
+		if (rc < 0)
+			return rc;
+		if (base->kind == V_DICT)
+			return dict_set(r, base, idx, v, t->off, t->len);
+		if (base->kind == V_LIST && idx->kind == V_INT) {
+			int64_t i = idx->i < 0 ? idx->i + (int64_t)base->n : idx->i;
+			if (i < 0 || i >= (int64_t)base->n) /* Python raises IndexError */
+				return tr_refuse(r, t->off, t->len, "list assignment index out of range");
+			base->items[i] = v;
+			return RT_OK;
+		}
+	}
 	return tr_refuse(r, t->off, t->len, "assignment to %s", py_expr_describe(t));
 }
 
+/* A list or dict comprehension with one `for`, or a generator expression,
+ * built at once as a list: exact while its items run no SQL (what a
+ * consumer such as any() does not ask for is then never evaluated in
+ * Python, and has no effect here either). A set comprehension's order is
+ * Python's hashing: refused. */
 static int eval_comp(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 {
-	if (e->kind != PY_E_LISTCOMP || e->u.comp.generators.n != 1 ||
-	    e->u.comp.generators.v[0]->is_async)
+	bool dict = e->kind == PY_E_DICTCOMP;
+	if ((e->kind != PY_E_LISTCOMP && e->kind != PY_E_GENEXP && !dict) ||
+	    e->u.comp.generators.n != 1 || e->u.comp.generators.v[0]->is_async)
 		return tr_refuse(r, e->off, e->len, "%s", py_expr_describe(e));
+	size_t emitted = r->out->n;
 	const py_comprehension *g = e->u.comp.generators.v[0];
 	tr_val *it;
 	int rc = tr_eval(r, sc, g->iter, &it);
@@ -996,8 +1041,8 @@ static int eval_comp(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 	if (rc < 0)
 		return rc;
 	tr_scope inner = { .parent = sc };
-	tr_val *res = tr_new(r, V_LIST, e->off, e->len);
-	res->items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*res->items));
+	tr_val *res = tr_new(r, dict ? V_DICT : V_LIST, e->off, e->len);
+	res->items = dict ? NULL : rt_alloc_array(r->arena, n ? n : 1, sizeof(*res->items));
 	for (size_t i = 0; i < n; i++) {
 		if (++r->steps > TR_MAX_STEPS)
 			return tr_limit(r, e->off, e->len, "the comprehension runs too long");
@@ -1013,11 +1058,19 @@ static int eval_comp(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 			return rc;
 		if (!keep)
 			continue;
-		rc = tr_eval(r, &inner, e->u.comp.elt, &res->items[res->n]);
+		tr_val *elt, *value = NULL;
+		rc = tr_eval(r, &inner, e->u.comp.elt, &elt);
+		if (rc == RT_OK && dict)
+			rc = tr_eval(r, &inner, e->u.comp.value, &value);
+		if (rc == RT_OK && dict)
+			rc = dict_set(r, res, elt, value, e->off, e->len);
+		else if (rc == RT_OK)
+			res->items[res->n++] = elt;
 		if (rc < 0)
 			return rc;
-		res->n++;
 	}
+	if (e->kind == PY_E_GENEXP && r->out->n != emitted)
+		return tr_refuse(r, e->off, e->len, "a generator expression whose items run SQL");
 	*out = res;
 	return RT_OK;
 }
@@ -1239,6 +1292,26 @@ static int call_def(tr_run *r, tr_val *fn, tr_args *a, const py_expr *call, tr_v
 static int result_iter(tr_run *r, const char *name, tr_args *a, uint32_t off, uint32_t len,
                        tr_val **out);
 
+/* min()/max() of values that order statically (no key= or default=). */
+static int min_max(tr_run *r, const char *name, tr_val **items, size_t n, uint32_t off,
+                   uint32_t len, tr_val **out)
+{
+	if (!n) /* Python raises ValueError */
+		return tr_refuse(r, off, len, "'%s()' of an empty sequence", name);
+	tr_val *best = items[0];
+	for (size_t i = 1; i < n; i++) {
+		bool better;
+		int rc = compare(r, items[i], name[1] == 'i' ? PY_OP_LT : PY_OP_GT, best, off, len,
+		                 &better);
+		if (rc < 0)
+			return rc;
+		if (better)
+			best = items[i];
+	}
+	*out = best;
+	return RT_OK;
+}
+
 static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *call,
                         tr_val **out)
 {
@@ -1293,6 +1366,8 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 		*out = v;
 		return RT_OK;
 	}
+	if ((strcmp(name, "min") == 0 || strcmp(name, "max") == 0) && a->npos > 1)
+		return min_max(r, name, a->pos, a->npos, off, len, out);
 	if (a->npos != 1 && !(a->npos == 0 && strcmp(name, "str") != 0 && strcmp(name, "len") != 0))
 		return tr_refuse(r, off, len, "'%s()' with %zu arguments", name, a->npos);
 	tr_val *x = a->npos ? a->pos[0] : tr_new(r, V_LIST, off, len);
@@ -1362,6 +1437,27 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 	int rc = iter_items(r, x, &items, &n);
 	if (rc < 0)
 		return rc;
+	if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0)
+		return min_max(r, name, items, n, off, len, out);
+	if (strcmp(name, "any") == 0 || strcmp(name, "all") == 0) {
+		bool any = name[1] == 'n', found = false;
+		for (size_t i = 0; i < n && !found; i++) {
+			bool b;
+			if ((rc = tr_truth(r, items[i], &b)) < 0)
+				return rc;
+			found = b == any;
+		}
+		*out = bool_val(r, any ? found : !found, off, len);
+		return RT_OK;
+	}
+	if (strcmp(name, "sum") == 0) {
+		tr_val *total = tr_int(r, 0, off, len);
+		for (size_t i = 0; i < n; i++)
+			if ((rc = tr_binary(r, PY_OP_PLUS, total, items[i], off, len, &total)) < 0)
+				return rc;
+		*out = total;
+		return RT_OK;
+	}
 	if (strcmp(name, "list") == 0 || strcmp(name, "tuple") == 0) {
 		tr_val *v = tr_new(r, name[0] == 'l' ? V_LIST : V_TUPLE, off, len);
 		v->items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*v->items));
@@ -2317,22 +2413,9 @@ static int eval_dict(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		} else {
 			pairs = single;
 		}
-		for (size_t j = 0; j < np; j++) {
-			tr_val *key = pairs[2 * j], *value = pairs[2 * j + 1];
-			size_t at = v->n;
-			for (size_t x = 0; x < v->n; x++)
-				if (equal(v->items[2 * x], key) == 1)
-					at = x;
-			if (at == v->n) {
-				if (v->n >= TR_MAX_ITEMS)
-					return tr_limit(r, e->off, e->len, "a dict grows too large");
-				v->items = rt_realloc_array(r->arena, v->items, 2 * v->n, 2 * v->n + 2,
-				                            sizeof(*v->items));
-				v->n++;
-				v->items[2 * at] = key; /* an equal key given again keeps the first */
-			}
-			v->items[2 * at + 1] = value;
-		}
+		for (size_t j = 0; j < np; j++)
+			if ((rc = dict_set(r, v, pairs[2 * j], pairs[2 * j + 1], e->off, e->len)) < 0)
+				return rc;
 	}
 	*out = v;
 	return RT_OK;
@@ -2412,6 +2495,8 @@ int tr_eval(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 	case PY_E_DICT:
 		return eval_dict(r, sc, e, out);
 	case PY_E_LISTCOMP:
+	case PY_E_DICTCOMP:
+	case PY_E_GENEXP:
 		return eval_comp(r, sc, e, out);
 	case PY_E_COMPARE:
 		return eval_compare(r, sc, e, out);

@@ -1067,6 +1067,33 @@ static void test_translate__reflect_and_dml(void **state)
 	rt_arena_free(a);
 }
 
+/* ---- dict assignment, comprehensions, any/all/sum/min/max ---- */
+
+static void test_translate__collections(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	struct result *r = run(a, "    d = {'a': 1}\n"
+	                          "    d['b'] = 2\n"
+	                          "    d['a'] = 3\n"
+	                          "    l = [1, 2, 3]\n"
+	                          "    l[-1] = 9\n"
+	                          "    sq = {k: v * v for k, v in d.items() if v > 2}\n"
+	                          "    g = list(x + 1 for x in l)\n"
+	                          "    op.execute('SELECT %s, %s, %s, %s' % (d['a'], d['b'], sq['a'], g[2]))\n"
+	                          "    op.execute('SELECT %s, %s, %s, %s, %s, %s' % (any(x > 8 for x in l), "
+	                          "all(l), sum(l), sum([0.5, 1]), min(l), max('b', 'a')))\n", NULL);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "SELECT 3, 2, 9, 10;\nSELECT True, True, 12, 1.5, 1, b");
+	expect_refusal("    l = [1]\n    l[1] = 2\n", RT_EUNSUPPORTED, 8, 5,
+	               "list assignment index out of range", NULL);
+	expect_refusal("    m = max([])\n", RT_EUNSUPPORTED, 7, 9, "'max()' of an empty sequence", NULL);
+	expect_refusal("    s = {x for x in [1]}\n", RT_EUNSUPPORTED, 7, 9, "set comprehension", NULL);
+	expect_refusal("    g = list(op.execute('SELECT 1') for x in [1])\n", RT_EUNSUPPORTED, 7, 14,
+	               "a generator expression whose items run SQL", NULL);
+	rt_arena_free(a);
+}
+
 /* ---- try statements ---- */
 
 static void test_translate__try(void **state)
@@ -1853,6 +1880,7 @@ int main(void)
 		cmocka_unit_test(test_translate__fidelity),
 		cmocka_unit_test(test_translate__irreversible),
 		cmocka_unit_test(test_translate__ext_types),
+		cmocka_unit_test(test_translate__collections),
 		cmocka_unit_test(test_translate__try),
 		cmocka_unit_test(test_translate__reflect_and_dml),
 		cmocka_unit_test(test_translate__data_loops),
