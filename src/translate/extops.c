@@ -2,12 +2,14 @@
  * Operations that widely used Alembic extensions register on `op`, rendered
  * as the statements the extension sends (docs/translation.md lists the
  * supported forms and the versions read):
- *   op.sync_enum_values(...)           alembic-postgresql-enum
+ *   op.sync_enum_values(...)           alembic-postgresql-enum, or
+ *                                      alembic-autogenerate-enums (its form)
  *   op.create_entity / replace_entity / drop_entity(PGFunction(...), ...)
  *                                      alembic_utils
  * Their SQL is the extensions' own text with whitespace normalised: values
  * and names are interpolated as the extensions do, without escaping.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -300,8 +302,117 @@ static void pe_cast_with_catalog_default(tr_run *r, rt_buf *b, const enum_col *c
 	              c->column);
 }
 
+/* ---- alembic-autogenerate-enums: op.sync_enum_values ---- */
+
+/*
+ * dw/alembic-autogenerate-enums 0.1.2 registers the same op name with
+ * (schema, name, old_values, new_values[, affected_columns, should_reverse]):
+ * its fourth argument is a list of strings, never alembic-postgresql-enum's
+ * affected columns. With should_reverse and affected columns it recreates the
+ * type with sorted(set(new_values)); otherwise it sends COMMIT and then
+ * `ALTER TYPE schema.name ADD VALUE 'v'` for each value of new_values not in
+ * old_values, which here run alone (autocommit), as after that COMMIT. The
+ * extension iterates a Python set there, whose order varies from run to run;
+ * retort takes new_values' order, one of those Python may take.
+ */
+static bool ae_form(const tr_args *a)
+{
+	for (size_t i = 0; i < a->nkw; i++)
+		if (strcmp(a->kwn[i], "old_values") == 0)
+			return true;
+	if (a->npos < 4 || (a->pos[3]->kind != V_LIST && a->pos[3]->kind != V_TUPLE) ||
+	    !a->pos[3]->n)
+		return false;
+	for (size_t i = 0; i < a->pos[3]->n; i++)
+		if (a->pos[3]->items[i]->kind != V_STR)
+			return false;
+	return true;
+}
+
+static bool strv_has(const rt_strv *v, size_t upto, const char *s)
+{
+	for (size_t i = 0; i < upto && i < v->n; i++)
+		if (strcmp(v->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static int ae_sync_enum_values(tr_run *r, tr_args *a, uint32_t off)
+{
+	const char *schema, *name;
+	rt_strv old = { 0 }, new = { 0 };
+	bool reverse = false;
+	tr_val *cols = tr_arg(a, 4, "affected_columns");
+	int rc = tr_get_str(r, tr_arg(a, 0, "schema"), "schema", &schema);
+	if (rc == RT_OK)
+		rc = tr_get_str(r, tr_arg(a, 1, "name"), "name", &name);
+	if (rc == RT_OK)
+		rc = tr_get_names(r, tr_arg(a, 2, "old_values"), "old_values", &old);
+	if (rc == RT_OK)
+		rc = tr_get_names(r, tr_arg(a, 3, "new_values"), "new_values", &new);
+	if (rc == RT_OK)
+		rc = tr_get_bool(r, tr_arg(a, 5, "should_reverse"), "should_reverse", &reverse);
+	if (rc == RT_OK)
+		rc = tr_args_check(r, a, 6, "op.sync_enum_values", off, r->cur_len);
+	if (rc < 0)
+		return rc;
+	rt_buf b = RT_BUF_INIT;
+	if (!reverse || !cols || cols->kind == V_NONE) {
+		bool saved = r->autocommit;
+		r->autocommit = true;
+		for (size_t i = 0; i < new.n; i++) {
+			if (strv_has(&old, old.n, new.v[i]) || strv_has(&new, i, new.v[i]))
+				continue;
+			rt_buf_printf(&b, "ALTER TYPE %s.%s ADD VALUE '%s'", schema, name, new.v[i]);
+			tr_emit(r, &b, off);
+		}
+		r->autocommit = saved;
+		rt_buf_release(&b);
+		return RT_OK;
+	}
+	if (cols->kind != V_LIST && cols->kind != V_TUPLE)
+		return tr_refuse(r, cols->off, cols->len, "affected_columns must be a list");
+	const char **sorted = rt_alloc_array(r->arena, new.n + 1, sizeof(*sorted));
+	size_t ns = 0;
+	for (size_t i = 0; i < new.n; i++)
+		if (!strv_has(&new, i, new.v[i]))
+			sorted[ns++] = new.v[i];
+	qsort(sorted, ns, sizeof(*sorted), cmp_str); /* Python's sorted() of str: code points */
+	for (size_t i = 0; i < cols->n; i++) {
+		const tr_val *c = cols->items[i];
+		if ((c->kind != V_TUPLE && c->kind != V_LIST) || c->n != 2 ||
+		    c->items[0]->kind != V_STR || c->items[1]->kind != V_STR)
+			return tr_refuse(r, c->off, c->len, "an affected column that is not a "
+			                 "(table, column) pair of strings");
+	}
+	rt_buf_printf(&b, "ALTER TYPE %s.%s RENAME TO %s_old", schema, name, name);
+	tr_emit(r, &b, off);
+	rt_buf_printf(&b, "CREATE TYPE %s.%s AS ENUM(", schema, name);
+	for (size_t i = 0; i < ns; i++)
+		rt_buf_printf(&b, "%s'%s'", i ? ", " : "", sorted[i]);
+	rt_buf_putc(&b, ')');
+	tr_emit(r, &b, off);
+	for (size_t i = 0; i < cols->n; i++) {
+		const char *t = cols->items[i]->items[0]->s, *c = cols->items[i]->items[1]->s;
+		rt_buf_printf(&b, "ALTER TABLE %s ALTER COLUMN %s TYPE %s.%s USING %s::text::%s.%s", t,
+		              c, schema, name, c, schema, name);
+		tr_emit(r, &b, cols->items[i]->off);
+	}
+	rt_buf_printf(&b, "DROP TYPE %s.%s_old", schema, name);
+	tr_emit(r, &b, off);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
 int tr_op_sync_enum_values(tr_run *r, tr_args *a, uint32_t off)
 {
+	if (ae_form(a))
+		return ae_sync_enum_values(r, a, off);
 	const char *schema, *name;
 	rt_strv values = { 0 };
 	tr_val *cols = tr_arg(a, 3, "affected_columns");

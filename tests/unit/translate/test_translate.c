@@ -1064,6 +1064,23 @@ static void test_translate__reflect_and_dml(void **state)
 	               RT_EUNSUPPORTED, 8, 16, "values() of a delete()", NULL);
 	expect_refusal("    t = sa.table('t', sa.column('a'))\n    op.execute(t.update().returning(t.c.a))\n",
 	               RT_EUNSUPPORTED, 8, 16, "'returning()' of an update()", NULL);
+	/* alembic-autogenerate-enums' form: old and new values; added values run alone */
+	r = run(a, "    op.sync_enum_values('public', 'log_type', ['key_view'], "
+	        "['create_cert', 'key_view', 'update_cert', 'create_cert'])\n", NULL);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "ALTER TYPE public.log_type ADD VALUE 'create_cert';\n"
+	                    "ALTER TYPE public.log_type ADD VALUE 'update_cert'");
+	assert_true(r->list.items[0]->no_transaction && r->list.items[1]->no_transaction);
+	r = run(a, "    op.sync_enum_values('public', 'log_type', ['a', 'b'], ['a'])\n", NULL);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "");
+	r = run(a, "    op.sync_enum_values('public', 'st', ['a'], ['c', 'a', 'b'], [('t', 'col')], True)\n",
+	        NULL);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "ALTER TYPE public.st RENAME TO st_old;\n"
+	                    "CREATE TYPE public.st AS ENUM('a', 'b', 'c');\n"
+	                    "ALTER TABLE t ALTER COLUMN col TYPE public.st USING col::text::public.st;\n"
+	                    "DROP TYPE public.st_old");
 	rt_arena_free(a);
 }
 
