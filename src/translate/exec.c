@@ -411,6 +411,22 @@ int tr_query_rowcount(tr_run *r, tr_val *result, uint32_t at, uint32_t len, tr_v
 	return rc;
 }
 
+/* One turn of a loop's body; *done when a break (which also skips the loop's
+ * else block) or a return ends the loop. */
+static int loop_turn(tr_run *r, tr_scope *sc, const py_stmts *body, int *flow, bool *done)
+{
+	*done = false;
+	int rc = tr_exec_block(r, sc, body, flow);
+	if (rc < 0)
+		return rc;
+	if (*flow == TR_CONTINUE)
+		*flow = TR_NEXT;
+	*done = *flow == TR_BREAK || *flow == TR_RETURN;
+	if (*flow == TR_BREAK)
+		*flow = TR_NEXT;
+	return RT_OK;
+}
+
 /* A for loop over a literal list, tuple or dict, unrolled; or over the rows
  * of a query on a fresh database (tr_query_rows). */
 static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
@@ -443,19 +459,10 @@ static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 		                 "a loop over %s, not a literal list", py_expr_describe(s->u.for_.iter));
 	}
 	for (size_t i = 0; i < n; i++) {
-		rc = tr_bind_target(r, sc, s->u.for_.target, items[i]);
-		if (rc == RT_OK)
-			rc = tr_exec_block(r, sc, &s->u.for_.body, flow);
-		if (rc < 0)
+		bool done;
+		if ((rc = tr_bind_target(r, sc, s->u.for_.target, items[i])) < 0 ||
+		    (rc = loop_turn(r, sc, &s->u.for_.body, flow, &done)) < 0 || done)
 			return rc;
-		if (*flow == TR_CONTINUE)
-			*flow = TR_NEXT;
-		if (*flow == TR_BREAK) {
-			*flow = TR_NEXT;
-			return RT_OK; /* a break skips the else block */
-		}
-		if (*flow == TR_RETURN)
-			return RT_OK;
 	}
 	return tr_exec_block(r, sc, &s->u.for_.orelse, flow);
 }
@@ -514,16 +521,9 @@ static int exec_while(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 			return rc;
 		if (!go)
 			return tr_exec_block(r, sc, &s->u.cond.orelse, flow);
-		if ((rc = tr_exec_block(r, sc, &s->u.cond.body, flow)) < 0)
+		bool done;
+		if ((rc = loop_turn(r, sc, &s->u.cond.body, flow, &done)) < 0 || done)
 			return rc;
-		if (*flow == TR_CONTINUE)
-			*flow = TR_NEXT;
-		if (*flow == TR_BREAK) {
-			*flow = TR_NEXT;
-			return RT_OK; /* a break skips the else block */
-		}
-		if (*flow == TR_RETURN)
-			return RT_OK;
 	}
 }
 
