@@ -371,6 +371,25 @@ static int index_name(tr_run *r, const tr_val *name_v, const char *schema, const
 	return tr_object_name(r, "ix", name_v, &f, r->cur_off, r->cur_len, out);
 }
 
+/*
+ * postgresql_nulls_not_distinct= of an index or a unique constraint, as
+ * SQLAlchemy 2.0 renders it: True "NULLS NOT DISTINCT", False "NULLS
+ * DISTINCT", None nothing (SQLAlchemy 1.4 rejects the argument; projects on
+ * 2.0 use it). The phrase is appended with a space before (`before`) or after.
+ */
+static int nulls_distinct(tr_run *r, tr_args *kw, rt_buf *b, bool before)
+{
+	const tr_val *v = tr_arg(kw, SIZE_MAX, "postgresql_nulls_not_distinct");
+	if (!v || v->kind == V_NONE)
+		return RT_OK;
+	bool not_distinct;
+	int rc = tr_get_bool(r, v, "postgresql_nulls_not_distinct", &not_distinct);
+	if (rc == RT_OK)
+		rt_buf_printf(b, "%s%s%s", before ? " " : "",
+		              not_distinct ? "NULLS NOT DISTINCT" : "NULLS DISTINCT", before ? "" : " ");
+	return rc;
+}
+
 /* CREATE INDEX as PGDDLCompiler.visit_create_index renders it. */
 static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const char *schema,
                                const char *table, tr_val **elems, size_t nelems, tr_args *kw,
@@ -433,6 +452,8 @@ static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const
 		tr_name_list(b, &cols);
 		rt_buf_putc(b, ')');
 	}
+	if (rc == RT_OK)
+		rc = nulls_distinct(r, kw, b, true);
 	if (rc == RT_OK && with && with->kind != V_NONE) {
 		if (with->kind != V_DICT)
 			return tr_refuse(r, with->off, with->len, "postgresql_with must be a literal dict");
@@ -1076,7 +1097,10 @@ static int unique_element(tr_run *r, rt_buf *b, tr_val *x)
 	if (rc < 0)
 		return rc;
 	tr_constraint_name(b, cn);
-	rt_buf_puts(b, "UNIQUE (");
+	rt_buf_puts(b, "UNIQUE ");
+	if ((rc = nulls_distinct(r, ca, b, false)) < 0)
+		return rc;
+	rt_buf_putc(b, '(');
 	for (size_t k = 0; k < ca->npos; k++) {
 		if (k)
 			rt_buf_puts(b, ", ");
@@ -1085,7 +1109,7 @@ static int unique_element(tr_run *r, rt_buf *b, tr_val *x)
 	rt_buf_putc(b, ')');
 	if (rc == RT_OK)
 		rc = tr_constraint_tail(r, b, ca);
-	static const char *const ignore[] = { "info", "postgresql_nulls_not_distinct", NULL };
+	static const char *const ignore[] = { "info", NULL };
 	tr_args_ignore(ca, ignore);
 	return rc < 0 ? rc : tr_args_check(r, ca, SIZE_MAX, "sa.UniqueConstraint", x->off, x->len);
 }
@@ -1572,11 +1596,11 @@ static void add_named(rt_buf *b, const char *schema, const char *table, const ch
  * deferrable=/initially= either. */
 typedef struct key_kind {
 	const char *sql, *op, *conv;
-	bool deferrable;
+	bool deferrable, nulls_distinct;
 } key_kind;
 
-static const key_kind primary_key = { "PRIMARY KEY", "create_primary_key", "pk", false };
-static const key_kind unique_key = { "UNIQUE", "create_unique_constraint", "uq", true };
+static const key_kind primary_key = { "PRIMARY KEY", "create_primary_key", "pk", false, false };
+static const key_kind unique_key = { "UNIQUE", "create_unique_constraint", "uq", true, true };
 
 /* ADD [CONSTRAINT name ]<key> (columns) */
 static int key_constraint(tr_run *r, op_call *call, const key_kind *key)
@@ -1596,7 +1620,10 @@ static int key_constraint(tr_run *r, op_call *call, const key_kind *key)
 	rt_buf b = RT_BUF_INIT;
 	if (rc == RT_OK) {
 		add_named(&b, schema, table, name);
-		rt_buf_printf(&b, "%s (", key->sql);
+		rt_buf_printf(&b, "%s ", key->sql);
+		if (key->nulls_distinct)
+			rc = nulls_distinct(r, a, &b, false);
+		rt_buf_putc(&b, '(');
 		tr_name_list(&b, &cols);
 		rt_buf_putc(&b, ')');
 		if (key->deferrable)

@@ -1084,6 +1084,24 @@ static void test_translate__reflect_and_dml(void **state)
 	rt_arena_free(a);
 }
 
+/* ---- SQLAlchemy 2.0's postgresql_nulls_not_distinct ---- */
+
+static void test_translate__nulls_not_distinct(void **state)
+{
+	(void)state;
+	expect("    op.create_table('t', sa.Column('a', sa.Integer), sa.Column('b', sa.Integer),\n"
+	       "        sa.UniqueConstraint('a', 'b', name='uq_ab', postgresql_nulls_not_distinct=True))\n"
+	       "    op.create_index('ix_a', 't', ['a'], unique=True, postgresql_nulls_not_distinct=True,\n"
+	       "        postgresql_include=['b'], postgresql_with={'fillfactor': 70})\n"
+	       "    op.create_unique_constraint('uq_b', 't', ['b'], postgresql_nulls_not_distinct=False)\n"
+	       "    op.create_index('ix_b', 't', ['b'], postgresql_nulls_not_distinct=None)\n",
+	       "CREATE TABLE t (\n    a INTEGER, \n    b INTEGER, \n"
+	       "    CONSTRAINT uq_ab UNIQUE NULLS NOT DISTINCT (a, b)\n);\n"
+	       "CREATE UNIQUE INDEX ix_a ON t (a) INCLUDE (b) NULLS NOT DISTINCT WITH (fillfactor = 70);\n"
+	       "ALTER TABLE t ADD CONSTRAINT uq_b UNIQUE NULLS DISTINCT (b);\n"
+	       "CREATE INDEX ix_b ON t (b)");
+}
+
 /* ---- dict assignment, comprehensions, any/all/sum/min/max ---- */
 
 static void test_translate__collections(void **state)
@@ -1897,6 +1915,7 @@ int main(void)
 		cmocka_unit_test(test_translate__fidelity),
 		cmocka_unit_test(test_translate__irreversible),
 		cmocka_unit_test(test_translate__ext_types),
+		cmocka_unit_test(test_translate__nulls_not_distinct),
 		cmocka_unit_test(test_translate__collections),
 		cmocka_unit_test(test_translate__try),
 		cmocka_unit_test(test_translate__reflect_and_dml),
