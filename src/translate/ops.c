@@ -544,7 +544,8 @@ static int op_drop_index(tr_run *r, op_call *call)
 	/* accepted by Alembic and not rendered in DROP INDEX */
 	static const char *const ignore[] = { "postgresql_where", "postgresql_using",
 		                                  "postgresql_ops", "postgresql_include",
-		                                  "postgresql_with", "postgresql_tablespace", NULL };
+		                                  "postgresql_with", "postgresql_tablespace",
+		                                  "postgresql_nulls_not_distinct", NULL };
 	tr_args_ignore(a, ignore);
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 1 : 3, "drop_index");

@@ -1094,12 +1094,13 @@ static void test_translate__nulls_not_distinct(void **state)
 	       "    op.create_index('ix_a', 't', ['a'], unique=True, postgresql_nulls_not_distinct=True,\n"
 	       "        postgresql_include=['b'], postgresql_with={'fillfactor': 70})\n"
 	       "    op.create_unique_constraint('uq_b', 't', ['b'], postgresql_nulls_not_distinct=False)\n"
-	       "    op.create_index('ix_b', 't', ['b'], postgresql_nulls_not_distinct=None)\n",
+	       "    op.create_index('ix_b', 't', ['b'], postgresql_nulls_not_distinct=None)\n"
+	       "    op.drop_index('ix_a', 't', postgresql_nulls_not_distinct=True)\n",
 	       "CREATE TABLE t (\n    a INTEGER, \n    b INTEGER, \n"
 	       "    CONSTRAINT uq_ab UNIQUE NULLS NOT DISTINCT (a, b)\n);\n"
 	       "CREATE UNIQUE INDEX ix_a ON t (a) INCLUDE (b) NULLS NOT DISTINCT WITH (fillfactor = 70);\n"
 	       "ALTER TABLE t ADD CONSTRAINT uq_b UNIQUE NULLS DISTINCT (b);\n"
-	       "CREATE INDEX ix_b ON t (b)");
+	       "CREATE INDEX ix_b ON t (b);\nDROP INDEX ix_a");
 }
 
 /* ---- dict assignment, comprehensions, any/all/sum/min/max ---- */
