@@ -686,7 +686,7 @@ static const char *sql_cmp_op(int op)
 }
 
 /* sa.column('a') < 5: the SQL text SQLAlchemy renders with literal binds. */
-static int sql_compare(tr_run *r, const tr_val *l, int op, tr_val *rv, uint32_t off,
+int tr_sql_compare(tr_run *r, const tr_val *l, int op, tr_val *rv, uint32_t off,
                        uint32_t len, tr_val **out)
 {
 	rt_buf b = RT_BUF_INIT;
@@ -809,7 +809,7 @@ static int eval_compare(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 			return rc;
 		int op = e->u.compare.ops[i];
 		if (left->kind == V_SQL && e->u.compare.comparators.n == 1)
-			return sql_compare(r, left, op, right, e->off, e->len, out);
+			return tr_sql_compare(r, left, op, right, e->off, e->len, out);
 		bool b;
 		rc = compare(r, left, op, right, e->off, e->len, &b);
 		if (rc < 0)
@@ -1946,6 +1946,8 @@ static int obj_method(tr_run *r, tr_val *self, const char *name, tr_args *a,
 	int crc = tr_conn_method(r, self, name, a, off, len, out);
 	if (crc != TR_NOT_HANDLED)
 		return crc;
+	if ((crc = tr_orm_method(r, self, name, a, call, out)) != TR_NOT_HANDLED)
+		return crc;
 	if (r->ctx->guards && tr_is_query(self))
 		return tr_query_method(r, self, name, a, off, len, out);
 	if ((crc = tr_reflect_method(r, self, name, a, off, len, out)) != TR_NOT_HANDLED)
@@ -2222,6 +2224,19 @@ int tr_call_value(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_expr
 
 /* ---- attributes and subscripts ---- */
 
+int tr_table_column(tr_run *r, const tr_val *tc, const char *name, uint32_t off, uint32_t len,
+                    tr_val **out)
+{
+	rt_buf b = RT_BUF_INIT;
+	tr_qualified(&b, tc->table->schema, tc->table->name);
+	rt_buf_putc(&b, '.');
+	rt_ident_append(&b, name);
+	*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), name, off, len);
+	(*out)->table = tc->table; /* the FROM of a select() of it */
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
 static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 {
 	tr_val *base;
@@ -2277,6 +2292,8 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		}
 		break;
 	case V_TABLE:
+		if (base->table->mapped) /* a model class: X.column */
+			return tr_orm_attr(r, base, a, off, len, out);
 		if (strcmp(a, "c") == 0 || strcmp(a, "columns") == 0) {
 			tr_val *v = tr_new(r, V_TABLE_C, off, len);
 			v->table = base->table;
@@ -2288,16 +2305,8 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 			return RT_OK;
 		}
 		break;
-	case V_TABLE_C: {
-		rt_buf b = RT_BUF_INIT;
-		tr_qualified(&b, base->table->schema, base->table->name);
-		rt_buf_putc(&b, '.');
-		rt_ident_append(&b, a);
-		*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), a, off, len);
-		(*out)->table = base->table; /* the FROM of a select() of it */
-		rt_buf_release(&b);
-		return RT_OK;
-	}
+	case V_TABLE_C:
+		return tr_table_column(r, base, a, off, len, out);
 	case V_OBJ:
 		if ((rc = tr_conn_attr(r, base, a, off, len, out)) != TR_NOT_HANDLED)
 			return rc;
