@@ -953,6 +953,18 @@ static int iter_items(tr_run *r, tr_val *v, tr_val ***items, size_t *n)
 			(*items)[i] = tr_str(r, v->s + i, 1, v->off, v->len);
 		return RT_OK;
 	}
+	if (tr_is_orm_query(v)) { /* [x for x in session.query(X)]: the query runs */
+		int rc = tr_orm_run(r, v, v->off, v->len, &v);
+		if (rc < 0)
+			return rc;
+	}
+	if (v->kind == V_RESULT && r->ctx->guards) {
+		int rc = tr_query_rows(r, v, v->off, v->len, "iterates over the rows of a query",
+		                       items, n);
+		if (rc == RT_OK)
+			v->i += (int64_t)*n; /* read them all */
+		return rc;
+	}
 	return tr_refuse(r, v->off, v->len, "iteration over a value not known statically");
 }
 

@@ -85,6 +85,25 @@ static int table_schema(tr_run *r, tr_scope *sc, const py_expr *e, const char **
 	return rc;
 }
 
+/* `class Base(DeclarativeBase): pass` (the 2.0 spelling): a declarative base
+ * like declarative_base() gives, when its body declares nothing. */
+static int base_class(tr_run *r, tr_val *cls)
+{
+	const py_stmt *s = cls->def;
+	for (size_t i = 0; i < s->u.class_.body.n; i++) {
+		const py_stmt *st = s->u.class_.body.v[i];
+		if (st->kind != PY_S_PASS &&
+		    !(st->kind == PY_S_EXPR && st->u.expr.value->kind == PY_E_STR))
+			return tr_refuse(r, st->off, st->len, "a declarative base class '%s' that "
+			                 "declares something (only 'pass' or a docstring)",
+			                 s->u.class_.name);
+	}
+	cls->kind = V_OBJ; /* every name bound to the class sees the base */
+	cls->name = "sa.orm.declarative_base";
+	cls->written = s->u.class_.name;
+	return RT_OK;
+}
+
 int tr_orm_class(tr_run *r, tr_val *cls, uint32_t off, uint32_t len)
 {
 	const py_stmt *s = cls->def;
@@ -102,6 +121,8 @@ int tr_orm_class(tr_run *r, tr_val *cls, uint32_t off, uint32_t len)
 	if (base->kind == V_TABLE && base->table->mapped)
 		return tr_refuse(r, off, len, "model class '%s' inherits model '%s' (mapper "
 		                 "inheritance)", name, base->table->model);
+	if (tr_is(base, "sa.orm.DeclarativeBase") || tr_is(base, "sa.orm.DeclarativeBaseNoMeta"))
+		return base_class(r, cls);
 	if (!is_declarative_base(base))
 		return TR_NOT_HANDLED;
 	if (s->u.class_.keywords.n || s->u.class_.decorators.n)
@@ -280,6 +301,21 @@ static int session_method(tr_run *r, tr_val *self, const char *name,
 }
 
 /* ---- Query ---- */
+
+bool tr_orm_loader_option(const tr_val *v)
+{
+	static const char *const names[] = {
+		"load_only", "defer", "undefer", "undefer_group", "joinedload", "selectinload",
+		"subqueryload", "lazyload", "noload", "raiseload", "immediateload", "defaultload", NULL,
+	};
+	if (!v || v->kind != V_OBJ || strncmp(v->name, "sa.orm.", 7) != 0)
+		return false;
+	const char *n = strrchr(v->name, '.') + 1;
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(n, names[i]) == 0)
+			return true;
+	return false;
+}
 
 bool tr_is_orm_query(const tr_val *v)
 {

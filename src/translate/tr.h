@@ -299,6 +299,9 @@ int tr_orm_session_check(tr_run *r, tr_val *session, uint32_t off, uint32_t len)
  * when self is neither. */
 int tr_orm_method(tr_run *r, tr_val *self, const char *name, tr_args *a,
                   const py_expr *call, tr_val **out);
+/* Whether v is an ORM loader option (orm.load_only(...), joinedload(...)):
+ * it changes what is loaded of each row, never which rows a query finds. */
+bool tr_orm_loader_option(const tr_val *v);
 /* Whether v is a session.query(...) (a select() whose reads run it). */
 bool tr_is_orm_query(const tr_val *v);
 /* Runs such a query: its statement, and the result a loop reads (V_RESULT). */
