@@ -342,15 +342,19 @@ static int filter_by(tr_run *r, tr_val *q, tr_args *a, uint32_t off, uint32_t le
 	const tr_val *base = q;
 	while (strncmp(base->name, "select.", 7) == 0)
 		base = base->self;
-	const tr_val *ent = base->args.pos[0];
-	if (ent->kind != V_TABLE || !ent->table->mapped || a->npos)
+	/* the first entity's model, or the model of its first column (SQLAlchemy's
+	 * _filter_by_zero() without joins) */
+	const tr_val *first = base->args.pos[0];
+	tr_val ent = { .kind = V_TABLE, .table = first->table };
+	if ((first->kind != V_TABLE && first->kind != V_SQL) || !first->table ||
+	    !first->table->mapped || a->npos)
 		return tr_refuse(r, off, len, "'filter_by()' of a query whose first entity is not a "
-		                 "model class");
+		                 "model class or its column");
 	tr_args conds = { 0 };
 	conds.pos = rt_alloc_array(r->arena, a->nkw + 1, sizeof *conds.pos);
 	for (size_t i = 0; i < a->nkw; i++) {
 		tr_val *col;
-		int rc = tr_orm_attr(r, ent, a->kwn[i], off, len, &col);
+		int rc = tr_orm_attr(r, &ent, a->kwn[i], off, len, &col);
 		if (rc == RT_OK)
 			rc = tr_sql_compare(r, col, PY_OP_EQ, a->kwv[i], off, len, &conds.pos[i]);
 		if (rc < 0)
