@@ -1,7 +1,7 @@
 /*
  * Statements of a body run by the constant folder: assignments, unrolled
  * for loops, statically decided ifs and returns, `with` blocks for
- * batch_alter_table and autocommit_block, imports, and helper functions of
+ * batch_alter_table, autocommit_block and ORM Sessions (orm.c), imports, and helper functions of
  * the same file inlined at their calls. Also the public entry points and
  * the refusal messages every part of the translator uses.
  */

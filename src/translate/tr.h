@@ -403,7 +403,7 @@ int tr_moment_method(tr_run *r, const tr_val *v, const char *method, tr_args *a,
 
 /* ---- enum.Enum classes of the version file (enumcls.c) ---- */
 /* Evaluates the class statement of cls (CLASS), used at off/len, in place
- * into an enum class (ENUMCLS), for every name bound to it. Refused at off/len
+ * into an enum class (ENUMCLS), or a model class (orm.c), for every name bound to it. Refused at off/len
  * when it is not an enum, at what was not understood in an enum's body. */
 int tr_class_eval(tr_run *r, tr_val *cls, uint32_t off, uint32_t len);
 /* X.member (an alias gives its member), X.__name__. */
