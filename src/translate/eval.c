@@ -2229,9 +2229,16 @@ int tr_call_value(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_expr
 	case V_FUNC: return call_def(r, fn, a, call, out);
 	case V_BOUND: return method_call(r, fn, a, call, out);
 	case V_ENUMCLS: return tr_enumcls_call(r, fn, a, call->off, call->len, out);
-	default:
-		return tr_refuse(r, call->off, call->len, "a call of %s", py_expr_describe(call->u.call.func));
+	case V_OBJ: {
+		int rc = tr_orm_call(r, fn, a, call->off, call->len, out); /* sessionmaker()() */
+		if (rc != TR_NOT_HANDLED)
+			return rc;
+		break;
 	}
+	default:
+		break;
+	}
+	return tr_refuse(r, call->off, call->len, "a call of %s", py_expr_describe(call->u.call.func));
 }
 
 /* ---- attributes and subscripts ---- */

@@ -230,6 +230,45 @@ int tr_orm_session_check(tr_run *r, tr_val *session, uint32_t off, uint32_t len)
 	return rc;
 }
 
+/* Keyword `name` of a set to v, replacing an earlier value (room allocated). */
+static void set_kw(tr_args *a, const char *name, tr_val *v)
+{
+	size_t i = 0;
+	while (i < a->nkw && strcmp(a->kwn[i], name) != 0)
+		i++;
+	a->kwn[i] = name;
+	a->kwv[i] = v;
+	a->nkw += i == a->nkw;
+}
+
+int tr_orm_call(tr_run *r, tr_val *fn, tr_args *a, uint32_t off, uint32_t len, tr_val **out)
+{
+	if (!tr_is(fn, "sa.orm.sessionmaker") && !tr_is(fn, "sa.orm.session.sessionmaker"))
+		return TR_NOT_HANDLED;
+	/* sessionmaker(bind=..., **kw)(bind=..., **kw): a Session with both, the call's last */
+	tr_args *made[2] = { &fn->args, a };
+	tr_val *s = tr_new(r, V_OBJ, off, len);
+	s->name = "sa.orm.Session";
+	s->written = "sqlalchemy.orm.Session";
+	size_t cap = fn->args.nkw + a->nkw + 2;
+	s->args.kwn = rt_alloc_array(r->arena, cap, sizeof *s->args.kwn);
+	s->args.kwv = rt_alloc_array(r->arena, cap, sizeof *s->args.kwv);
+	s->args.used = rt_alloc_array(r->arena, cap, sizeof *s->args.used);
+	for (size_t k = 0; k < 2; k++) {
+		if (made[k]->npos > 1)
+			return tr_refuse(r, off, len, "positional arguments to a sessionmaker");
+		if (made[k]->npos)
+			set_kw(&s->args, "bind", made[k]->pos[0]);
+		for (size_t i = 0; i < made[k]->nkw; i++) {
+			if (strcmp(made[k]->kwn[i], "class_") == 0)
+				return tr_refuse(r, off, len, "a sessionmaker of another Session class");
+			set_kw(&s->args, made[k]->kwn[i], made[k]->kwv[i]);
+		}
+	}
+	*out = s;
+	return RT_OK;
+}
+
 /* A method of the migration's connection, called with a's arguments. */
 static int on_bind(tr_run *r, tr_val *self, const char *name, tr_args *a,
                    const py_expr *call, tr_val **out)
@@ -322,10 +361,17 @@ bool tr_is_orm_query(const tr_val *v)
 	return tr_is_query(v) && v->written && strcmp(v->written, "sqlalchemy.orm.Query") == 0;
 }
 
-int tr_orm_run(tr_run *r, tr_val *q, uint32_t off, uint32_t len, tr_val **result)
+/* The query's statement (count: `SELECT count(*) FROM (query)`, as Query.count()
+ * wraps it), emitted, and the result it gives. */
+static int run_query(tr_run *r, tr_val *q, bool count, uint32_t off, uint32_t len,
+                     tr_val **result)
 {
 	rt_buf b = RT_BUF_INIT;
+	if (count)
+		rt_buf_puts(&b, "SELECT count(*) AS count_1 FROM (");
 	int rc = tr_render_query(r, &b, q);
+	if (count)
+		rt_buf_puts(&b, ") AS anon_1");
 	if (rc == RT_OK) {
 		tr_emit(r, &b, q->off);
 		*result = tr_new(r, V_RESULT, off, len);
@@ -333,6 +379,11 @@ int tr_orm_run(tr_run *r, tr_val *q, uint32_t off, uint32_t len, tr_val **result
 	}
 	rt_buf_release(&b);
 	return rc;
+}
+
+int tr_orm_run(tr_run *r, tr_val *q, uint32_t off, uint32_t len, tr_val **result)
+{
+	return run_query(r, q, false, off, len, result);
 }
 
 /* query.filter_by(k=v): X.k == v of the query's first entity, as a filter(). */
@@ -369,12 +420,15 @@ static int query_method(tr_run *r, tr_val *q, const char *name, tr_args *a,
 {
 	static const char *const reads[] = { "all", "first", "one", "one_or_none", "scalar", NULL };
 	uint32_t off = call->off, len = call->len;
-	for (size_t i = 0; reads[i]; i++)
-		if (strcmp(name, reads[i]) == 0) {
-			tr_val *res;
-			int rc = tr_orm_run(r, q, off, len, &res);
-			return rc < 0 ? rc : on_bind(r, res, name, a, call, out);
-		}
+	bool count = strcmp(name, "count") == 0, read = count;
+	for (size_t i = 0; reads[i] && !read; i++)
+		read = strcmp(name, reads[i]) == 0;
+	if (read) { /* query.count() is the scalar of its count(*) */
+		tr_val *res = NULL;
+		int rc = no_args(a) ? run_query(r, q, count, off, len, &res)
+		                    : tr_refuse(r, off, len, "'%s()' of a query with arguments", name);
+		return rc < 0 ? rc : on_bind(r, res, count ? "scalar" : name, a, call, out);
+	}
 	int rc = strcmp(name, "filter_by") == 0 ? filter_by(r, q, a, off, len, out)
 	                                        : tr_query_method(r, q, name, a, off, len, out);
 	if (rc == RT_OK)

@@ -290,6 +290,9 @@ int tr_orm_class(tr_run *r, tr_val *cls, uint32_t off, uint32_t len);
 /* X.column (by its key), X.__tablename__, X.__table__ of a model class. */
 int tr_orm_attr(tr_run *r, const tr_val *model, const char *attr, uint32_t off,
                 uint32_t len, tr_val **out);
+/* sessionmaker(...)(...) gives the Session those arguments make; TR_NOT_HANDLED
+ * when fn is not a sessionmaker. */
+int tr_orm_call(tr_run *r, tr_val *fn, tr_args *a, uint32_t off, uint32_t len, tr_val **out);
 /* sqlalchemy.orm.Session(...) not called yet. */
 bool tr_is_session(const tr_val *v);
 /* Refuses a Session that is not bound to the migration's connection as

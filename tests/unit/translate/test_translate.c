@@ -1324,8 +1324,27 @@ static void test_translate__orm(void **state)
 	                           "        session.commit()\n"), RT_UPGRADE, NULL);
 	assert_int_equal(o->rc, RT_OK);
 	assert_string_equal(o->sql, "UPDATE t SET on_hand = FALSE");
+	/* sessionmaker(...)(...): the Session of both; query.count() is 0, wrapped as
+	 * Query.count() wraps it */
+	r = run_file(a, rt_sprintf(a, "%s%s", header,
+	                           "from sqlalchemy import orm\nSession = orm.sessionmaker()\n"
+	                           "Base = orm.declarative_base()\n"
+	                           "class A(Base):\n    __tablename__ = 'a'\n"
+	                           "    id = sa.Column(sa.Integer, primary_key=True)\n"
+	                           "def upgrade():\n    session = Session(bind=op.get_bind())\n"
+	                           "    if session.query(A).filter(A.id > 1).count() == 0:\n"
+	                           "        op.execute('SELECT 2')\n"), RT_UPGRADE, ctx);
+	if (r->rc != RT_OK)
+		fail_msg("rc %d: %s", r->rc, r->err.message);
+	assert_string_equal(r->sql, "WITH retort_rows(c1) AS (\nSELECT count(*) AS count_1 FROM "
+	                    "(SELECT a.id FROM a WHERE (a.id > 1)) AS anon_1\n) SELECT c1 IS NOT "
+	                    "DISTINCT FROM 0, coalesce(c1::text, 'NULL') FROM retort_rows;\n"
+	                    "SELECT 2");
 	/* what retort cannot make exact is refused */
 	static const struct { const char *src, *msg; } refused[] = {
+		{ "from sqlalchemy import orm\nSession = orm.sessionmaker(autocommit=True)\n"
+		  "def upgrade():\n    Session(bind=op.get_bind()).commit()\n",
+		  "autocommit=True" },
 		{ "from sqlalchemy.orm import Session\ndef upgrade():\n"
 		  "    Session(bind=op.get_bind()).rollback()\n",
 		  "rolls back the migration's own transaction" },
