@@ -187,9 +187,12 @@ int tr_orm_attr(tr_run *r, const tr_val *model, const char *attr, uint32_t off,
 		*out = tr_str(r, t->name, strlen(t->name), off, len);
 		return RT_OK;
 	}
-	if (strcmp(attr, "__table__") == 0) {
+	if (strcmp(attr, "__table__") == 0) { /* the Table: t.c.x, t.update(), ... */
+		tr_table *table = rt_alloc(r->arena, sizeof(*table));
+		*table = *t;
+		table->mapped = false;
 		*out = tr_new(r, V_TABLE, off, len);
-		(*out)->table = model->table;
+		(*out)->table = table;
 		return RT_OK;
 	}
 	for (size_t i = 0; i < t->ncols; i++)

@@ -1333,13 +1333,16 @@ static void test_translate__orm(void **state)
 	                           "    id = sa.Column(sa.Integer, primary_key=True)\n"
 	                           "def upgrade():\n    session = Session(bind=op.get_bind())\n"
 	                           "    if session.query(A).filter(A.id > 1).count() == 0:\n"
-	                           "        op.execute('SELECT 2')\n"), RT_UPGRADE, ctx);
+	                           "        op.execute('SELECT 2')\n"
+	                           "    t = A.__table__\n"
+	                           "    op.execute(t.update().where(t.c.id == 1).values(id=2))\n"),
+	             RT_UPGRADE, ctx);
 	if (r->rc != RT_OK)
 		fail_msg("rc %d: %s", r->rc, r->err.message);
 	assert_string_equal(r->sql, "WITH retort_rows(c1) AS (\nSELECT count(*) AS count_1 FROM "
 	                    "(SELECT a.id FROM a WHERE (a.id > 1)) AS anon_1\n) SELECT c1 IS NOT "
 	                    "DISTINCT FROM 0, coalesce(c1::text, 'NULL') FROM retort_rows;\n"
-	                    "SELECT 2");
+	                    "SELECT 2;\nUPDATE a SET id=2 WHERE a.id = 1");
 	/* what retort cannot make exact is refused */
 	static const struct { const char *src, *msg; } refused[] = {
 		{ "from sqlalchemy import orm\nSession = orm.sessionmaker(autocommit=True)\n"
