@@ -70,6 +70,30 @@ static int column_name(tr_run *r, tr_scope *sc, const py_expr *call, const char 
 	return rc;
 }
 
+static void add_column(tr_run *r, rt_ptrvec *cols, const char *key, const char *name,
+                       const py_stmt *st)
+{
+	tr_col *c = rt_alloc(r->arena, sizeof(*c));
+	c->key = key;
+	c->name = name;
+	c->off = st->off;
+	c->len = st->len;
+	rt_ptrvec_push(r->arena, cols, c);
+}
+
+/* `name: Mapped[str]` alone is a column in SQLAlchemy 2.0's declarative. */
+static int mapped_annotation(tr_run *r, tr_scope *sc, const py_stmt *st, bool *out)
+{
+	const py_expr *ann = st->u.annassign.annotation;
+	*out = false;
+	if (ann->kind != PY_E_SUBSCRIPT)
+		return RT_OK;
+	tr_val *v;
+	int rc = tr_eval(r, sc, ann->u.subscript.value, &v);
+	*out = rc == RT_OK && tr_is(v, "sa.orm.Mapped");
+	return rc;
+}
+
 /* __table_args__ = {...} or (constraint, ..., {...}): only schema= matters. */
 static int table_schema(tr_run *r, tr_scope *sc, const py_expr *e, const char **schema)
 {
@@ -138,7 +162,7 @@ int tr_orm_class(tr_run *r, tr_val *cls, uint32_t off, uint32_t len)
 		if (st->kind == PY_S_ASSIGN && st->u.assign.targets.n == 1) {
 			target = st->u.assign.targets.v[0];
 			value = st->u.assign.value;
-		} else if (st->kind == PY_S_ANNASSIGN && st->u.annassign.value) {
+		} else if (st->kind == PY_S_ANNASSIGN) {
 			target = st->u.annassign.target;
 			value = st->u.annassign.value;
 		} else {
@@ -148,7 +172,10 @@ int tr_orm_class(tr_run *r, tr_val *cls, uint32_t off, uint32_t len)
 			continue;
 		const char *key = target->u.name.id;
 		bool column;
-		if (strcmp(key, "__tablename__") == 0) {
+		if (!value) {
+			if ((rc = mapped_annotation(r, sc, st, &column)) == RT_OK && column)
+				add_column(r, &cols, key, key, st);
+		} else if (strcmp(key, "__tablename__") == 0) {
 			tr_val *v;
 			rc = tr_eval(r, sc, value, &v);
 			if (rc == RT_OK)
@@ -158,12 +185,9 @@ int tr_orm_class(tr_run *r, tr_val *cls, uint32_t off, uint32_t len)
 		} else if (strcmp(key, "__abstract__") == 0 || strcmp(key, "__table__") == 0) {
 			rc = tr_refuse(r, st->off, st->len, "'%s' of model class '%s'", key, name);
 		} else if ((rc = column_call(r, sc, value, &column)) == RT_OK && column) {
-			tr_col *c = rt_alloc(r->arena, sizeof(*c));
-			c->key = key;
-			c->off = st->off;
-			c->len = st->len;
-			rc = column_name(r, sc, value, key, &c->name);
-			rt_ptrvec_push(r->arena, &cols, c);
+			const char *colname;
+			if ((rc = column_name(r, sc, value, key, &colname)) == RT_OK)
+				add_column(r, &cols, key, colname, st);
 		} /* relationship(), column_property() and the like select nothing */
 	}
 	if (rc < 0)

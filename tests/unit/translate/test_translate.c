@@ -1273,7 +1273,9 @@ static void test_translate__orm(void **state)
 		"    pass\n"
 		"class Recipe(V2Base):\n"
 		"    __tablename__ = 'recipes'\n"
-		"    id: orm.Mapped[int] = orm.mapped_column(sa.Integer, primary_key=True)\n";
+		"    id: orm.Mapped[int] = orm.mapped_column(sa.Integer, primary_key=True)\n"
+		"    name: orm.Mapped[str]\n"
+		"    note: 'str'\n";
 	const char *body =
 		"def upgrade():\n"
 		"    op.add_column('incident', sa.Column('x', sa.Integer()))\n"
@@ -1304,7 +1306,8 @@ static void test_translate__orm(void **state)
 	                    ROWS_GUARD ";\n"
 	                    "WITH retort_rows AS (\nSELECT incident.id, incident.plugin_id FROM incident"
 	                    ROWS_GUARD ";\n"
-	                    "WITH retort_rows AS (\nSELECT recipes.id FROM recipes" ROWS_GUARD ";\n"
+	                    "WITH retort_rows AS (\nSELECT recipes.id, recipes.name FROM recipes"
+	                    ROWS_GUARD ";\n"
 	                    "UPDATE t SET a = 0;\n"
 	                    "SELECT 1;\n"
 	                    "WITH retort_rows AS (\nSELECT core.plugin.id, core.plugin.the_slug FROM "
