@@ -1379,6 +1379,11 @@ static void test_translate__orm(void **state)
 		  "class A(Base):\n    __tablename__ = 'a'\n    id = sa.Column(sa.Integer)\n"
 		  "def upgrade():\n    Session(bind=op.get_bind()).query(A).filter(A.nope == 1).all()\n",
 		  "'A.nope': not a column of the model class" },
+		{ "from sqlalchemy.orm import Session, declarative_base\nBase = declarative_base()\n"
+		  "class A(Base):\n    __tablename__ = 'a'\n    id = sa.Column(sa.Integer)\n"
+		  "def upgrade():\n"
+		  "    Session(bind=op.get_bind()).execute(sa.update(A).values(id=1))\n",
+		  "an update() of model class 'A'" },
 	};
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		r = run_file(a, rt_sprintf(a, "%s%s", header, refused[i].src), RT_UPGRADE, ctx);
