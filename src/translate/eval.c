@@ -1517,6 +1517,13 @@ static int func_call(tr_run *r, const char *fname, tr_args *a, const py_expr *ca
 		return tr_refuse(r, call->off, call->len, "keyword arguments to 'sa.func.%s'", fname);
 	rt_buf b = RT_BUF_INIT;
 	bool is_ansi = false;
+	tr_table *from = NULL; /* the one table of its column arguments: a select()'s FROM */
+	bool one_table = true;
+	for (size_t i = 0; i < a->npos; i++)
+		if (a->pos[i]->kind == V_SQL && a->pos[i]->table) {
+			one_table = one_table && (!from || from == a->pos[i]->table);
+			from = a->pos[i]->table;
+		}
 	for (size_t i = 0; ansi[i]; i++)
 		if (strcasecmp(fname, ansi[i]) == 0)
 			is_ansi = true;
@@ -1543,6 +1550,7 @@ static int func_call(tr_run *r, const char *fname, tr_args *a, const py_expr *ca
 		rt_buf_putc(&b, ')');
 	}
 	*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), NULL, call->off, call->len);
+	(*out)->table = one_table ? from : NULL;
 	rt_buf_release(&b);
 	return RT_OK;
 }

@@ -335,14 +335,15 @@ static int session_method(tr_run *r, tr_val *self, const char *name,
 	if (rc < 0)
 		return rc;
 	tr_val *bind = tr_arg(&self->args, 0, "bind");
-	if (strcmp(name, "execute") == 0 || strcmp(name, "scalars") == 0) {
+	bool scalar = strcmp(name, "scalar") == 0, scalars = strcmp(name, "scalars") == 0;
+	if (strcmp(name, "execute") == 0 || scalar || scalars) {
 		for (size_t i = 0; i < a->nkw; i++)
 			if (strcmp(a->kwn[i], "params") == 0)
 				a->kwn[i] = "parameters"; /* Connection.execute's name for them */
 		rc = on_bind(r, bind, "execute", a, call, out);
-		if (rc == RT_OK && name[0] == 's') { /* session.scalars(x): execute(x).scalars() */
+		if (rc == RT_OK && (scalar || scalars)) { /* session.scalar(x): execute(x).scalar() */
 			tr_args none = { 0 };
-			rc = on_bind(r, *out, "scalars", &none, call, out);
+			rc = on_bind(r, *out, name, &none, call, out);
 		}
 		return rc;
 	}
@@ -362,7 +363,7 @@ static int session_method(tr_run *r, tr_val *self, const char *name,
 		return tr_refuse(r, off, len, "'session.rollback()' rolls back the migration's own "
 		                 "transaction");
 	return tr_refuse(r, off, len, "'session.%s()' (model instances are not translated; "
-	                 "only execute, scalars, query, connection, commit, flush and close)",
+	                 "only execute, scalar, scalars, query, connection, commit, flush and close)",
 	                 name);
 }
 

@@ -1337,6 +1337,8 @@ static void test_translate__orm(void **state)
 	                           "def upgrade():\n    session = Session(bind=op.get_bind())\n"
 	                           "    if session.query(A).filter(A.id > 1).count() == 0:\n"
 	                           "        op.execute('SELECT 2')\n"
+	                           "    if session.scalar(sa.select(sa.func.count(A.id))) == 0:\n"
+	                           "        op.execute('SELECT 3')\n"
 	                           "    t = A.__table__\n"
 	                           "    op.execute(t.update().where(t.c.id == 1).values(id=2))\n"),
 	             RT_UPGRADE, ctx);
@@ -1345,7 +1347,10 @@ static void test_translate__orm(void **state)
 	assert_string_equal(r->sql, "WITH retort_rows(c1) AS (\nSELECT count(*) AS count_1 FROM "
 	                    "(SELECT a.id FROM a WHERE (a.id > 1)) AS anon_1\n) SELECT c1 IS NOT "
 	                    "DISTINCT FROM 0, coalesce(c1::text, 'NULL') FROM retort_rows;\n"
-	                    "SELECT 2;\nUPDATE a SET id=2 WHERE a.id = 1");
+	                    "SELECT 2;\n"
+	                    "WITH retort_rows(c1) AS (\nSELECT count(a.id) FROM a\n) SELECT c1 IS NOT "
+	                    "DISTINCT FROM 0, coalesce(c1::text, 'NULL') FROM retort_rows;\n"
+	                    "SELECT 3;\nUPDATE a SET id=2 WHERE a.id = 1");
 	/* what retort cannot make exact is refused */
 	static const struct { const char *src, *msg; } refused[] = {
 		{ "from sqlalchemy import orm\nSession = orm.sessionmaker(autocommit=True)\n"
