@@ -340,6 +340,17 @@ static int session_method(tr_run *r, tr_val *self, const char *name,
 		for (size_t i = 0; i < a->nkw; i++)
 			if (strcmp(a->kwn[i], "params") == 0)
 				a->kwn[i] = "parameters"; /* Connection.execute's name for them */
+		if (a->npos && a->pos[0]->kind == V_STR) {
+			/* the Session coerces a string to text(), :name parameters and all, where
+			 * Connection.execute(str) sends it as it is */
+			tr_val *text = tr_new(r, V_OBJ, a->pos[0]->off, a->pos[0]->len);
+			text->name = "sa.text";
+			text->written = "sqlalchemy.text";
+			text->args.pos = rt_alloc(r->arena, sizeof *text->args.pos);
+			text->args.pos[0] = a->pos[0];
+			text->args.npos = 1;
+			a->pos[0] = text;
+		}
 		rc = on_bind(r, bind, "execute", a, call, out);
 		if (rc == RT_OK && (scalar || scalars)) { /* session.scalar(x): execute(x).scalar() */
 			tr_args none = { 0 };

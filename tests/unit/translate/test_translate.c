@@ -1324,9 +1324,12 @@ static void test_translate__orm(void **state)
 	                           "from sqlalchemy import orm\ndef upgrade():\n"
 	                           "    with orm.Session(bind=op.get_bind()) as session:\n"
 	                           "        session.execute(sa.text('UPDATE t SET on_hand = FALSE'))\n"
-	                           "        session.commit()\n"), RT_UPGRADE, NULL);
+	                           "        session.commit()\n"
+	                           "        session.execute('UPDATE t SET a = :a', {'a': 'x'})\n"),
+	             RT_UPGRADE, NULL);
 	assert_int_equal(o->rc, RT_OK);
-	assert_string_equal(o->sql, "UPDATE t SET on_hand = FALSE");
+	/* a string is text() to a Session: its :a is a parameter */
+	assert_string_equal(o->sql, "UPDATE t SET on_hand = FALSE;\nUPDATE t SET a = 'x'");
 	/* sessionmaker(...)(...): the Session of both; query.count() is 0, wrapped as
 	 * Query.count() wraps it */
 	r = run_file(a, rt_sprintf(a, "%s%s", header,
