@@ -161,6 +161,10 @@ int tr_render_dml(tr_run *r, rt_buf *b, tr_val *q)
 		return tr_refuse(r, q->off, q->len, "an %s() of something other than a table",
 		                 base->name + 3);
 	const tr_table *t = base->args.pos[0]->table;
+	if (t->mapped) /* ORM-enabled: attribute keys, synchronize_session's evaluation */
+		return tr_refuse(r, q->off, q->len, "an %s() of model class '%s' (SQLAlchemy's ORM "
+		                 "runs it its own way); an %s() of '%s.__table__' is translated",
+		                 base->name + 3, t->model, base->name + 3, t->model);
 	char kind = base->name[3]; /* u, d, i */
 	size_t cap = 0;
 	for (size_t i = 0; i < chain.n; i++) {

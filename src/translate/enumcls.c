@@ -337,10 +337,13 @@ int tr_class_eval(tr_run *r, tr_val *cls, uint32_t off, uint32_t len)
 	tr_enum *en = rt_alloc(r->arena, sizeof(*en));
 	cls->i = 1;
 	r->module_depth++;
-	int rc = class_build(r, cls, en, off, len);
+	int rc = tr_orm_class(r, cls, off, len); /* a declarative model class */
+	bool model = rc != TR_NOT_HANDLED;
+	if (!model)
+		rc = class_build(r, cls, en, off, len);
 	r->module_depth--;
 	cls->i = 0;
-	if (rc < 0)
+	if (rc < 0 || model)
 		return rc;
 	cls->kind = V_ENUMCLS; /* every name bound to the class sees it evaluated */
 	cls->enumc = en;

@@ -686,7 +686,7 @@ static const char *sql_cmp_op(int op)
 }
 
 /* sa.column('a') < 5: the SQL text SQLAlchemy renders with literal binds. */
-static int sql_compare(tr_run *r, const tr_val *l, int op, tr_val *rv, uint32_t off,
+int tr_sql_compare(tr_run *r, const tr_val *l, int op, tr_val *rv, uint32_t off,
                        uint32_t len, tr_val **out)
 {
 	rt_buf b = RT_BUF_INIT;
@@ -809,7 +809,7 @@ static int eval_compare(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 			return rc;
 		int op = e->u.compare.ops[i];
 		if (left->kind == V_SQL && e->u.compare.comparators.n == 1)
-			return sql_compare(r, left, op, right, e->off, e->len, out);
+			return tr_sql_compare(r, left, op, right, e->off, e->len, out);
 		bool b;
 		rc = compare(r, left, op, right, e->off, e->len, &b);
 		if (rc < 0)
@@ -952,6 +952,18 @@ static int iter_items(tr_run *r, tr_val *v, tr_val ***items, size_t *n)
 		for (size_t i = 0; i < v->slen; i++)
 			(*items)[i] = tr_str(r, v->s + i, 1, v->off, v->len);
 		return RT_OK;
+	}
+	if (tr_is_orm_query(v)) { /* [x for x in session.query(X)]: the query runs */
+		int rc = tr_orm_run(r, v, v->off, v->len, &v);
+		if (rc < 0)
+			return rc;
+	}
+	if (v->kind == V_RESULT && r->ctx->guards) {
+		int rc = tr_query_rows(r, v, v->off, v->len, "iterates over the rows of a query",
+		                       items, n);
+		if (rc == RT_OK)
+			v->i += (int64_t)*n; /* read them all */
+		return rc;
 	}
 	return tr_refuse(r, v->off, v->len, "iteration over a value not known statically");
 }
@@ -1505,6 +1517,13 @@ static int func_call(tr_run *r, const char *fname, tr_args *a, const py_expr *ca
 		return tr_refuse(r, call->off, call->len, "keyword arguments to 'sa.func.%s'", fname);
 	rt_buf b = RT_BUF_INIT;
 	bool is_ansi = false;
+	tr_table *from = NULL; /* the one table of its column arguments: a select()'s FROM */
+	bool one_table = true;
+	for (size_t i = 0; i < a->npos; i++)
+		if (a->pos[i]->kind == V_SQL && a->pos[i]->table) {
+			one_table = one_table && (!from || from == a->pos[i]->table);
+			from = a->pos[i]->table;
+		}
 	for (size_t i = 0; ansi[i]; i++)
 		if (strcasecmp(fname, ansi[i]) == 0)
 			is_ansi = true;
@@ -1531,6 +1550,7 @@ static int func_call(tr_run *r, const char *fname, tr_args *a, const py_expr *ca
 		rt_buf_putc(&b, ')');
 	}
 	*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), NULL, call->off, call->len);
+	(*out)->table = one_table ? from : NULL;
 	rt_buf_release(&b);
 	return RT_OK;
 }
@@ -1946,6 +1966,8 @@ static int obj_method(tr_run *r, tr_val *self, const char *name, tr_args *a,
 	int crc = tr_conn_method(r, self, name, a, off, len, out);
 	if (crc != TR_NOT_HANDLED)
 		return crc;
+	if ((crc = tr_orm_method(r, self, name, a, call, out)) != TR_NOT_HANDLED)
+		return crc;
 	if (r->ctx->guards && tr_is_query(self))
 		return tr_query_method(r, self, name, a, off, len, out);
 	if ((crc = tr_reflect_method(r, self, name, a, off, len, out)) != TR_NOT_HANDLED)
@@ -2215,12 +2237,32 @@ int tr_call_value(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_expr
 	case V_FUNC: return call_def(r, fn, a, call, out);
 	case V_BOUND: return method_call(r, fn, a, call, out);
 	case V_ENUMCLS: return tr_enumcls_call(r, fn, a, call->off, call->len, out);
-	default:
-		return tr_refuse(r, call->off, call->len, "a call of %s", py_expr_describe(call->u.call.func));
+	case V_OBJ: {
+		int rc = tr_orm_call(r, fn, a, call->off, call->len, out); /* sessionmaker()() */
+		if (rc != TR_NOT_HANDLED)
+			return rc;
+		break;
 	}
+	default:
+		break;
+	}
+	return tr_refuse(r, call->off, call->len, "a call of %s", py_expr_describe(call->u.call.func));
 }
 
 /* ---- attributes and subscripts ---- */
+
+int tr_table_column(tr_run *r, const tr_val *tc, const char *name, uint32_t off, uint32_t len,
+                    tr_val **out)
+{
+	rt_buf b = RT_BUF_INIT;
+	tr_qualified(&b, tc->table->schema, tc->table->name);
+	rt_buf_putc(&b, '.');
+	rt_ident_append(&b, name);
+	*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), name, off, len);
+	(*out)->table = tc->table; /* the FROM of a select() of it */
+	rt_buf_release(&b);
+	return RT_OK;
+}
 
 static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 {
@@ -2277,6 +2319,8 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 		}
 		break;
 	case V_TABLE:
+		if (base->table->mapped) /* a model class: X.column */
+			return tr_orm_attr(r, base, a, off, len, out);
 		if (strcmp(a, "c") == 0 || strcmp(a, "columns") == 0) {
 			tr_val *v = tr_new(r, V_TABLE_C, off, len);
 			v->table = base->table;
@@ -2288,16 +2332,8 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 			return RT_OK;
 		}
 		break;
-	case V_TABLE_C: {
-		rt_buf b = RT_BUF_INIT;
-		tr_qualified(&b, base->table->schema, base->table->name);
-		rt_buf_putc(&b, '.');
-		rt_ident_append(&b, a);
-		*out = sql_val(r, rt_strdup(r->arena, rt_buf_cstr(&b)), a, off, len);
-		(*out)->table = base->table; /* the FROM of a select() of it */
-		rt_buf_release(&b);
-		return RT_OK;
-	}
+	case V_TABLE_C:
+		return tr_table_column(r, base, a, off, len, out);
 	case V_OBJ:
 		if ((rc = tr_conn_attr(r, base, a, off, len, out)) != TR_NOT_HANDLED)
 			return rc;

@@ -1,7 +1,7 @@
 /*
  * Statements of a body run by the constant folder: assignments, unrolled
  * for loops, statically decided ifs and returns, `with` blocks for
- * batch_alter_table and autocommit_block, imports, and helper functions of
+ * batch_alter_table, autocommit_block and ORM Sessions (orm.c), imports, and helper functions of
  * the same file inlined at their calls. Also the public entry points and
  * the refusal messages every part of the translator uses.
  */
@@ -185,6 +185,12 @@ static int exec_with(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 			if (it->vars)
 				rc = tr_refuse(r, it->vars->off, it->vars->len, "'as' target of "
 				               "autocommit_block()");
+			continue;
+		}
+		if (tr_is_session(cm)) { /* Session.__enter__ gives itself; close() ends nothing */
+			rc = tr_orm_session_check(r, cm, it->context->off, it->context->len);
+			if (rc == RT_OK && it->vars)
+				rc = tr_bind_target(r, sc, it->vars, cm);
 			continue;
 		}
 		if (!tr_is(cm, "op.batch_alter_table")) {
@@ -439,6 +445,10 @@ static int exec_for(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 		return rc;
 	tr_val **items;
 	size_t n;
+	if (tr_is_orm_query(v)) /* for x in session.query(X): the query runs */
+		rc = tr_orm_run(r, v, s->u.for_.iter->off, s->u.for_.iter->len, &v);
+	if (rc < 0)
+		return rc;
 	if (v->kind == V_RESULT && r->ctx->guards) {
 		rc = tr_query_rows(r, v, s->off, s->len, "loops over the rows of a query", &items, &n);
 		if (rc < 0)

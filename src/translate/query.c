@@ -2,7 +2,7 @@
  * SELECT queries built with SQLAlchemy's expression language, only for what a
  * data loop iterates (rt_translate_ctx_allow_guards): `table.select()`,
  * `sa.select(table or columns)` (1.4 style, or one list as 1.3), then
- * `.where()/.filter()/.distinct()/.limit()/.offset()/.order_by()`. The text
+ * `.where()/.filter()/.distinct()/.limit()/.offset()/.order_by()/.options()`. The text
  * only has to find the same rows (the guard counts them), so ORDER BY is left
  * out; it is never printed offline. A query is a V_OBJ named "sa.select"
  * (its columns as arguments) or "select.<method>" over its `self`.
@@ -22,13 +22,17 @@ int tr_query_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uint3
                     uint32_t len, tr_val **out)
 {
 	static const char *const methods[] = { "where", "filter", "distinct", "limit", "offset",
-		                                   "order_by", NULL };
+		                                   "order_by", "options", NULL };
 	bool known = false;
 	for (size_t i = 0; methods[i]; i++)
 		known = known || strcmp(name, methods[i]) == 0;
 	if (!known)
 		return tr_refuse(r, off, len, "'%s()' of a select(): only where, filter, distinct, "
-		                 "limit, offset and order_by are rendered", name);
+		                 "limit, offset, order_by and options are rendered", name);
+	for (size_t i = 0; strcmp(name, "options") == 0 && i < a->npos; i++)
+		if (!tr_orm_loader_option(a->pos[i]))
+			return tr_refuse(r, a->pos[i]->off, a->pos[i]->len, "an option of a select() "
+			                 "other than an ORM loader option (load_only, joinedload, ...)");
 	tr_val *v = tr_new(r, V_OBJ, off, len);
 	v->name = rt_concat(r->arena, "select.", name, NULL);
 	v->written = "sqlalchemy.select";
@@ -77,6 +81,9 @@ static int columns(tr_run *r, rt_buf *b, rt_ptrvec *from, tr_val **items, size_t
 			add_from(r, from, c->table);
 			continue;
 		}
+		if (c->kind == V_REF) /* an application's model, or its table */
+			return tr_refuse(r, c->off, c->len, "a query of '%s': retort knows only the "
+			                 "tables and model classes the version file defines", c->written);
 		if (!*first)
 			rt_buf_puts(b, ", ");
 		*first = false;
@@ -148,7 +155,7 @@ int tr_render_query(tr_run *r, rt_buf *b, tr_val *q)
 			else
 				rt_buf_printf(&tail, " %s %lld", name[0] == 'l' ? "LIMIT" : "OFFSET",
 				              (long long)a->pos[0]->i);
-		} /* order_by: the same rows */
+		} /* order_by, and options (what is loaded of each row): the same rows */
 	}
 	if (rc == RT_OK) {
 		rt_buf_printf(b, "SELECT %s%s", distinct ? "DISTINCT " : "", rt_buf_cstr(&cols));

@@ -72,6 +72,8 @@ typedef struct tr_table {
 	const char *name, *schema;
 	tr_col **cols;
 	size_t ncols;
+	bool mapped;               /* a declarative model class of the file (orm.c) */
+	const char *model;         /* its class name */
 } tr_table;
 
 struct tr_val {
@@ -174,6 +176,13 @@ int tr_truth(tr_run *r, const tr_val *v, bool *out);
 /* a <op> b for literal operands (py_op: + - * // %% and str %% formatting). */
 int tr_binary(tr_run *r, int op, const tr_val *a, const tr_val *b, uint32_t off, uint32_t len,
               tr_val **out);
+/* l <op> rv where l is a SQL expression (py_op EQ, NE, LT..., IS, IS_NOT):
+ * its SQL text with literal binds, `IS NULL` for None. */
+int tr_sql_compare(tr_run *r, const tr_val *l, int op, tr_val *rv, uint32_t off,
+                   uint32_t len, tr_val **out);
+/* table.c.<name> of a V_TABLE_C: the column as SQL, its table the FROM. */
+int tr_table_column(tr_run *r, const tr_val *tc, const char *name, uint32_t off, uint32_t len,
+                    tr_val **out);
 /* str(v) for a literal; false when v has no literal text. */
 bool tr_to_text(tr_run *r, const tr_val *v, rt_buf *b);
 void tr_scope_set(tr_run *r, tr_scope *sc, const char *name, tr_val *v);
@@ -274,6 +283,33 @@ int tr_query_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uint3
 /* SELECT ... FROM ... [WHERE ...]: the rows q finds (ORDER BY left out). */
 int tr_render_query(tr_run *r, rt_buf *b, tr_val *q);
 
+/* ---- the ORM: Session and declarative model classes (orm.c) ---- */
+/* Evaluates a class statement based on a declarative Base into a mapped
+ * table (V_TABLE) in place; TR_NOT_HANDLED when its base is none. */
+int tr_orm_class(tr_run *r, tr_val *cls, uint32_t off, uint32_t len);
+/* X.column (by its key), X.__tablename__, X.__table__ of a model class. */
+int tr_orm_attr(tr_run *r, const tr_val *model, const char *attr, uint32_t off,
+                uint32_t len, tr_val **out);
+/* sessionmaker(...)(...) gives the Session those arguments make; TR_NOT_HANDLED
+ * when fn is not a sessionmaker. */
+int tr_orm_call(tr_run *r, tr_val *fn, tr_args *a, uint32_t off, uint32_t len, tr_val **out);
+/* sqlalchemy.orm.Session(...) not called yet. */
+bool tr_is_session(const tr_val *v);
+/* Refuses a Session that is not bound to the migration's connection as
+ * Alembic holds it (in a transaction); off/len: where it is used. */
+int tr_orm_session_check(tr_run *r, tr_val *session, uint32_t off, uint32_t len);
+/* session.<name>(...) and query.<name>(...) of session.query(); TR_NOT_HANDLED
+ * when self is neither. */
+int tr_orm_method(tr_run *r, tr_val *self, const char *name, tr_args *a,
+                  const py_expr *call, tr_val **out);
+/* Whether v is an ORM loader option (orm.load_only(...), joinedload(...)):
+ * it changes what is loaded of each row, never which rows a query finds. */
+bool tr_orm_loader_option(const tr_val *v);
+/* Whether v is a session.query(...) (a select() whose reads run it). */
+bool tr_is_orm_query(const tr_val *v);
+/* Runs such a query: its statement, and the result a loop reads (V_RESULT). */
+int tr_orm_run(tr_run *r, tr_val *q, uint32_t off, uint32_t len, tr_val **result);
+
 /* ---- UPDATE / DELETE / INSERT expressions (dml.c) ---- */
 bool tr_is_dml(const tr_val *v);
 /* table.update() / .delete() / .insert(): name is "update", "delete" or "insert". */
@@ -370,7 +406,7 @@ int tr_moment_method(tr_run *r, const tr_val *v, const char *method, tr_args *a,
 
 /* ---- enum.Enum classes of the version file (enumcls.c) ---- */
 /* Evaluates the class statement of cls (CLASS), used at off/len, in place
- * into an enum class (ENUMCLS), for every name bound to it. Refused at off/len
+ * into an enum class (ENUMCLS), or a model class (orm.c), for every name bound to it. Refused at off/len
  * when it is not an enum, at what was not understood in an enum's body. */
 int tr_class_eval(tr_run *r, tr_val *cls, uint32_t off, uint32_t len);
 /* X.member (an alias gives its member), X.__name__. */

@@ -1279,6 +1279,166 @@ static void test_translate__data_loops(void **state)
 	rt_arena_free(a);
 }
 
+/* ---- the ORM: Session(bind=op.get_bind()), declarative model classes ---- */
+
+static void test_translate__orm(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	rt_translate_ctx *ctx = rt_translate_ctx_new(a, NULL);
+	rt_translate_ctx_allow_guards(ctx);
+	/* dispatch's and mealie's shapes: models of the file, queried through a Session */
+	const char *models =
+		"from sqlalchemy import orm, Column, Integer, String, ForeignKey, select\n"
+		"from sqlalchemy.orm import Session, relationship, declarative_base\n"
+		"Base = declarative_base()\n"
+		"class Plugin(Base):\n"
+		"    __tablename__ = 'plugin'\n"
+		"    __table_args__ = {'schema': 'core'}\n"
+		"    id = Column(Integer, primary_key=True)\n"
+		"    slug = Column('the_slug', String, unique=True)\n"
+		"class Incident(Base):\n"
+		"    '''An incident.'''\n"
+		"    __tablename__ = 'incident'\n"
+		"    id = Column(Integer, primary_key=True)\n"
+		"    plugin_id = Column(myapp.Type(key=myapp.KEY), ForeignKey(Plugin.id))\n"
+		"    plugin = relationship(Plugin, backref='incidents')\n"
+		"    def fix(self):\n"
+		"        return myapp.fix(self)\n"
+		"class V2Base(orm.DeclarativeBase):\n"
+		"    pass\n"
+		"class Recipe(V2Base):\n"
+		"    __tablename__ = 'recipes'\n"
+		"    id: orm.Mapped[int] = orm.mapped_column(sa.Integer, primary_key=True)\n"
+		"    name: orm.Mapped[str]\n"
+		"    note: 'str'\n";
+	const char *body =
+		"def upgrade():\n"
+		"    op.add_column('incident', sa.Column('x', sa.Integer()))\n"
+		"    session = Session(bind=op.get_bind())\n"
+		"    for incident in session.query(Incident).all():\n"
+		"        incident.x = incident.fix()\n"
+		"    session.commit()\n"
+		"    for p in session.query(Plugin.id, Plugin.slug).filter(Plugin.id > 2).filter_by(slug='a'):\n"
+		"        session.add(p)\n"
+		"    ids = [i.id for i in session.query(Incident).options(orm.load_only(Incident.id))]\n"
+		"    with orm.Session(bind=op.get_bind()) as s:\n"
+		"        r = s.execute(select(Recipe)).scalars().all()\n"
+		"        conn = s.connection()\n"
+		"        s.execute(sa.text('UPDATE t SET a = :a'), {'a': len(r) + len(ids)})\n"
+		"        conn.execute(sa.text('SELECT 1'))\n"
+		"        first = s.query(Plugin).first()\n"
+		"    op.execute('SELECT %s' % (first,))\n";
+	const char *text = rt_sprintf(a, "%s%s%s", header, models, body);
+	struct result *r = run_file(a, text, RT_UPGRADE, ctx);
+	if (r->rc != RT_OK)
+		fail_msg("rc %d: %s", r->rc, r->err.message);
+	assert_string_equal(r->sql,
+	                    "ALTER TABLE incident ADD COLUMN x INTEGER;\n"
+	                    "WITH retort_rows AS (\nSELECT incident.id, incident.plugin_id FROM incident"
+	                    ROWS_GUARD ";\n"
+	                    "WITH retort_rows AS (\nSELECT core.plugin.id, core.plugin.the_slug FROM "
+	                    "core.plugin WHERE (core.plugin.id > 2) AND (core.plugin.the_slug = 'a')"
+	                    ROWS_GUARD ";\n"
+	                    "WITH retort_rows AS (\nSELECT incident.id, incident.plugin_id FROM incident"
+	                    ROWS_GUARD ";\n"
+	                    "WITH retort_rows AS (\nSELECT recipes.id, recipes.name FROM recipes"
+	                    ROWS_GUARD ";\n"
+	                    "UPDATE t SET a = 0;\n"
+	                    "SELECT 1;\n"
+	                    "WITH retort_rows AS (\nSELECT core.plugin.id, core.plugin.the_slug FROM "
+	                    "core.plugin" ROWS_GUARD ";\n"
+	                    "SELECT None");
+	assert_non_null(strstr(r->list.items[1]->guard, "upgrade() reads a query's rows with all()"));
+	assert_non_null(strstr(r->list.items[2]->guard, "loops over the rows of a query"));
+	/* offline a query of the session is refused; its execute of SQL is not */
+	struct result *o = run_file(a, text, RT_UPGRADE, NULL);
+	assert_int_equal(o->rc, RT_EUNSUPPORTED);
+	assert_non_null(strstr(o->err.message, "'session.query()' reads the database's rows"));
+	rt_error_clear(&o->err);
+	o = run_file(a, rt_sprintf(a, "%s%s", header,
+	                           "from sqlalchemy import orm\ndef upgrade():\n"
+	                           "    with orm.Session(bind=op.get_bind()) as session:\n"
+	                           "        session.execute(sa.text('UPDATE t SET on_hand = FALSE'))\n"
+	                           "        session.commit()\n"
+	                           "        session.execute('UPDATE t SET a = :a', {'a': 'x'})\n"),
+	             RT_UPGRADE, NULL);
+	assert_int_equal(o->rc, RT_OK);
+	/* a string is text() to a Session: its :a is a parameter */
+	assert_string_equal(o->sql, "UPDATE t SET on_hand = FALSE;\nUPDATE t SET a = 'x'");
+	/* sessionmaker(...)(...): the Session of both; query.count() is 0, wrapped as
+	 * Query.count() wraps it */
+	r = run_file(a, rt_sprintf(a, "%s%s", header,
+	                           "from sqlalchemy import orm\nSession = orm.sessionmaker()\n"
+	                           "Base = orm.declarative_base()\n"
+	                           "class A(Base):\n    __tablename__ = 'a'\n"
+	                           "    id = sa.Column(sa.Integer, primary_key=True)\n"
+	                           "def upgrade():\n    session = Session(bind=op.get_bind())\n"
+	                           "    if session.query(A).filter(A.id > 1).count() == 0:\n"
+	                           "        op.execute('SELECT 2')\n"
+	                           "    if session.scalar(sa.select(sa.func.count(A.id))) == 0:\n"
+	                           "        op.execute('SELECT 3')\n"
+	                           "    t = A.__table__\n"
+	                           "    op.execute(t.update().where(t.c.id == 1).values(id=2))\n"),
+	             RT_UPGRADE, ctx);
+	if (r->rc != RT_OK)
+		fail_msg("rc %d: %s", r->rc, r->err.message);
+	assert_string_equal(r->sql, "WITH retort_rows(c1) AS (\nSELECT count(*) AS count_1 FROM "
+	                    "(SELECT a.id FROM a WHERE (a.id > 1)) AS anon_1\n) SELECT c1 IS NOT "
+	                    "DISTINCT FROM 0, coalesce(c1::text, 'NULL') FROM retort_rows;\n"
+	                    "SELECT 2;\n"
+	                    "WITH retort_rows(c1) AS (\nSELECT count(a.id) FROM a\n) SELECT c1 IS NOT "
+	                    "DISTINCT FROM 0, coalesce(c1::text, 'NULL') FROM retort_rows;\n"
+	                    "SELECT 3;\nUPDATE a SET id=2 WHERE a.id = 1");
+	/* what retort cannot make exact is refused */
+	static const struct { const char *src, *msg; } refused[] = {
+		{ "from sqlalchemy import orm\nSession = orm.sessionmaker(autocommit=True)\n"
+		  "def upgrade():\n    Session(bind=op.get_bind()).commit()\n",
+		  "autocommit=True" },
+		{ "from sqlalchemy.orm import Session\ndef upgrade():\n"
+		  "    Session(bind=op.get_bind()).rollback()\n",
+		  "rolls back the migration's own transaction" },
+		{ "from sqlalchemy.orm import Session\ndef upgrade():\n"
+		  "    Session(bind=op.get_bind(), autocommit=True).commit()\n",
+		  "autocommit=True" },
+		{ "from sqlalchemy.orm import Session\ndef upgrade():\n"
+		  "    with op.get_context().autocommit_block():\n"
+		  "        Session(bind=op.get_bind()).execute(sa.text('SELECT 1'))\n",
+		  "inside autocommit_block()" },
+		{ "from sqlalchemy.orm import Session\ndef upgrade():\n"
+		  "    Session(bind=sa.create_engine('x')).commit()\n",
+		  "bound to something other than op.get_bind()" },
+		{ "from sqlalchemy.orm import Session\ndef upgrade():\n"
+		  "    Session(bind=op.get_bind()).add(sa.table('t'))\n",
+		  "'session.add()'" },
+		{ "from sqlalchemy.orm import Session\nfrom myapp.models import Group\ndef upgrade():\n"
+		  "    Session(bind=op.get_bind()).query(Group).all()\n",
+		  "a query of 'myapp.models.Group': retort knows only the tables and model classes" },
+		{ "from sqlalchemy.orm import Session, declarative_base\nBase = declarative_base()\n"
+		  "class A(Base):\n    __tablename__ = 'a'\n    id = sa.Column(sa.Integer)\n"
+		  "class B(A):\n    x = sa.Column(sa.Integer)\n"
+		  "def upgrade():\n    Session(bind=op.get_bind()).query(B).all()\n",
+		  "inherits model 'A'" },
+		{ "from sqlalchemy.orm import Session, declarative_base\nBase = declarative_base()\n"
+		  "class A(Base):\n    __tablename__ = 'a'\n    id = sa.Column(sa.Integer)\n"
+		  "def upgrade():\n    Session(bind=op.get_bind()).query(A).filter(A.nope == 1).all()\n",
+		  "'A.nope': not a column of the model class" },
+		{ "from sqlalchemy.orm import Session, declarative_base\nBase = declarative_base()\n"
+		  "class A(Base):\n    __tablename__ = 'a'\n    id = sa.Column(sa.Integer)\n"
+		  "def upgrade():\n"
+		  "    Session(bind=op.get_bind()).execute(sa.update(A).values(id=1))\n",
+		  "an update() of model class 'A'" },
+	};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		r = run_file(a, rt_sprintf(a, "%s%s", header, refused[i].src), RT_UPGRADE, ctx);
+		assert_int_equal(r->rc, RT_EUNSUPPORTED);
+		if (!strstr(r->err.message, refused[i].msg))
+			fail_msg("message '%s' lacks '%s'", r->err.message, refused[i].msg);
+		rt_error_clear(&r->err);
+	}
+	rt_arena_free(a);
+}
+
 /* ---- the types: map of retort.yaml ---- */
 
 static void test_translate__type_map(void **state)
@@ -1921,6 +2081,7 @@ int main(void)
 		cmocka_unit_test(test_translate__try),
 		cmocka_unit_test(test_translate__reflect_and_dml),
 		cmocka_unit_test(test_translate__data_loops),
+		cmocka_unit_test(test_translate__orm),
 		cmocka_unit_test(test_translate__ext_ops),
 		cmocka_unit_test(test_translate__type_map),
 		cmocka_unit_test(test_translate__assume),
