@@ -219,7 +219,7 @@ bool tr_declared(tr_run *r, const char *full)
 static const char *const builtins[] = { "range", "len", "str", "int", "list", "tuple",
 	                                    "bool", "sorted", "enumerate", "zip", "print",
 	                                    "reversed", "iter", "next", "set", "repr", "any",
-	                                    "all", "sum", "min", "max", NULL };
+	                                    "all", "sum", "min", "max", "dict", NULL };
 
 static int lookup(tr_run *r, tr_scope *sc, const char *name, uint32_t off, uint32_t len,
                   tr_val **out)
@@ -348,12 +348,59 @@ static void str_repr(rt_buf *b, const tr_val *v)
 	rt_buf_putc(b, q);
 }
 
-static int to_text_or_refuse(tr_run *r, const tr_val *v, rt_buf *b, char conversion)
+static int to_text_or_refuse(tr_run *r, const tr_val *v, rt_buf *b, char conversion);
+
+/* repr() as Python writes it, of strings of printable ASCII (Python escapes
+ * other control characters and classifies non-ASCII text by Unicode
+ * categories), numbers, None, booleans, and lists, tuples and dicts of them;
+ * str() of a container is its repr(). */
+static int repr_value(tr_run *r, const tr_val *v, rt_buf *b, int depth)
 {
-	if (conversion == 'r' && v->kind == V_STR) {
+	if (depth > 32)
+		return tr_limit(r, v->off, v->len, "a value nested too deeply");
+	switch (v->kind) {
+	case V_STR:
+		for (size_t i = 0; i < v->slen; i++) {
+			unsigned char c = (unsigned char)v->s[i];
+			if ((c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f)
+				return tr_refuse(r, v->off, v->len, "'repr()' of a string with control or "
+				                 "non-ASCII characters");
+		}
 		str_repr(b, v);
 		return RT_OK;
+	case V_FLOAT: /* a literal is kept as written, which repr() may shorten */
+		return tr_refuse(r, v->off, v->len, "'repr()' of a float");
+	case V_LIST:
+	case V_TUPLE:
+	case V_DICT: {
+		bool dict = v->kind == V_DICT;
+		rt_buf_putc(b, v->kind == V_LIST ? '[' : dict ? '{' : '(');
+		for (size_t i = 0; i < v->n; i++) {
+			if (i)
+				rt_buf_puts(b, ", ");
+			int rc = repr_value(r, v->items[dict ? 2 * i : i], b, depth + 1);
+			if (rc == RT_OK && dict) {
+				rt_buf_puts(b, ": ");
+				rc = repr_value(r, v->items[2 * i + 1], b, depth + 1);
+			}
+			if (rc < 0)
+				return rc;
+		}
+		if (v->kind == V_TUPLE && v->n == 1)
+			rt_buf_putc(b, ',');
+		rt_buf_putc(b, v->kind == V_LIST ? ']' : dict ? '}' : ')');
+		return RT_OK;
 	}
+	default:
+		return to_text_or_refuse(r, v, b, 0);
+	}
+}
+
+static int to_text_or_refuse(tr_run *r, const tr_val *v, rt_buf *b, char conversion)
+{
+	if ((conversion == 'r' && v->kind == V_STR) || v->kind == V_LIST || v->kind == V_TUPLE ||
+	    v->kind == V_DICT)
+		return repr_value(r, v, b, 0);
 	if (v->kind == V_MEMBER)
 		return tr_member_text(r, v, conversion, b);
 	if (tr_to_text(r, v, b))
@@ -1395,18 +1442,8 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 		return rc;
 	}
 	if (strcmp(name, "repr") == 0) {
-		/* Python escapes other control characters as \\xNN and non-ASCII text by
-		 * Unicode categories: only the rest is shown exactly */
-		if (x->kind == V_FLOAT) /* kept as written, which repr() may shorten */
-			return tr_refuse(r, off, len, "'repr()' of a float");
-		for (size_t i = 0; x->kind == V_STR && i < x->slen; i++) {
-			unsigned char c = (unsigned char)x->s[i];
-			if ((c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f)
-				return tr_refuse(r, off, len, "'repr()' of a string with control or "
-				                 "non-ASCII characters");
-		}
 		rt_buf b = RT_BUF_INIT;
-		int rc = to_text_or_refuse(r, x, &b, 'r');
+		int rc = repr_value(r, x, &b, 0);
 		if (rc == RT_OK)
 			*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
 		rt_buf_release(&b);
@@ -1611,6 +1648,25 @@ static bool app_ref(tr_run *r, const tr_val *fn)
 	         tr_is_ext_type(fn->written) || tr_is_ext_object(fn->written));
 }
 
+/* collections.defaultdict(list | dict | int): a dict whose missing keys read
+ * as a new empty list or dict, or 0 (other factories are refused). */
+static int make_defaultdict(tr_run *r, tr_args *a, uint32_t off, uint32_t len, tr_val **out)
+{
+	const tr_val *f = a->npos == 1 && !a->nkw ? a->pos[0] : NULL;
+	const char *kind = f && f->kind == V_REF ? f->name : "";
+	static const char *const factories[] = { "builtins.list", "builtins.dict", "builtins.int",
+		                                      NULL };
+	for (size_t i = 0; factories[i]; i++)
+		if (strcmp(kind, factories[i]) == 0) {
+			tr_val *d = tr_new(r, V_DICT, off, len);
+			d->dflt = kind + 9;
+			*out = d;
+			return RT_OK;
+		}
+	return tr_refuse(r, off, len, "'collections.defaultdict()' of something other than list, "
+	                 "dict or int");
+}
+
 /* Standard modules whose calls harmless.c knows some of. */
 static bool harmless_ns(const char *name)
 {
@@ -1618,7 +1674,8 @@ static bool harmless_ns(const char *name)
 	       strncmp(name, "uuid.", 5) == 0 || strncmp(name, "loguru.logger.", 14) == 0 ||
 	       strncmp(name, "structlog.", 10) == 0 || strcmp(name, "time.time") == 0 ||
 	       strcmp(name, "os.environ.get") == 0 || strcmp(name, "os.getenv") == 0 ||
-	       strcmp(name, "json.dumps") == 0;
+	       strcmp(name, "json.dumps") == 0 || strcmp(name, "textwrap.dedent") == 0 ||
+	       strcmp(name, "collections.defaultdict") == 0;
 }
 
 /* A call of a name resolved through the imports. */
@@ -1630,6 +1687,8 @@ static int ref_call(tr_run *r, tr_scope *sc, tr_val *fn, tr_args *a, const py_ex
 	uint32_t off = call->off, len = call->len;
 	if (strncmp(n, "builtins.", 9) == 0)
 		return builtin_call(r, n + 9, a, call, out);
+	if (strcmp(n, "collections.defaultdict") == 0)
+		return make_defaultdict(r, a, call->off, call->len, out);
 	if (strcmp(n, "op.get_bind") == 0 || strcmp(n, "context.get_bind") == 0) {
 		*out = tr_new(r, V_BIND, off, len);
 		return RT_OK;
@@ -2385,6 +2444,12 @@ static int eval_subscript(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **ou
 				*out = base->items[2 * i + 1];
 				return RT_OK;
 			}
+		}
+		if (base->dflt) { /* a defaultdict: the key is added with a new default */
+			*out = base->dflt[0] == 'l' ? tr_new(r, V_LIST, e->off, e->len)
+			     : base->dflt[0] == 'd' ? tr_new(r, V_DICT, e->off, e->len)
+			                            : tr_int(r, 0, e->off, e->len);
+			return dict_set(r, base, idx, *out, e->off, e->len);
 		}
 		return tr_refuse(r, e->off, e->len, "dict key not found statically");
 	}

@@ -144,7 +144,7 @@ static bool body_import_allowed(tr_run *r, const py_stmt *s)
 	static const char *const roots[] = {
 		"sqlalchemy", "alembic", "typing", "__future__",
 		"datetime", "decimal", "enum", "json", "logging", "re", "textwrap", "uuid",
-		"loguru", "structlog", "os", "time",
+		"loguru", "structlog", "os", "time", "collections",
 	};
 	const py_aliases *names = &s->u.import_.names;
 	for (size_t i = 0; i < (s->kind == PY_S_IMPORT ? names->n : 1); i++) {
@@ -246,7 +246,8 @@ static int exec_with(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 static int exec_augassign(tr_run *r, tr_scope *sc, const py_stmt *s)
 {
 	const py_expr *t = s->u.augassign.target;
-	if (t->kind != PY_E_NAME)
+	if (t->kind != PY_E_NAME && (t->kind != PY_E_SUBSCRIPT ||
+	                             t->u.subscript.index->kind == PY_E_SLICE))
 		return tr_refuse(r, t->off, t->len, "augmented assignment to %s", py_expr_describe(t));
 	tr_val *cur, *rhs, *v;
 	int rc = tr_eval(r, sc, t, &cur);
@@ -255,7 +256,7 @@ static int exec_augassign(tr_run *r, tr_scope *sc, const py_stmt *s)
 	if (rc == RT_OK)
 		rc = tr_binary(r, s->u.augassign.op, cur, rhs, s->off, s->len, &v);
 	if (rc == RT_OK)
-		tr_scope_set(r, sc, t->u.name.id, v);
+		rc = tr_bind_target(r, sc, t, v); /* a name, or d[k] / l[i] */
 	return rc;
 }
 

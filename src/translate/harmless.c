@@ -515,6 +515,67 @@ static int json_dumps(tr_run *r, tr_args *a, uint32_t off, uint32_t len, tr_val 
 	return rc;
 }
 
+/* ---- textwrap.dedent ---- */
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* textwrap.dedent(text): lines of only blanks become empty; the longest
+ * leading run of blanks common to the other lines (compared character by
+ * character: a tab is not spaces) is removed from each. */
+static int dedent(tr_run *r, tr_args *a, uint32_t off, uint32_t len, tr_val **out)
+{
+	const tr_val *v = tr_arg(a, 0, "text");
+	int rc = v && v->kind == V_STR ? tr_args_check(r, a, 1, "textwrap.dedent", off, len)
+	                               : tr_refuse(r, off, len, "'textwrap.dedent()' of a value "
+	                                           "that is not a string known statically");
+	if (rc < 0)
+		return rc;
+	const char *s = v->s, *end = v->s + v->slen, *margin = NULL;
+	size_t mlen = 0;
+	for (const char *line = s; line < end;) {
+		const char *eol = memchr(line, '\n', (size_t)(end - line));
+		if (!eol)
+			eol = end;
+		const char *p = line;
+		while (p < eol && blank(*p))
+			p++;
+		if (p < eol) { /* a line with text: its indent narrows the margin */
+			size_t n = (size_t)(p - line);
+			if (!margin) {
+				margin = line;
+				mlen = n;
+			} else {
+				size_t k = 0;
+				while (k < mlen && k < n && margin[k] == line[k])
+					k++;
+				mlen = k;
+			}
+		}
+		line = eol < end ? eol + 1 : end;
+	}
+	rt_buf b = RT_BUF_INIT;
+	for (const char *line = s; line < end;) {
+		const char *eol = memchr(line, '\n', (size_t)(end - line));
+		bool nl = eol != NULL;
+		if (!eol)
+			eol = end;
+		const char *p = line;
+		while (p < eol && blank(*p))
+			p++;
+		if (p < eol)
+			rt_buf_add(&b, line + mlen, (size_t)(eol - line) - mlen);
+		if (nl)
+			rt_buf_putc(&b, '\n');
+		line = nl ? eol + 1 : end;
+	}
+	*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
+	rt_buf_release(&b);
+	return RT_OK;
+}
+
 /* ---- the connection's engine and URL ---- */
 
 /*
@@ -762,6 +823,8 @@ int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *cal
 		return env_value(r, name, a, off, len, out);
 	if (strcmp(name, "json.dumps") == 0)
 		return json_dumps(r, a, off, len, out);
+	if (strcmp(name, "textwrap.dedent") == 0)
+		return dedent(r, a, off, len, out);
 	if (strcmp(name, "uuid.uuid4") == 0) {
 		if (a->npos || a->nkw)
 			return tr_refuse(r, off, len, "'uuid.uuid4()' with arguments");

@@ -100,6 +100,8 @@ struct tr_val {
 	const char *pytype;         /* STR standing for a "datetime", "date" or "uuid" made
 	                             * when the step runs (harmless.c) */
 	rt_stmt *query;             /* RESULT: the statement that ran the query, if exactly one */
+	const char *dflt;           /* DICT of collections.defaultdict(): "list", "dict" or
+	                             * "int", what a missing key reads as */
 	const tr_val *reflected;    /* OBJ sa.MetaData after reflect(bind): its only= list, or
 	                             * None for every table (reflect.c) */
 	bool scalars;               /* RESULT of .scalars(): rows are their first values;

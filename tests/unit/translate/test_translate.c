@@ -1829,7 +1829,27 @@ static void test_translate__str_builtins(void **state)
 	       "SELECT 'email', None, 3;\n"
 	       "SELECT \"it's\", None, 3;\n"
 	       "SELECT 'a\\\\b\\n', None, 3");
-	expect_refusal("    repr('\\r')\n", RT_EUNSUPPORTED, 7, 5, "control or non-ASCII", NULL);
+	expect_refusal("    repr('\\r')\n", RT_EUNSUPPORTED, 7, 10, "control or non-ASCII", NULL);
+	/* collections.defaultdict: missing keys read as a new list, dict or 0 */
+	expect("    from collections import defaultdict\n"
+	       "    groups, counts = defaultdict(list), defaultdict(int)\n"
+	       "    for k, v in [('a', 1), ('b', 2), ('a', 3)]:\n"
+	       "        groups[k].append(v)\n"
+	       "        counts[k] += 1\n"
+	       "    op.execute('SELECT %s, %s, %s' % (groups['a'], counts['a'], len(groups)))\n",
+	       "SELECT [1, 3], 2, 2");
+	expect_refusal("    import collections\n    d = collections.defaultdict(set)\n",
+	               RT_EUNSUPPORTED, 8, 9, "defaultdict()' of something other than", NULL);
+	/* textwrap.dedent, checked against Python 3.11 */
+	expect("    import textwrap\n"
+	       "    op.execute('SELECT %s, %s, %s, %s' % (repr(textwrap.dedent('    a\\n      b\\n\\n    c\\n')),\n"
+	       "        repr(textwrap.dedent('\\ta\\n  b\\n')), repr(textwrap.dedent('  x\\n \\n  y')),\n"
+	       "        repr(textwrap.dedent('    \\n    a\\n\\t\\n'))))\n",
+	       "SELECT 'a\\n  b\\n\\nc\\n', '\\ta\\n  b\\n', 'x\\n\\ny', '\\na\\n\\n'");
+	/* containers: repr() and str() alike, as Python writes them */
+	expect("    op.execute(f\"SELECT '{[]}', '{repr((1,))}', {str(['a', None, (True, 2)])!r}, "
+	       "'{ {'k': [1]} }'\")\n",
+	       "SELECT '[]', '(1,)', \"['a', None, (True, 2)]\", '{'k': [1]}'");
 	/* json.dumps as Python 3.11 writes it: separators, key conversion, ensure_ascii */
 	expect("    import json\n"
 	       "    op.add_column('t', sa.Column('s', sa.Text(), server_default=json.dumps({})))\n"
