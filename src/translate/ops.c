@@ -371,12 +371,26 @@ static int index_name(tr_run *r, const tr_val *name_v, const char *schema, const
 	return tr_object_name(r, "ix", name_v, &f, r->cur_off, r->cur_len, out);
 }
 
+/* postgresql_nulls_not_distinct= (SQLAlchemy 2's PostgreSQL 15 option) as the
+ * dialect renders it: True NULLS NOT DISTINCT, False NULLS DISTINCT, None nothing. */
+static int nulls_distinct(tr_run *r, const tr_val *v, const char **out)
+{
+	*out = NULL;
+	if (!v || v->kind == V_NONE)
+		return RT_OK;
+	bool not_distinct = false;
+	int rc = tr_get_bool(r, v, "postgresql_nulls_not_distinct", &not_distinct);
+	if (rc == RT_OK)
+		*out = not_distinct ? "NULLS NOT DISTINCT" : "NULLS DISTINCT";
+	return rc;
+}
+
 /* CREATE INDEX as PGDDLCompiler.visit_create_index renders it. */
 static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const char *schema,
                                const char *table, tr_val **elems, size_t nelems, tr_args *kw,
                                const tr_val *unique_v, index_text text)
 {
-	const char *name, *using = NULL, *tablespace = NULL;
+	const char *name, *using = NULL, *tablespace = NULL, *nulls = NULL;
 	bool unique = false, concurrently = false, if_not_exists = false;
 	const tr_val *ops = tr_arg(kw, SIZE_MAX, "postgresql_ops");
 	const tr_val *include = tr_arg(kw, SIZE_MAX, "postgresql_include");
@@ -399,6 +413,8 @@ static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const
 	if (rc == RT_OK)
 		rc = tr_get_opt_str(r, tr_arg(kw, SIZE_MAX, "postgresql_tablespace"),
 		                    "postgresql_tablespace", &tablespace);
+	if (rc == RT_OK)
+		rc = nulls_distinct(r, tr_arg(kw, SIZE_MAX, "postgresql_nulls_not_distinct"), &nulls);
 	if (rc < 0)
 		return rc;
 	if (ops && ops->kind != V_DICT)
@@ -433,6 +449,8 @@ static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const
 		tr_name_list(b, &cols);
 		rt_buf_putc(b, ')');
 	}
+	if (rc == RT_OK && nulls)
+		rt_buf_printf(b, " %s", nulls);
 	if (rc == RT_OK && with && with->kind != V_NONE) {
 		if (with->kind != V_DICT)
 			return tr_refuse(r, with->off, with->len, "postgresql_with must be a literal dict");
@@ -492,7 +510,8 @@ static int op_create_index(tr_run *r, op_call *call)
 	rc = render_create_index(r, &b, name, schema, table, cols->items, cols->n, a, unique,
 	                         INDEX_TEXT_COLUMN);
 	static const char *const ignore[] = { "postgresql_ops", "postgresql_include",
-		                                  "postgresql_with", "postgresql_where", "info", NULL };
+		                                  "postgresql_with", "postgresql_where",
+		                                  "postgresql_nulls_not_distinct", "info", NULL };
 	tr_args_ignore(a, ignore);
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 2 : 5, "create_index");
@@ -523,7 +542,8 @@ static int op_drop_index(tr_run *r, op_call *call)
 	/* accepted by Alembic and not rendered in DROP INDEX */
 	static const char *const ignore[] = { "postgresql_where", "postgresql_using",
 		                                  "postgresql_ops", "postgresql_include",
-		                                  "postgresql_with", "postgresql_tablespace", NULL };
+		                                  "postgresql_with", "postgresql_tablespace",
+		                                  "postgresql_nulls_not_distinct", NULL };
 	tr_args_ignore(a, ignore);
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 1 : 3, "drop_index");
@@ -1073,10 +1093,13 @@ static int unique_element(tr_run *r, rt_buf *b, tr_val *x)
 		                .ncols = ca->npos };
 	if (rc == RT_OK)
 		rc = tr_object_name(r, "uq", tr_arg(ca, SIZE_MAX, "name"), &f, x->off, x->len, &cn);
+	const char *nulls = NULL;
+	if (rc == RT_OK)
+		rc = nulls_distinct(r, tr_arg(ca, SIZE_MAX, "postgresql_nulls_not_distinct"), &nulls);
 	if (rc < 0)
 		return rc;
 	tr_constraint_name(b, cn);
-	rt_buf_puts(b, "UNIQUE (");
+	rt_buf_printf(b, "UNIQUE %s%s(", nulls ? nulls : "", nulls ? " " : "");
 	for (size_t k = 0; k < ca->npos; k++) {
 		if (k)
 			rt_buf_puts(b, ", ");
@@ -1085,7 +1108,7 @@ static int unique_element(tr_run *r, rt_buf *b, tr_val *x)
 	rt_buf_putc(b, ')');
 	if (rc == RT_OK)
 		rc = tr_constraint_tail(r, b, ca);
-	static const char *const ignore[] = { "info", "postgresql_nulls_not_distinct", NULL };
+	static const char *const ignore[] = { "info", NULL };
 	tr_args_ignore(ca, ignore);
 	return rc < 0 ? rc : tr_args_check(r, ca, SIZE_MAX, "sa.UniqueConstraint", x->off, x->len);
 }
@@ -1207,7 +1230,7 @@ static int create_table_indexes(tr_run *r, const tr_table *t, const table_elems 
 		                         tr_arg(ia, SIZE_MAX, "unique"), INDEX_TEXT_EXPRESSION);
 		static const char *const ignore[] = { "postgresql_ops", "postgresql_include",
 			                                  "postgresql_with", "postgresql_where", "info",
-			                                  "quote", NULL };
+			                                  "postgresql_nulls_not_distinct", "quote", NULL };
 		tr_args_ignore(ia, ignore);
 		ignore_other_dialects(ia);
 		if (rc == RT_OK)
@@ -1593,10 +1616,13 @@ static int key_constraint(tr_run *r, op_call *call, const key_kind *key)
 		                .ncols = cols.n };
 	if (rc == RT_OK)
 		rc = constraint_name(r, a, key->conv, &f, &name);
+	const char *nulls = NULL;
+	if (rc == RT_OK && key == &unique_key)
+		rc = nulls_distinct(r, tr_arg(a, SIZE_MAX, "postgresql_nulls_not_distinct"), &nulls);
 	rt_buf b = RT_BUF_INIT;
 	if (rc == RT_OK) {
 		add_named(&b, schema, table, name);
-		rt_buf_printf(&b, "%s (", key->sql);
+		rt_buf_printf(&b, "%s %s%s(", key->sql, nulls ? nulls : "", nulls ? " " : "");
 		tr_name_list(&b, &cols);
 		rt_buf_putc(&b, ')');
 		if (key->deferrable)
