@@ -116,6 +116,7 @@ static const struct { const char *from; size_t n; const char *to; } prefixes[] =
 	PFX("sqlalchemy.sql.expression.", "sa."),
 	PFX("sqlalchemy.sql.functions.", "sa."),
 	PFX("sqlalchemy.sql.schema.", "sa."),
+	PFX("sqlalchemy.sql.ddl.", "sa."),
 	PFX("sqlalchemy.sql.", "sa."),
 	PFX("sqlalchemy.types.", "sa."),
 	PFX("sqlalchemy.schema.", "sa."),
