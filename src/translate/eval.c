@@ -1599,7 +1599,8 @@ static bool harmless_ns(const char *name)
 	       strncmp(name, "uuid.", 5) == 0 || strncmp(name, "loguru.logger.", 14) == 0 ||
 	       strncmp(name, "structlog.", 10) == 0 || strcmp(name, "time.time") == 0 ||
 	       strcmp(name, "os.environ.get") == 0 || strcmp(name, "os.getenv") == 0 ||
-	       strcmp(name, "json.dumps") == 0;
+	       strcmp(name, "json.dumps") == 0 || strcmp(name, "textwrap.dedent") == 0 ||
+	       strcmp(name, "sys.stdout.flush") == 0 || strcmp(name, "sys.stderr.flush") == 0;
 }
 
 /* A call of a name resolved through the imports. */
@@ -1699,20 +1700,17 @@ static bool no_args(const tr_args *a)
 }
 
 /* s.upper(), s.lower(), s.strip() */
-static void str_case(tr_run *r, const tr_val *self, const char *name, uint32_t off, uint32_t len,
-                     tr_val **out)
+/* upper()/lower(): exact for ASCII text; other letters need Unicode's tables */
+static int str_case(tr_run *r, const tr_val *self, const char *name, uint32_t off,
+                    uint32_t len, tr_val **out)
 {
 	rt_buf b = RT_BUF_INIT;
-	size_t s = 0, e = self->slen;
-	if (name[0] == 's') {
-		while (s < e && (self->s[s] == ' ' || self->s[s] == '\n' || self->s[s] == '\t'))
-			s++;
-		while (e > s && (self->s[e - 1] == ' ' || self->s[e - 1] == '\n' ||
-		                 self->s[e - 1] == '\t'))
-			e--;
-	}
-	for (size_t i = s; i < e; i++) {
+	for (size_t i = 0; i < self->slen; i++) {
 		char c = self->s[i];
+		if ((unsigned char)c >= 0x80) {
+			rt_buf_release(&b);
+			return tr_refuse(r, off, len, "'%s()' of text that is not ASCII", name);
+		}
 		if (name[0] == 'u' && c >= 'a' && c <= 'z')
 			c = (char)(c - 32);
 		else if (name[0] == 'l' && c >= 'A' && c <= 'Z')
@@ -1721,6 +1719,71 @@ static void str_case(tr_run *r, const tr_val *self, const char *name, uint32_t o
 	}
 	*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
 	rt_buf_release(&b);
+	return RT_OK;
+}
+
+/* str.isspace() of one character */
+static bool py_space(long c)
+{
+	static const long wide[] = { 0x85,   0xA0,   0x1680, 0x2028, 0x2029,
+		                         0x202F, 0x205F, 0x3000 };
+	if ((c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || (c >= 0x2000 && c <= 0x200A))
+		return true;
+	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (c == wide[i])
+			return true;
+	return false;
+}
+
+/* Whether the character c is stripped: whitespace, or one of chars. */
+static bool stripped(long c, const tr_val *chars)
+{
+	if (!chars)
+		return py_space(c);
+	for (size_t i = 0; i < chars->slen;) {
+		if (tr_utf8_next(chars->s, chars->slen, &i) == c)
+			return true;
+	}
+	return false;
+}
+
+/* strip()/lstrip()/rstrip([chars]), character by character as Python does */
+static int str_strip(tr_run *r, const tr_val *self, const char *name, tr_args *a,
+                     uint32_t off, uint32_t len, tr_val **out)
+{
+	const tr_val *chars = tr_arg(a, 0, "chars");
+	int rc = tr_args_check(r, a, 1, name, off, len);
+	if (rc < 0)
+		return rc;
+	if (chars && chars->kind == V_NONE)
+		chars = NULL;
+	if (chars && chars->kind != V_STR)
+		return tr_refuse(r, chars->off, chars->len, "'%s()' of characters that are not a "
+		                 "string", name);
+	size_t s = 0, e = self->slen;
+	if (name[0] != 'r') {
+		while (s < e) {
+			size_t i = s;
+			long c = tr_utf8_next(self->s, e, &i);
+			if (c < 0 || !stripped(c, chars))
+				break;
+			s = i;
+		}
+	}
+	if (name[0] != 'l') {
+		while (e > s) {
+			size_t j = e - 1;
+			while (j > s && ((unsigned char)self->s[j] & 0xC0) == 0x80)
+				j--;
+			size_t i = j;
+			long c = tr_utf8_next(self->s, e, &i);
+			if (c < 0 || i != e || !stripped(c, chars))
+				break;
+			e = j;
+		}
+	}
+	*out = tr_str(r, self->s + s, e - s, off, len);
+	return RT_OK;
 }
 
 static int str_join(tr_run *r, const tr_val *self, tr_val *seq, uint32_t off, uint32_t len,
@@ -1863,11 +1926,11 @@ static int str_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uin
 		return str_affix(r, self, name, a->pos[0], off, len, out);
 	if (strcmp(name, "format") == 0)
 		return str_format(r, self, a, off, len, out);
-	if ((strcmp(name, "upper") == 0 || strcmp(name, "lower") == 0 ||
-	     strcmp(name, "strip") == 0) && no_args(a)) {
-		str_case(r, self, name, off, len, out);
-		return RT_OK;
-	}
+	if ((strcmp(name, "upper") == 0 || strcmp(name, "lower") == 0) && no_args(a))
+		return str_case(r, self, name, off, len, out);
+	if (strcmp(name, "strip") == 0 || strcmp(name, "lstrip") == 0 ||
+	    strcmp(name, "rstrip") == 0)
+		return str_strip(r, self, name, a, off, len, out);
 	if (strcmp(name, "join") == 0 && a->npos == 1 && a->nkw == 0)
 		return str_join(r, self, a->pos[0], off, len, out);
 	if (strcmp(name, "replace") == 0 && a->npos == 2 && a->nkw == 0)

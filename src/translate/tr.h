@@ -331,13 +331,15 @@ int tr_object_name(tr_run *r, const char *key, const tr_val *v, tr_name_facts *f
 void tr_ctx_conventions(rt_translate_ctx *ctx);
 
 /* ---- calls Alembic runs without touching the database (harmless.c) ---- */
+/* One UTF-8 character of s at *i (advanced past it); -1 when malformed. */
+long tr_utf8_next(const char *s, size_t n, size_t *i);
 enum { TR_NOT_HANDLED = 1 };
 /* print(...): an echo statement with its text. */
 int tr_print(tr_run *r, tr_args *a, const py_expr *call, tr_val **out);
 /* The dotted name's call when it is logging.*, loguru's logger.*,
  * structlog.get_logger(), datetime's now()/utcnow()/today(), date.today(),
- * uuid.uuid4(), time.time(), os.environ.get() or os.getenv();
- * TR_NOT_HANDLED otherwise. */
+ * uuid.uuid4(), time.time(), os.environ.get() or os.getenv(), textwrap.dedent(),
+ * sys.stdout/stderr.flush(); TR_NOT_HANDLED otherwise. */
 int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *call,
                      tr_val **out);
 /* Whether v is a logger: logging.getLogger(...), structlog.get_logger(...),
