@@ -220,7 +220,7 @@ bool tr_declared(tr_run *r, const char *full)
 static const char *const builtins[] = { "range", "len", "str", "int", "list", "tuple",
 	                                    "bool", "sorted", "enumerate", "zip", "print",
 	                                    "reversed", "iter", "next", "set", "repr", "any",
-	                                    "all", "sum", "min", "max", NULL };
+	                                    "all", "sum", "min", "max", "dict", NULL };
 
 static int lookup(tr_run *r, tr_scope *sc, const char *name, uint32_t off, uint32_t len,
                   tr_val **out)
@@ -1313,6 +1313,41 @@ static int min_max(tr_run *r, const char *name, tr_val **items, size_t n, uint32
 	return RT_OK;
 }
 
+/* dict(), dict(mapping or pairs), dict(..., key=value): keys in insertion order */
+static int dict_call(tr_run *r, tr_args *a, uint32_t off, uint32_t len, tr_val **out)
+{
+	if (a->npos > 1)
+		return tr_refuse(r, off, len, "'dict()' of more than one value");
+	tr_val *d = tr_new(r, V_DICT, off, len);
+	int rc = RT_OK;
+	if (a->npos) {
+		tr_val *src = a->pos[0];
+		if (src->kind == V_DICT) {
+			for (size_t i = 0; i < src->n && rc == RT_OK; i++)
+				rc = dict_set(r, d, src->items[2 * i], src->items[2 * i + 1], off, len);
+		} else if (src->kind == V_LIST || src->kind == V_TUPLE) {
+			for (size_t i = 0; i < src->n && rc == RT_OK; i++) {
+				const tr_val *p = src->items[i];
+				if ((p->kind != V_LIST && p->kind != V_TUPLE) || p->n != 2)
+					return tr_refuse(r, p->off, p->len, "'dict()' of an item that is not "
+					                 "a pair");
+				rc = dict_set(r, d, p->items[0], p->items[1], off, len);
+			}
+		} else {
+			return tr_refuse(r, src->off, src->len, "'dict()' of a value not known "
+			                 "statically");
+		}
+	}
+	for (size_t i = 0; i < a->nkw && rc == RT_OK; i++) {
+		a->used[i] = true;
+		rc = dict_set(r, d, tr_str(r, a->kwn[i], strlen(a->kwn[i]), off, len), a->kwv[i],
+		              off, len);
+	}
+	if (rc == RT_OK)
+		*out = d;
+	return rc;
+}
+
 static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *call,
                         tr_val **out)
 {
@@ -1333,6 +1368,8 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 		*out = v;
 		return RT_OK;
 	}
+	if (strcmp(name, "dict") == 0)
+		return dict_call(r, a, off, len, out);
 	if (a->nkw)
 		return tr_refuse(r, off, len, "keyword arguments to '%s()'", name);
 	if (strcmp(name, "iter") == 0 || strcmp(name, "next") == 0)
