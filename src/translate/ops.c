@@ -162,6 +162,29 @@ static int ddl_statement(tr_run *r, tr_val *el, const tr_val *params, tr_val **o
 	return RT_OK;
 }
 
+/* SQLAlchemy 1.4's conn.execute(statement, **params): the keywords left are
+ * the parameters, as a dict in their order; NULL when there are none. */
+static tr_val *keyword_params(tr_run *r, tr_args *a)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->nkw; i++)
+		n += !a->used[i];
+	if (!n)
+		return NULL;
+	tr_val *d = tr_new(r, V_DICT, a->kwv[0]->off, a->kwv[a->nkw - 1]->off +
+	                   a->kwv[a->nkw - 1]->len - a->kwv[0]->off);
+	d->items = rt_alloc_array(r->arena, 2 * n, sizeof(*d->items));
+	for (size_t i = 0; i < a->nkw; i++) {
+		if (a->used[i])
+			continue;
+		a->used[i] = true;
+		d->items[2 * d->n] = tr_str(r, a->kwn[i], strlen(a->kwn[i]), a->kwv[i]->off,
+		                            a->kwv[i]->len);
+		d->items[2 * d->n++ + 1] = a->kwv[i];
+	}
+	return d;
+}
+
 static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 {
 	bool conn = kind != EXEC_OP;
@@ -171,6 +194,8 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 	if (!sql)
 		return tr_refuse(r, r->cur_off, r->cur_len, "'execute' without SQL");
 	tr_val *params = conn ? tr_arg(a, 1, "parameters") : NULL;
+	if (kind == EXEC_CONN && !params)
+		params = keyword_params(r, a);
 	int rc = check_args(r, a, conn ? 2 : 1, "execute");
 	if (rc < 0)
 		return rc;
@@ -226,7 +251,7 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 		                 sql->kind == V_OBJ ? sql->written
 		                 : sql->kind == V_TABLE ? "a table expression" : "this value");
 	}
-	if (params) {
+	if (params && !raw) {
 		if (params->kind != V_DICT)
 			return tr_refuse(r, params->off, params->len, "execute parameters must be a "
 			                 "literal dict");
@@ -261,11 +286,18 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 		while (end > start && (s->s[end - 1] == ' ' ||
 		                       (s->s[end - 1] >= '\t' && s->s[end - 1] <= '\r')))
 			end--;
-		if (s->lit)
-			py_str_add_segs(r->arena, st, s->lit, start, end - start, 0);
-		else
-			rt_stmt_add_seg(r->arena, st, 0, s->off, false);
-		rt_buf_add(&b, s->s + start, end - start);
+		if (sql->kind == V_STR) {
+			/* SQLAlchemy 1.4 hands psycopg2 the parameters, {} when there are
+			 * none, and psycopg2 formats the string with them either way */
+			rc = tr_render_pyformat(r, &b, st, s, start, end,
+			                        params ? params : tr_new(r, V_DICT, sql->off, sql->len));
+		} else {
+			if (s->lit)
+				py_str_add_segs(r->arena, st, s->lit, start, end - start, 0);
+			else
+				rt_stmt_add_seg(r->arena, st, 0, s->off, false);
+			rt_buf_add(&b, s->s + start, end - start);
+		}
 	} else {
 		rc = tr_render_statement(r, &b, st, &text);
 	}

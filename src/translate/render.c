@@ -263,6 +263,88 @@ static int render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text, un
 	return RT_OK;
 }
 
+/* One bound value of a driver SQL string, rendered as psycopg2 adapts it. */
+static int pyformat_value(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *v, uint32_t at,
+                          uint32_t n)
+{
+	if (!is_literal(v) && !literal_sequence(v))
+		return tr_refuse(r, at, n, "a parameter that is not a literal value");
+	if (v->kind == V_STR && strlen(v->s) != v->slen)
+		return tr_refuse(r, v->off, v->len, "a parameter that contains a NUL byte");
+	if (st)
+		rt_stmt_add_seg(r->arena, st, (uint32_t)b->len, v->off, false);
+	if (is_literal(v))
+		tr_render_literal(b, v);
+	else
+		render_sequence(b, v);
+	return RT_OK;
+}
+
+int tr_render_pyformat(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *s, size_t start,
+                       size_t end, const tr_val *params)
+{
+	bool named = params->kind == V_DICT;
+	if (!named && params->kind != V_TUPLE)
+		return tr_refuse(r, params->off, params->len, "execute parameters of a SQL string "
+		                 "must be a literal dict or tuple");
+	const char *p = s->s;
+	size_t piece = start, used = 0;
+	int rc = RT_OK;
+	for (size_t i = start; i < end && rc == RT_OK; i++) {
+		if (p[i] != '%')
+			continue;
+		uint32_t at = s->lit ? (uint32_t)py_str_src_offset(s->lit, i) : s->off;
+		uint32_t n = s->lit ? 2 : s->len;
+		size_t next = i + 1;
+		const tr_val *v = NULL;
+		if (next < end && p[next] == '%') {
+			text_piece(r, b, st, s, piece, i + 1, s->off); /* one '%' of the two */
+			piece = next + 1;
+			i = next;
+			continue;
+		}
+		if (next < end && p[next] == '(' && named) {
+			const char *close = memchr(p + next, ')', end - next);
+			if (!close || close + 1 >= p + end || close[1] != 's')
+				return tr_refuse(r, at, n, "a '%%(name)' placeholder not followed by 's' "
+				                 "(psycopg2 takes only %%(name)s, %%s and %%%%)");
+			char *key = rt_strndup(r->arena, p + next + 1, (size_t)(close - p) - next - 1);
+			for (size_t k = 0; k < params->n && !v; k++) {
+				const tr_val *kv = params->items[2 * k];
+				if (kv->kind == V_STR && strcmp(kv->s, key) == 0)
+					v = params->items[2 * k + 1];
+			}
+			if (!v)
+				return tr_refuse(r, at, n, "no parameter '%s' for '%%(%s)s'", key, key);
+			next = (size_t)(close - p) + 2;
+		} else if (next < end && p[next] == 's' && !named) {
+			if (used == params->n)
+				return tr_refuse(r, at, n, "more '%%s' placeholders than parameters");
+			v = params->items[used++];
+			next++;
+		} else {
+			rc = tr_refuse(r, at, n, "a '%%' psycopg2 fails on: SQLAlchemy 1.4 gives it this "
+			               "string with %s, and it reads %s and %%%% only",
+			               !named ? "a tuple of parameters" : params->n ? "a dict of parameters"
+			                                                            : "{} for no parameters",
+			               named ? "%(name)s" : "%s");
+			rt_error_hint(r->err, "write %%%% for a percent sign");
+			return rc;
+		}
+		text_piece(r, b, st, s, piece, i, s->off);
+		rc = pyformat_value(r, b, st, v, at, n);
+		piece = next;
+		i = next - 1;
+	}
+	if (rc < 0)
+		return rc;
+	if (!named && used != params->n)
+		return tr_refuse(r, params->off, params->len, "fewer '%%s' placeholders than "
+		                 "parameters");
+	text_piece(r, b, st, s, piece, end, s->off);
+	return RT_OK;
+}
+
 int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
 {
 	return render_text(r, b, st, text, 0);

@@ -228,6 +228,11 @@ int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text);
 /* The same for a whole statement (op.execute): surrounding whitespace is
  * dropped, as Alembic's output does. */
 int tr_render_statement(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text);
+/* s[start, end), a SQL string sent to the driver with parameters (a dict or a
+ * tuple), as psycopg2 formats it: %(name)s or %s is the value as psycopg2
+ * adapts it, %% a percent sign; anything else refused. */
+int tr_render_pyformat(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *s, size_t start,
+                       size_t end, const tr_val *params);
 int tr_render_default(tr_run *r, rt_buf *b, tr_val *d);
 void tr_qualified(rt_buf *b, const char *schema, const char *name);
 int tr_get_str(tr_run *r, const tr_val *v, const char *what, const char **out);
