@@ -117,6 +117,49 @@ static int execute_schema_ddl(tr_run *r, tr_val *el)
 	return RT_OK;
 }
 
+/* sa.schema.CreateSequence(sa.Sequence(name, ...)) as SQLAlchemy 1.4's
+ * PGDDLCompiler renders it: AS <data_type>, then the options, START WITH 1
+ * when no start is given. */
+static int execute_create_sequence(tr_run *r, tr_val *el)
+{
+	tr_val *seq = tr_arg(&el->args, 0, "element");
+	int rc = tr_args_check(r, &el->args, 1, el->written, el->off, el->len);
+	if (rc < 0)
+		return rc;
+	if (!tr_is(seq, "sa.Sequence"))
+		return tr_refuse(r, el->off, el->len, "CreateSequence of something other than "
+		                 "sa.Sequence(...)");
+	tr_args *a = &seq->args;
+	const char *name, *schema = NULL;
+	tr_val *type = tr_arg(a, SIZE_MAX, "data_type");
+	rc = tr_get_str(r, tr_arg(a, 0, "name"), "the sequence name", &name);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "schema"), "schema", &schema);
+	rt_buf b = RT_BUF_INIT, opts = RT_BUF_INIT;
+	rt_buf_puts(&b, "CREATE SEQUENCE ");
+	tr_qualified(&b, schema, name);
+	if (rc == RT_OK && type && type->kind != V_NONE) {
+		rt_buf_puts(&b, " AS ");
+		rc = tr_render_type(r, &b, type);
+	}
+	if (rc == RT_OK) /* SQLAlchemy 1.4 starts one created without start= at 1 */
+		rc = tr_identity_options(r, a, "1", &opts);
+	/* what CREATE SEQUENCE does not show */
+	static const char *const ignore[] = { "optional", "quote", "quote_schema", "metadata",
+		                                  "for_update", NULL };
+	tr_args_ignore(a, ignore);
+	if (rc == RT_OK)
+		rc = tr_args_check(r, a, 1, "sa.Sequence", seq->off, seq->len);
+	if (rc == RT_OK) {
+		if (opts.len)
+			rt_buf_printf(&b, " %s", opts.ptr);
+		tr_emit(r, &b, el->off);
+	}
+	rt_buf_release(&opts);
+	rt_buf_release(&b);
+	return rc;
+}
+
 /* sa.schema.DropSequence(sa.Sequence(name, schema=)) as SQLAlchemy 1.4 renders it:
  * only the sequence's name and schema matter to DROP; its if_exists= is not
  * rendered by 1.4 (and would be by 2.0), so it is refused rather than guessed. */
@@ -216,6 +259,8 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 		return execute_schema_ddl(r, sql);
 	} else if (tr_is(sql, "sa.DropSequence") && kind != EXEC_DRIVER_SQL) {
 		return execute_drop_sequence(r, sql);
+	} else if (tr_is(sql, "sa.CreateSequence") && kind != EXEC_DRIVER_SQL) {
+		return execute_create_sequence(r, sql);
 	} else if (kind == EXEC_CONN && r->ctx->guards && tr_is_query(sql)) {
 		/* the rows a data loop iterates: a guard when looped over (exec.c) */
 		rt_buf q = RT_BUF_INIT;
@@ -246,8 +291,8 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 		raw = true;
 	} else {
 		return tr_refuse(r, sql->off, sql->len, "'execute' of %s; only SQL strings, "
-		                 "sa.text(), sa.DDL(), CreateSchema/DropSchema and DropSequence are "
-		                 "translated",
+		                 "sa.text(), sa.DDL(), CreateSchema/DropSchema and "
+		                 "CreateSequence/DropSequence are translated",
 		                 sql->kind == V_OBJ ? sql->written
 		                 : sql->kind == V_TABLE ? "a table expression" : "this value");
 	}

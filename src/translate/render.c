@@ -913,33 +913,30 @@ int tr_autoinc_column(tr_run *r, tr_col **pk, size_t npk, tr_col **out)
 	return RT_OK;
 }
 
-static int render_identity(tr_run *r, rt_buf *b, tr_val *id)
+int tr_identity_options(tr_run *r, tr_args *a, const char *start, rt_buf *opts)
 {
-	tr_args *a = &id->args;
-	bool always = false;
-	int rc = tr_get_bool(r, tr_arg(a, 0, "always"), "always", &always);
-	if (rc < 0)
-		return rc;
-	rt_buf_printf(b, "GENERATED %s AS IDENTITY", always ? "ALWAYS" : "BY DEFAULT");
 	static const struct { const char *kw, *sql; } nums[] = {
 		{ "increment", "INCREMENT BY" }, { "start", "START WITH" },
 		{ "minvalue", "MINVALUE" }, { "maxvalue", "MAXVALUE" },
 	};
-	rt_buf opts = RT_BUF_INIT;
-	tr_arg(a, 1, "on_null");
+	int rc = RT_OK;
 	for (size_t i = 0; i < 6 && rc == RT_OK; i++) {
 		const char *kw = i < 4 ? nums[i].kw : i == 4 ? "nominvalue" : "nomaxvalue";
 		const tr_val *v = tr_arg(a, SIZE_MAX, kw);
+		if ((!v || v->kind == V_NONE) && i == 1 && start) {
+			rt_buf_printf(opts, "%sSTART WITH %s", opts->len ? " " : "", start);
+			continue;
+		}
 		if (!v || v->kind == V_NONE)
 			continue;
-		if (opts.len)
-			rt_buf_putc(&opts, ' ');
+		if (opts->len)
+			rt_buf_putc(opts, ' ');
 		if (i >= 4)
-			rt_buf_puts(&opts, i == 4 ? "NO MINVALUE" : "NO MAXVALUE");
+			rt_buf_puts(opts, i == 4 ? "NO MINVALUE" : "NO MAXVALUE");
 		else if (v->kind != V_INT)
 			rc = tr_refuse(r, v->off, v->len, "identity option '%s' must be an integer", kw);
 		else
-			rt_buf_printf(&opts, "%s %s", nums[i].sql, v->s);
+			rt_buf_printf(opts, "%s %s", nums[i].sql, v->s);
 	}
 	const tr_val *cache = tr_arg(a, SIZE_MAX, "cache");
 	const tr_val *order = tr_arg(a, SIZE_MAX, "order");
@@ -949,15 +946,29 @@ static int render_identity(tr_run *r, rt_buf *b, tr_val *id)
 			rc = tr_refuse(r, cache->off, cache->len, "identity option 'cache' must be an "
 			               "integer");
 		else
-			rt_buf_printf(&opts, "%sCACHE %s", opts.len ? " " : "", cache->s);
+			rt_buf_printf(opts, "%sCACHE %s", opts->len ? " " : "", cache->s);
 	}
 	bool flag = false;
 	if (rc == RT_OK && order && order->kind != V_NONE &&
 	    (rc = tr_get_bool(r, order, "order", &flag)) == RT_OK)
-		rt_buf_printf(&opts, "%s%s", opts.len ? " " : "", flag ? "ORDER" : "NO ORDER");
+		rt_buf_printf(opts, "%s%s", opts->len ? " " : "", flag ? "ORDER" : "NO ORDER");
 	if (rc == RT_OK && cycle && cycle->kind != V_NONE &&
 	    (rc = tr_get_bool(r, cycle, "cycle", &flag)) == RT_OK)
-		rt_buf_printf(&opts, "%s%s", opts.len ? " " : "", flag ? "CYCLE" : "NO CYCLE");
+		rt_buf_printf(opts, "%s%s", opts->len ? " " : "", flag ? "CYCLE" : "NO CYCLE");
+	return rc;
+}
+
+static int render_identity(tr_run *r, rt_buf *b, tr_val *id)
+{
+	tr_args *a = &id->args;
+	bool always = false;
+	int rc = tr_get_bool(r, tr_arg(a, 0, "always"), "always", &always);
+	if (rc < 0)
+		return rc;
+	rt_buf_printf(b, "GENERATED %s AS IDENTITY", always ? "ALWAYS" : "BY DEFAULT");
+	rt_buf opts = RT_BUF_INIT;
+	tr_arg(a, 1, "on_null");
+	rc = tr_identity_options(r, a, NULL, &opts);
 	if (rc == RT_OK)
 		rc = tr_args_check(r, a, 2, "sa.Identity", id->off, id->len);
 	if (rc == RT_OK && opts.len)

@@ -228,6 +228,10 @@ int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text);
 /* The same for a whole statement (op.execute): surrounding whitespace is
  * dropped, as Alembic's output does. */
 int tr_render_statement(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text);
+/* The sequence options of sa.Identity/sa.Sequence keywords (increment=, start=,
+ * ..., cycle=) appended to opts, space-separated, in SQLAlchemy 1.4's order;
+ * START WITH start when start= is not given and start is not NULL. */
+int tr_identity_options(tr_run *r, tr_args *a, const char *start, rt_buf *opts);
 /* s[start, end), a SQL string sent to the driver with parameters (a dict or a
  * tuple), as psycopg2 formats it: %(name)s or %s is the value as psycopg2
  * adapts it, %% a percent sign; anything else refused. */
