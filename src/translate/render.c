@@ -373,7 +373,7 @@ int tr_render_default(tr_run *r, rt_buf *b, tr_val *d)
 
 /* ---- types ---- */
 
-enum shape { T_PLAIN, T_LEN, T_NUMERIC, T_FLOAT, T_TS, T_TIME, T_INTERVAL, T_ARRAY, T_ENUM };
+enum shape { T_PLAIN, T_LEN, T_NUMERIC, T_FLOAT, T_TS, T_TIME, T_INTERVAL, T_ARRAY, T_ENUM, T_BIT };
 enum tclass { C_OTHER, C_INT, C_BIGINT, C_SMALLINT, C_NUMERIC };
 
 static const struct tdef {
@@ -414,6 +414,8 @@ static const struct tdef {
 	{ "sa.DOUBLE_PRECISION", "DOUBLE PRECISION", T_PLAIN, C_NUMERIC },
 	{ "sa.Double", "DOUBLE PRECISION", T_PLAIN, C_NUMERIC },
 	{ "sa.LargeBinary", "BYTEA", T_PLAIN, C_OTHER }, { "pg.BYTEA", "BYTEA", T_PLAIN, C_OTHER },
+	{ "sa.PickleType", "BYTEA", T_PLAIN, C_OTHER }, /* a TypeDecorator of LargeBinary */
+	{ "pg.BIT", "BIT", T_BIT, C_OTHER },
 	{ "pg.UUID", "UUID", T_PLAIN, C_OTHER }, { "sa.Uuid", "UUID", T_PLAIN, C_OTHER },
 	{ "sa.UUID", "UUID", T_PLAIN, C_OTHER },
 	{ "sa.JSON", "JSON", T_PLAIN, C_OTHER }, { "pg.JSON", "JSON", T_PLAIN, C_OTHER },
@@ -619,6 +621,20 @@ int tr_render_type(tr_run *r, rt_buf *b, tr_val *t)
 		if (n1 >= 0)
 			rt_buf_printf(b, "(%lld)", (long long)n1);
 		rt_buf_puts(b, tz ? " WITH TIME ZONE" : " WITHOUT TIME ZONE");
+		return RT_OK;
+	}
+	case T_BIT: {
+		/* BIT(length=None, varying=False): a fixed BIT is at least BIT(1) */
+		bool varying = false;
+		rc = opt_int(r, targ(t, 0, "length"), "length", &n1);
+		if (rc == RT_OK)
+			rc = tr_get_bool(r, targ(t, 1, "varying"), "varying", &varying);
+		if (rc < 0)
+			return rc;
+		if (varying)
+			rt_buf_puts(b, "BIT VARYING");
+		if (!varying || n1 >= 0)
+			rt_buf_printf(b, "%s(%lld)", varying ? "" : "BIT", (long long)(n1 > 0 || varying ? n1 : 1));
 		return RT_OK;
 	}
 	case T_INTERVAL: {
