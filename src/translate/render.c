@@ -658,13 +658,23 @@ int tr_render_type(tr_run *r, rt_buf *b, tr_val *t)
 		if (!item)
 			return tr_refuse(r, t->off, t->len, "ARRAY without an item type");
 		rc = opt_int(r, targ(t, 2, "dimensions"), "dimensions", &n1);
+		if (rc == RT_OK && n1 > 64)
+			rc = tr_refuse(r, t->off, t->len, "ARRAY of more than 64 dimensions");
+		rt_buf inner = RT_BUF_INIT;
 		if (rc == RT_OK)
-			rc = tr_render_type(r, b, item);
-		if (rc < 0)
-			return rc;
-		for (int64_t k = 0; k < (n1 > 0 ? n1 : 1) && k < 64; k++)
-			rt_buf_puts(b, "[]");
-		return RT_OK;
+			rc = tr_render_type(r, &inner, item);
+		if (rc == RT_OK) {
+			/* PGTypeCompiler.visit_ARRAY: the brackets go before the item's
+			 * COLLATE (VARCHAR[] COLLATE "C"); dimensions=None is one */
+			const char *s = rt_buf_cstr(&inner), *coll = strstr(s, " COLLATE");
+			size_t at = coll ? (size_t)(coll - s) : inner.len;
+			rt_buf_add(b, s, at);
+			for (int64_t k = 0; k < (n1 >= 0 ? n1 : 1); k++)
+				rt_buf_puts(b, "[]");
+			rt_buf_puts(b, s + at);
+		}
+		rt_buf_release(&inner);
+		return rc;
 	}
 	case T_ENUM:
 		return render_enum(r, b, t);
