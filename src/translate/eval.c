@@ -91,9 +91,18 @@ static void scope_put(tr_run *r, tr_scope *sc, const char *name, tr_val *v, cons
 	sc->lazy[i] = lazy;
 }
 
+/* The scope a name of sc lives in: the module's when sc declares it global. */
+static tr_scope *home_scope(tr_run *r, tr_scope *sc, const char *name)
+{
+	for (size_t i = 0; i < sc->globals.n; i++)
+		if (strcmp(sc->globals.v[i], name) == 0)
+			return r->module;
+	return sc;
+}
+
 void tr_scope_set(tr_run *r, tr_scope *sc, const char *name, tr_val *v)
 {
-	scope_put(r, sc, name, v, NULL);
+	scope_put(r, home_scope(r, sc, name), name, v, NULL);
 }
 
 void tr_scope_lazy(tr_run *r, tr_scope *sc, const char *name, const py_expr *e)
@@ -225,7 +234,7 @@ static const char *const builtins[] = { "range", "len", "str", "int", "list", "t
 static int lookup(tr_run *r, tr_scope *sc, const char *name, uint32_t off, uint32_t len,
                   tr_val **out)
 {
-	for (tr_scope *s = sc; s; s = s->parent) {
+	for (tr_scope *s = sc ? home_scope(r, sc, name) : NULL; s; s = s->parent) {
 		long i = scope_find(s, name);
 		if (i < 0)
 			continue;

@@ -111,6 +111,7 @@ struct tr_scope {
 	tr_val **vals;
 	const py_expr **lazy;       /* module level: value not evaluated yet */
 	size_t n, cap;
+	py_names globals;           /* a function's `global` names: the module's */
 };
 
 struct rt_translate_ctx {
