@@ -2075,6 +2075,17 @@ static int obj_method(tr_run *r, tr_val *self, const char *name, tr_args *a,
 		*out = v;
 		return RT_OK;
 	}
+	if (strcmp(self->name, "sa.text") == 0 && strcmp(name, "execution_options") == 0) {
+		/* autocommit= acts only outside a transaction, and a migration runs in
+		 * one (SQLAlchemy 1.4; 2.0 ignores it): the statement is unchanged */
+		bool autocommit = false;
+		int rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "autocommit"), "autocommit", &autocommit);
+		if (rc == RT_OK)
+			rc = tr_args_check(r, a, 0, "execution_options", off, len);
+		if (rc == RT_OK)
+			*out = self;
+		return rc;
+	}
 	if (tr_is_enum(self) && (strcmp(name, "create") == 0 || strcmp(name, "drop") == 0)) {
 		int rc = tr_enum_method(r, self, name, a, call);
 		if (rc == RT_OK)
