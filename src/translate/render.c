@@ -834,9 +834,20 @@ int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out)
 		else if (tr_is(x, "sa.Sequence")) {
 			if ((rc = column_sequence(r, c, x)) < 0)
 				return rc;
-		} else if (!tr_is(x, "sa.FetchedValue"))
+		} else if (tr_is(x, "sa.FetchedValue")) {
+			/* a default the server makes: no DEFAULT clause, but a server
+			 * default all the same (no SERIAL); for_update=True is onupdate */
+			bool for_update = false;
+			if ((rc = tr_get_bool(r, tr_arg(&x->args, 0, "for_update"), "for_update",
+			                      &for_update)) < 0 ||
+			    (rc = tr_args_check(r, &x->args, 1, "sa.FetchedValue", x->off, x->len)) < 0)
+				return rc;
+			if (!for_update)
+				c->server_default = x;
+		} else {
 			return tr_refuse(r, x->off, x->len, "column argument %s is not supported",
 			                 x->kind == V_OBJ ? x->written : "of this kind");
+		}
 	}
 	tr_val *v;
 	if ((rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "primary_key"), "primary_key", &c->pk)))
@@ -1063,7 +1074,7 @@ int tr_column_spec(tr_run *r, rt_buf *b, const tr_col *c, const tr_col *autoinc)
 		rt_buf_puts(b, k == C_BIGINT ? "BIGSERIAL" : k == C_SMALLINT ? "SMALLSERIAL" : "SERIAL");
 	} else {
 		rc = tr_render_type(r, b, c->type);
-		if (rc == RT_OK && c->server_default) {
+		if (rc == RT_OK && c->server_default && !tr_is(c->server_default, "sa.FetchedValue")) {
 			rt_buf_puts(b, " DEFAULT ");
 			rc = tr_render_default(r, b, c->server_default);
 		}
