@@ -938,6 +938,21 @@ int tr_binary(tr_run *r, int op, const tr_val *a, const tr_val *b, uint32_t off,
 
 /* ---- iteration helpers ---- */
 
+/* The byte offset of each character of a string and its end (n + 1 offsets):
+ * Python indexes and slices text by character. */
+static int char_offsets(tr_run *r, const tr_val *s, size_t **offs, size_t *n)
+{
+	*offs = rt_alloc_array(r->arena, s->slen + 1, sizeof(**offs));
+	*n = 0;
+	for (size_t i = 0; i < s->slen;) {
+		(*offs)[(*n)++] = i;
+		if (tr_utf8_next(s->s, s->slen, &i) < 0)
+			return tr_refuse(r, s->off, s->len, "text that is not valid UTF-8");
+	}
+	(*offs)[*n] = s->slen;
+	return RT_OK;
+}
+
 static int iter_items(tr_run *r, tr_val *v, tr_val ***items, size_t *n)
 {
 	if (v->kind == V_LIST || v->kind == V_TUPLE) {
@@ -957,10 +972,13 @@ static int iter_items(tr_run *r, tr_val *v, tr_val ***items, size_t *n)
 		return RT_OK;
 	}
 	if (v->kind == V_STR) {
-		*n = v->slen;
-		*items = rt_alloc_array(r->arena, v->slen ? v->slen : 1, sizeof(**items));
-		for (size_t i = 0; i < v->slen; i++)
-			(*items)[i] = tr_str(r, v->s + i, 1, v->off, v->len);
+		size_t *offs;
+		int rc = char_offsets(r, v, &offs, n);
+		if (rc < 0)
+			return rc;
+		*items = rt_alloc_array(r->arena, *n ? *n : 1, sizeof(**items));
+		for (size_t i = 0; i < *n; i++)
+			(*items)[i] = tr_str(r, v->s + offs[i], offs[i + 1] - offs[i], v->off, v->len);
 		return RT_OK;
 	}
 	return tr_refuse(r, v->off, v->len, "iteration over a value not known statically");
@@ -1448,9 +1466,13 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 		return rc;
 	}
 	if (strcmp(name, "len") == 0) {
-		if (x->kind == V_STR)
-			*out = tr_int(r, (int64_t)x->slen, off, len);
-		else if (x->kind == V_LIST || x->kind == V_TUPLE || x->kind == V_DICT)
+		if (x->kind == V_STR) { /* characters, not bytes */
+			size_t *offs, n;
+			int rc = char_offsets(r, x, &offs, &n);
+			if (rc < 0)
+				return rc;
+			*out = tr_int(r, (int64_t)n, off, len);
+		} else if (x->kind == V_LIST || x->kind == V_TUPLE || x->kind == V_DICT)
 			*out = tr_int(r, (int64_t)x->n, off, len);
 		else if (x->kind == V_ENUMCLS) {
 			tr_val **items;
@@ -2442,23 +2464,102 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 	return RT_OK;
 }
 
+/* A slice bound: an integer, or None/absent (*given false). */
+static int slice_bound(tr_run *r, tr_scope *sc, const py_expr *x, int64_t *v, bool *given)
+{
+	*given = false;
+	if (!x)
+		return RT_OK;
+	tr_val *b;
+	int rc = tr_eval(r, sc, x, &b);
+	if (rc < 0 || b->kind == V_NONE)
+		return rc;
+	if (b->kind != V_INT)
+		return tr_refuse(r, x->off, x->len, "a slice bound that is not an integer");
+	*v = b->i;
+	*given = true;
+	return RT_OK;
+}
+
+/* Python's PySlice_AdjustIndices: one bound of a sequence of n items */
+static int64_t slice_clamp(int64_t v, bool given, int64_t dflt, int64_t n, int64_t step)
+{
+	if (!given)
+		return dflt;
+	if (v < 0) {
+		v += n;
+		if (v < 0)
+			v = step < 0 ? -1 : 0;
+	} else if (v >= n) {
+		v = step < 0 ? n - 1 : n;
+	}
+	return v;
+}
+
+/* base[lower:upper:step] of a list, tuple or string */
+static int eval_slice(tr_run *r, tr_scope *sc, const py_expr *e, tr_val *base, tr_val **out)
+{
+	const py_expr *x = e->u.subscript.index;
+	int64_t lo = 0, hi = 0, step = 1;
+	bool has_lo, has_hi, has_step;
+	int rc = slice_bound(r, sc, x->u.slice.lower, &lo, &has_lo);
+	if (rc == RT_OK)
+		rc = slice_bound(r, sc, x->u.slice.upper, &hi, &has_hi);
+	if (rc == RT_OK)
+		rc = slice_bound(r, sc, x->u.slice.step, &step, &has_step);
+	if (rc < 0)
+		return rc;
+	if (!has_step)
+		step = 1;
+	if (step == 0)
+		return tr_refuse(r, x->off, x->len, "a slice step of zero (ValueError)");
+	if (base->kind != V_LIST && base->kind != V_TUPLE && base->kind != V_STR)
+		return tr_refuse(r, e->off, e->len, "slicing a value not known statically");
+	size_t *offs = NULL, nchars = 0;
+	if (base->kind == V_STR && (rc = char_offsets(r, base, &offs, &nchars)) < 0)
+		return rc;
+	int64_t n = base->kind == V_STR ? (int64_t)nchars : (int64_t)base->n;
+	lo = slice_clamp(lo, has_lo, step < 0 ? n - 1 : 0, n, step);
+	hi = slice_clamp(hi, has_hi, step < 0 ? -1 : n, n, step);
+	if (base->kind == V_STR) {
+		rt_buf b = RT_BUF_INIT;
+		for (int64_t i = lo; step > 0 ? i < hi : i > hi; i += step)
+			rt_buf_add(&b, base->s + offs[i], offs[i + 1] - offs[i]);
+		*out = tr_str(r, b.ptr ? b.ptr : "", b.len, e->off, e->len);
+		rt_buf_release(&b);
+		return RT_OK;
+	}
+	tr_val *v = tr_new(r, base->kind, e->off, e->len);
+	v->items = rt_alloc_array(r->arena, base->n ? base->n : 1, sizeof(*v->items));
+	for (int64_t i = lo; step > 0 ? i < hi : i > hi; i += step)
+		v->items[v->n++] = base->items[i];
+	v->cap = base->n;
+	*out = v;
+	return RT_OK;
+}
+
 static int eval_subscript(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 {
 	tr_val *base, *idx;
 	int rc = tr_eval(r, sc, e->u.subscript.value, &base);
 	if (rc == RT_OK && e->u.subscript.index->kind == PY_E_SLICE)
-		return tr_refuse(r, e->off, e->len, "slicing");
+		return eval_slice(r, sc, e, base, out);
 	if (rc == RT_OK)
 		rc = tr_eval(r, sc, e->u.subscript.index, &idx);
 	if (rc < 0)
 		return rc;
 	if ((base->kind == V_LIST || base->kind == V_TUPLE || base->kind == V_STR) &&
 	    idx->kind == V_INT) {
-		int64_t n = base->kind == V_STR ? (int64_t)base->slen : (int64_t)base->n;
+		size_t *offs = NULL, nchars = 0;
+		if (base->kind == V_STR && (rc = char_offsets(r, base, &offs, &nchars)) < 0)
+			return rc;
+		int64_t n = base->kind == V_STR ? (int64_t)nchars : (int64_t)base->n;
 		int64_t i = idx->i < 0 ? idx->i + n : idx->i;
 		if (i < 0 || i >= n)
 			return tr_refuse(r, e->off, e->len, "index out of range");
-		*out = base->kind == V_STR ? tr_str(r, base->s + i, 1, e->off, e->len) : base->items[i];
+		*out = base->kind == V_STR ? tr_str(r, base->s + offs[i], offs[i + 1] - offs[i],
+		                                    e->off, e->len)
+		                           : base->items[i];
 		return RT_OK;
 	}
 	if (base->kind == V_DICT) {
