@@ -793,6 +793,18 @@ static int compare(tr_run *r, const tr_val *a, int op, const tr_val *b, uint32_t
 		c = memcmp(a->s, b->s, n);
 		if (c == 0)
 			c = a->slen < b->slen ? -1 : a->slen > b->slen;
+	} else if ((a->kind == V_TUPLE || a->kind == V_LIST) && a->kind == b->kind) {
+		/* the first items that differ decide, else the shorter is less */
+		size_t i = 0;
+		for (; i < a->n && i < b->n; i++) {
+			int e = equal(a->items[i], b->items[i]);
+			if (e < 0)
+				return tr_refuse(r, off, len, "ordering comparison of values not known "
+				                 "statically");
+			if (!e)
+				return compare(r, a->items[i], op, b->items[i], off, len, out);
+		}
+		c = a->n < b->n ? -1 : a->n > b->n;
 	} else {
 		return tr_refuse(r, off, len, "ordering comparison of values not known statically");
 	}
@@ -1340,6 +1352,48 @@ static int min_max(tr_run *r, const char *name, tr_val **items, size_t n, uint32
 	return RT_OK;
 }
 
+/* sorted(iterable, reverse=False): Python's stable sort by `<`; key= only None */
+static int sorted_call(tr_run *r, tr_args *a, uint32_t off, uint32_t len, tr_val **out)
+{
+	const tr_val *key = tr_arg(a, SIZE_MAX, "key");
+	bool reverse = false;
+	int rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "reverse"), "reverse", &reverse);
+	if (rc == RT_OK && key && key->kind != V_NONE)
+		rc = tr_refuse(r, key->off, key->len, "'sorted()' with a key function");
+	if (rc == RT_OK && a->npos != 1)
+		rc = tr_refuse(r, off, len, "'sorted()' of %zu arguments", a->npos);
+	if (rc == RT_OK)
+		rc = tr_args_check(r, a, 1, "sorted", off, len);
+	tr_val **items;
+	size_t n;
+	if (rc == RT_OK)
+		rc = iter_items(r, a->pos[0], &items, &n);
+	if (rc < 0)
+		return rc;
+	tr_val *v = tr_new(r, V_LIST, off, len);
+	v->items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*v->items));
+	/* insertion: an item moves before those it is less than (greater than,
+	 * reversed), so equal items keep their order either way */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		while (j > 0) {
+			bool moves;
+			rc = reverse ? compare(r, v->items[j - 1], PY_OP_LT, items[i], off, len, &moves)
+			             : compare(r, items[i], PY_OP_LT, v->items[j - 1], off, len, &moves);
+			if (rc < 0)
+				return rc;
+			if (!moves)
+				break;
+			v->items[j] = v->items[j - 1];
+			j--;
+		}
+		v->items[j] = items[i];
+	}
+	v->n = v->cap = n;
+	*out = v;
+	return RT_OK;
+}
+
 /* dict(), dict(mapping or pairs), dict(..., key=value): keys in insertion order */
 static int dict_call(tr_run *r, tr_args *a, uint32_t off, uint32_t len, tr_val **out)
 {
@@ -1397,6 +1451,8 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 	}
 	if (strcmp(name, "dict") == 0)
 		return dict_call(r, a, off, len, out);
+	if (strcmp(name, "sorted") == 0)
+		return sorted_call(r, a, off, len, out);
 	if (a->nkw)
 		return tr_refuse(r, off, len, "keyword arguments to '%s()'", name);
 	if (strcmp(name, "iter") == 0 || strcmp(name, "next") == 0)
