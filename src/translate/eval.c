@@ -753,6 +753,28 @@ static int contains(tr_run *r, const tr_val *hay, const tr_val *needle, uint32_t
 	return tr_refuse(r, off, len, "membership test on a value not known statically");
 }
 
+/* A comparison refused; the application names in it are what assume: can give. */
+static int refuse_compared(tr_run *r, const tr_val *a, const tr_val *b, const char *what,
+                           uint32_t off, uint32_t len)
+{
+	const tr_val *x = a->kind == V_REF ? a : b->kind == V_REF ? b : NULL;
+	const tr_val *y = x == a && b->kind == V_REF ? b : NULL;
+	if (!x)
+		return tr_refuse(r, off, len, "%s of values not known statically", what);
+	if (y)
+		tr_refuse(r, off, len, "%s of '%s' and '%s', which retort cannot know statically",
+		          what, x->written, y->written);
+	else
+		tr_refuse(r, off, len, "%s with '%s', which retort cannot know statically", what,
+		          x->written);
+	rt_error_hint(r->err, "if %s known, give %s in retort.yaml: assume: {%s: <value>%s%s%s}; "
+	              "else write this body as SQL in %s (-- retort:%s section)",
+	              y ? "their values are" : "its value is", y ? "them" : "it", x->written,
+	              y ? ", " : "", y ? y->written : "", y ? ": <value>" : "", tr_sidecar(r),
+	              r->fname);
+	return RT_EUNSUPPORTED;
+}
+
 static int compare(tr_run *r, const tr_val *a, int op, const tr_val *b, uint32_t off,
                    uint32_t len, bool *out)
 {
@@ -769,7 +791,7 @@ static int compare(tr_run *r, const tr_val *a, int op, const tr_val *b, uint32_t
 			/* identity of other objects is not a value question; members are singletons */
 			e = a->kind == V_MEMBER || b->kind == V_MEMBER ? tr_member_same(a, b) : -1;
 		if (e < 0)
-			return tr_refuse(r, off, len, "comparison of values not known statically");
+			return refuse_compared(r, a, b, "comparison", off, len);
 		*out = (op == PY_OP_EQ || op == PY_CMP_IS) ? e == 1 : e == 0;
 		return RT_OK;
 	}
@@ -806,7 +828,7 @@ static int compare(tr_run *r, const tr_val *a, int op, const tr_val *b, uint32_t
 		}
 		c = a->n < b->n ? -1 : a->n > b->n;
 	} else {
-		return tr_refuse(r, off, len, "ordering comparison of values not known statically");
+		return refuse_compared(r, a, b, "ordering comparison", off, len);
 	}
 	switch (op) {
 	case PY_OP_LT: *out = c < 0; break;
