@@ -91,9 +91,18 @@ static void scope_put(tr_run *r, tr_scope *sc, const char *name, tr_val *v, cons
 	sc->lazy[i] = lazy;
 }
 
+/* The scope a name of sc lives in: the module's when sc declares it global. */
+static tr_scope *home_scope(tr_run *r, tr_scope *sc, const char *name)
+{
+	for (size_t i = 0; i < sc->globals.n; i++)
+		if (strcmp(sc->globals.v[i], name) == 0)
+			return r->module;
+	return sc;
+}
+
 void tr_scope_set(tr_run *r, tr_scope *sc, const char *name, tr_val *v)
 {
-	scope_put(r, sc, name, v, NULL);
+	scope_put(r, home_scope(r, sc, name), name, v, NULL);
 }
 
 void tr_scope_lazy(tr_run *r, tr_scope *sc, const char *name, const py_expr *e)
@@ -116,6 +125,7 @@ static const struct { const char *from; size_t n; const char *to; } prefixes[] =
 	PFX("sqlalchemy.sql.expression.", "sa."),
 	PFX("sqlalchemy.sql.functions.", "sa."),
 	PFX("sqlalchemy.sql.schema.", "sa."),
+	PFX("sqlalchemy.sql.ddl.", "sa."),
 	PFX("sqlalchemy.sql.", "sa."),
 	PFX("sqlalchemy.types.", "sa."),
 	PFX("sqlalchemy.schema.", "sa."),
@@ -224,7 +234,7 @@ static const char *const builtins[] = { "range", "len", "str", "int", "list", "t
 static int lookup(tr_run *r, tr_scope *sc, const char *name, uint32_t off, uint32_t len,
                   tr_val **out)
 {
-	for (tr_scope *s = sc; s; s = s->parent) {
+	for (tr_scope *s = sc ? home_scope(r, sc, name) : NULL; s; s = s->parent) {
 		long i = scope_find(s, name);
 		if (i < 0)
 			continue;
@@ -790,6 +800,28 @@ static int contains(tr_run *r, const tr_val *hay, const tr_val *needle, uint32_t
 	return tr_refuse(r, off, len, "membership test on a value not known statically");
 }
 
+/* A comparison refused; the application names in it are what assume: can give. */
+static int refuse_compared(tr_run *r, const tr_val *a, const tr_val *b, const char *what,
+                           uint32_t off, uint32_t len)
+{
+	const tr_val *x = a->kind == V_REF ? a : b->kind == V_REF ? b : NULL;
+	const tr_val *y = x == a && b->kind == V_REF ? b : NULL;
+	if (!x)
+		return tr_refuse(r, off, len, "%s of values not known statically", what);
+	if (y)
+		tr_refuse(r, off, len, "%s of '%s' and '%s', which retort cannot know statically",
+		          what, x->written, y->written);
+	else
+		tr_refuse(r, off, len, "%s with '%s', which retort cannot know statically", what,
+		          x->written);
+	rt_error_hint(r->err, "if %s known, give %s in retort.yaml: assume: {%s: <value>%s%s%s}; "
+	              "else write this body as SQL in %s (-- retort:%s section)",
+	              y ? "their values are" : "its value is", y ? "them" : "it", x->written,
+	              y ? ", " : "", y ? y->written : "", y ? ": <value>" : "", tr_sidecar(r),
+	              r->fname);
+	return RT_EUNSUPPORTED;
+}
+
 static int compare(tr_run *r, const tr_val *a, int op, const tr_val *b, uint32_t off,
                    uint32_t len, bool *out)
 {
@@ -806,7 +838,7 @@ static int compare(tr_run *r, const tr_val *a, int op, const tr_val *b, uint32_t
 			/* identity of other objects is not a value question; members are singletons */
 			e = a->kind == V_MEMBER || b->kind == V_MEMBER ? tr_member_same(a, b) : -1;
 		if (e < 0)
-			return tr_refuse(r, off, len, "comparison of values not known statically");
+			return refuse_compared(r, a, b, "comparison", off, len);
 		*out = (op == PY_OP_EQ || op == PY_CMP_IS) ? e == 1 : e == 0;
 		return RT_OK;
 	}
@@ -830,8 +862,20 @@ static int compare(tr_run *r, const tr_val *a, int op, const tr_val *b, uint32_t
 		c = memcmp(a->s, b->s, n);
 		if (c == 0)
 			c = a->slen < b->slen ? -1 : a->slen > b->slen;
+	} else if ((a->kind == V_TUPLE || a->kind == V_LIST) && a->kind == b->kind) {
+		/* the first items that differ decide, else the shorter is less */
+		size_t i = 0;
+		for (; i < a->n && i < b->n; i++) {
+			int e = equal(a->items[i], b->items[i]);
+			if (e < 0)
+				return tr_refuse(r, off, len, "ordering comparison of values not known "
+				                 "statically");
+			if (!e)
+				return compare(r, a->items[i], op, b->items[i], off, len, out);
+		}
+		c = a->n < b->n ? -1 : a->n > b->n;
 	} else {
-		return tr_refuse(r, off, len, "ordering comparison of values not known statically");
+		return refuse_compared(r, a, b, "ordering comparison", off, len);
 	}
 	switch (op) {
 	case PY_OP_LT: *out = c < 0; break;
@@ -975,6 +1019,21 @@ int tr_binary(tr_run *r, int op, const tr_val *a, const tr_val *b, uint32_t off,
 
 /* ---- iteration helpers ---- */
 
+/* The byte offset of each character of a string and its end (n + 1 offsets):
+ * Python indexes and slices text by character. */
+static int char_offsets(tr_run *r, const tr_val *s, size_t **offs, size_t *n)
+{
+	*offs = rt_alloc_array(r->arena, s->slen + 1, sizeof(**offs));
+	*n = 0;
+	for (size_t i = 0; i < s->slen;) {
+		(*offs)[(*n)++] = i;
+		if (tr_utf8_next(s->s, s->slen, &i) < 0)
+			return tr_refuse(r, s->off, s->len, "text that is not valid UTF-8");
+	}
+	(*offs)[*n] = s->slen;
+	return RT_OK;
+}
+
 static int iter_items(tr_run *r, tr_val *v, tr_val ***items, size_t *n)
 {
 	if (v->kind == V_LIST || v->kind == V_TUPLE) {
@@ -994,10 +1053,13 @@ static int iter_items(tr_run *r, tr_val *v, tr_val ***items, size_t *n)
 		return RT_OK;
 	}
 	if (v->kind == V_STR) {
-		*n = v->slen;
-		*items = rt_alloc_array(r->arena, v->slen ? v->slen : 1, sizeof(**items));
-		for (size_t i = 0; i < v->slen; i++)
-			(*items)[i] = tr_str(r, v->s + i, 1, v->off, v->len);
+		size_t *offs;
+		int rc = char_offsets(r, v, &offs, n);
+		if (rc < 0)
+			return rc;
+		*items = rt_alloc_array(r->arena, *n ? *n : 1, sizeof(**items));
+		for (size_t i = 0; i < *n; i++)
+			(*items)[i] = tr_str(r, v->s + offs[i], offs[i + 1] - offs[i], v->off, v->len);
 		return RT_OK;
 	}
 	if (tr_is_orm_query(v)) { /* [x for x in session.query(X)]: the query runs */
@@ -1371,6 +1433,83 @@ static int min_max(tr_run *r, const char *name, tr_val **items, size_t n, uint32
 	return RT_OK;
 }
 
+/* sorted(iterable, reverse=False): Python's stable sort by `<`; key= only None */
+static int sorted_call(tr_run *r, tr_args *a, uint32_t off, uint32_t len, tr_val **out)
+{
+	const tr_val *key = tr_arg(a, SIZE_MAX, "key");
+	bool reverse = false;
+	int rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "reverse"), "reverse", &reverse);
+	if (rc == RT_OK && key && key->kind != V_NONE)
+		rc = tr_refuse(r, key->off, key->len, "'sorted()' with a key function");
+	if (rc == RT_OK && a->npos != 1)
+		rc = tr_refuse(r, off, len, "'sorted()' of %zu arguments", a->npos);
+	if (rc == RT_OK)
+		rc = tr_args_check(r, a, 1, "sorted", off, len);
+	tr_val **items;
+	size_t n;
+	if (rc == RT_OK)
+		rc = iter_items(r, a->pos[0], &items, &n);
+	if (rc < 0)
+		return rc;
+	tr_val *v = tr_new(r, V_LIST, off, len);
+	v->items = rt_alloc_array(r->arena, n ? n : 1, sizeof(*v->items));
+	/* insertion: an item moves before those it is less than (greater than,
+	 * reversed), so equal items keep their order either way */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		while (j > 0) {
+			bool moves;
+			rc = reverse ? compare(r, v->items[j - 1], PY_OP_LT, items[i], off, len, &moves)
+			             : compare(r, items[i], PY_OP_LT, v->items[j - 1], off, len, &moves);
+			if (rc < 0)
+				return rc;
+			if (!moves)
+				break;
+			v->items[j] = v->items[j - 1];
+			j--;
+		}
+		v->items[j] = items[i];
+	}
+	v->n = v->cap = n;
+	*out = v;
+	return RT_OK;
+}
+
+/* dict(), dict(mapping or pairs), dict(..., key=value): keys in insertion order */
+static int dict_call(tr_run *r, tr_args *a, uint32_t off, uint32_t len, tr_val **out)
+{
+	if (a->npos > 1)
+		return tr_refuse(r, off, len, "'dict()' of more than one value");
+	tr_val *d = tr_new(r, V_DICT, off, len);
+	int rc = RT_OK;
+	if (a->npos) {
+		tr_val *src = a->pos[0];
+		if (src->kind == V_DICT) {
+			for (size_t i = 0; i < src->n && rc == RT_OK; i++)
+				rc = dict_set(r, d, src->items[2 * i], src->items[2 * i + 1], off, len);
+		} else if (src->kind == V_LIST || src->kind == V_TUPLE) {
+			for (size_t i = 0; i < src->n && rc == RT_OK; i++) {
+				const tr_val *p = src->items[i];
+				if ((p->kind != V_LIST && p->kind != V_TUPLE) || p->n != 2)
+					return tr_refuse(r, p->off, p->len, "'dict()' of an item that is not "
+					                 "a pair");
+				rc = dict_set(r, d, p->items[0], p->items[1], off, len);
+			}
+		} else {
+			return tr_refuse(r, src->off, src->len, "'dict()' of a value not known "
+			                 "statically");
+		}
+	}
+	for (size_t i = 0; i < a->nkw && rc == RT_OK; i++) {
+		a->used[i] = true;
+		rc = dict_set(r, d, tr_str(r, a->kwn[i], strlen(a->kwn[i]), off, len), a->kwv[i],
+		              off, len);
+	}
+	if (rc == RT_OK)
+		*out = d;
+	return rc;
+}
+
 static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *call,
                         tr_val **out)
 {
@@ -1391,6 +1530,10 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 		*out = v;
 		return RT_OK;
 	}
+	if (strcmp(name, "dict") == 0)
+		return dict_call(r, a, off, len, out);
+	if (strcmp(name, "sorted") == 0)
+		return sorted_call(r, a, off, len, out);
 	if (a->nkw)
 		return tr_refuse(r, off, len, "keyword arguments to '%s()'", name);
 	if (strcmp(name, "iter") == 0 || strcmp(name, "next") == 0)
@@ -1450,9 +1593,13 @@ static int builtin_call(tr_run *r, const char *name, tr_args *a, const py_expr *
 		return rc;
 	}
 	if (strcmp(name, "len") == 0) {
-		if (x->kind == V_STR)
-			*out = tr_int(r, (int64_t)x->slen, off, len);
-		else if (x->kind == V_LIST || x->kind == V_TUPLE || x->kind == V_DICT)
+		if (x->kind == V_STR) { /* characters, not bytes */
+			size_t *offs, n;
+			int rc = char_offsets(r, x, &offs, &n);
+			if (rc < 0)
+				return rc;
+			*out = tr_int(r, (int64_t)n, off, len);
+		} else if (x->kind == V_LIST || x->kind == V_TUPLE || x->kind == V_DICT)
 			*out = tr_int(r, (int64_t)x->n, off, len);
 		else if (x->kind == V_ENUMCLS) {
 			tr_val **items;
@@ -1675,7 +1822,8 @@ static bool harmless_ns(const char *name)
 	       strncmp(name, "structlog.", 10) == 0 || strcmp(name, "time.time") == 0 ||
 	       strcmp(name, "os.environ.get") == 0 || strcmp(name, "os.getenv") == 0 ||
 	       strcmp(name, "json.dumps") == 0 || strcmp(name, "textwrap.dedent") == 0 ||
-	       strcmp(name, "collections.defaultdict") == 0;
+	       strcmp(name, "collections.defaultdict") == 0 || strcmp(name, "sys.stdout.flush") == 0 ||
+	       strcmp(name, "sys.stderr.flush") == 0;
 }
 
 /* A call of a name resolved through the imports. */
@@ -1777,20 +1925,17 @@ static bool no_args(const tr_args *a)
 }
 
 /* s.upper(), s.lower(), s.strip() */
-static void str_case(tr_run *r, const tr_val *self, const char *name, uint32_t off, uint32_t len,
-                     tr_val **out)
+/* upper()/lower(): exact for ASCII text; other letters need Unicode's tables */
+static int str_case(tr_run *r, const tr_val *self, const char *name, uint32_t off,
+                    uint32_t len, tr_val **out)
 {
 	rt_buf b = RT_BUF_INIT;
-	size_t s = 0, e = self->slen;
-	if (name[0] == 's') {
-		while (s < e && (self->s[s] == ' ' || self->s[s] == '\n' || self->s[s] == '\t'))
-			s++;
-		while (e > s && (self->s[e - 1] == ' ' || self->s[e - 1] == '\n' ||
-		                 self->s[e - 1] == '\t'))
-			e--;
-	}
-	for (size_t i = s; i < e; i++) {
+	for (size_t i = 0; i < self->slen; i++) {
 		char c = self->s[i];
+		if ((unsigned char)c >= 0x80) {
+			rt_buf_release(&b);
+			return tr_refuse(r, off, len, "'%s()' of text that is not ASCII", name);
+		}
 		if (name[0] == 'u' && c >= 'a' && c <= 'z')
 			c = (char)(c - 32);
 		else if (name[0] == 'l' && c >= 'A' && c <= 'Z')
@@ -1799,6 +1944,71 @@ static void str_case(tr_run *r, const tr_val *self, const char *name, uint32_t o
 	}
 	*out = tr_str(r, b.ptr ? b.ptr : "", b.len, off, len);
 	rt_buf_release(&b);
+	return RT_OK;
+}
+
+/* str.isspace() of one character */
+static bool py_space(long c)
+{
+	static const long wide[] = { 0x85,   0xA0,   0x1680, 0x2028, 0x2029,
+		                         0x202F, 0x205F, 0x3000 };
+	if ((c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20) || (c >= 0x2000 && c <= 0x200A))
+		return true;
+	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (c == wide[i])
+			return true;
+	return false;
+}
+
+/* Whether the character c is stripped: whitespace, or one of chars. */
+static bool stripped(long c, const tr_val *chars)
+{
+	if (!chars)
+		return py_space(c);
+	for (size_t i = 0; i < chars->slen;) {
+		if (tr_utf8_next(chars->s, chars->slen, &i) == c)
+			return true;
+	}
+	return false;
+}
+
+/* strip()/lstrip()/rstrip([chars]), character by character as Python does */
+static int str_strip(tr_run *r, const tr_val *self, const char *name, tr_args *a,
+                     uint32_t off, uint32_t len, tr_val **out)
+{
+	const tr_val *chars = tr_arg(a, 0, "chars");
+	int rc = tr_args_check(r, a, 1, name, off, len);
+	if (rc < 0)
+		return rc;
+	if (chars && chars->kind == V_NONE)
+		chars = NULL;
+	if (chars && chars->kind != V_STR)
+		return tr_refuse(r, chars->off, chars->len, "'%s()' of characters that are not a "
+		                 "string", name);
+	size_t s = 0, e = self->slen;
+	if (name[0] != 'r') {
+		while (s < e) {
+			size_t i = s;
+			long c = tr_utf8_next(self->s, e, &i);
+			if (c < 0 || !stripped(c, chars))
+				break;
+			s = i;
+		}
+	}
+	if (name[0] != 'l') {
+		while (e > s) {
+			size_t j = e - 1;
+			while (j > s && ((unsigned char)self->s[j] & 0xC0) == 0x80)
+				j--;
+			size_t i = j;
+			long c = tr_utf8_next(self->s, e, &i);
+			if (c < 0 || i != e || !stripped(c, chars))
+				break;
+			e = j;
+		}
+	}
+	*out = tr_str(r, self->s + s, e - s, off, len);
+	return RT_OK;
 }
 
 static int str_join(tr_run *r, const tr_val *self, tr_val *seq, uint32_t off, uint32_t len,
@@ -1941,11 +2151,11 @@ static int str_method(tr_run *r, tr_val *self, const char *name, tr_args *a, uin
 		return str_affix(r, self, name, a->pos[0], off, len, out);
 	if (strcmp(name, "format") == 0)
 		return str_format(r, self, a, off, len, out);
-	if ((strcmp(name, "upper") == 0 || strcmp(name, "lower") == 0 ||
-	     strcmp(name, "strip") == 0) && no_args(a)) {
-		str_case(r, self, name, off, len, out);
-		return RT_OK;
-	}
+	if ((strcmp(name, "upper") == 0 || strcmp(name, "lower") == 0) && no_args(a))
+		return str_case(r, self, name, off, len, out);
+	if (strcmp(name, "strip") == 0 || strcmp(name, "lstrip") == 0 ||
+	    strcmp(name, "rstrip") == 0)
+		return str_strip(r, self, name, a, off, len, out);
 	if (strcmp(name, "join") == 0 && a->npos == 1 && a->nkw == 0)
 		return str_join(r, self, a->pos[0], off, len, out);
 	if (strcmp(name, "replace") == 0 && a->npos == 2 && a->nkw == 0)
@@ -2045,6 +2255,17 @@ static int obj_method(tr_run *r, tr_val *self, const char *name, tr_args *a,
 			args_push_kw(r, &v->args, a->kwn[i], a->kwv[i]);
 		*out = v;
 		return RT_OK;
+	}
+	if (strcmp(self->name, "sa.text") == 0 && strcmp(name, "execution_options") == 0) {
+		/* autocommit= acts only outside a transaction, and a migration runs in
+		 * one (SQLAlchemy 1.4; 2.0 ignores it): the statement is unchanged */
+		bool autocommit = false;
+		int rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "autocommit"), "autocommit", &autocommit);
+		if (rc == RT_OK)
+			rc = tr_args_check(r, a, 0, "execution_options", off, len);
+		if (rc == RT_OK)
+			*out = self;
+		return rc;
 	}
 	if (tr_is_enum(self) && (strcmp(name, "create") == 0 || strcmp(name, "drop") == 0)) {
 		int rc = tr_enum_method(r, self, name, a, call);
@@ -2416,23 +2637,102 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 	return RT_OK;
 }
 
+/* A slice bound: an integer, or None/absent (*given false). */
+static int slice_bound(tr_run *r, tr_scope *sc, const py_expr *x, int64_t *v, bool *given)
+{
+	*given = false;
+	if (!x)
+		return RT_OK;
+	tr_val *b;
+	int rc = tr_eval(r, sc, x, &b);
+	if (rc < 0 || b->kind == V_NONE)
+		return rc;
+	if (b->kind != V_INT)
+		return tr_refuse(r, x->off, x->len, "a slice bound that is not an integer");
+	*v = b->i;
+	*given = true;
+	return RT_OK;
+}
+
+/* Python's PySlice_AdjustIndices: one bound of a sequence of n items */
+static int64_t slice_clamp(int64_t v, bool given, int64_t dflt, int64_t n, int64_t step)
+{
+	if (!given)
+		return dflt;
+	if (v < 0) {
+		v += n;
+		if (v < 0)
+			v = step < 0 ? -1 : 0;
+	} else if (v >= n) {
+		v = step < 0 ? n - 1 : n;
+	}
+	return v;
+}
+
+/* base[lower:upper:step] of a list, tuple or string */
+static int eval_slice(tr_run *r, tr_scope *sc, const py_expr *e, tr_val *base, tr_val **out)
+{
+	const py_expr *x = e->u.subscript.index;
+	int64_t lo = 0, hi = 0, step = 1;
+	bool has_lo, has_hi, has_step;
+	int rc = slice_bound(r, sc, x->u.slice.lower, &lo, &has_lo);
+	if (rc == RT_OK)
+		rc = slice_bound(r, sc, x->u.slice.upper, &hi, &has_hi);
+	if (rc == RT_OK)
+		rc = slice_bound(r, sc, x->u.slice.step, &step, &has_step);
+	if (rc < 0)
+		return rc;
+	if (!has_step)
+		step = 1;
+	if (step == 0)
+		return tr_refuse(r, x->off, x->len, "a slice step of zero (ValueError)");
+	if (base->kind != V_LIST && base->kind != V_TUPLE && base->kind != V_STR)
+		return tr_refuse(r, e->off, e->len, "slicing a value not known statically");
+	size_t *offs = NULL, nchars = 0;
+	if (base->kind == V_STR && (rc = char_offsets(r, base, &offs, &nchars)) < 0)
+		return rc;
+	int64_t n = base->kind == V_STR ? (int64_t)nchars : (int64_t)base->n;
+	lo = slice_clamp(lo, has_lo, step < 0 ? n - 1 : 0, n, step);
+	hi = slice_clamp(hi, has_hi, step < 0 ? -1 : n, n, step);
+	if (base->kind == V_STR) {
+		rt_buf b = RT_BUF_INIT;
+		for (int64_t i = lo; step > 0 ? i < hi : i > hi; i += step)
+			rt_buf_add(&b, base->s + offs[i], offs[i + 1] - offs[i]);
+		*out = tr_str(r, b.ptr ? b.ptr : "", b.len, e->off, e->len);
+		rt_buf_release(&b);
+		return RT_OK;
+	}
+	tr_val *v = tr_new(r, base->kind, e->off, e->len);
+	v->items = rt_alloc_array(r->arena, base->n ? base->n : 1, sizeof(*v->items));
+	for (int64_t i = lo; step > 0 ? i < hi : i > hi; i += step)
+		v->items[v->n++] = base->items[i];
+	v->cap = base->n;
+	*out = v;
+	return RT_OK;
+}
+
 static int eval_subscript(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 {
 	tr_val *base, *idx;
 	int rc = tr_eval(r, sc, e->u.subscript.value, &base);
 	if (rc == RT_OK && e->u.subscript.index->kind == PY_E_SLICE)
-		return tr_refuse(r, e->off, e->len, "slicing");
+		return eval_slice(r, sc, e, base, out);
 	if (rc == RT_OK)
 		rc = tr_eval(r, sc, e->u.subscript.index, &idx);
 	if (rc < 0)
 		return rc;
 	if ((base->kind == V_LIST || base->kind == V_TUPLE || base->kind == V_STR) &&
 	    idx->kind == V_INT) {
-		int64_t n = base->kind == V_STR ? (int64_t)base->slen : (int64_t)base->n;
+		size_t *offs = NULL, nchars = 0;
+		if (base->kind == V_STR && (rc = char_offsets(r, base, &offs, &nchars)) < 0)
+			return rc;
+		int64_t n = base->kind == V_STR ? (int64_t)nchars : (int64_t)base->n;
 		int64_t i = idx->i < 0 ? idx->i + n : idx->i;
 		if (i < 0 || i >= n)
 			return tr_refuse(r, e->off, e->len, "index out of range");
-		*out = base->kind == V_STR ? tr_str(r, base->s + i, 1, e->off, e->len) : base->items[i];
+		*out = base->kind == V_STR ? tr_str(r, base->s + offs[i], offs[i + 1] - offs[i],
+		                                    e->off, e->len)
+		                           : base->items[i];
 		return RT_OK;
 	}
 	if (base->kind == V_DICT) {

@@ -652,6 +652,18 @@ static int exec_stmt(tr_run *r, tr_scope *sc, const py_stmt *s, int *flow)
 		v->closure = sc;
 		tr_scope_set(r, sc, s->u.def.name, v);
 		return RT_OK;
+	case PY_S_GLOBAL:
+		/* assignments to these names in this function are the module's */
+		for (size_t i = 0; i < s->u.names.n; i++) {
+			py_names *g = &sc->globals;
+			if (g->n == g->cap) {
+				size_t cap = g->cap ? 2 * g->cap : 4;
+				g->v = rt_realloc_array(r->arena, g->v, g->cap, cap, sizeof(*g->v));
+				g->cap = cap;
+			}
+			g->v[g->n++] = s->u.names.v[i];
+		}
+		return RT_OK;
 	case PY_S_RAISE:
 		return exec_raise(r, sc, s);
 	case PY_S_TRY:

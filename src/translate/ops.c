@@ -117,6 +117,49 @@ static int execute_schema_ddl(tr_run *r, tr_val *el)
 	return RT_OK;
 }
 
+/* sa.schema.CreateSequence(sa.Sequence(name, ...)) as SQLAlchemy 1.4's
+ * PGDDLCompiler renders it: AS <data_type>, then the options, START WITH 1
+ * when no start is given. */
+static int execute_create_sequence(tr_run *r, tr_val *el)
+{
+	tr_val *seq = tr_arg(&el->args, 0, "element");
+	int rc = tr_args_check(r, &el->args, 1, el->written, el->off, el->len);
+	if (rc < 0)
+		return rc;
+	if (!tr_is(seq, "sa.Sequence"))
+		return tr_refuse(r, el->off, el->len, "CreateSequence of something other than "
+		                 "sa.Sequence(...)");
+	tr_args *a = &seq->args;
+	const char *name, *schema = NULL;
+	tr_val *type = tr_arg(a, SIZE_MAX, "data_type");
+	rc = tr_get_str(r, tr_arg(a, 0, "name"), "the sequence name", &name);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "schema"), "schema", &schema);
+	rt_buf b = RT_BUF_INIT, opts = RT_BUF_INIT;
+	rt_buf_puts(&b, "CREATE SEQUENCE ");
+	tr_qualified(&b, schema, name);
+	if (rc == RT_OK && type && type->kind != V_NONE) {
+		rt_buf_puts(&b, " AS ");
+		rc = tr_render_type(r, &b, type);
+	}
+	if (rc == RT_OK) /* SQLAlchemy 1.4 starts one created without start= at 1 */
+		rc = tr_identity_options(r, a, "1", &opts);
+	/* what CREATE SEQUENCE does not show */
+	static const char *const ignore[] = { "optional", "quote", "quote_schema", "metadata",
+		                                  "for_update", NULL };
+	tr_args_ignore(a, ignore);
+	if (rc == RT_OK)
+		rc = tr_args_check(r, a, 1, "sa.Sequence", seq->off, seq->len);
+	if (rc == RT_OK) {
+		if (opts.len)
+			rt_buf_printf(&b, " %s", opts.ptr);
+		tr_emit(r, &b, el->off);
+	}
+	rt_buf_release(&opts);
+	rt_buf_release(&b);
+	return rc;
+}
+
 /* sa.schema.DropSequence(sa.Sequence(name, schema=)) as SQLAlchemy 1.4 renders it:
  * only the sequence's name and schema matter to DROP; its if_exists= is not
  * rendered by 1.4 (and would be by 2.0), so it is refused rather than guessed. */
@@ -162,6 +205,29 @@ static int ddl_statement(tr_run *r, tr_val *el, const tr_val *params, tr_val **o
 	return RT_OK;
 }
 
+/* SQLAlchemy 1.4's conn.execute(statement, **params): the keywords left are
+ * the parameters, as a dict in their order; NULL when there are none. */
+static tr_val *keyword_params(tr_run *r, tr_args *a)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->nkw; i++)
+		n += !a->used[i];
+	if (!n)
+		return NULL;
+	tr_val *d = tr_new(r, V_DICT, a->kwv[0]->off, a->kwv[a->nkw - 1]->off +
+	                   a->kwv[a->nkw - 1]->len - a->kwv[0]->off);
+	d->items = rt_alloc_array(r->arena, 2 * n, sizeof(*d->items));
+	for (size_t i = 0; i < a->nkw; i++) {
+		if (a->used[i])
+			continue;
+		a->used[i] = true;
+		d->items[2 * d->n] = tr_str(r, a->kwn[i], strlen(a->kwn[i]), a->kwv[i]->off,
+		                            a->kwv[i]->len);
+		d->items[2 * d->n++ + 1] = a->kwv[i];
+	}
+	return d;
+}
+
 static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 {
 	bool conn = kind != EXEC_OP;
@@ -171,6 +237,8 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 	if (!sql)
 		return tr_refuse(r, r->cur_off, r->cur_len, "'execute' without SQL");
 	tr_val *params = conn ? tr_arg(a, 1, "parameters") : NULL;
+	if (kind == EXEC_CONN && !params)
+		params = keyword_params(r, a);
 	int rc = check_args(r, a, conn ? 2 : 1, "execute");
 	if (rc < 0)
 		return rc;
@@ -191,6 +259,8 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 		return execute_schema_ddl(r, sql);
 	} else if (tr_is(sql, "sa.DropSequence") && kind != EXEC_DRIVER_SQL) {
 		return execute_drop_sequence(r, sql);
+	} else if (tr_is(sql, "sa.CreateSequence") && kind != EXEC_DRIVER_SQL) {
+		return execute_create_sequence(r, sql);
 	} else if (kind == EXEC_CONN && r->ctx->guards && tr_is_query(sql)) {
 		/* the rows a data loop iterates: a guard when looped over (exec.c) */
 		rt_buf q = RT_BUF_INIT;
@@ -221,12 +291,12 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 		raw = true;
 	} else {
 		return tr_refuse(r, sql->off, sql->len, "'execute' of %s; only SQL strings, "
-		                 "sa.text(), sa.DDL(), CreateSchema/DropSchema and DropSequence are "
-		                 "translated",
+		                 "sa.text(), sa.DDL(), CreateSchema/DropSchema and "
+		                 "CreateSequence/DropSequence are translated",
 		                 sql->kind == V_OBJ ? sql->written
 		                 : sql->kind == V_TABLE ? "a table expression" : "this value");
 	}
-	if (params) {
+	if (params && !raw) {
 		if (params->kind != V_DICT)
 			return tr_refuse(r, params->off, params->len, "execute parameters must be a "
 			                 "literal dict");
@@ -261,11 +331,18 @@ static int execute_sql(tr_run *r, tr_args *a, exec_kind kind)
 		while (end > start && (s->s[end - 1] == ' ' ||
 		                       (s->s[end - 1] >= '\t' && s->s[end - 1] <= '\r')))
 			end--;
-		if (s->lit)
-			py_str_add_segs(r->arena, st, s->lit, start, end - start, 0);
-		else
-			rt_stmt_add_seg(r->arena, st, 0, s->off, false);
-		rt_buf_add(&b, s->s + start, end - start);
+		if (sql->kind == V_STR) {
+			/* SQLAlchemy 1.4 hands psycopg2 the parameters, {} when there are
+			 * none, and psycopg2 formats the string with them either way */
+			rc = tr_render_pyformat(r, &b, st, s, start, end,
+			                        params ? params : tr_new(r, V_DICT, sql->off, sql->len));
+		} else {
+			if (s->lit)
+				py_str_add_segs(r->arena, st, s->lit, start, end - start, 0);
+			else
+				rt_stmt_add_seg(r->arena, st, 0, s->off, false);
+			rt_buf_add(&b, s->s + start, end - start);
+		}
 	} else {
 		rc = tr_render_statement(r, &b, st, &text);
 	}
@@ -371,22 +448,17 @@ static int index_name(tr_run *r, const tr_val *name_v, const char *schema, const
 	return tr_object_name(r, "ix", name_v, &f, r->cur_off, r->cur_len, out);
 }
 
-/*
- * postgresql_nulls_not_distinct= of an index or a unique constraint, as
- * SQLAlchemy 2.0 renders it: True "NULLS NOT DISTINCT", False "NULLS
- * DISTINCT", None nothing (SQLAlchemy 1.4 rejects the argument; projects on
- * 2.0 use it). The phrase is appended with a space before (`before`) or after.
- */
-static int nulls_distinct(tr_run *r, tr_args *kw, rt_buf *b, bool before)
+/* postgresql_nulls_not_distinct= (SQLAlchemy 2's PostgreSQL 15 option) as the
+ * dialect renders it: True NULLS NOT DISTINCT, False NULLS DISTINCT, None nothing. */
+static int nulls_distinct(tr_run *r, const tr_val *v, const char **out)
 {
-	const tr_val *v = tr_arg(kw, SIZE_MAX, "postgresql_nulls_not_distinct");
+	*out = NULL;
 	if (!v || v->kind == V_NONE)
 		return RT_OK;
-	bool not_distinct;
+	bool not_distinct = false;
 	int rc = tr_get_bool(r, v, "postgresql_nulls_not_distinct", &not_distinct);
 	if (rc == RT_OK)
-		rt_buf_printf(b, "%s%s%s", before ? " " : "",
-		              not_distinct ? "NULLS NOT DISTINCT" : "NULLS DISTINCT", before ? "" : " ");
+		*out = not_distinct ? "NULLS NOT DISTINCT" : "NULLS DISTINCT";
 	return rc;
 }
 
@@ -395,7 +467,7 @@ static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const
                                const char *table, tr_val **elems, size_t nelems, tr_args *kw,
                                const tr_val *unique_v, index_text text)
 {
-	const char *name, *using = NULL, *tablespace = NULL;
+	const char *name, *using = NULL, *tablespace = NULL, *nulls = NULL;
 	bool unique = false, concurrently = false, if_not_exists = false;
 	const tr_val *ops = tr_arg(kw, SIZE_MAX, "postgresql_ops");
 	const tr_val *include = tr_arg(kw, SIZE_MAX, "postgresql_include");
@@ -418,6 +490,8 @@ static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const
 	if (rc == RT_OK)
 		rc = tr_get_opt_str(r, tr_arg(kw, SIZE_MAX, "postgresql_tablespace"),
 		                    "postgresql_tablespace", &tablespace);
+	if (rc == RT_OK)
+		rc = nulls_distinct(r, tr_arg(kw, SIZE_MAX, "postgresql_nulls_not_distinct"), &nulls);
 	if (rc < 0)
 		return rc;
 	if (ops && ops->kind != V_DICT)
@@ -452,8 +526,8 @@ static int render_create_index(tr_run *r, rt_buf *b, const tr_val *name_v, const
 		tr_name_list(b, &cols);
 		rt_buf_putc(b, ')');
 	}
-	if (rc == RT_OK)
-		rc = nulls_distinct(r, kw, b, true);
+	if (rc == RT_OK && nulls)
+		rt_buf_printf(b, " %s", nulls);
 	if (rc == RT_OK && with && with->kind != V_NONE) {
 		if (with->kind != V_DICT)
 			return tr_refuse(r, with->off, with->len, "postgresql_with must be a literal dict");
@@ -513,7 +587,8 @@ static int op_create_index(tr_run *r, op_call *call)
 	rc = render_create_index(r, &b, name, schema, table, cols->items, cols->n, a, unique,
 	                         INDEX_TEXT_COLUMN);
 	static const char *const ignore[] = { "postgresql_ops", "postgresql_include",
-		                                  "postgresql_with", "postgresql_where", "info", NULL };
+		                                  "postgresql_with", "postgresql_where",
+		                                  "postgresql_nulls_not_distinct", "info", NULL };
 	tr_args_ignore(a, ignore);
 	if (rc == RT_OK)
 		rc = check_args(r, a, batch ? 2 : 5, "create_index");
@@ -1095,13 +1170,13 @@ static int unique_element(tr_run *r, rt_buf *b, tr_val *x)
 		                .ncols = ca->npos };
 	if (rc == RT_OK)
 		rc = tr_object_name(r, "uq", tr_arg(ca, SIZE_MAX, "name"), &f, x->off, x->len, &cn);
+	const char *nulls = NULL;
+	if (rc == RT_OK)
+		rc = nulls_distinct(r, tr_arg(ca, SIZE_MAX, "postgresql_nulls_not_distinct"), &nulls);
 	if (rc < 0)
 		return rc;
 	tr_constraint_name(b, cn);
-	rt_buf_puts(b, "UNIQUE ");
-	if ((rc = nulls_distinct(r, ca, b, false)) < 0)
-		return rc;
-	rt_buf_putc(b, '(');
+	rt_buf_printf(b, "UNIQUE %s%s(", nulls ? nulls : "", nulls ? " " : "");
 	for (size_t k = 0; k < ca->npos; k++) {
 		if (k)
 			rt_buf_puts(b, ", ");
@@ -1232,7 +1307,7 @@ static int create_table_indexes(tr_run *r, const tr_table *t, const table_elems 
 		                         tr_arg(ia, SIZE_MAX, "unique"), INDEX_TEXT_EXPRESSION);
 		static const char *const ignore[] = { "postgresql_ops", "postgresql_include",
 			                                  "postgresql_with", "postgresql_where", "info",
-			                                  "quote", NULL };
+			                                  "postgresql_nulls_not_distinct", "quote", NULL };
 		tr_args_ignore(ia, ignore);
 		ignore_other_dialects(ia);
 		if (rc == RT_OK)
@@ -1597,11 +1672,11 @@ static void add_named(rt_buf *b, const char *schema, const char *table, const ch
  * deferrable=/initially= either. */
 typedef struct key_kind {
 	const char *sql, *op, *conv;
-	bool deferrable, nulls_distinct;
+	bool deferrable;
 } key_kind;
 
-static const key_kind primary_key = { "PRIMARY KEY", "create_primary_key", "pk", false, false };
-static const key_kind unique_key = { "UNIQUE", "create_unique_constraint", "uq", true, true };
+static const key_kind primary_key = { "PRIMARY KEY", "create_primary_key", "pk", false };
+static const key_kind unique_key = { "UNIQUE", "create_unique_constraint", "uq", true };
 
 /* ADD [CONSTRAINT name ]<key> (columns) */
 static int key_constraint(tr_run *r, op_call *call, const key_kind *key)
@@ -1618,13 +1693,13 @@ static int key_constraint(tr_run *r, op_call *call, const key_kind *key)
 		                .ncols = cols.n };
 	if (rc == RT_OK)
 		rc = constraint_name(r, a, key->conv, &f, &name);
+	const char *nulls = NULL;
+	if (rc == RT_OK && key == &unique_key)
+		rc = nulls_distinct(r, tr_arg(a, SIZE_MAX, "postgresql_nulls_not_distinct"), &nulls);
 	rt_buf b = RT_BUF_INIT;
 	if (rc == RT_OK) {
 		add_named(&b, schema, table, name);
-		rt_buf_printf(&b, "%s ", key->sql);
-		if (key->nulls_distinct)
-			rc = nulls_distinct(r, a, &b, false);
-		rt_buf_putc(&b, '(');
+		rt_buf_printf(&b, "%s %s%s(", key->sql, nulls ? nulls : "", nulls ? " " : "");
 		tr_name_list(&b, &cols);
 		rt_buf_putc(&b, ')');
 		if (key->deferrable)

@@ -263,6 +263,88 @@ static int render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text, un
 	return RT_OK;
 }
 
+/* One bound value of a driver SQL string, rendered as psycopg2 adapts it. */
+static int pyformat_value(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *v, uint32_t at,
+                          uint32_t n)
+{
+	if (!is_literal(v) && !literal_sequence(v))
+		return tr_refuse(r, at, n, "a parameter that is not a literal value");
+	if (v->kind == V_STR && strlen(v->s) != v->slen)
+		return tr_refuse(r, v->off, v->len, "a parameter that contains a NUL byte");
+	if (st)
+		rt_stmt_add_seg(r->arena, st, (uint32_t)b->len, v->off, false);
+	if (is_literal(v))
+		tr_render_literal(b, v);
+	else
+		render_sequence(b, v);
+	return RT_OK;
+}
+
+int tr_render_pyformat(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *s, size_t start,
+                       size_t end, const tr_val *params)
+{
+	bool named = params->kind == V_DICT;
+	if (!named && params->kind != V_TUPLE)
+		return tr_refuse(r, params->off, params->len, "execute parameters of a SQL string "
+		                 "must be a literal dict or tuple");
+	const char *p = s->s;
+	size_t piece = start, used = 0;
+	int rc = RT_OK;
+	for (size_t i = start; i < end && rc == RT_OK; i++) {
+		if (p[i] != '%')
+			continue;
+		uint32_t at = s->lit ? (uint32_t)py_str_src_offset(s->lit, i) : s->off;
+		uint32_t n = s->lit ? 2 : s->len;
+		size_t next = i + 1;
+		const tr_val *v = NULL;
+		if (next < end && p[next] == '%') {
+			text_piece(r, b, st, s, piece, i + 1, s->off); /* one '%' of the two */
+			piece = next + 1;
+			i = next;
+			continue;
+		}
+		if (next < end && p[next] == '(' && named) {
+			const char *close = memchr(p + next, ')', end - next);
+			if (!close || close + 1 >= p + end || close[1] != 's')
+				return tr_refuse(r, at, n, "a '%%(name)' placeholder not followed by 's' "
+				                 "(psycopg2 takes only %%(name)s, %%s and %%%%)");
+			char *key = rt_strndup(r->arena, p + next + 1, (size_t)(close - p) - next - 1);
+			for (size_t k = 0; k < params->n && !v; k++) {
+				const tr_val *kv = params->items[2 * k];
+				if (kv->kind == V_STR && strcmp(kv->s, key) == 0)
+					v = params->items[2 * k + 1];
+			}
+			if (!v)
+				return tr_refuse(r, at, n, "no parameter '%s' for '%%(%s)s'", key, key);
+			next = (size_t)(close - p) + 2;
+		} else if (next < end && p[next] == 's' && !named) {
+			if (used == params->n)
+				return tr_refuse(r, at, n, "more '%%s' placeholders than parameters");
+			v = params->items[used++];
+			next++;
+		} else {
+			rc = tr_refuse(r, at, n, "a '%%' psycopg2 fails on: SQLAlchemy 1.4 gives it this "
+			               "string with %s, and it reads %s and %%%% only",
+			               !named ? "a tuple of parameters" : params->n ? "a dict of parameters"
+			                                                            : "{} for no parameters",
+			               named ? "%(name)s" : "%s");
+			rt_error_hint(r->err, "write %%%% for a percent sign");
+			return rc;
+		}
+		text_piece(r, b, st, s, piece, i, s->off);
+		rc = pyformat_value(r, b, st, v, at, n);
+		piece = next;
+		i = next - 1;
+	}
+	if (rc < 0)
+		return rc;
+	if (!named && used != params->n)
+		return tr_refuse(r, params->off, params->len, "fewer '%%s' placeholders than "
+		                 "parameters");
+	text_piece(r, b, st, s, piece, end, s->off);
+	return RT_OK;
+}
+
 int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text)
 {
 	return render_text(r, b, st, text, 0);
@@ -291,7 +373,7 @@ int tr_render_default(tr_run *r, rt_buf *b, tr_val *d)
 
 /* ---- types ---- */
 
-enum shape { T_PLAIN, T_LEN, T_NUMERIC, T_FLOAT, T_TS, T_TIME, T_INTERVAL, T_ARRAY, T_ENUM };
+enum shape { T_PLAIN, T_LEN, T_NUMERIC, T_FLOAT, T_TS, T_TIME, T_INTERVAL, T_ARRAY, T_ENUM, T_BIT };
 enum tclass { C_OTHER, C_INT, C_BIGINT, C_SMALLINT, C_NUMERIC };
 
 static const struct tdef {
@@ -332,6 +414,8 @@ static const struct tdef {
 	{ "sa.DOUBLE_PRECISION", "DOUBLE PRECISION", T_PLAIN, C_NUMERIC },
 	{ "sa.Double", "DOUBLE PRECISION", T_PLAIN, C_NUMERIC },
 	{ "sa.LargeBinary", "BYTEA", T_PLAIN, C_OTHER }, { "pg.BYTEA", "BYTEA", T_PLAIN, C_OTHER },
+	{ "sa.PickleType", "BYTEA", T_PLAIN, C_OTHER }, /* a TypeDecorator of LargeBinary */
+	{ "pg.BIT", "BIT", T_BIT, C_OTHER },
 	{ "pg.UUID", "UUID", T_PLAIN, C_OTHER }, { "sa.Uuid", "UUID", T_PLAIN, C_OTHER },
 	{ "sa.UUID", "UUID", T_PLAIN, C_OTHER },
 	{ "sa.JSON", "JSON", T_PLAIN, C_OTHER }, { "pg.JSON", "JSON", T_PLAIN, C_OTHER },
@@ -539,6 +623,20 @@ int tr_render_type(tr_run *r, rt_buf *b, tr_val *t)
 		rt_buf_puts(b, tz ? " WITH TIME ZONE" : " WITHOUT TIME ZONE");
 		return RT_OK;
 	}
+	case T_BIT: {
+		/* BIT(length=None, varying=False): a fixed BIT is at least BIT(1) */
+		bool varying = false;
+		rc = opt_int(r, targ(t, 0, "length"), "length", &n1);
+		if (rc == RT_OK)
+			rc = tr_get_bool(r, targ(t, 1, "varying"), "varying", &varying);
+		if (rc < 0)
+			return rc;
+		if (varying)
+			rt_buf_puts(b, "BIT VARYING");
+		if (!varying || n1 >= 0)
+			rt_buf_printf(b, "%s(%lld)", varying ? "" : "BIT", (long long)(n1 > 0 || varying ? n1 : 1));
+		return RT_OK;
+	}
 	case T_INTERVAL: {
 		const char *fields = NULL;
 		bool generic = strcmp(t->name, "sa.Interval") == 0;
@@ -560,13 +658,23 @@ int tr_render_type(tr_run *r, rt_buf *b, tr_val *t)
 		if (!item)
 			return tr_refuse(r, t->off, t->len, "ARRAY without an item type");
 		rc = opt_int(r, targ(t, 2, "dimensions"), "dimensions", &n1);
+		if (rc == RT_OK && n1 > 64)
+			rc = tr_refuse(r, t->off, t->len, "ARRAY of more than 64 dimensions");
+		rt_buf inner = RT_BUF_INIT;
 		if (rc == RT_OK)
-			rc = tr_render_type(r, b, item);
-		if (rc < 0)
-			return rc;
-		for (int64_t k = 0; k < (n1 > 0 ? n1 : 1) && k < 64; k++)
-			rt_buf_puts(b, "[]");
-		return RT_OK;
+			rc = tr_render_type(r, &inner, item);
+		if (rc == RT_OK) {
+			/* PGTypeCompiler.visit_ARRAY: the brackets go before the item's
+			 * COLLATE (VARCHAR[] COLLATE "C"); dimensions=None is one */
+			const char *s = rt_buf_cstr(&inner), *coll = strstr(s, " COLLATE");
+			size_t at = coll ? (size_t)(coll - s) : inner.len;
+			rt_buf_add(b, s, at);
+			for (int64_t k = 0; k < (n1 >= 0 ? n1 : 1); k++)
+				rt_buf_puts(b, "[]");
+			rt_buf_puts(b, s + at);
+		}
+		rt_buf_release(&inner);
+		return rc;
 	}
 	case T_ENUM:
 		return render_enum(r, b, t);
@@ -726,9 +834,20 @@ int tr_parse_column(tr_run *r, tr_val *obj, tr_col **out)
 		else if (tr_is(x, "sa.Sequence")) {
 			if ((rc = column_sequence(r, c, x)) < 0)
 				return rc;
-		} else if (!tr_is(x, "sa.FetchedValue"))
+		} else if (tr_is(x, "sa.FetchedValue")) {
+			/* a default the server makes: no DEFAULT clause, but a server
+			 * default all the same (no SERIAL); for_update=True is onupdate */
+			bool for_update = false;
+			if ((rc = tr_get_bool(r, tr_arg(&x->args, 0, "for_update"), "for_update",
+			                      &for_update)) < 0 ||
+			    (rc = tr_args_check(r, &x->args, 1, "sa.FetchedValue", x->off, x->len)) < 0)
+				return rc;
+			if (!for_update)
+				c->server_default = x;
+		} else {
 			return tr_refuse(r, x->off, x->len, "column argument %s is not supported",
 			                 x->kind == V_OBJ ? x->written : "of this kind");
+		}
 	}
 	tr_val *v;
 	if ((rc = tr_get_bool(r, tr_arg(a, SIZE_MAX, "primary_key"), "primary_key", &c->pk)))
@@ -831,33 +950,30 @@ int tr_autoinc_column(tr_run *r, tr_col **pk, size_t npk, tr_col **out)
 	return RT_OK;
 }
 
-static int render_identity(tr_run *r, rt_buf *b, tr_val *id)
+int tr_identity_options(tr_run *r, tr_args *a, const char *start, rt_buf *opts)
 {
-	tr_args *a = &id->args;
-	bool always = false;
-	int rc = tr_get_bool(r, tr_arg(a, 0, "always"), "always", &always);
-	if (rc < 0)
-		return rc;
-	rt_buf_printf(b, "GENERATED %s AS IDENTITY", always ? "ALWAYS" : "BY DEFAULT");
 	static const struct { const char *kw, *sql; } nums[] = {
 		{ "increment", "INCREMENT BY" }, { "start", "START WITH" },
 		{ "minvalue", "MINVALUE" }, { "maxvalue", "MAXVALUE" },
 	};
-	rt_buf opts = RT_BUF_INIT;
-	tr_arg(a, 1, "on_null");
+	int rc = RT_OK;
 	for (size_t i = 0; i < 6 && rc == RT_OK; i++) {
 		const char *kw = i < 4 ? nums[i].kw : i == 4 ? "nominvalue" : "nomaxvalue";
 		const tr_val *v = tr_arg(a, SIZE_MAX, kw);
+		if ((!v || v->kind == V_NONE) && i == 1 && start) {
+			rt_buf_printf(opts, "%sSTART WITH %s", opts->len ? " " : "", start);
+			continue;
+		}
 		if (!v || v->kind == V_NONE)
 			continue;
-		if (opts.len)
-			rt_buf_putc(&opts, ' ');
+		if (opts->len)
+			rt_buf_putc(opts, ' ');
 		if (i >= 4)
-			rt_buf_puts(&opts, i == 4 ? "NO MINVALUE" : "NO MAXVALUE");
+			rt_buf_puts(opts, i == 4 ? "NO MINVALUE" : "NO MAXVALUE");
 		else if (v->kind != V_INT)
 			rc = tr_refuse(r, v->off, v->len, "identity option '%s' must be an integer", kw);
 		else
-			rt_buf_printf(&opts, "%s %s", nums[i].sql, v->s);
+			rt_buf_printf(opts, "%s %s", nums[i].sql, v->s);
 	}
 	const tr_val *cache = tr_arg(a, SIZE_MAX, "cache");
 	const tr_val *order = tr_arg(a, SIZE_MAX, "order");
@@ -867,15 +983,29 @@ static int render_identity(tr_run *r, rt_buf *b, tr_val *id)
 			rc = tr_refuse(r, cache->off, cache->len, "identity option 'cache' must be an "
 			               "integer");
 		else
-			rt_buf_printf(&opts, "%sCACHE %s", opts.len ? " " : "", cache->s);
+			rt_buf_printf(opts, "%sCACHE %s", opts->len ? " " : "", cache->s);
 	}
 	bool flag = false;
 	if (rc == RT_OK && order && order->kind != V_NONE &&
 	    (rc = tr_get_bool(r, order, "order", &flag)) == RT_OK)
-		rt_buf_printf(&opts, "%s%s", opts.len ? " " : "", flag ? "ORDER" : "NO ORDER");
+		rt_buf_printf(opts, "%s%s", opts->len ? " " : "", flag ? "ORDER" : "NO ORDER");
 	if (rc == RT_OK && cycle && cycle->kind != V_NONE &&
 	    (rc = tr_get_bool(r, cycle, "cycle", &flag)) == RT_OK)
-		rt_buf_printf(&opts, "%s%s", opts.len ? " " : "", flag ? "CYCLE" : "NO CYCLE");
+		rt_buf_printf(opts, "%s%s", opts->len ? " " : "", flag ? "CYCLE" : "NO CYCLE");
+	return rc;
+}
+
+static int render_identity(tr_run *r, rt_buf *b, tr_val *id)
+{
+	tr_args *a = &id->args;
+	bool always = false;
+	int rc = tr_get_bool(r, tr_arg(a, 0, "always"), "always", &always);
+	if (rc < 0)
+		return rc;
+	rt_buf_printf(b, "GENERATED %s AS IDENTITY", always ? "ALWAYS" : "BY DEFAULT");
+	rt_buf opts = RT_BUF_INIT;
+	tr_arg(a, 1, "on_null");
+	rc = tr_identity_options(r, a, NULL, &opts);
 	if (rc == RT_OK)
 		rc = tr_args_check(r, a, 2, "sa.Identity", id->off, id->len);
 	if (rc == RT_OK && opts.len)
@@ -944,7 +1074,7 @@ int tr_column_spec(tr_run *r, rt_buf *b, const tr_col *c, const tr_col *autoinc)
 		rt_buf_puts(b, k == C_BIGINT ? "BIGSERIAL" : k == C_SMALLINT ? "SMALLSERIAL" : "SERIAL");
 	} else {
 		rc = tr_render_type(r, b, c->type);
-		if (rc == RT_OK && c->server_default) {
+		if (rc == RT_OK && c->server_default && !tr_is(c->server_default, "sa.FetchedValue")) {
 			rt_buf_puts(b, " DEFAULT ");
 			rc = tr_render_default(r, b, c->server_default);
 		}

@@ -115,6 +115,7 @@ struct tr_scope {
 	tr_val **vals;
 	const py_expr **lazy;       /* module level: value not evaluated yet */
 	size_t n, cap;
+	py_names globals;           /* a function's `global` names: the module's */
 };
 
 struct rt_translate_ctx {
@@ -239,6 +240,15 @@ int tr_render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text);
 /* The same for a whole statement (op.execute): surrounding whitespace is
  * dropped, as Alembic's output does. */
 int tr_render_statement(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text);
+/* The sequence options of sa.Identity/sa.Sequence keywords (increment=, start=,
+ * ..., cycle=) appended to opts, space-separated, in SQLAlchemy 1.4's order;
+ * START WITH start when start= is not given and start is not NULL. */
+int tr_identity_options(tr_run *r, tr_args *a, const char *start, rt_buf *opts);
+/* s[start, end), a SQL string sent to the driver with parameters (a dict or a
+ * tuple), as psycopg2 formats it: %(name)s or %s is the value as psycopg2
+ * adapts it, %% a percent sign; anything else refused. */
+int tr_render_pyformat(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *s, size_t start,
+                       size_t end, const tr_val *params);
 int tr_render_default(tr_run *r, rt_buf *b, tr_val *d);
 void tr_qualified(rt_buf *b, const char *schema, const char *name);
 int tr_get_str(tr_run *r, const tr_val *v, const char *what, const char **out);
@@ -369,13 +379,15 @@ int tr_object_name(tr_run *r, const char *key, const tr_val *v, tr_name_facts *f
 void tr_ctx_conventions(rt_translate_ctx *ctx);
 
 /* ---- calls Alembic runs without touching the database (harmless.c) ---- */
+/* One UTF-8 character of s at *i (advanced past it); -1 when malformed. */
+long tr_utf8_next(const char *s, size_t n, size_t *i);
 enum { TR_NOT_HANDLED = 1 };
 /* print(...): an echo statement with its text. */
 int tr_print(tr_run *r, tr_args *a, const py_expr *call, tr_val **out);
 /* The dotted name's call when it is logging.*, loguru's logger.*,
  * structlog.get_logger(), datetime's now()/utcnow()/today(), date.today(),
- * uuid.uuid4(), time.time(), os.environ.get() or os.getenv();
- * TR_NOT_HANDLED otherwise. */
+ * uuid.uuid4(), time.time(), os.environ.get() or os.getenv(), textwrap.dedent(),
+ * sys.stdout/stderr.flush(); TR_NOT_HANDLED otherwise. */
 int tr_harmless_call(tr_run *r, const char *name, tr_args *a, const py_expr *call,
                      tr_val **out);
 /* Whether v is a logger: logging.getLogger(...), structlog.get_logger(...),

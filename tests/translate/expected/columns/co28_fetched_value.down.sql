@@ -1,0 +1,3 @@
+DROP TABLE co_fetched2;
+
+DROP TABLE co_fetched;

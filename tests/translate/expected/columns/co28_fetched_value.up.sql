@@ -1,0 +1,13 @@
+CREATE TABLE co_fetched (
+    id INTEGER NOT NULL, 
+    a INTEGER, 
+    b INTEGER, 
+    PRIMARY KEY (id)
+);
+
+CREATE TABLE co_fetched2 (
+    id SERIAL NOT NULL, 
+    PRIMARY KEY (id)
+);
+
+ALTER TABLE co_fetched ADD COLUMN c TIMESTAMP WITHOUT TIME ZONE;

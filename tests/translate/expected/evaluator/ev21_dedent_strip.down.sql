@@ -1,0 +1,2 @@
+COMMENT ON TABLE ev_items IS NULL;
+  COMMENT ON TABLE ev_tags IS NULL;

@@ -1,0 +1,1 @@
+COMMENT ON TABLE ev_items IS '[1/2] down';

@@ -1,0 +1,3 @@
+COMMENT ON TABLE ev_items IS NULL;
+
+COMMENT ON TABLE ev_tags IS NULL;

@@ -1,0 +1,2 @@
+UPDATE ex_levels SET name = 'y';
+

@@ -1,0 +1,1 @@
+UPDATE ex_levels SET weight = NULL;

@@ -1,0 +1,1 @@
+DROP SCHEMA fo_ddl CASCADE;

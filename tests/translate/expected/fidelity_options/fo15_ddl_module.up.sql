@@ -1,0 +1,3 @@
+CREATE SCHEMA fo_ddl;
+
+COMMENT ON SCHEMA fo_ddl IS NULL;

@@ -1,0 +1,7 @@
+DROP SEQUENCE fo_seq4;
+
+DROP SEQUENCE "Fo_Seq3";
+
+DROP SEQUENCE fo_seq2;
+
+DROP SEQUENCE fo_seq1;

@@ -1,0 +1,1 @@
+DROP TABLE ty_arrays_c;

@@ -1,0 +1,11 @@
+-- reason: SQLAlchemy 1.4 sends a SQL string given to conn.execute() or exec_driver_sql()
+-- to psycopg2 with its parameters, {} when it has none, and psycopg2 formats the string
+-- with them: %(name)s and %s become the values as psycopg2 adapts them, %% a percent sign
+-- (checked with cursor.mogrify). Offline Alembic's mock connection prints the string
+-- unformatted, and has no exec_driver_sql().
+-- deliberate: Driver SQL parameters
+-- alembic-1.8.1:
+UPDATE ex_levels SET name = %(n)s;
+-- expected:
+UPDATE ex_levels SET name = 'y';
+
