@@ -2,6 +2,8 @@
  * A query's result on a fresh database (include/retort/sqlfresh.h), read
  * from PostgreSQL's own parse tree.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pg_query.h>
@@ -18,6 +20,7 @@ struct reader {
 	rt_arena *arena;
 	const char *why; /* set with the first UNKNOWN */
 	int depth;
+	rt_ptrvec cte_names, cte_shapes; /* the WITH queries in scope, innermost last */
 };
 
 static enum shape unknown(struct reader *rd, const char *why)
@@ -100,10 +103,17 @@ static enum shape from_shape(struct reader *rd, const rt_jnode *item)
 	const rt_jnode *n = rt_json_node(item, &type);
 	if (!n)
 		return unknown(rd, "a FROM item retort cannot read");
-	if (strcmp(type, "RangeVar") == 0)
+	if (strcmp(type, "RangeVar") == 0) {
+		const char *rel = rt_json_str(n, "relname");
+		for (size_t i = rd->cte_names.n; rel && !rt_json_get(n, "schemaname") && i-- > 0;)
+			if (strcmp(rd->cte_names.items[i], rel) == 0)
+				return rd->cte_shapes.items[i] == (void *)(intptr_t)NO_ROWS
+				               ? NO_ROWS
+				               : unknown(rd, "a FROM item over a WITH query that finds rows");
 		return is_catalog(n) ? unknown(rd, "a query of the system catalogs, whose rows are "
 		                               "the schema, not data")
 		                     : NO_ROWS;
+	}
 	if (strcmp(type, "RangeSubselect") == 0) {
 		const rt_jnode *sub = rt_json_node_as(rt_json_get(n, "subquery"), "SelectStmt");
 		rt_fresh_result ignored;
@@ -175,6 +185,44 @@ static bool cast_value(struct reader *rd, const rt_jnode *cast, rt_fresh_value *
 	return false;
 }
 
+/* An operator over two integers (or NULL): comparisons give a boolean,
+ * + - * an integer, as PostgreSQL computes them. */
+static bool operator_value(struct reader *rd, const rt_jnode *e, rt_fresh_value *v)
+{
+	static const char *const ops[] = { "=", "<>", "!=", "<", ">", "<=", ">=", "+", "-", "*",
+		                               NULL };
+	const char *kind = rt_json_str(e, "kind"), *op = last_name(rt_json_get(e, "name"));
+	rt_fresh_value l, r;
+	if (!kind || strcmp(kind, "AEXPR_OP") != 0 || !name_in(op, ops) ||
+	    !rt_json_get(e, "lexpr") || !value_of(rd, rt_json_get(e, "lexpr"), &l) ||
+	    !value_of(rd, rt_json_get(e, "rexpr"), &r)) {
+		unknown(rd, "an operator whose value over no rows retort does not work out");
+		return false;
+	}
+	v->text = NULL;
+	v->kind = RT_FRESH_NULL; /* NULL in, NULL out */
+	if (l.kind == RT_FRESH_NULL || r.kind == RT_FRESH_NULL)
+		return true;
+	if (l.kind != RT_FRESH_INT || r.kind != RT_FRESH_INT) {
+		unknown(rd, "an operator over values other than integers");
+		return false;
+	}
+	long long x = strtoll(l.text, NULL, 10), y = strtoll(r.text, NULL, 10), z = 0;
+	bool b = false, arith = op[0] == '+' || op[0] == '-' || op[0] == '*';
+	switch (op[0]) {
+	case '=': b = x == y; break;
+	case '<': b = op[1] == '>' ? x != y : op[1] == '=' ? x <= y : x < y; break;
+	case '>': b = op[1] == '=' ? x >= y : x > y; break;
+	case '!': b = x != y; break;
+	case '+': z = x + y; break; /* counts over no rows: 0, no overflow */
+	case '-': z = x - y; break;
+	default: z = x * y; break;
+	}
+	v->kind = arith ? RT_FRESH_INT : RT_FRESH_BOOL;
+	v->text = arith ? rt_sprintf(rd->arena, "%lld", z) : b ? "t" : "f";
+	return true;
+}
+
 /* The value of a selected expression over no rows. */
 static bool value_of(struct reader *rd, const rt_jnode *expr, rt_fresh_value *v)
 {
@@ -195,6 +243,8 @@ static bool value_of(struct reader *rd, const rt_jnode *expr, rt_fresh_value *v)
 		ok = true;
 	} else if (strcmp(type, "TypeCast") == 0) {
 		ok = cast_value(rd, n, v);
+	} else if (strcmp(type, "A_Expr") == 0) {
+		ok = operator_value(rd, n, v);
 	} else if (strcmp(type, "CoalesceExpr") == 0) {
 		const rt_jnode *args = rt_json_get(n, "args");
 		v->kind = RT_FRESH_NULL;
@@ -222,10 +272,37 @@ static enum shape from_empty(struct reader *rd, const rt_jnode *sel)
 	return shape;
 }
 
+/* Puts the WITH queries of a SELECT in scope, each with its shape: false
+ * (with the reason) for a recursive or data-changing one. */
+static bool with_scope(struct reader *rd, const rt_jnode *with)
+{
+	if (rt_json_bool(with, "recursive")) {
+		unknown(rd, "a WITH RECURSIVE query");
+		return false;
+	}
+	const rt_jnode *ctes = rt_json_get(with, "ctes");
+	for (size_t i = 0; i < rt_json_len(ctes); i++) {
+		const rt_jnode *cte = rt_json_node_as(ctes->items[i], "CommonTableExpr");
+		const rt_jnode *q = cte ? rt_json_node_as(rt_json_get(cte, "ctequery"), "SelectStmt")
+		                        : NULL;
+		const char *name = cte ? rt_json_str(cte, "ctename") : NULL;
+		if (!q || !name) {
+			unknown(rd, "a WITH query that changes rows");
+			return false;
+		}
+		rt_fresh_result ignored;
+		enum shape shape = select_shape(rd, q, &ignored);
+		rt_ptrvec_push(rd->arena, &rd->cte_names, rt_strdup(rd->arena, name));
+		rt_ptrvec_push(rd->arena, &rd->cte_shapes, (void *)(intptr_t)shape);
+	}
+	return true;
+}
+
 static enum shape select_shape(struct reader *rd, const rt_jnode *sel, rt_fresh_result *out)
 {
 	if (++rd->depth > 100)
 		return unknown(rd, "a query nested too deeply");
+	size_t ctes_before = rd->cte_names.n;
 	enum shape shape = UNKNOWN;
 	const char *op = rt_json_str(sel, "op");
 	const rt_jnode *targets = rt_json_get(sel, "targetList");
@@ -237,8 +314,8 @@ static enum shape select_shape(struct reader *rd, const rt_jnode *sel, rt_fresh_
 		           : strcmp(op, "SETOP_INTERSECT") == 0   ? l || r
 		                                                  : l;
 		shape = empty ? NO_ROWS : unknown(rd, "a set operation that finds rows");
-	} else if (rt_json_get(sel, "withClause")) {
-		shape = unknown(rd, "a WITH query");
+	} else if (rt_json_get(sel, "withClause") && !with_scope(rd, rt_json_get(sel, "withClause"))) {
+		shape = UNKNOWN;
 	} else if (rt_json_get(sel, "valuesLists")) {
 		shape = unknown(rd, "VALUES");
 	} else if (has_aggregate(targets, 0) && !rt_json_get(sel, "groupClause")) {
@@ -262,6 +339,8 @@ static enum shape select_shape(struct reader *rd, const rt_jnode *sel, rt_fresh_
 	} else {
 		shape = from_empty(rd, sel);
 	}
+	rd->cte_names.n = ctes_before; /* its WITH queries go out of scope */
+	rd->cte_shapes.n = ctes_before;
 	rd->depth--;
 	return shape;
 }

@@ -541,6 +541,23 @@ static void test_sql__fresh_results(void **state)
 	                             "true, NULL FROM t"),
 	                    "STR:0,INT:0,NULL,INT:7,BOOL:t,NULL");
 	assert_string_equal(fresh(a, "SELECT count(*) FROM (SELECT 1 FROM t) q"), "INT:0");
+	/* operators over those values; WITH queries that read */
+	assert_string_equal(fresh(a, "SELECT COUNT(DISTINCT name) != COUNT(name) FROM t"), "BOOL:f");
+	assert_string_equal(fresh(a, "SELECT count(*) + 1, count(*) = 0, max(x) > 1 FROM t"),
+	                    "INT:1,BOOL:t,NULL");
+	assert_string_equal(fresh(a, "SELECT count(*) = 'a' FROM t"),
+	                    "?an operator over values other than integers");
+	assert_string_equal(fresh(a, "WITH d AS (SELECT id, row_number() OVER () AS rn FROM s) "
+	                             "SELECT id FROM d WHERE rn > 1"), "-");
+	assert_string_equal(fresh(a, "WITH d AS (SELECT id FROM s) SELECT count(*) FROM d"), "INT:0");
+	assert_string_equal(fresh(a, "WITH t AS (SELECT count(*) AS n FROM s) SELECT * FROM public.t"),
+	                    "-");
+	assert_string_equal(fresh(a, "WITH d AS (SELECT count(*) AS n FROM s) SELECT n FROM d"),
+	                    "?a FROM item over a WITH query that finds rows");
+	assert_string_equal(fresh(a, "WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r"),
+	                    "?a WITH RECURSIVE query");
+	assert_string_equal(fresh(a, "WITH d AS (DELETE FROM s RETURNING id) SELECT id FROM d"),
+	                    "?a WITH query that changes rows");
 	/* the statement's bytes, without its ';' */
 	rt_fresh_result res;
 	const char *why;
