@@ -2431,6 +2431,20 @@ static int bind_method(tr_run *r, const char *name, tr_args *a, const py_expr *c
                        tr_val **out)
 {
 	uint32_t off = call->off, len = call->len;
+	if (strcmp(name, "execution_options") == 0) {
+		/* connection.commit(); connection.execution_options(isolation_level=
+		 * "AUTOCOMMIT"): the level is the DBAPI connection's (SQLAlchemy 1.4 and
+		 * 2.0 alike), so every later statement of the body runs alone, as in an
+		 * autocommit block */
+		const tr_val *iso = tr_arg(a, SIZE_MAX, "isolation_level");
+		if (a->npos || a->nkw != 1 || !iso || iso->kind != V_STR ||
+		    strcmp(iso->s, "AUTOCOMMIT") != 0)
+			return tr_refuse(r, off, len, "'execution_options()' other than "
+			                 "isolation_level=\"AUTOCOMMIT\"");
+		r->autocommit = true;
+		*out = tr_new(r, V_BIND, off, len);
+		return RT_OK;
+	}
 	if (strcmp(name, "commit") == 0 && no_args(a)) {
 		/* before an autocommit block: the block commits anyway */
 		*out = tr_new(r, V_NONE, off, len);
@@ -2574,7 +2588,7 @@ static int eval_attr(tr_run *r, tr_scope *sc, const py_expr *e, tr_val **out)
 			return RT_OK;
 		}
 		if (strcmp(a, "execute") != 0 && strcmp(a, "commit") != 0 &&
-		    strcmp(a, "exec_driver_sql") != 0)
+		    strcmp(a, "exec_driver_sql") != 0 && strcmp(a, "execution_options") != 0)
 			return tr_refuse(r, off, len, "'op.get_bind()' used for data access ('%s')", a);
 		break;
 	case V_DIALECT:

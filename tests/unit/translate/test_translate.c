@@ -1130,6 +1130,29 @@ static void test_translate__collections(void **state)
 	rt_arena_free(a);
 }
 
+/* ---- an AUTOCOMMIT connection ---- */
+
+static void test_translate__autocommit_connection(void **state)
+{
+	(void)state;
+	rt_arena *a = rt_arena_new();
+	/* letta's CONCURRENTLY indexes: the DBAPI connection is in autocommit from then on */
+	struct result *r = run(a, "    connection = op.get_bind()\n"
+	                          "    op.execute('SELECT 1')\n"
+	                          "    connection.commit()\n"
+	                          "    ac = connection.execution_options(isolation_level='AUTOCOMMIT')\n"
+	                          "    ac.exec_driver_sql('CREATE INDEX CONCURRENTLY ix ON t (a)')\n"
+	                          "    connection.execute(sa.text('SELECT 2'))\n", NULL);
+	assert_int_equal(r->rc, RT_OK);
+	assert_string_equal(r->sql, "SELECT 1;\nCREATE INDEX CONCURRENTLY ix ON t (a);\nSELECT 2");
+	assert_false(r->list.items[0]->no_transaction);
+	assert_true(r->list.items[1]->no_transaction);
+	assert_true(r->list.items[2]->no_transaction);
+	expect_refusal("    op.get_bind().execution_options(isolation_level='SERIALIZABLE')\n",
+	               RT_EUNSUPPORTED, 7, 5, "isolation_level=\"AUTOCOMMIT\"", NULL);
+	rt_arena_free(a);
+}
+
 /* ---- try statements ---- */
 
 static void test_translate__try(void **state)
@@ -2098,6 +2121,7 @@ int main(void)
 		cmocka_unit_test(test_translate__ext_types),
 		cmocka_unit_test(test_translate__nulls_not_distinct),
 		cmocka_unit_test(test_translate__collections),
+		cmocka_unit_test(test_translate__autocommit_connection),
 		cmocka_unit_test(test_translate__try),
 		cmocka_unit_test(test_translate__reflect_and_dml),
 		cmocka_unit_test(test_translate__data_loops),
