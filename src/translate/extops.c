@@ -329,14 +329,6 @@ static bool ae_form(const tr_args *a)
 	return true;
 }
 
-static bool strv_has(const rt_strv *v, size_t upto, const char *s)
-{
-	for (size_t i = 0; i < upto && i < v->n; i++)
-		if (strcmp(v->v[i], s) == 0)
-			return true;
-	return false;
-}
-
 static int cmp_str(const void *x, const void *y)
 {
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
@@ -366,8 +358,8 @@ static int ae_sync_enum_values(tr_run *r, tr_args *a, uint32_t off)
 		bool saved = r->autocommit;
 		r->autocommit = true;
 		for (size_t i = 0; i < new.n; i++) {
-			if (strv_has(&old, old.n, new.v[i]) || strv_has(&new, i, new.v[i]))
-				continue;
+			if (rt_strv_index(&old, new.v[i]) >= 0 || rt_strv_index(&new, new.v[i]) < (long)i)
+				continue; /* an old value, or one given twice */
 			rt_buf_printf(&b, "ALTER TYPE %s.%s ADD VALUE '%s'", schema, name, new.v[i]);
 			tr_emit(r, &b, off);
 		}
@@ -380,7 +372,7 @@ static int ae_sync_enum_values(tr_run *r, tr_args *a, uint32_t off)
 	const char **sorted = rt_alloc_array(r->arena, new.n + 1, sizeof(*sorted));
 	size_t ns = 0;
 	for (size_t i = 0; i < new.n; i++)
-		if (!strv_has(&new, i, new.v[i]))
+		if (rt_strv_index(&new, new.v[i]) == (long)i) /* set(): each value once */
 			sorted[ns++] = new.v[i];
 	qsort(sorted, ns, sizeof(*sorted), cmp_str); /* Python's sorted() of str: code points */
 	for (size_t i = 0; i < cols->n; i++) {
