@@ -117,28 +117,40 @@ static int execute_schema_ddl(tr_run *r, tr_val *el)
 	return RT_OK;
 }
 
+/* The sa.Sequence(name, schema=) of a CreateSequence/DropSequence element. */
+static int sequence_element(tr_run *r, tr_val *el, tr_val **seq, const char **name,
+                            const char **schema)
+{
+	*seq = tr_arg(&el->args, 0, "element");
+	*schema = NULL;
+	int rc = tr_args_check(r, &el->args, 1, el->written, el->off, el->len);
+	if (rc < 0)
+		return rc;
+	if (!tr_is(*seq, "sa.Sequence"))
+		return tr_refuse(r, el->off, el->len, "%s of something other than sa.Sequence(...)",
+		                 tr_is(el, "sa.DropSequence") ? "DropSequence" : "CreateSequence");
+	rc = tr_get_str(r, tr_arg(&(*seq)->args, 0, "name"), "the sequence name", name);
+	if (rc == RT_OK)
+		rc = tr_get_opt_str(r, tr_arg(&(*seq)->args, SIZE_MAX, "schema"), "schema", schema);
+	return rc;
+}
+
 /* sa.schema.CreateSequence(sa.Sequence(name, ...)) as SQLAlchemy 1.4's
  * PGDDLCompiler renders it: AS <data_type>, then the options, START WITH 1
  * when no start is given. */
 static int execute_create_sequence(tr_run *r, tr_val *el)
 {
-	tr_val *seq = tr_arg(&el->args, 0, "element");
-	int rc = tr_args_check(r, &el->args, 1, el->written, el->off, el->len);
+	tr_val *seq;
+	const char *name, *schema;
+	int rc = sequence_element(r, el, &seq, &name, &schema);
 	if (rc < 0)
 		return rc;
-	if (!tr_is(seq, "sa.Sequence"))
-		return tr_refuse(r, el->off, el->len, "CreateSequence of something other than "
-		                 "sa.Sequence(...)");
 	tr_args *a = &seq->args;
-	const char *name, *schema = NULL;
 	tr_val *type = tr_arg(a, SIZE_MAX, "data_type");
-	rc = tr_get_str(r, tr_arg(a, 0, "name"), "the sequence name", &name);
-	if (rc == RT_OK)
-		rc = tr_get_opt_str(r, tr_arg(a, SIZE_MAX, "schema"), "schema", &schema);
 	rt_buf b = RT_BUF_INIT, opts = RT_BUF_INIT;
 	rt_buf_puts(&b, "CREATE SEQUENCE ");
 	tr_qualified(&b, schema, name);
-	if (rc == RT_OK && type && type->kind != V_NONE) {
+	if (type && type->kind != V_NONE) {
 		rt_buf_puts(&b, " AS ");
 		rc = tr_render_type(r, &b, type);
 	}
@@ -165,17 +177,9 @@ static int execute_create_sequence(tr_run *r, tr_val *el)
  * rendered by 1.4 (and would be by 2.0), so it is refused rather than guessed. */
 static int execute_drop_sequence(tr_run *r, tr_val *el)
 {
-	tr_val *seq = tr_arg(&el->args, 0, "element");
-	int rc = tr_args_check(r, &el->args, 1, el->written, el->off, el->len);
-	if (rc < 0)
-		return rc;
-	if (!tr_is(seq, "sa.Sequence"))
-		return tr_refuse(r, el->off, el->len, "DropSequence of something other than "
-		                 "sa.Sequence(...)");
-	const char *name, *schema = NULL;
-	rc = tr_get_str(r, tr_arg(&seq->args, 0, "name"), "the sequence name", &name);
-	if (rc == RT_OK)
-		rc = tr_get_opt_str(r, tr_arg(&seq->args, SIZE_MAX, "schema"), "schema", &schema);
+	tr_val *seq;
+	const char *name, *schema;
+	int rc = sequence_element(r, el, &seq, &name, &schema);
 	if (rc < 0)
 		return rc;
 	rt_buf b = RT_BUF_INIT;
