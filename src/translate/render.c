@@ -186,6 +186,17 @@ static void render_sequence(rt_buf *b, const tr_val *v)
 	rt_buf_putc(b, v->kind == V_LIST ? ']' : ')');
 }
 
+/* A bound literal or sequence (literal_sequence) in place, mapped to the value. */
+static void bound_value(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *v)
+{
+	if (st)
+		rt_stmt_add_seg(r->arena, st, (uint32_t)b->len, v->off, false);
+	if (is_literal(v))
+		tr_render_literal(b, v);
+	else
+		render_sequence(b, v);
+}
+
 /*
  * SQLAlchemy text(): `:name` (pattern (?<![:\w\\]):(\w+)(?!:)) is a bind
  * parameter, rendered from .bindparams() values as literals, refused when
@@ -250,12 +261,7 @@ static int render_text(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *text, un
 			return rc;
 		}
 		text_piece(r, b, st, s, piece, i, gen);
-		if (st)
-			rt_stmt_add_seg(r->arena, st, (uint32_t)b->len, bound->off, false);
-		if (is_literal(bound))
-			tr_render_literal(b, bound);
-		else
-			render_sequence(b, bound);
+		bound_value(r, b, st, bound);
 		piece = name_end;
 		i = name_end - 1;
 	}
@@ -271,12 +277,7 @@ static int pyformat_value(tr_run *r, rt_buf *b, rt_stmt *st, const tr_val *v, ui
 		return tr_refuse(r, at, n, "a parameter that is not a literal value");
 	if (v->kind == V_STR && strlen(v->s) != v->slen)
 		return tr_refuse(r, v->off, v->len, "a parameter that contains a NUL byte");
-	if (st)
-		rt_stmt_add_seg(r->arena, st, (uint32_t)b->len, v->off, false);
-	if (is_literal(v))
-		tr_render_literal(b, v);
-	else
-		render_sequence(b, v);
+	bound_value(r, b, st, v);
 	return RT_OK;
 }
 
