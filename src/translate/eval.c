@@ -1086,10 +1086,14 @@ static int dict_set(tr_run *r, tr_val *d, tr_val *key, tr_val *value, uint32_t o
 		if (equal(d->items[2 * x], key) == 1)
 			at = x;
 	if (at == d->n) {
-		if (d->n >= TR_MAX_ITEMS)
+		if (d->n >= TR_MAX_DICT_KEYS) /* each key is looked up by a scan */
 			return tr_limit(r, off, len, "a dict grows too large");
-		d->items = rt_realloc_array(r->arena, d->items, 2 * d->n, 2 * d->n + 2,
-		                            sizeof(*d->items));
+		if (d->n >= d->cap) { /* cap: allocated pairs, doubled as a list's items are */
+			size_t cap = d->n ? 2 * d->n : 8;
+			d->items = rt_realloc_array(r->arena, d->items, 2 * d->n, 2 * cap,
+			                            sizeof(*d->items));
+			d->cap = cap;
+		}
 		d->n++;
 		d->items[2 * at] = key;
 	}

@@ -15,6 +15,7 @@
 #define TR_MAX_STEPS 200000u   /* statements + calls evaluated per body */
 #define TR_MAX_CALL_DEPTH 32u  /* nested helper-function calls */
 #define TR_MAX_ITEMS 100000u   /* elements of one list, string repeat, range */
+#define TR_MAX_DICT_KEYS 10000u /* keys of one dict built by assignment or comprehension */
 
 typedef enum tr_kind {
 	V_NONE, V_BOOL, V_INT, V_FLOAT, V_STR,
@@ -84,7 +85,8 @@ struct tr_val {
 	const py_str *lit;          /* STR taken verbatim from this literal, else NULL */
 	int64_t i;                  /* INT value; BOOL 0/1 */
 	tr_val **items;             /* LIST/TUPLE items; DICT key,value pairs */
-	size_t n, cap;              /* cap: allocated items of a LIST grown by append */
+	size_t n, cap;              /* cap: allocated items of a LIST grown by append, pairs
+	                             * of a DICT grown by dict_set */
 	const char *name;           /* REF/OBJ canonical name, BOUND method, SQL key */
 	const char *written;        /* REF/OBJ: the dotted name as written */
 	tr_args args;               /* OBJ arguments */

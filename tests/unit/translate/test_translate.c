@@ -1125,6 +1125,11 @@ static void test_translate__collections(void **state)
 	               "list assignment index out of range", NULL);
 	expect_refusal("    m = max([])\n", RT_EUNSUPPORTED, 7, 9, "'max()' of an empty sequence", NULL);
 	expect_refusal("    s = {x for x in [1]}\n", RT_EUNSUPPORTED, 7, 9, "set comprehension", NULL);
+	/* a dict grows by doubling, up to 10,000 keys (each is found by a scan) */
+	expect("    d = {i: i for i in range(10000)}\n    op.execute('SELECT %d' % len(d))\n",
+	       "SELECT 10000");
+	expect_refusal("    d = {i: i for i in range(10001)}\n", RT_ELIMIT, 7, 9,
+	               "a dict grows too large", NULL);
 	expect_refusal("    g = list(op.execute('SELECT 1') for x in [1])\n", RT_EUNSUPPORTED, 7, 14,
 	               "a generator expression whose items run SQL", NULL);
 	rt_arena_free(a);
